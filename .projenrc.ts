@@ -1,0 +1,104 @@
+import { cdk8s, javascript } from 'projen';
+
+// The single source of truth for the project layout. Everything else
+// (package.json, tsconfig*.json, .eslintrc.json, .projen/*) is generated.
+const project = new cdk8s.ConstructLibraryCdk8s({
+  name: 'cdk8s-network-tuning',
+  description:
+    'Typed cdk8s constructs for Kubernetes network tuning: kube-proxy, conntrack, sysctls, CoreDNS, NodeLocal DNSCache, pod DNS, NetworkPolicy, Service routing, CNI and alerts, driven by a scale tier.',
+  author: 'cdk8s-network-tuning maintainers',
+  authorAddress: 'maintainers@users.noreply.r-seed-5b37949f.example',
+  repositoryUrl: 'https://github.com/cdk8s-network-tuning/cdk8s-network-tuning.git',
+  license: 'Apache-2.0',
+  defaultReleaseBranch: 'main',
+  packageManager: javascript.NodePackageManager.NPM,
+  projenrcTs: true,
+  stability: 'experimental',
+  keywords: ['cdk8s', 'kubernetes', 'kube-proxy', 'coredns', 'nodelocaldns', 'networkpolicy', 'calico', 'cilium', 'sysctl'],
+
+  // `projen new cdk8s-construct` defaults to cdk8s 1.x.
+  cdk8sVersion: '2.70.0',
+  constructsVersion: '10.4.2',
+  peerDeps: ['cdk8s-plus-28@^2.5.6'],
+
+  // typescript@latest is 7.x, which breaks ts-jest and typescript-eslint:
+  // keep TypeScript on the same minor line as jsii.
+  jsiiVersion: '~5.9.0',
+  typescriptVersion: '~5.9.0',
+
+  // No GitHub here: CI is `.ci/run`.
+  github: false,
+  release: false,
+  integrationTestAutoDiscover: false,
+
+  publishToPypi: {
+    distName: 'cdk8s-network-tuning',
+    module: 'cdk8s_network_tuning',
+  },
+  publishToMaven: {
+    javaPackage: 'io.github.cdk8s_network_tuning',
+    mavenGroupId: 'io.github.cdk8s-network-tuning',
+    mavenArtifactId: 'cdk8s-network-tuning',
+  },
+  publishToNuget: {
+    dotNetNamespace: 'Cdk8sNetworkTuning',
+    packageId: 'Cdk8sNetworkTuning',
+  },
+  publishToGo: {
+    moduleName: 'github.com/cdk8s-network-tuning/cdk8s-network-tuning-go',
+  },
+
+  devDeps: [
+    'cdk8s-cli@^2.200.0',
+    // v4 is the last CommonJS line; v5 is ESM-only and does not load under ts-jest.
+    'kubernetes-models@^4.5.1',
+    'ajv@^8.17.0',
+    'yaml@^2.6.0',
+  ],
+
+  jestOptions: {
+    jestVersion: '^29',
+    // projen's default rewrites snapshots on every run, so they could never fail.
+    updateSnapshot: javascript.UpdateSnapshot.NEVER,
+    // A run that finds no test must fail.
+    passWithNoTests: false,
+    jestConfig: {
+      // Examples import the library by its package name, as users do.
+      moduleNameMapper: { '^cdk8s-network-tuning$': '<rootDir>/src' },
+      setupFiles: ['<rootDir>/test/setup.ts'],
+      testPathIgnorePatterns: ['/node_modules/', '/examples/dist/'],
+    },
+  },
+});
+
+// projen pins @types/node to the `ts5.9` dist-tag, which this registry does not
+// carry; Node 20 is what every machine runs.
+project.deps.removeDependency('@types/node');
+project.addDevDeps('@types/node@^20');
+
+// Examples are real code: type-checked and linted with the tests, never shipped.
+project.tsconfigDev.addInclude('../examples/**/*.ts');
+project.eslint?.addLintPattern('examples');
+project.addPackageIgnore('/examples/');
+project.gitignore.addPatterns('/examples/dist/');
+
+// ts-jest transpiles file by file (isolatedModules), so type errors in tests
+// and examples would go unnoticed: type-check them before jest runs.
+const typecheck = project.addTask('typecheck', {
+  description: 'Type-check tests and examples (ts-jest only transpiles them)',
+  exec: 'tsc --noEmit -p test/tsconfig.json',
+});
+project.testTask.prependSpawn(typecheck);
+
+// The main job: build the library and synthesize the bundled example app into YAML.
+// The example imports `cdk8s-network-tuning` by name; a symlink in node_modules
+// points that name at this package so the built `lib/` is what gets imported.
+const example = project.addTask('example', {
+  description: 'Build the library and synthesize examples/ into YAML with the cdk8s CLI',
+});
+example.spawn(project.compileTask);
+example.exec('node -e "const fs=require(\'fs\');const l=\'node_modules/cdk8s-network-tuning\';try{fs.unlinkSync(l)}catch{};fs.symlinkSync(\'..\',l,\'dir\')"');
+example.exec('rm -rf dist && cdk8s synth --output dist', { cwd: 'examples' });
+example.exec('node -e "const fs=require(\'fs\');const fs2=fs.readdirSync(\'dist\').sort();console.log(\'Synthesized \'+fs2.length+\' file(s) into \'+require(\'path\').resolve(\'dist\')+\':\');for(const f of fs2)console.log(\'  \'+f)"', { cwd: 'examples' });
+
+project.synth();

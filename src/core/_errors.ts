@@ -1,0 +1,183 @@
+import { Duration } from 'cdk8s';
+import { IConstruct } from 'constructs';
+import { formatIp, parseCidr, parseIp, ParsedCidr, ParsedIp } from './_net';
+
+/**
+ * Renders a bad value for an error message: plain when it is a simple token,
+ * JSON-quoted when it holds whitespace, quotes or control characters, so an
+ * injection attempt is shown, not interpreted.
+ */
+export function formatValue(value: unknown): string {
+  if (value === undefined) return 'undefined';
+  if (value instanceof Duration) return goDuration(value, true);
+  if (Array.isArray(value)) return `[${value.map(formatValue).join(', ')}]`;
+  if (typeof value === 'string') {
+    return /^[\x21-\x7e]*$/.test(value) && value.length > 0 && !/["'()]/.test(value) ? value : JSON.stringify(value);
+  }
+  if (typeof value === 'object' && value !== null) return JSON.stringify(value);
+  return String(value);
+}
+
+/**
+ * Collects every problem in one construct's input and throws them together,
+ * one line each, in the library's single error style:
+ *
+ *   [chart/KubeProxy] 'minSyncPeriod' (45s) must be <= 'syncPeriod' (30s)
+ */
+export class ConfigErrors {
+  /** Throws one problem at once. */
+  public static fail(where: string, prop: string, value: unknown, rule: string): never {
+    const e = new ConfigErrors(where);
+    e.add(prop, value, rule);
+    return e.throwIfAny() as never;
+  }
+
+  /** Label for a construct: its path, or its id when it sits at the root. */
+  public static labelOf(scope: IConstruct): string {
+    return scope.node.path || scope.node.id || '<root>';
+  }
+
+  private readonly problems: string[] = [];
+
+  public constructor(private readonly where: string) {}
+
+  /** `'prop' (value) rule` */
+  public add(prop: string, value: unknown, rule: string): this {
+    this.problems.push(`'${prop}' (${formatValue(value)}) ${rule}`);
+    return this;
+  }
+
+  /** `'prop' rule` — for missing or combined properties where no single value is at fault. */
+  public addMissing(prop: string, rule: string): this {
+    this.problems.push(`'${prop}' ${rule}`);
+    return this;
+  }
+
+  public get count(): number {
+    return this.problems.length;
+  }
+
+  public get messages(): string[] {
+    return this.problems.map((p) => `[${this.where}] ${p}`);
+  }
+
+  public throwIfAny(): void {
+    if (this.problems.length > 0) {
+      throw new Error(this.messages.join('\n'));
+    }
+  }
+
+  // ---- shared checks; each returns whether the value passed ----
+
+  /** Integer in [min, max] (either bound optional). */
+  public int(prop: string, value: number | undefined, min?: number, max?: number): boolean {
+    if (value === undefined) return true;
+    const ok = typeof value === 'number' && Number.isInteger(value)
+      && (min === undefined || value >= min) && (max === undefined || value <= max);
+    if (!ok) this.add(prop, value, describeRange('an integer', min, max));
+    return ok;
+  }
+
+  /** Finite number in [min, max]. */
+  public num(prop: string, value: number | undefined, min?: number, max?: number): boolean {
+    if (value === undefined) return true;
+    const ok = typeof value === 'number' && Number.isFinite(value)
+      && (min === undefined || value >= min) && (max === undefined || value <= max);
+    if (!ok) this.add(prop, value, describeRange('a number', min, max));
+    return ok;
+  }
+
+  /** Membership in a string enum; jsii callers can pass any string at runtime. */
+  public oneOf(prop: string, value: string | undefined, allowed: readonly string[]): boolean {
+    if (value === undefined) return true;
+    const ok = allowed.includes(value);
+    if (!ok) this.add(prop, value, `must be one of: ${allowed.join(', ')}`);
+    return ok;
+  }
+
+  /** Duration in [min, max], whole milliseconds (Go and Prometheus durations have no sub-ms part). */
+  public duration(prop: string, value: Duration | undefined, min?: Duration, max?: Duration): boolean {
+    if (value === undefined) return true;
+    if (!(value instanceof Duration)) {
+      this.add(prop, value, 'must be a Duration (for example Duration.seconds(30))');
+      return false;
+    }
+    const ms = value.toMilliseconds({ integral: false });
+    if (!Number.isFinite(ms) || !Number.isInteger(ms)) {
+      this.add(prop, ms, 'must be a whole number of milliseconds');
+      return false;
+    }
+    const lo = min?.toMilliseconds();
+    const hi = max?.toMilliseconds();
+    if ((lo !== undefined && ms < lo) || (hi !== undefined && ms > hi)) {
+      const range = lo !== undefined && hi !== undefined
+        ? `between ${goDuration(min!)} and ${goDuration(max!)}`
+        : lo !== undefined ? `>= ${goDuration(min!)}` : `<= ${goDuration(max!)}`;
+      this.add(prop, value, `must be ${range}`);
+      return false;
+    }
+    return true;
+  }
+
+  /** IPv4 or IPv6 address. */
+  public ip(prop: string, value: string | undefined, family?: 4 | 6): ParsedIp | undefined {
+    if (value === undefined) return undefined;
+    const ip = parseIp(value);
+    if (!ip || (family && ip.family !== family)) {
+      this.add(prop, value, `must be an ${family ? `IPv${family}` : 'IPv4 or IPv6'} address`);
+      return undefined;
+    }
+    return ip;
+  }
+
+  /** CIDR with a prefix length and no host bits set. */
+  public cidr(prop: string, value: string | undefined, family?: 4 | 6): ParsedCidr | undefined {
+    if (value === undefined) return undefined;
+    const c = parseCidr(value);
+    if (!c || (family && c.family !== family)) {
+      const example = family === 6 ? 'fd00:10:96::/108' : '10.96.0.0/12';
+      this.add(prop, value, `must be an ${family ? `IPv${family}` : 'IPv4 or IPv6'} CIDR with a prefix length, e.g. ${example}`);
+      return undefined;
+    }
+    if (!c.masked) {
+      const bits = c.family === 4 ? 32 : 128;
+      const network = `${formatNetwork(c)}/${c.prefix}`;
+      this.add(prop, value, `has host bits set: use the network address ${network} (or /${bits} for a single address)`);
+      return undefined;
+    }
+    return c;
+  }
+}
+
+function formatNetwork(c: ParsedCidr): string {
+  return formatIp(c.family, c.network);
+}
+
+function describeRange(what: string, min?: number, max?: number): string {
+  if (min !== undefined && max !== undefined) return `must be ${what} in ${min}..${max}`;
+  if (min !== undefined) return `must be ${what} >= ${min}`;
+  if (max !== undefined) return `must be ${what} <= ${max}`;
+  return `must be ${what}`;
+}
+
+/**
+ * Renders a Duration the way Go's time.ParseDuration and Prometheus both read it:
+ * integer units in descending order, zero parts left out ("1h30m", "1s500ms", "0s").
+ */
+export function goDuration(d: Duration, lenient = false): string {
+  let ms = d.toMilliseconds({ integral: false });
+  if (!Number.isInteger(ms)) {
+    if (lenient) return `${ms}ms`;
+    throw new Error(`duration ${ms}ms is not a whole number of milliseconds`);
+  }
+  if (ms === 0) return '0s';
+  const parts: string[] = [];
+  for (const [unit, size] of [['h', 3_600_000], ['m', 60_000], ['s', 1000], ['ms', 1]] as const) {
+    const n = Math.floor(ms / size);
+    if (n > 0) {
+      parts.push(`${n}${unit}`);
+      ms -= n * size;
+    }
+  }
+  return parts.join('');
+}

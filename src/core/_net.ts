@@ -1,0 +1,152 @@
+import { isIPv4, isIPv6 } from 'net';
+
+/** An IP address as an integer, with its family. Internal. */
+export interface ParsedIp {
+  readonly family: 4 | 6;
+  readonly value: bigint;
+  readonly text: string;
+}
+
+/** A CIDR block, as written and as integers. Internal. */
+export interface ParsedCidr {
+  readonly family: 4 | 6;
+  readonly network: bigint;
+  readonly prefix: number;
+  readonly text: string;
+  /** true when no host bit is set (10.96.0.0/12, not 10.96.0.1/12). */
+  readonly masked: boolean;
+}
+
+function ipv4ToBigInt(text: string): bigint {
+  return text.split('.').reduce((acc, octet) => (acc << 8n) + BigInt(Number(octet)), 0n);
+}
+
+function ipv6ToBigInt(text: string): bigint {
+  let head = text;
+  let tailV4: bigint | undefined;
+  // ::ffff:10.0.0.1 style: the last 32 bits are written as IPv4.
+  const lastColon = head.lastIndexOf(':');
+  if (head.slice(lastColon + 1).includes('.')) {
+    tailV4 = ipv4ToBigInt(head.slice(lastColon + 1));
+    head = head.slice(0, lastColon + 1) + '0:0';
+  }
+  const [left, right] = head.includes('::') ? head.split('::') : [head, undefined];
+  const leftGroups = left ? left.split(':').filter((g) => g !== '') : [];
+  const rightGroups = right ? right.split(':').filter((g) => g !== '') : [];
+  const missing = 8 - leftGroups.length - rightGroups.length;
+  const groups = right === undefined ? leftGroups : [...leftGroups, ...Array(missing).fill('0'), ...rightGroups];
+  let value = groups.reduce((acc, g) => (acc << 16n) + BigInt(parseInt(g, 16)), 0n);
+  if (tailV4 !== undefined) {
+    value = (value & ~0xffffffffn) | tailV4;
+  }
+  return value;
+}
+
+/** Parses an IPv4 or IPv6 address; undefined when it is not one. */
+export function parseIp(text: string): ParsedIp | undefined {
+  if (typeof text !== 'string') return undefined;
+  if (isIPv4(text)) {
+    // net.isIPv4 accepts leading zeros on some Node versions; Kubernetes does not.
+    if (text.split('.').some((o) => o.length > 1 && o.startsWith('0'))) return undefined;
+    return { family: 4, value: ipv4ToBigInt(text), text };
+  }
+  if (isIPv6(text) && !text.includes('%')) {
+    return { family: 6, value: ipv6ToBigInt(text), text };
+  }
+  return undefined;
+}
+
+/** Parses `addr/prefix`; undefined when the text is not a CIDR with a prefix length. */
+export function parseCidr(text: string): ParsedCidr | undefined {
+  if (typeof text !== 'string') return undefined;
+  const m = /^([^/\s]+)\/(\d{1,3})$/.exec(text);
+  if (!m) return undefined;
+  const ip = parseIp(m[1]);
+  if (!ip) return undefined;
+  const prefix = Number(m[2]);
+  const bits = ip.family === 4 ? 32 : 128;
+  if (prefix > bits) return undefined;
+  const hostMask = (1n << BigInt(bits - prefix)) - 1n;
+  return {
+    family: ip.family,
+    network: ip.value & ~hostMask,
+    prefix,
+    text,
+    masked: (ip.value & hostMask) === 0n,
+  };
+}
+
+/** Renders an integer address back to text (IPv6 in compressed form). */
+export function formatIp(family: 4 | 6, value: bigint): string {
+  if (family === 4) {
+    return [24n, 16n, 8n, 0n].map((s) => ((value >> s) & 0xffn).toString()).join('.');
+  }
+  const groups: string[] = [];
+  for (let i = 7; i >= 0; i--) groups.push(((value >> BigInt(i * 16)) & 0xffffn).toString(16));
+  // compress the longest run of zero groups (RFC 5952)
+  let bestStart = -1;
+  let bestLen = 0;
+  for (let i = 0; i < 8;) {
+    if (groups[i] !== '0') { i++; continue; }
+    let j = i;
+    while (j < 8 && groups[j] === '0') j++;
+    if (j - i > bestLen && j - i > 1) { bestStart = i; bestLen = j - i; }
+    i = j;
+  }
+  if (bestStart < 0) return groups.join(':');
+  const left = groups.slice(0, bestStart).join(':');
+  const right = groups.slice(bestStart + bestLen).join(':');
+  return `${left}::${right}`;
+}
+
+/** Whether `ip` lies inside `cidr` (same family required). */
+export function cidrContains(cidr: ParsedCidr, ip: ParsedIp): boolean {
+  if (cidr.family !== ip.family) return false;
+  const bits = cidr.family === 4 ? 32 : 128;
+  const hostMask = (1n << BigInt(bits - cidr.prefix)) - 1n;
+  return (ip.value & ~hostMask) === cidr.network;
+}
+
+/** Whether two CIDR blocks share any address. */
+export function cidrsOverlap(a: ParsedCidr, b: ParsedCidr): boolean {
+  if (a.family !== b.family) return false;
+  const shorter = a.prefix <= b.prefix ? a : b;
+  const longer = shorter === a ? b : a;
+  return cidrContains(shorter, { family: longer.family, value: longer.network, text: '' });
+}
+
+/** The n-th address of a block (0 is the network address). */
+export function nthAddress(cidr: ParsedCidr, n: number): ParsedIp {
+  const value = cidr.network + BigInt(n);
+  return { family: cidr.family, value, text: formatIp(cidr.family, value) };
+}
+
+/** Number of addresses in a block, as a bigint. */
+export function blockSize(cidr: ParsedCidr): bigint {
+  const bits = cidr.family === 4 ? 32 : 128;
+  return 1n << BigInt(bits - cidr.prefix);
+}
+
+const LINK_LOCAL_V4 = parseCidr('169.254.0.0/16')!;
+const LINK_LOCAL_V6 = parseCidr('fe80::/10')!;
+
+/** Whether an address is link-local (169.254.0.0/16 or fe80::/10). */
+export function isLinkLocal(ip: ParsedIp): boolean {
+  return cidrContains(ip.family === 4 ? LINK_LOCAL_V4 : LINK_LOCAL_V6, ip);
+}
+
+/** Whether a block overlaps the link-local range of its family. */
+export function overlapsLinkLocal(cidr: ParsedCidr): boolean {
+  return cidrsOverlap(cidr, cidr.family === 4 ? LINK_LOCAL_V4 : LINK_LOCAL_V6);
+}
+
+/** RFC 1123 DNS subdomain (what Kubernetes accepts for domains and most names). */
+export function isDnsSubdomain(text: string): boolean {
+  if (typeof text !== 'string' || text.length === 0 || text.length > 253) return false;
+  return text.split('.').every(isDnsLabel);
+}
+
+/** RFC 1123 DNS label: lowercase alphanumerics and '-', 1..63 characters. */
+export function isDnsLabel(text: string): boolean {
+  return typeof text === 'string' && /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/.test(text);
+}

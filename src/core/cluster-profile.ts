@@ -1,0 +1,267 @@
+import { ConfigErrors } from './_errors';
+import { cidrContains, cidrsOverlap, isDnsSubdomain, nthAddress, parseIp, ParsedCidr, ParsedIp, blockSize } from './_net';
+import { Compatibility, FeatureSupport, KubernetesFeature } from './compatibility';
+import { KubernetesVersion } from './kubernetes-version';
+
+/** Properties of a `ClusterProfile`. Every field has a kubeadm-compatible default. */
+export interface ClusterProfileProps {
+  /**
+   * The Kubernetes version the manifests target. Decides which fields and modes
+   * are allowed and which warnings fire.
+   *
+   * @default KubernetesVersion.V1_28 (the version cdk8s-plus-28 targets)
+   */
+  readonly kubernetesVersion?: KubernetesVersion;
+
+  /**
+   * The cluster DNS domain (kubelet `clusterDomain`).
+   *
+   * @default 'cluster.local'
+   */
+  readonly clusterDomain?: string;
+
+  /**
+   * The Service CIDR (kube-apiserver `--service-cluster-ip-range`). A dual-stack
+   * pair is written as two comma-separated CIDRs, one per IP family.
+   *
+   * @default '10.96.0.0/12' (kubeadm)
+   */
+  readonly serviceCidr?: string;
+
+  /**
+   * The Pod CIDR (kube-controller-manager `--cluster-cidr`, kube-proxy `clusterCIDR`,
+   * the CNI's pool). A dual-stack pair is written as two comma-separated CIDRs.
+   *
+   * @default '10.244.0.0/16' (the guide's IPPool, Flannel's default)
+   */
+  readonly podCidr?: string;
+
+  /**
+   * The ClusterIP of the `kube-dns` Service (kubelet `clusterDNS` without NodeLocal
+   * DNSCache). Must lie inside the Service CIDR.
+   *
+   * @default - the 10th address of the first Service CIDR (10.96.0.10 for the default), as kubeadm picks it
+   */
+  readonly dnsServiceIp?: string;
+
+  /**
+   * CPU cores per node, used to size conntrack: kube-proxy sets
+   * `nf_conntrack_max = max(maxPerCore × cores, min)`.
+   *
+   * @default 8
+   */
+  readonly cpuCoresPerNode?: number;
+
+  /**
+   * Address of the Kubernetes API server that does not depend on a Service
+   * ClusterIP (a load balancer, VIP or control-plane node). Needed by kube-proxy's
+   * kubeconfig, Cilium kube-proxy replacement and Calico eBPF, which cannot reach
+   * the API through the `kubernetes` Service they themselves implement.
+   *
+   * @default - none; components that need it say so
+   */
+  readonly apiServerHost?: string;
+
+  /**
+   * Port of the API server at `apiServerHost`.
+   *
+   * @default 6443
+   */
+  readonly apiServerPort?: number;
+
+  /**
+   * The NodePort range (kube-apiserver `--service-node-port-range`), as "low-high".
+   *
+   * @default '30000-32767'
+   */
+  readonly nodePortRange?: string;
+
+  /**
+   * Pre-GA features this cluster has enabled (their feature gates are on).
+   * Without an opt-in, alpha and beta features are refused.
+   *
+   * @default - none
+   */
+  readonly optInFeatures?: KubernetesFeature[];
+}
+
+/**
+ * The facts every component shares: Kubernetes version, cluster domain, Service
+ * and Pod CIDRs, the kube-dns IP, node size and API server address.
+ *
+ * Decide them once and pass the same profile to every component (or to
+ * `NetworkTuning`); the cross-component checks refuse an app whose components
+ * disagree. Every field is validated when the profile is created.
+ */
+export class ClusterProfile {
+  /** The Kubernetes version targeted. */
+  public readonly kubernetesVersion: KubernetesVersion;
+  /** The cluster DNS domain. */
+  public readonly clusterDomain: string;
+  /** The Service CIDRs (one, or one per family for dual-stack). */
+  public readonly serviceCidrs: string[];
+  /** The Pod CIDRs (one, or one per family for dual-stack). */
+  public readonly podCidrs: string[];
+  /** The kube-dns Service ClusterIP. */
+  public readonly dnsServiceIp: string;
+  /** CPU cores per node. */
+  public readonly cpuCoresPerNode: number;
+  /** The API server host, when known. */
+  public readonly apiServerHost?: string;
+  /** The API server port. */
+  public readonly apiServerPort: number;
+  /** First port of the NodePort range. */
+  public readonly nodePortMin: number;
+  /** Last port of the NodePort range. */
+  public readonly nodePortMax: number;
+  /** Pre-GA features this cluster has enabled. */
+  public readonly optInFeatures: KubernetesFeature[];
+
+  /** @internal */
+  public readonly _serviceCidrs: ParsedCidr[];
+  /** @internal */
+  public readonly _podCidrs: ParsedCidr[];
+  /** @internal */
+  public readonly _dnsServiceIp: ParsedIp;
+
+  public constructor(props: ClusterProfileProps = {}) {
+    const errors = new ConfigErrors('ClusterProfile');
+
+    this.kubernetesVersion = props.kubernetesVersion ?? KubernetesVersion.V1_28;
+    if (!(this.kubernetesVersion instanceof KubernetesVersion)) {
+      errors.add('kubernetesVersion', props.kubernetesVersion, 'must be a KubernetesVersion (for example KubernetesVersion.V1_30 or KubernetesVersion.of(\'1.30\'))');
+    }
+
+    this.clusterDomain = props.clusterDomain ?? 'cluster.local';
+    if (!isDnsSubdomain(this.clusterDomain)) {
+      errors.add('clusterDomain', this.clusterDomain, 'must be a lowercase DNS name such as cluster.local (labels of a-z, 0-9 and \'-\', no trailing dot)');
+    }
+
+    const serviceCidrText = props.serviceCidr ?? '10.96.0.0/12';
+    this._serviceCidrs = parseCidrList(errors, 'serviceCidr', serviceCidrText);
+    this.serviceCidrs = this._serviceCidrs.map((c) => c.text);
+    for (const c of this._serviceCidrs) {
+      // kube-apiserver refuses IPv4 Service ranges larger than /12 and IPv6 ranges larger than /108 (2^20 addresses).
+      if (blockSize(c) > 1n << 20n) {
+        errors.add('serviceCidr', c.text, `is too large: kube-apiserver accepts at most 2^20 Service addresses (/${c.family === 4 ? 12 : 108} or longer)`);
+      }
+    }
+
+    const podCidrText = props.podCidr ?? '10.244.0.0/16';
+    this._podCidrs = parseCidrList(errors, 'podCidr', podCidrText);
+    this.podCidrs = this._podCidrs.map((c) => c.text);
+
+    for (const s of this._serviceCidrs) {
+      for (const p of this._podCidrs) {
+        if (cidrsOverlap(s, p)) {
+          errors.add('podCidr', p.text, `must not overlap 'serviceCidr' (${s.text})`);
+        }
+      }
+    }
+
+    const defaultDns = this._serviceCidrs.length > 0 ? nthAddress(this._serviceCidrs[0], 10) : parseIp('10.96.0.10')!;
+    const dnsText = props.dnsServiceIp ?? defaultDns.text;
+    const dns = errors.ip('dnsServiceIp', dnsText);
+    this._dnsServiceIp = dns ?? defaultDns;
+    this.dnsServiceIp = this._dnsServiceIp.text;
+    if (dns && this._serviceCidrs.length > 0) {
+      const home = this._serviceCidrs.find((c) => cidrContains(c, dns));
+      if (!home) {
+        errors.add('dnsServiceIp', dnsText, `must lie inside 'serviceCidr' (${this.serviceCidrs.join(',')})`);
+      } else if (dns.value === home.network) {
+        errors.add('dnsServiceIp', dnsText, `is the network address of ${home.text}; pick a host address such as ${nthAddress(home, 10).text}`);
+      } else if (dns.value === home.network + 1n) {
+        errors.add('dnsServiceIp', dnsText, `is reserved for the 'kubernetes' Service (first address of ${home.text}); pick another such as ${nthAddress(home, 10).text}`);
+      } else if (home.family === 4 && dns.value === home.network + blockSize(home) - 1n) {
+        errors.add('dnsServiceIp', dnsText, `is the broadcast address of ${home.text}`);
+      }
+    }
+
+    this.cpuCoresPerNode = props.cpuCoresPerNode ?? 8;
+    errors.int('cpuCoresPerNode', this.cpuCoresPerNode, 1, 1024);
+
+    this.apiServerHost = props.apiServerHost;
+    if (this.apiServerHost !== undefined && !parseIp(this.apiServerHost) && !isDnsSubdomain(this.apiServerHost)) {
+      errors.add('apiServerHost', this.apiServerHost, 'must be an IP address or a lowercase DNS name (no scheme, no port)');
+    }
+    this.apiServerPort = props.apiServerPort ?? 6443;
+    errors.int('apiServerPort', this.apiServerPort, 1, 65535);
+
+    const range = props.nodePortRange ?? '30000-32767';
+    const m = typeof range === 'string' ? /^(\d{1,5})-(\d{1,5})$/.exec(range) : null;
+    this.nodePortMin = m ? Number(m[1]) : 30000;
+    this.nodePortMax = m ? Number(m[2]) : 32767;
+    if (!m || this.nodePortMin < 1 || this.nodePortMax > 65535 || this.nodePortMin >= this.nodePortMax) {
+      errors.add('nodePortRange', range, 'must be "low-high" with 1 <= low < high <= 65535, e.g. 30000-32767');
+    }
+
+    this.optInFeatures = [...(props.optInFeatures ?? [])];
+    for (const f of this.optInFeatures) {
+      errors.oneOf('optInFeatures', f, Object.values(KubernetesFeature));
+    }
+
+    errors.throwIfAny();
+  }
+
+  /** The API server as `https://host:port`, when the host is known. */
+  public get apiServerUrl(): string | undefined {
+    if (this.apiServerHost === undefined) return undefined;
+    const host = parseIp(this.apiServerHost)?.family === 6 ? `[${this.apiServerHost}]` : this.apiServerHost;
+    return `https://${host}:${this.apiServerPort}`;
+  }
+
+  /** The NodePort range as "low-high". */
+  public get nodePortRange(): string {
+    return `${this.nodePortMin}-${this.nodePortMax}`;
+  }
+
+  /**
+   * How this profile's Kubernetes version supports `feature`, taking the opt-ins
+   * into account: an opted-in pre-GA feature reports `OPT_IN`, one that is not
+   * opted in reports `UNAVAILABLE`.
+   */
+  public featureSupport(feature: KubernetesFeature): FeatureSupport {
+    const support = Compatibility.support(feature, this.kubernetesVersion);
+    if (support === FeatureSupport.OPT_IN && !this.optInFeatures.includes(feature)) {
+      return FeatureSupport.UNAVAILABLE;
+    }
+    return support;
+  }
+
+  /** Whether the two profiles state the same facts. */
+  public sameAs(other: ClusterProfile): boolean {
+    return this.describe() === other.describe();
+  }
+
+  /** The profile's facts, one per line, for reports and error messages. */
+  public describe(): string {
+    return [
+      `kubernetesVersion=${this.kubernetesVersion.version}`,
+      `clusterDomain=${this.clusterDomain}`,
+      `serviceCidr=${this.serviceCidrs.join(',')}`,
+      `podCidr=${this.podCidrs.join(',')}`,
+      `dnsServiceIp=${this.dnsServiceIp}`,
+      `cpuCoresPerNode=${this.cpuCoresPerNode}`,
+      `apiServer=${this.apiServerUrl ?? '(not set)'}`,
+      `nodePortRange=${this.nodePortRange}`,
+      `optInFeatures=${[...this.optInFeatures].sort().join(',') || '(none)'}`,
+    ].join('\n');
+  }
+}
+
+function parseCidrList(errors: ConfigErrors, prop: string, text: string): ParsedCidr[] {
+  if (typeof text !== 'string' || text.trim() === '') {
+    errors.add(prop, text, 'must be a CIDR such as 10.96.0.0/12, or a dual-stack pair "10.96.0.0/12,fd00:10:96::/108"');
+    return [];
+  }
+  const parts = text.split(',');
+  const out: ParsedCidr[] = [];
+  for (const part of parts) {
+    const c = errors.cidr(prop, part);
+    if (c) out.push(c);
+  }
+  if (parts.length > 2 || (out.length === 2 && out[0].family === out[1].family)) {
+    errors.add(prop, text, 'may hold at most two CIDRs, one IPv4 and one IPv6 (dual-stack)');
+  }
+  return out;
+}

@@ -1,0 +1,7 @@
+export * from './scale-tier';
+export * from './kubernetes-version';
+export * from './compatibility';
+export * from './cluster-profile';
+export * from './tier-table';
+export * from './report-types';
+export * from './report';

@@ -1,0 +1,40 @@
+import { IConstruct } from 'constructs';
+import { AppState } from './_registry';
+import { Decision, Finding, FindingSeverity } from './report-types';
+
+/**
+ * The explanation report of an app: for every tuned value, which tier rule,
+ * user override or compatibility rule decided it, plus the warnings.
+ *
+ * Decisions are recorded as components are built (and, for values that depend
+ * on other components, when the app is synthesized). Cross-component findings
+ * are refreshed by every synthesis, or on demand with `check()`.
+ */
+export class TuningReport {
+  /** The report of the app that contains `scope`. */
+  public static of(scope: IConstruct): TuningReport {
+    return new TuningReport(AppState.of(scope));
+  }
+
+  private constructor(private readonly state: AppState) {}
+
+  /** Every recorded decision, sorted by construct path and setting. */
+  public get decisions(): Decision[] {
+    return this.state.decisions;
+  }
+
+  /** Runs every cross-component rule now and returns all findings (errors and warnings). */
+  public check(): Finding[] {
+    return this.state.evaluate();
+  }
+
+  /** Findings of the last synthesis or `check()`, plus warnings found while building components. */
+  public get findings(): Finding[] {
+    return this.state.findings();
+  }
+
+  /** Warnings only. */
+  public get warnings(): Finding[] {
+    return this.findings.filter((f) => f.severity === FindingSeverity.WARNING);
+  }
+}

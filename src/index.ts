@@ -1,0 +1,3 @@
+export * from './core';
+export * from './kube-proxy';
+export * from './cni';

@@ -1,0 +1,54 @@
+import { cidrContains, cidrsOverlap, formatIp, isDnsSubdomain, isLinkLocal, nthAddress, parseCidr, parseIp } from '../../src/core/_net';
+
+describe('IP parsing', () => {
+  test.each(['10.96.0.10', '0.0.0.0', '255.255.255.255', '::1', 'fd00:10:96::a', '::ffff:10.0.0.1', '2001:db8::'])('accepts %s', (ip) => {
+    expect(parseIp(ip)).toBeDefined();
+  });
+
+  test.each(['10.96.0', '10.96.0.256', '010.1.1.1', 'fe80::1%eth0', 'abc', '', '10.0.0.1/32', ' 10.0.0.1'])('rejects %j', (ip) => {
+    expect(parseIp(ip)).toBeUndefined();
+  });
+
+  test('IPv6 round trip compresses the longest zero run', () => {
+    const ip = parseIp('fd00:0:0:0:0:0:0:a')!;
+    expect(formatIp(6, ip.value)).toBe('fd00::a');
+    expect(formatIp(6, parseIp('::ffff:10.0.0.1')!.value)).toBe('::ffff:a00:1');
+  });
+});
+
+describe('CIDR parsing', () => {
+  test('parses prefix and detects host bits', () => {
+    expect(parseCidr('10.96.0.0/12')).toMatchObject({ family: 4, prefix: 12, masked: true });
+    expect(parseCidr('10.96.0.1/12')).toMatchObject({ masked: false });
+    expect(parseCidr('fd00:10:96::/108')).toMatchObject({ family: 6, prefix: 108, masked: true });
+  });
+
+  test.each(['10.96.0.0', '10.96.0.0/33', 'fd00::/129', '10.96.0.0/-1', '10.96.0.0/12/1', 'x/12'])('rejects %j', (c) => {
+    expect(parseCidr(c)).toBeUndefined();
+  });
+
+  test('containment, overlap and n-th address', () => {
+    const svc = parseCidr('10.96.0.0/12')!;
+    expect(cidrContains(svc, parseIp('10.111.255.255')!)).toBe(true);
+    expect(cidrContains(svc, parseIp('10.112.0.0')!)).toBe(false);
+    expect(cidrContains(svc, parseIp('fd00::1')!)).toBe(false);
+    expect(cidrsOverlap(svc, parseCidr('10.100.0.0/16')!)).toBe(true);
+    expect(cidrsOverlap(svc, parseCidr('10.244.0.0/16')!)).toBe(false);
+    expect(nthAddress(svc, 10).text).toBe('10.96.0.10');
+    expect(nthAddress(parseCidr('fd00:10:96::/108')!, 10).text).toBe('fd00:10:96::a');
+  });
+
+  test('link-local detection', () => {
+    expect(isLinkLocal(parseIp('169.254.20.10')!)).toBe(true);
+    expect(isLinkLocal(parseIp('10.96.0.10')!)).toBe(false);
+    expect(isLinkLocal(parseIp('fe80::10')!)).toBe(true);
+  });
+
+  test('DNS subdomains', () => {
+    expect(isDnsSubdomain('cluster.local')).toBe(true);
+    expect(isDnsSubdomain('Cluster.local')).toBe(false);
+    expect(isDnsSubdomain('cluster.local.')).toBe(false);
+    expect(isDnsSubdomain('-a.b')).toBe(false);
+    expect(isDnsSubdomain('a'.repeat(64))).toBe(false);
+  });
+});

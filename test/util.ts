@@ -1,0 +1,119 @@
+/* Shared test helpers: synthesize a chart and validate every object against a schema. */
+import * as fs from 'fs';
+import * as path from 'path';
+import Ajv, { ValidateFunction } from 'ajv';
+import { Chart, Testing } from 'cdk8s';
+import * as YAML from 'yaml';
+
+type Manifest = { apiVersion: string; kind: string; metadata: { name: string; namespace?: string; [k: string]: any }; [k: string]: any };
+
+// ---- core Kubernetes objects: kubernetes-models (v4, CommonJS) compiled OpenAPI validators ----
+
+function kubernetesModel(apiVersion: string, kind: string): { validate(): void } | undefined {
+  const group = apiVersion.includes('/') ? apiVersion : `v1`;
+  let mod: Record<string, any>;
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    mod = require(`kubernetes-models/${group}`);
+  } catch {
+    return undefined;
+  }
+  return mod[kind];
+}
+
+// ---- custom resources: the CRDs kept under test/fixtures/crds (source noted in each file) ----
+
+const ajv = new Ajv({ strict: false, allErrors: true });
+const crdValidators = new Map<string, ValidateFunction>();
+
+/**
+ * The API server prunes fields a structural schema does not declare, so a typo
+ * (the guide's `bpfDisableUnprivilegedBPF`) is silently dropped. Tests treat
+ * undeclared fields as errors instead.
+ */
+function strictify(schema: any): any {
+  if (Array.isArray(schema)) return schema.map(strictify);
+  if (!schema || typeof schema !== 'object') return schema;
+  const out: any = {};
+  for (const [k, v] of Object.entries(schema)) out[k] = strictify(v);
+  if (out.properties && out.additionalProperties === undefined && !out['x-kubernetes-preserve-unknown-fields']) {
+    out.additionalProperties = false;
+  }
+  if (out['x-kubernetes-int-or-string']) {
+    delete out.type;
+    out.anyOf = [{ type: 'integer' }, { type: 'string' }];
+  }
+  return out;
+}
+
+function loadCrds(): void {
+  if (crdValidators.size > 0) return;
+  const dir = path.join(__dirname, 'fixtures', 'crds');
+  if (!fs.existsSync(dir)) return;
+  for (const file of fs.readdirSync(dir).filter((f) => f.endsWith('.yaml')).sort()) {
+    for (const doc of YAML.parseAllDocuments(fs.readFileSync(path.join(dir, file), 'utf8'))) {
+      const crd = doc.toJS();
+      if (!crd || crd.kind !== 'CustomResourceDefinition') continue;
+      for (const version of crd.spec.versions) {
+        const key = `${crd.spec.group}/${version.name}/${crd.spec.names.kind}`;
+        crdValidators.set(key, ajv.compile(strictify(version.schema.openAPIV3Schema)));
+      }
+    }
+  }
+}
+
+/** Schema errors of one object; empty when it is valid. Throws when no schema is known for its kind. */
+export function schemaErrors(obj: Manifest): string[] {
+  const where = `${obj.kind}/${obj.metadata?.name}`;
+  if (!obj.apiVersion || !obj.kind) return [`${where}: apiVersion and kind are required`];
+  if (!obj.metadata?.name) return [`${where}: metadata.name is required`];
+  const Model = kubernetesModel(obj.apiVersion, obj.kind);
+  if (Model) {
+    try {
+      new (Model as any)(obj).validate();
+      return [];
+    } catch (e) {
+      return [`${where}: ${(e as Error).message}`];
+    }
+  }
+  loadCrds();
+  const validate = crdValidators.get(`${obj.apiVersion}/${obj.kind}`);
+  if (!validate) {
+    throw new Error(`no schema known for ${obj.apiVersion} ${obj.kind}: add its CRD to test/fixtures/crds`);
+  }
+  if (validate(obj)) return [];
+  return (validate.errors ?? []).map((e) => `${where}: ${e.instancePath || '/'} ${e.message}${e.params && (e.params as any).additionalProperty ? ` (${(e.params as any).additionalProperty})` : ''}`);
+}
+
+/** Validates every object; throws one error listing all schema violations. */
+export function assertValid(objs: Manifest[]): Manifest[] {
+  const errors = objs.flatMap(schemaErrors);
+  if (errors.length > 0) {
+    throw new Error(`schema validation failed:\n  ${errors.join('\n  ')}`);
+  }
+  return objs;
+}
+
+/** Synthesizes a chart (running every validation) and checks every object against its schema. */
+export function synthValid(chart: Chart): Manifest[] {
+  return assertValid(Testing.synth(chart) as Manifest[]);
+}
+
+/** The one object of a kind (and name, if given); fails when there is not exactly one. */
+export function only(objs: Manifest[], kind: string, name?: string): Manifest {
+  const found = objs.filter((o) => o.kind === kind && (name === undefined || o.metadata.name === name));
+  if (found.length !== 1) {
+    throw new Error(`expected exactly one ${kind}${name ? ` named ${name}` : ''}, found ${found.length}: ${objs.map((o) => `${o.kind}/${o.metadata.name}`).join(', ')}`);
+  }
+  return found[0];
+}
+
+/** Objects of a kind. */
+export function ofKind(objs: Manifest[], kind: string): Manifest[] {
+  return objs.filter((o) => o.kind === kind);
+}
+
+/** A fresh chart in a fresh app. */
+export function chart(): Chart {
+  return Testing.chart();
+}
