@@ -10,7 +10,7 @@ type Manifest = { apiVersion: string; kind: string; metadata: { name: string; na
 // ---- core Kubernetes objects: kubernetes-models (v4, CommonJS) compiled OpenAPI validators ----
 
 function kubernetesModel(apiVersion: string, kind: string): { validate(): void } | undefined {
-  const group = apiVersion.includes('/') ? apiVersion : `v1`;
+  const group = apiVersion.includes('/') ? apiVersion : 'v1';
   let mod: Record<string, any>;
   try {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -101,19 +101,15 @@ export function synthValid(chart: Chart): Manifest[] {
 
 /** The one object of a kind (and name, if given); fails when there is not exactly one. */
 export function only(objs: Manifest[], kind: string, name?: string): Manifest {
-  const found = objs.filter((o) => o.kind === kind && (name === undefined || o.metadata.name === name));
-  if (found.length !== 1) {
-    throw new Error(`expected exactly one ${kind}${name ? ` named ${name}` : ''}, found ${found.length}: ${objs.map((o) => `${o.kind}/${o.metadata.name}`).join(', ')}`);
+  const matches = objs.filter((o) => o.kind === kind && (name === undefined || o.metadata.name === name));
+  if (matches.length !== 1) {
+    const all = objs.map((o) => `${o.kind}/${o.metadata.name}`).join(', ');
+    throw new Error(`expected exactly one ${kind}${name ? ` named ${name}` : ''}, found ${matches.length}: ${all}`);
   }
-  return found[0];
+  return matches[0];
 }
 
 /** Objects of a kind. */
 export function ofKind(objs: Manifest[], kind: string): Manifest[] {
   return objs.filter((o) => o.kind === kind);
-}
-
-/** A fresh chart in a fresh app. */
-export function chart(): Chart {
-  return Testing.chart();
 }

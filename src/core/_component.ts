@@ -39,12 +39,16 @@ export function componentContext(scope: IConstruct, tier: ScaleTier | undefined,
  * Picks a value: the user's override if given, else the tier table's, and
  * records which one decided it (for the explanation report).
  */
-export function pick<T>(ctx: ComponentContext, setting: string, override: T | undefined, rule: Rule<T>, render: (v: T) => string = renderTierValue): T {
+export function pick<T>(
+  ctx: ComponentContext, setting: string, override: T | undefined, rule: Rule<T>, render: (v: T) => string = renderTierValue,
+): T {
   if (override !== undefined) {
     ctx.state.decide(ctx.scope, setting, render(override), DecisionSource.OVERRIDE, 'set by the user');
     return override;
   }
-  ctx.state.decide(ctx.scope, setting, render(rule.value), DecisionSource.TIER, `${ctx.tier} tier: ${rule.reason}`);
+  const prefix = `${ctx.tier} tier`;
+  const reason = rule.reason.startsWith(prefix) ? rule.reason : `${prefix}: ${rule.reason}`;
+  ctx.state.decide(ctx.scope, setting, render(rule.value), DecisionSource.TIER, reason);
   return rule.value;
 }
 

@@ -104,7 +104,7 @@ export class ConfigErrors {
     }
     const ms = value.toMilliseconds({ integral: false });
     if (!Number.isFinite(ms) || !Number.isInteger(ms)) {
-      this.add(prop, ms, 'must be a whole number of milliseconds');
+      this.add(prop, `${ms}ms`, 'must be a whole number of milliseconds');
       return false;
     }
     const lo = min?.toMilliseconds();
@@ -117,6 +117,17 @@ export class ConfigErrors {
       return false;
     }
     return true;
+  }
+
+  /** A container image reference pinned to a tag (not `latest`) or a digest. */
+  public image(prop: string, value: string | undefined): boolean {
+    if (value === undefined) return true;
+    const last = typeof value === 'string' ? value.split('/').pop()! : '';
+    const tag = last.includes('@') ? undefined : last.split(':')[1];
+    const ok = typeof value === 'string' && /^[a-z0-9][a-z0-9._\-/:@]*$/i.test(value)
+      && (/@sha256:[a-f0-9]{64}$/.test(value) || (tag !== undefined && /^[\w][\w.-]{0,127}$/.test(tag) && tag !== 'latest'));
+    if (!ok) this.add(prop, value, 'must be an image reference pinned to a tag other than latest, or to a sha256 digest');
+    return ok;
   }
 
   /** IPv4 or IPv6 address. */
@@ -158,6 +169,11 @@ function describeRange(what: string, min?: number, max?: number): string {
   if (min !== undefined) return `must be ${what} >= ${min}`;
   if (max !== undefined) return `must be ${what} <= ${max}`;
   return `must be ${what}`;
+}
+
+/** Renders any Duration for messages and reports, even one that fails validation. */
+export function showDuration(d: Duration): string {
+  return goDuration(d, true);
 }
 
 /**

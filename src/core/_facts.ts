@@ -1,6 +1,7 @@
 import { IConstruct } from 'constructs';
 import { ClusterProfile } from './cluster-profile';
 import { ScaleTier } from './scale-tier';
+import { KubeProxyMode } from '../kube-proxy/kube-proxy-mode';
 
 /**
  * What each component tells the rest of the app about itself. Rules and other
@@ -14,11 +15,35 @@ export interface BaseFacts {
   readonly tier: ScaleTier;
 }
 
-/** Placeholder kinds are narrowed by later components; each adds its own fields. */
+/** A component with no facts beyond the base ones (used by tests and simple components). */
 export interface GenericFacts extends BaseFacts {
   readonly kind: 'generic';
 }
 
-export type ComponentFacts = GenericFacts;
+/** TunedKubeProxy. */
+export interface KubeProxyFacts extends BaseFacts {
+  readonly kind: 'kube-proxy';
+  readonly mode: KubeProxyMode;
+  readonly conntrackMaxPerCore: number;
+  readonly conntrackMin: number;
+  /** What kube-proxy writes to nf_conntrack_max at start (0 = leaves the kernel value). */
+  readonly effectiveConntrackMax: number;
+  /** Seconds kube-proxy writes to nf_conntrack_tcp_timeout_established (0 = leaves it). */
+  readonly tcpEstablishedTimeoutSeconds: number;
+  /** Seconds kube-proxy writes to nf_conntrack_tcp_timeout_close_wait (0 = leaves it). */
+  readonly tcpCloseWaitTimeoutSeconds: number;
+  readonly metricsBindAddress: string;
+  readonly strictArp: boolean;
+  readonly deploysDaemonSet: boolean;
+}
+
+/** SysctlTuner. */
+export interface SysctlTunerFacts extends BaseFacts {
+  readonly kind: 'sysctl-tuner';
+  /** Keys the user set explicitly, with their values. */
+  readonly explicitSysctls: Readonly<Record<string, string>>;
+}
+
+export type ComponentFacts = GenericFacts | KubeProxyFacts | SysctlTunerFacts;
 export type ComponentKind = ComponentFacts['kind'];
 export type FactsOf<K extends ComponentKind> = Extract<ComponentFacts, { kind: K }>;

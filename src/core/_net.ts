@@ -1,3 +1,4 @@
+/* eslint-disable no-bitwise -- IP addresses and masks are bit arithmetic on bigints */
 import { isIPv4, isIPv6 } from 'net';
 
 /** An IP address as an integer, with its family. Internal. */
@@ -149,4 +150,15 @@ export function isDnsSubdomain(text: string): boolean {
 /** RFC 1123 DNS label: lowercase alphanumerics and '-', 1..63 characters. */
 export function isDnsLabel(text: string): boolean {
   return typeof text === 'string' && /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/.test(text);
+}
+
+/** Parses "ip:port" ("[ipv6]:port" for IPv6); undefined when malformed or the port is outside 1..65535. */
+export function parseHostPort(text: string): { ip: ParsedIp; port: number } | undefined {
+  if (typeof text !== 'string') return undefined;
+  const m = /^(?:\[([^\]]+)\]|([^:[\]]+)):(\d{1,5})$/.exec(text);
+  if (!m) return undefined;
+  const ip = parseIp(m[1] ?? m[2]);
+  const port = Number(m[3]);
+  if (!ip || (m[2] !== undefined && ip.family === 6) || port < 1 || port > 65535) return undefined;
+  return { ip, port };
 }

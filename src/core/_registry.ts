@@ -1,7 +1,7 @@
 import { IConstruct } from 'constructs';
-import { CROSS_COMPONENT_RULES } from '../rules/_all';
 import { ComponentFacts, ComponentKind, FactsOf } from './_facts';
 import { Decision, DecisionSource, Finding, FindingSeverity } from './report-types';
+import { CROSS_COMPONENT_RULES } from '../rules/_all';
 
 /** A finding before it is turned into public form: attributed to a construct. */
 export interface RawFinding {
@@ -51,15 +51,21 @@ export class AppState {
   private readonly constructionWarnings: RawFinding[] = [];
   private ruleFindings: RawFinding[] = [];
   private readonly printed = new Set<string>();
+  private readonly prepares: Array<() => void> = [];
   private validationAdded = false;
 
   private constructor(private readonly root: IConstruct) {}
 
-  /** Registers a component's facts and hooks its findings into cdk8s validation. */
-  public register(facts: ComponentFacts): void {
+  /**
+   * Registers a component's facts and hooks its findings into cdk8s validation.
+   * `prepare` runs at the start of every synthesis, before the rules, for
+   * components whose output depends on other components of the app.
+   */
+  public register(facts: ComponentFacts, prepare?: () => void): void {
     const list = this.byKind.get(facts.kind) ?? [];
     list.push(facts);
     this.byKind.set(facts.kind, list);
+    if (prepare) this.prepares.push(prepare);
     this.ensureRootValidation();
     facts.scope.node.addValidation({ validate: () => this.errorsFor(facts.scope) });
   }
@@ -90,8 +96,9 @@ export class AppState {
     return [...this.decisionsByKey.values()].sort((a, b) => a.path.localeCompare(b.path) || a.setting.localeCompare(b.setting));
   }
 
-  /** Runs every cross-component rule now and returns construction and rule findings. */
+  /** Prepares every component, runs every cross-component rule and returns construction and rule findings. */
   public evaluate(): Finding[] {
+    for (const prepare of this.prepares) prepare();
     this.ruleFindings = CROSS_COMPONENT_RULES.flatMap((rule) => rule.evaluate(this));
     return this.findings();
   }

@@ -1,11 +1,11 @@
 import { Duration } from 'cdk8s';
+import { goDuration } from './_errors';
+import { ScaleTier } from './scale-tier';
 import { CalicoEncapsulationMode } from '../cni/calico-encapsulation';
 import { CiliumLoadBalancerMode, CiliumRoutingMode } from '../cni/cilium-modes';
 import { CniPlugin } from '../cni/cni-plugin';
 import { FlannelBackend } from '../cni/flannel-backend';
 import { IpvsScheduler, KubeProxyMode } from '../kube-proxy/kube-proxy-mode';
-import { goDuration } from './_errors';
-import { ScaleTier } from './scale-tier';
 
 /**
  * THE tier table: every per-tier number and choice, each with a one-line reason.
@@ -34,6 +34,9 @@ export interface TierSettings {
     readonly conntrackMin: Rule<number>;
     readonly conntrackTcpEstablishedTimeout: Rule<Duration>;
     readonly conntrackTcpCloseWaitTimeout: Rule<Duration>;
+    readonly cpuRequest: Rule<string>;
+    readonly memoryRequest: Rule<string>;
+    readonly memoryLimit: Rule<string>;
   };
   /** Node sysctls, by key, as the values written to the sysctl file. */
   readonly sysctls: Readonly<Record<string, Rule<string>>>;
@@ -221,6 +224,9 @@ function build(tier: ScaleTier): TierSettings {
       conntrackMin: large
         ? r(524288, 'guide large-cluster example: at least 524288')
         : r(131072, 'guide: at least 131072 (kube-proxy default)'),
+      cpuRequest: small ? r('50m', 'small tier: few Services to program') : large ? r('200m', 'large tier: thousands of Services per sync') : r('100m', 'medium tier'),
+      memoryRequest: small ? r('64Mi', 'small tier') : large ? r('256Mi', 'large tier: rule set and endpoint cache grow with Services') : r('128Mi', 'medium tier'),
+      memoryLimit: small ? r('256Mi', 'generous: an OOM-killed kube-proxy stops Service updates') : large ? r('1Gi', 'large tier: generous, an OOM-killed kube-proxy stops Service updates') : r('512Mi', 'medium tier: generous, an OOM-killed kube-proxy stops Service updates'),
     },
     sysctls: c.sysctls,
     coreDns: {

@@ -142,7 +142,7 @@ export class ClusterProfile {
     this.serviceCidrs = this._serviceCidrs.map((c) => c.text);
     for (const c of this._serviceCidrs) {
       // kube-apiserver refuses IPv4 Service ranges larger than /12 and IPv6 ranges larger than /108 (2^20 addresses).
-      if (blockSize(c) > 1n << 20n) {
+      if (blockSize(c) > 2n ** 20n) {
         errors.add('serviceCidr', c.text, `is too large: kube-apiserver accepts at most 2^20 Service addresses (/${c.family === 4 ? 12 : 108} or longer)`);
       }
     }

@@ -37,4 +37,30 @@ export class TuningReport {
   public get warnings(): Finding[] {
     return this.findings.filter((f) => f.severity === FindingSeverity.WARNING);
   }
+
+  /**
+   * The report as Markdown: one table row per decision, then the warnings.
+   * Write it after synthesis, when every value is decided.
+   */
+  public toMarkdown(title: string = 'Network tuning report'): string {
+    const cell = (text: string) => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+    const warnings = this.warnings;
+    return [
+      `# ${title}`,
+      '',
+      'Every tuned value and what decided it: the tier table, a user override, a compatibility rule',
+      '(Kubernetes version or another component), a value derived from the cluster profile, or upstream.',
+      '',
+      '| Component | Setting | Value | Source | Why |',
+      '|---|---|---|---|---|',
+      ...this.decisions.map((d) => `| \`${d.path}\` | \`${cell(d.setting)}\` | \`${cell(d.value)}\` | ${d.source} | ${cell(d.reason)} |`),
+      '',
+      '## Warnings',
+      '',
+      ...(warnings.length > 0
+        ? warnings.map((w) => `- **${w.ruleId}** \`${w.path}\`: ${cell(w.message)}. Fix: ${cell(w.fix)}.`)
+        : ['None.']),
+      '',
+    ].join('\n');
+  }
 }

@@ -1,0 +1,65 @@
+import { ApiObject } from 'cdk8s';
+import { IConstruct } from 'constructs';
+
+/** Where the pod spec sits in each workload kind (apiVersion/kind -> path). */
+const POD_SPEC_PATHS: Record<string, readonly string[]> = {
+  'v1/Pod': ['spec'],
+  'apps/v1/Deployment': ['spec', 'template', 'spec'],
+  'apps/v1/StatefulSet': ['spec', 'template', 'spec'],
+  'apps/v1/DaemonSet': ['spec', 'template', 'spec'],
+  'apps/v1/ReplicaSet': ['spec', 'template', 'spec'],
+  'batch/v1/Job': ['spec', 'template', 'spec'],
+  'batch/v1/CronJob': ['spec', 'jobTemplate', 'spec', 'template', 'spec'],
+};
+
+/** The workload kinds whose pod templates can be tuned. */
+export const WORKLOAD_KINDS = Object.keys(POD_SPEC_PATHS).map((k) => k.split('/').pop()!);
+
+/** Every workload API object (raw or made by cdk8s-plus) under `scope`, in tree order. */
+export function workloadsIn(scope: IConstruct): ApiObject[] {
+  return scope.node.findAll().filter((c): c is ApiObject =>
+    ApiObject.isApiObject(c) && POD_SPEC_PATHS[`${c.apiVersion}/${c.kind}`] !== undefined);
+}
+
+/** The pod spec inside a synthesized workload, created if missing. */
+export function podSpecOf(json: any): any | undefined {
+  const path = POD_SPEC_PATHS[`${json?.apiVersion}/${json?.kind}`];
+  if (!path) return undefined;
+  let node = json;
+  for (const key of path) {
+    node[key] = node[key] ?? {};
+    node = node[key];
+  }
+  return node;
+}
+
+export type PodSpecTransform = (podSpec: any, json: any) => void;
+
+const TRANSFORMS = new WeakMap<ApiObject, Map<string, PodSpecTransform>>();
+
+/**
+ * Changes a workload's pod spec when it is synthesized, after its own values
+ * (and JSON patches) are resolved, so the transform sees what the workload
+ * states and can keep it. Registering the same `key` again replaces the transform.
+ */
+export function transformPodSpec(obj: ApiObject, key: string, fn: PodSpecTransform): void {
+  let transforms = TRANSFORMS.get(obj);
+  if (!transforms) {
+    transforms = new Map();
+    TRANSFORMS.set(obj, transforms);
+    const registered = transforms;
+    const original = obj.toJson.bind(obj);
+    // ApiObject has no hook that runs after patches and sees the resolved
+    // object, so wrap this instance's toJson (once).
+    Object.defineProperty(obj, 'toJson', {
+      configurable: true,
+      value: () => {
+        const json = original();
+        const spec = podSpecOf(json);
+        if (spec) for (const transform of registered.values()) transform(spec, json);
+        return json;
+      },
+    });
+  }
+  transforms.set(key, fn);
+}

@@ -1,0 +1,76 @@
+import { k8s } from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
+import { CONFIG_HASH_ANNOTATION, KUBE_SYSTEM, LINUX_NODE_SELECTOR, meta, resources, TOLERATE_ALL, XTABLES_LOCK_VOLUME } from '../core/_k8s';
+
+export interface KubeProxyWorkloadOptions {
+  readonly image: string;
+  readonly configMapName: string;
+  readonly configHash: string;
+  readonly cpuRequest: string;
+  readonly memoryRequest: string;
+  readonly memoryLimit: string;
+}
+
+const LABELS = { 'k8s-app': 'kube-proxy' };
+
+/**
+ * The kube-proxy workload as kubeadm deploys it (phases/addons/proxy): a
+ * ServiceAccount, the `kubeadm:node-proxier` binding to the built-in
+ * `system:node-proxier` role, and a privileged host-network DaemonSet.
+ * kubeadm sets no probes; neither do we (a liveness probe would restart
+ * kube-proxy during an API outage without fixing anything).
+ */
+export function addKubeProxyWorkload(scope: Construct, opts: KubeProxyWorkloadOptions): void {
+  new k8s.KubeServiceAccount(scope, 'ServiceAccount', {
+    metadata: meta('kube-proxy', KUBE_SYSTEM),
+  });
+
+  new k8s.KubeClusterRoleBinding(scope, 'NodeProxierBinding', {
+    metadata: meta('kubeadm:node-proxier', undefined),
+    roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'system:node-proxier' },
+    subjects: [{ kind: 'ServiceAccount', name: 'kube-proxy', namespace: KUBE_SYSTEM }],
+  });
+
+  new k8s.KubeDaemonSet(scope, 'DaemonSet', {
+    metadata: meta('kube-proxy', KUBE_SYSTEM, LABELS),
+    spec: {
+      selector: { matchLabels: LABELS },
+      updateStrategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: k8s.IntOrString.fromNumber(1) } },
+      template: {
+        metadata: { labels: LABELS, annotations: { [CONFIG_HASH_ANNOTATION]: opts.configHash } },
+        spec: {
+          priorityClassName: 'system-node-critical',
+          hostNetwork: true,
+          serviceAccountName: 'kube-proxy',
+          nodeSelector: LINUX_NODE_SELECTOR,
+          tolerations: TOLERATE_ALL,
+          containers: [{
+            name: 'kube-proxy',
+            image: opts.image,
+            imagePullPolicy: 'IfNotPresent',
+            command: [
+              '/usr/local/bin/kube-proxy',
+              '--config=/var/lib/kube-proxy/config.conf',
+              '--hostname-override=$(NODE_NAME)',
+            ],
+            env: [{ name: 'NODE_NAME', valueFrom: { fieldRef: { fieldPath: 'spec.nodeName' } } }],
+            // kube-proxy programs netfilter/IPVS and writes /proc/sys/net/netfilter and
+            // /sys/module/nf_conntrack: it needs a privileged container, as in kubeadm.
+            securityContext: { privileged: true },
+            resources: resources(opts.cpuRequest, opts.memoryRequest, opts.memoryLimit),
+            volumeMounts: [
+              { name: 'kube-proxy', mountPath: '/var/lib/kube-proxy' },
+              { name: 'xtables-lock', mountPath: '/run/xtables.lock', readOnly: false },
+              { name: 'lib-modules', mountPath: '/lib/modules', readOnly: true },
+            ],
+          }],
+          volumes: [
+            { name: 'kube-proxy', configMap: { name: opts.configMapName } },
+            XTABLES_LOCK_VOLUME,
+            { name: 'lib-modules', hostPath: { path: '/lib/modules' } },
+          ],
+        },
+      },
+    },
+  });
+}
