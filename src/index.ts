@@ -1,3 +1,4 @@
 export * from './core';
 export * from './kube-proxy';
+export * from './node';
 export * from './cni';

@@ -1,0 +1,3 @@
+export * from './sysctl-catalogue';
+export * from './sysctl-tuner';
+export * from './pod-sysctl-tuning';
