@@ -78,7 +78,16 @@ project.addDevDeps('@types/node@^20');
 
 // Examples are real code: type-checked and linted with the tests, never shipped.
 project.tsconfigDev.addInclude('../examples/**/*.ts');
+project.tsconfigDev.addInclude('../scripts/**/*.ts');
+project.tsconfigDev.addExclude('../examples/dist');
+// Type-check the package name against the sources (a fresh clone has no lib/ yet).
+project.tsconfigDev.file.addOverride('compilerOptions.paths', { 'cdk8s-network-tuning': ['../src/index.ts'] });
 project.eslint?.addLintPattern('examples');
+project.eslint?.addLintPattern('scripts');
+// Resolve the package name in examples the way the type-check does (to src/).
+const eslintrc = project.tryFindObjectFile('.eslintrc.json');
+eslintrc?.addOverride('settings.import/resolver.typescript.project', ['./tsconfig.json', './test/tsconfig.json']);
+eslintrc?.addOverride('settings.import/resolver.typescript.noWarnOnMultipleProjects', true);
 project.addPackageIgnore('/examples/');
 project.gitignore.addPatterns('/examples/dist/');
 
@@ -90,6 +99,12 @@ const typecheck = project.addTask('typecheck', {
 });
 project.testTask.prependSpawn(typecheck);
 
+// README tables (tier table, compatibility matrix, ...) are rendered from the code.
+project.addTask('readme', {
+  description: 'Regenerate the tables in README.md and README.zh-CN.md from the library',
+  exec: 'ts-node -P test/tsconfig.json scripts/update-readme.ts',
+});
+
 // The main job: build the library and synthesize the bundled example app into YAML.
 // The example imports `cdk8s-network-tuning` by name; a symlink in node_modules
 // points that name at this package so the built `lib/` is what gets imported.
@@ -97,8 +112,9 @@ const example = project.addTask('example', {
   description: 'Build the library and synthesize examples/ into YAML with the cdk8s CLI',
 });
 example.spawn(project.compileTask);
-example.exec('node -e "const fs=require(\'fs\');const l=\'node_modules/cdk8s-network-tuning\';try{fs.unlinkSync(l)}catch{};fs.symlinkSync(\'..\',l,\'dir\')"');
-example.exec('rm -rf dist && cdk8s synth --output dist', { cwd: 'examples' });
-example.exec('node -e "const fs=require(\'fs\');const fs2=fs.readdirSync(\'dist\').sort();console.log(\'Synthesized \'+fs2.length+\' file(s) into \'+require(\'path\').resolve(\'dist\')+\':\');for(const f of fs2)console.log(\'  \'+f)"', { cwd: 'examples' });
+example.exec('node examples/link-package.js');
+// --no-check-upgrade: the CLI's update check needs the internet.
+example.exec('rm -rf dist && cdk8s synth --no-check-upgrade --output dist', { cwd: 'examples' });
+example.exec('node list-output.js dist', { cwd: 'examples' });
 
 project.synth();

@@ -1,0 +1,70 @@
+/**
+ * Markdown tables rendered from the library's own data, kept in README.md and
+ * README.zh-CN.md between `<!-- BEGIN name -->` / `<!-- END name -->` markers.
+ * `npx projen readme` rewrites them; test/readme.test.ts fails when they are stale.
+ */
+import {
+  Compatibility, FeatureSupport, KubernetesFeature, KubernetesVersion, ScaleTier, SysctlCatalogue, TierTable,
+} from '../src';
+
+const esc = (s: string) => s.replace(/\|/g, '\\|');
+
+/** Every tier setting: value per tier and the reason (the large tier's, where they differ). */
+export function tierTable(): string {
+  const tiers = [ScaleTier.SMALL, ScaleTier.MEDIUM, ScaleTier.LARGE];
+  const rows = TierTable.settings().map((setting) => {
+    const values = tiers.map((t) => `\`${TierTable.value(t, setting)}\``);
+    const reasons = [...new Set(tiers.map((t) => TierTable.reason(t, setting)))];
+    return `| \`${esc(setting)}\` | ${values.join(' | ')} | ${esc(reasons.join(' / '))} |`;
+  });
+  return ['| Setting | small | medium | large | Why |', '|---|---|---|---|---|', ...rows].join('\n');
+}
+
+const SYMBOL: Record<FeatureSupport, string> = {
+  [FeatureSupport.UNAVAILABLE]: 'refused',
+  [FeatureSupport.OPT_IN]: 'opt-in',
+  [FeatureSupport.AVAILABLE]: 'allowed',
+  [FeatureSupport.DEPRECATED]: 'warned',
+};
+
+/** Feature × Kubernetes version: allowed, opt-in, warned or refused. */
+export function compatibilityMatrix(): string {
+  const versions = KubernetesVersion.all();
+  const header = `| Feature | ${versions.map((v) => v.version).join(' | ')} |`;
+  const sep = `|---|${versions.map(() => '---').join('|')}|`;
+  const rows = Object.values(KubernetesFeature).map((f) => {
+    const cells = versions.map((v) => SYMBOL[Compatibility.support(f, v)]);
+    return `| ${esc(Compatibility.describe(f, KubernetesVersion.NEWEST).title)} | ${cells.join(' | ')} |`;
+  });
+  return [header, sep, ...rows].join('\n');
+}
+
+/** The sysctl catalogue: scope and the version from which pods may set each key. */
+export function sysctlCatalogue(): string {
+  const rows = SysctlCatalogue.keys().map((key) => {
+    const info = SysctlCatalogue.lookup(key)!;
+    return `| \`${key}\` | ${info.scope} | ${info.podSafeSince ?? 'never (unsafe)'} | ${esc(info.description)} |`;
+  });
+  return ['| Key | Scope | Safe for pods from | What it does |', '|---|---|---|---|', ...rows].join('\n');
+}
+
+/** Every generated section, by marker name. */
+export const SECTIONS: Record<string, () => string> = {
+  'tier-table': tierTable,
+  'compatibility-matrix': compatibilityMatrix,
+  'sysctl-catalogue': sysctlCatalogue,
+};
+
+/** Replaces each marked section of a document; throws when a marker pair is missing. */
+export function renderSections(doc: string, file: string): string {
+  let out = doc;
+  for (const [name, render] of Object.entries(SECTIONS)) {
+    const begin = `<!-- BEGIN ${name} -->`;
+    const end = `<!-- END ${name} -->`;
+    const i = out.indexOf(begin);
+    const j = out.indexOf(end);
+    if (i < 0 || j < i) throw new Error(`${file} has no ${begin} ... ${end} section`);
+    out = `${out.slice(0, i + begin.length)}\n${render()}\n${out.slice(j)}`;
+  }
+  return out;
+}
