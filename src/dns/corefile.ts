@@ -1,0 +1,125 @@
+import { checkZone } from './_tokens';
+import { CorefilePlugin } from './corefile-plugin';
+import { ConfigErrors } from '../core/_errors';
+
+/** Properties of a `ServerBlock`. */
+export interface ServerBlockProps {
+  /** Zones this block serves ("." for everything), for example `['cluster.local']`. */
+  readonly zones: string[];
+
+  /**
+   * Port the block listens on.
+   *
+   * @default 53
+   */
+  readonly port?: number;
+
+  /**
+   * Plugins, rendered in this order (CoreDNS runs them in its own compiled order).
+   *
+   * @default - none; add them with addPlugin()
+   */
+  readonly plugins?: CorefilePlugin[];
+}
+
+/** One server block of a Corefile: `ZONES:PORT { plugins }`. */
+export class ServerBlock {
+  /** Zones served. */
+  public readonly zones: string[];
+  /** Listen port. */
+  public readonly port: number;
+  private readonly _plugins: CorefilePlugin[] = [];
+
+  public constructor(props: ServerBlockProps) {
+    const errors = new ConfigErrors('ServerBlock');
+    const zones = props.zones ?? [];
+    if (zones.length === 0) errors.add('zones', zones, 'must name at least one zone ("." for everything)');
+    zones.forEach((z, i) => checkZone(errors, `zones[${i}]`, z));
+    this.port = props.port ?? 53;
+    errors.int('port', this.port, 1, 65535);
+    errors.throwIfAny();
+    this.zones = [...zones];
+    for (const p of props.plugins ?? []) this.addPlugin(p);
+  }
+
+  /** Adds a plugin. Plugins CoreDNS allows once per block (all but `rewrite` and custom ones) are refused twice. */
+  public addPlugin(plugin: CorefilePlugin): void {
+    if (!(plugin instanceof CorefilePlugin)) {
+      ConfigErrors.fail(`ServerBlock ${this.key}`, 'plugin', plugin, 'must be a CorefilePlugin (use its static factories)');
+    }
+    if (!plugin._repeatable && this._plugins.some((p) => p.name === plugin.name)) {
+      ConfigErrors.fail(`ServerBlock ${this.key}`, 'plugins', plugin.name, 'may appear only once per server block (CoreDNS: "this plugin can only be used once per Server Block")');
+    }
+    this._plugins.push(plugin);
+  }
+
+  /** The plugin with this name, if the block has one. */
+  public plugin(name: string): CorefilePlugin | undefined {
+    return this._plugins.find((p) => p.name === name);
+  }
+
+  /** The plugins, in order. */
+  public get plugins(): CorefilePlugin[] {
+    return [...this._plugins];
+  }
+
+  /** `zone:port` keys of this block (one per zone). */
+  public get keys(): string[] {
+    return this.zones.map((z) => `${z}:${this.port}`);
+  }
+
+  private get key(): string {
+    return this.keys.join(' ');
+  }
+
+  /** The block as Corefile text. */
+  public render(): string {
+    return [`${this.keys.join(' ')} {`, ...this._plugins.map((p) => p.render(4)), '}'].join('\n');
+  }
+}
+
+/**
+ * A typed Corefile: server blocks of validated plugins, rendered
+ * deterministically (4-space indentation, blocks and plugins in the order added).
+ *
+ * @see https://coredns.io/manual/toc/#configuration
+ */
+export class Corefile {
+  private readonly _blocks: ServerBlock[] = [];
+
+  public constructor(...blocks: ServerBlock[]) {
+    for (const b of blocks) this.addServerBlock(b);
+  }
+
+  /** Adds a server block; a zone:port served twice, or two `health` endpoints on one address, are refused. */
+  public addServerBlock(block: ServerBlock): void {
+    if (!(block instanceof ServerBlock)) ConfigErrors.fail('Corefile', 'block', block, 'must be a ServerBlock');
+    for (const key of block.keys) {
+      if (this._blocks.some((b) => b.keys.includes(key))) {
+        ConfigErrors.fail('Corefile', 'zones', key, 'is already served by another server block');
+      }
+    }
+    const health = healthAddress(block);
+    if (health && this._blocks.some((b) => healthAddress(b) === health)) {
+      ConfigErrors.fail('Corefile', 'health', health, 'is already used by another server block: CoreDNS allows one health endpoint per address');
+    }
+    this._blocks.push(block);
+  }
+
+  /** The server blocks, in order. */
+  public get serverBlocks(): ServerBlock[] {
+    return [...this._blocks];
+  }
+
+  /** The Corefile text. */
+  public render(): string {
+    return this._blocks.map((b) => b.render()).join('\n') + '\n';
+  }
+}
+
+function healthAddress(block: ServerBlock): string | undefined {
+  const health = block.plugin('health');
+  if (!health) return undefined;
+  const address = health._args[0] ?? ':8080';
+  return address.startsWith(':') ? `0.0.0.0${address}` : address;
+}

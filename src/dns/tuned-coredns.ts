@@ -1,0 +1,336 @@
+import { Duration } from 'cdk8s';
+import { k8s } from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
+import { addCoreDnsWorkload, addDnsAutoscaler } from './_coredns-workload';
+import { Corefile, ServerBlock } from './corefile';
+import { CachePrefetch, CacheServeStale, CorefilePlugin, ForwardPolicy, KubernetesPodsMode } from './corefile-plugin';
+import { componentContext, pick, record } from '../core/_component';
+import { showDuration } from '../core/_errors';
+import { coreDnsImage } from '../core/_images';
+import { KUBE_SYSTEM, meta } from '../core/_k8s';
+import { ClusterProfile } from '../core/cluster-profile';
+import { DecisionSource } from '../core/report-types';
+import { ScaleTier } from '../core/scale-tier';
+
+/** Properties of `TunedCoreDns`. */
+export interface TunedCoreDnsProps {
+  /**
+   * The scale tier whose defaults apply.
+   *
+   * @default ScaleTier.SMALL
+   */
+  readonly tier?: ScaleTier;
+
+  /**
+   * The cluster (domain, kube-dns IP, version).
+   *
+   * @default - a default ClusterProfile
+   */
+  readonly profile?: ClusterProfile;
+
+  /**
+   * Cap on how long answers are cached, in seconds (`cache TTL`). It never extends a
+   * record's own TTL: cluster records keep the `kubernetes` TTL.
+   *
+   * @default - the tier's (300; 600 for LARGE)
+   */
+  readonly cacheTtl?: number;
+
+  /**
+   * Positive cache entries (`success`), at least 1024, rounded down to a multiple of 256.
+   *
+   * @default - the tier's (9984; 19968 for LARGE)
+   */
+  readonly cacheSuccessCapacity?: number;
+
+  /**
+   * Negative cache entries (`denial`), at least 1024, rounded down to a multiple of 256.
+   *
+   * @default - the tier's (9984; 19968 for LARGE)
+   */
+  readonly cacheDenialCapacity?: number;
+
+  /**
+   * Refresh popular entries before they expire.
+   *
+   * @default - no prefetch
+   */
+  readonly cachePrefetch?: CachePrefetch;
+
+  /**
+   * Serve expired entries when upstreams fail.
+   *
+   * @default - no stale answers
+   */
+  readonly cacheServeStale?: CacheServeStale;
+
+  /**
+   * Do not cache answers for the cluster domain (`disable success|denial <domain>`), as
+   * kubeadm does since it adopted RFC 1035 §6.1.2 (kubernetes/kubernetes#128359): cached
+   * answers for headless Services lag behind endpoint changes.
+   *
+   * @default false (the guide caches every zone)
+   */
+  readonly disableClusterZoneCache?: boolean;
+
+  /**
+   * TTL of cluster answers in seconds, 0..3600 (`kubernetes { ttl }`).
+   *
+   * @default - the tier's (30; 60 for LARGE)
+   */
+  readonly kubernetesTtl?: number;
+
+  /**
+   * Pod records mode (`kubernetes { pods }`).
+   *
+   * @default KubernetesPodsMode.INSECURE
+   */
+  readonly pods?: KubernetesPodsMode;
+
+  /**
+   * Upstream resolvers for names outside the cluster.
+   *
+   * @default ['/etc/resolv.conf'] (the node's resolvers; CoreDNS runs with dnsPolicy Default)
+   */
+  readonly upstreamServers?: string[];
+
+  /**
+   * In-flight upstream query limit (`forward { max_concurrent }`).
+   *
+   * @default - the tier's (1000)
+   */
+  readonly forwardMaxConcurrent?: number;
+
+  /**
+   * Upstream selection (`forward { policy }`).
+   *
+   * @default - CoreDNS's random
+   */
+  readonly forwardPolicy?: ForwardPolicy;
+
+  /**
+   * Use UDP to upstreams even for TCP queries (`forward { prefer_udp }`; kubespray sets it).
+   *
+   * @default false
+   */
+  readonly forwardPreferUdp?: boolean;
+
+  /**
+   * Lame-duck period of `health`: keep answering this long while a pod shuts down.
+   *
+   * @default - the tier's (5s)
+   */
+  readonly lameduck?: Duration;
+
+  /**
+   * Log every query (`log`). Verbose: for debugging only.
+   *
+   * @default false
+   */
+  readonly logQueries?: boolean;
+
+  /**
+   * More plugins for the main (`.:53`) block, such as `hosts` or `rewriteName`.
+   *
+   * @default - none
+   */
+  readonly extraPlugins?: CorefilePlugin[];
+
+  /**
+   * More server blocks, such as stub zones forwarded to other resolvers. When a
+   * NodeLocalDns is in the app, it forwards these zones to CoreDNS too.
+   *
+   * @default - none
+   */
+  readonly serverBlocks?: ServerBlock[];
+
+  /**
+   * Also emit the CoreDNS workload as kubeadm deploys it: ServiceAccount, ClusterRole
+   * `system:coredns` and binding, Deployment, Service `kube-dns` and a PodDisruptionBudget.
+   *
+   * @default false (only the `coredns` ConfigMap, for a cluster whose CoreDNS exists)
+   */
+  readonly deploy?: boolean;
+
+  /**
+   * Deployment replicas (without the autoscaler) or the autoscaler's minimum.
+   *
+   * @default - the tier's (2, 3, 5)
+   */
+  readonly replicas?: number;
+
+  /**
+   * Run cluster-proportional-autoscaler for CoreDNS (one replica per 16 nodes or 256 cores).
+   *
+   * @default false
+   */
+  readonly autoscaler?: boolean;
+
+  /**
+   * CoreDNS image.
+   *
+   * @default - the version kubeadm pins for the profile's Kubernetes version
+   */
+  readonly image?: string;
+
+  /**
+   * PodDisruptionBudget (maxUnavailable 1) with the Deployment.
+   *
+   * @default true
+   */
+  readonly podDisruptionBudget?: boolean;
+}
+
+/**
+ * CoreDNS tuned for a scale tier: the guide's "CoreDNS 配置".
+ *
+ * Emits the `coredns` ConfigMap in `kube-system` with a Corefile built from the
+ * tier (cache size and TTL, kubernetes TTL, forward max_concurrent, health
+ * lame-duck) and your overrides, and optionally the whole CoreDNS workload as
+ * kubeadm deploys it. The Corefile is a typed `Corefile` (`corefile`), so
+ * every plugin and token is validated.
+ */
+export class TunedCoreDns extends Construct {
+  /** The Corefile. */
+  public readonly corefile: Corefile;
+  /** The Corefile as text (the ConfigMap's `Corefile` key). */
+  public readonly corefileText: string;
+
+  public constructor(scope: Construct, id: string, props: TunedCoreDnsProps = {}) {
+    super(scope, id);
+    const ctx = componentContext(this, props.tier, props.profile);
+    const { errors, settings, profile } = ctx;
+    const c = settings.coreDns;
+    const domain = profile.clusterDomain;
+
+    const cacheTtl = pick(ctx, 'cache.ttl', props.cacheTtl, c.cacheTtl);
+    const success = pick(ctx, 'cache.success', props.cacheSuccessCapacity, c.cacheSuccessCapacity);
+    const denial = pick(ctx, 'cache.denial', props.cacheDenialCapacity, c.cacheDenialCapacity);
+    for (const [name, value] of [['cacheSuccessCapacity', success], ['cacheDenialCapacity', denial]] as const) {
+      if (Number.isInteger(value) && value >= 1024 && value % 256 !== 0) {
+        ctx.state.warn(this, 'COREDNS-CACHE-ROUNDING', `'${name}' (${value}) is not a multiple of 256: CoreDNS rounds it down to ${value - (value % 256)}`,
+          `use ${value - (value % 256)} or ${value - (value % 256) + 256}`);
+      }
+    }
+    const kubernetesTtl = pick(ctx, 'kubernetes.ttl', props.kubernetesTtl, c.kubernetesTtl);
+    const maxConcurrent = pick(ctx, 'forward.max_concurrent', props.forwardMaxConcurrent, c.forwardMaxConcurrent);
+    const lameduck = pick(ctx, 'health.lameduck', props.lameduck, c.lameduck, showDuration);
+    const upstreams = props.upstreamServers ?? ['/etc/resolv.conf'];
+    record(ctx, 'forward.to', upstreams.join(' '), props.upstreamServers ? DecisionSource.OVERRIDE : DecisionSource.UPSTREAM,
+      props.upstreamServers ? 'set by the user' : 'kubeadm: the node\'s resolvers (CoreDNS runs with dnsPolicy Default)');
+    const disableClusterCache = props.disableClusterZoneCache ?? false;
+
+    // Build through the typed plugins; their errors carry the plugin name, so re-label them.
+    const main = withLabel(this, () => {
+      const block = new ServerBlock({ zones: ['.'] });
+      block.addPlugin(CorefilePlugin.errors());
+      block.addPlugin(CorefilePlugin.health({ lameduck }));
+      block.addPlugin(CorefilePlugin.ready());
+      if (props.logQueries) block.addPlugin(CorefilePlugin.log());
+      block.addPlugin(CorefilePlugin.kubernetes({
+        zones: [domain, 'in-addr.arpa', 'ip6.arpa'],
+        pods: props.pods ?? KubernetesPodsMode.INSECURE,
+        fallthroughZones: ['in-addr.arpa', 'ip6.arpa'],
+        ttl: kubernetesTtl,
+      }));
+      block.addPlugin(CorefilePlugin.prometheus(':9153'));
+      block.addPlugin(CorefilePlugin.forward({
+        to: upstreams,
+        maxConcurrent,
+        policy: props.forwardPolicy,
+        preferUdp: props.forwardPreferUdp,
+      }));
+      block.addPlugin(CorefilePlugin.cache({
+        ttl: cacheTtl,
+        success: { capacity: success },
+        denial: { capacity: denial },
+        prefetch: props.cachePrefetch,
+        serveStale: props.cacheServeStale,
+        disableSuccessFor: disableClusterCache ? [domain] : undefined,
+        disableDenialFor: disableClusterCache ? [domain] : undefined,
+      }));
+      block.addPlugin(CorefilePlugin.loop());
+      block.addPlugin(CorefilePlugin.reload());
+      block.addPlugin(CorefilePlugin.loadbalance());
+      for (const p of props.extraPlugins ?? []) block.addPlugin(p);
+      const corefile = new Corefile(block);
+      for (const b of props.serverBlocks ?? []) corefile.addServerBlock(b);
+      return corefile;
+    });
+    this.corefile = main;
+    this.corefileText = main.render();
+
+    const deploy = props.deploy ?? false;
+    const autoscaler = props.autoscaler ?? false;
+    const replicas = pick(ctx, 'replicas', props.replicas, c.replicas);
+    errors.int('replicas', replicas, 1, 1000);
+    const image = props.image ?? coreDnsImage(profile.kubernetesVersion);
+    errors.image('image', image);
+    if (autoscaler && !deploy) errors.addMissing('autoscaler', "needs 'deploy' (the autoscaler scales the Deployment this construct emits)");
+    errors.throwIfAny();
+
+    new k8s.KubeConfigMap(this, 'ConfigMap', {
+      metadata: meta('coredns', KUBE_SYSTEM),
+      data: { Corefile: this.corefileText },
+    });
+
+    if (deploy) {
+      const mainBlock = main.serverBlocks[0];
+      record(ctx, 'image', image, props.image ? DecisionSource.OVERRIDE : DecisionSource.UPSTREAM,
+        props.image ? 'set by the user' : `the CoreDNS version kubeadm pins for Kubernetes ${profile.kubernetesVersion.version}`);
+      addCoreDnsWorkload(this, {
+        image,
+        replicas: autoscaler ? undefined : replicas,
+        cpuRequest: pick(ctx, 'resources.requests.cpu', undefined, c.cpuRequest),
+        memoryRequest: pick(ctx, 'resources.requests.memory', undefined, c.memoryRequest),
+        memoryLimit: pick(ctx, 'resources.limits.memory', undefined, c.memoryLimit),
+        dnsServiceIp: profile.dnsServiceIp,
+        healthPort: portOf(mainBlock.plugin('health'), 8080),
+        readyPort: portOf(mainBlock.plugin('ready'), 8181),
+        metricsPort: portOf(mainBlock.plugin('prometheus'), 9153),
+        podDisruptionBudget: props.podDisruptionBudget ?? true,
+      });
+      record(ctx, 'service.clusterIP', profile.dnsServiceIp, DecisionSource.DERIVED, 'the profile\'s kube-dns IP (kubelet clusterDNS without NodeLocal DNSCache)');
+      if (autoscaler) {
+        const params = addDnsAutoscaler(this, {
+          nodesPerReplica: c.autoscalerNodesPerReplica.value,
+          coresPerReplica: c.autoscalerCoresPerReplica.value,
+          min: replicas,
+        });
+        record(ctx, 'autoscaler.params', params, DecisionSource.TIER,
+          `${ctx.tier} tier: ${c.autoscalerNodesPerReplica.reason}; ${c.autoscalerCoresPerReplica.reason}; min = replicas`);
+      }
+    }
+
+    const self = this;
+    ctx.state.register({
+      kind: 'coredns',
+      scope: this,
+      profile,
+      tier: ctx.tier,
+      deploys: deploy,
+      get stubZones() {
+        return self.corefile.serverBlocks.slice(1).flatMap((b) => b.zones).filter((z) => z !== '.');
+      },
+      metricsPort: portOf(main.serverBlocks[0].plugin('prometheus'), 0),
+      forwardMaxConcurrent: maxConcurrent,
+    });
+  }
+}
+
+/** The port of a plugin's listen address argument (":9153", "1.2.3.4:8080"), or `fallback`. */
+function portOf(plugin: CorefilePlugin | undefined, fallback: number): number {
+  if (!plugin) return fallback;
+  const address = plugin._args[0];
+  return address ? Number(address.split(':').pop()) : fallback;
+}
+
+/** Runs a builder; errors from the typed Corefile API are re-labelled with this construct's path. */
+function withLabel<T>(scope: Construct, build: () => T): T {
+  try {
+    return build();
+  } catch (e) {
+    const message = (e as Error).message;
+    throw new Error(message.split('\n').map((line) => `[${scope.node.path}] ${line.replace(/^\[([^\]]+)\] /, '$1: ')}`).join('\n'));
+  }
+}

@@ -1,0 +1,212 @@
+import { Testing } from 'cdk8s';
+import * as YAML from 'yaml';
+import {
+  ClusterProfile, CorefilePlugin, DecisionSource, FindingSeverity, KubeProxyMode, KubernetesVersion, NodeLocalDns, NodeLocalDnsProps,
+  ScaleTier, ServerBlock, TunedCoreDns, TunedKubeProxy, TuningReport,
+} from '../../src';
+import { only, synthValid } from '../util';
+
+function render(props: NodeLocalDnsProps = {}, others?: (chart: any) => void) {
+  const chart = Testing.chart();
+  const nld = new NodeLocalDns(chart, 'NodeLocalDns', props);
+  others?.(chart);
+  const objs = synthValid(chart);
+  const ds = only(objs, 'DaemonSet', 'node-local-dns');
+  return {
+    chart,
+    nld,
+    objs,
+    ds,
+    args: ds.spec.template.spec.containers[0].args as string[],
+    corefile: only(objs, 'ConfigMap', 'node-local-dns').data.Corefile as string,
+  };
+}
+
+describe('NodeLocalDns objects', () => {
+  test('the upstream object set, with kube-dns-upstream before the DaemonSet', () => {
+    const { objs } = render();
+    expect(objs.map((o) => `${o.kind}/${o.metadata.name}`)).toEqual([
+      'ServiceAccount/node-local-dns', 'Service/kube-dns-upstream', 'ConfigMap/node-local-dns', 'DaemonSet/node-local-dns', 'Service/node-local-dns',
+    ]);
+    const upstream = only(objs, 'Service', 'kube-dns-upstream');
+    expect(upstream.spec.selector).toEqual({ 'k8s-app': 'kube-dns' });
+    expect(upstream.spec.ports.map((p: any) => `${p.port}/${p.protocol}`)).toEqual(['53/UDP', '53/TCP']);
+    const metrics = only(objs, 'Service', 'node-local-dns');
+    expect(metrics.spec).toMatchObject({ clusterIP: 'None', selector: { 'k8s-app': 'node-local-dns' }, ports: [{ name: 'metrics', port: 9253, targetPort: 9253 }] });
+  });
+
+  test('the DaemonSet carries every upstream field', () => {
+    const { ds } = render();
+    expect(ds.spec.updateStrategy).toEqual({ type: 'RollingUpdate', rollingUpdate: { maxUnavailable: '10%' } });
+    const pod = ds.spec.template.spec;
+    expect(pod).toMatchObject({ hostNetwork: true, dnsPolicy: 'Default', priorityClassName: 'system-node-critical', serviceAccountName: 'node-local-dns' });
+    expect(pod.tolerations).toEqual([
+      { key: 'CriticalAddonsOnly', operator: 'Exists' }, { effect: 'NoExecute', operator: 'Exists' }, { effect: 'NoSchedule', operator: 'Exists' },
+    ]);
+    expect(ds.spec.template.metadata.annotations).toMatchObject({ 'prometheus.io/port': '9253', 'prometheus.io/scrape': 'true' });
+    const c = pod.containers[0];
+    expect(c.image).toBe('registry.k8s.io/dns/k8s-dns-node-cache:1.26.7');
+    expect(c.securityContext).toEqual({ capabilities: { add: ['NET_ADMIN'] } });
+    expect(c.ports.map((p: any) => `${p.name}:${p.containerPort}/${p.protocol}`)).toEqual(['dns:53/UDP', 'dns-tcp:53/TCP', 'metrics:9253/TCP']);
+    expect(c.livenessProbe).toEqual({ httpGet: { host: '169.254.20.10', path: '/health', port: 8080 }, initialDelaySeconds: 60, timeoutSeconds: 5 });
+    expect(c.resources).toEqual({ requests: { cpu: '25m', memory: '5Mi' }, limits: { memory: '128Mi' } });
+    expect(c.volumeMounts.map((m: any) => `${m.name}:${m.mountPath}`)).toEqual([
+      'xtables-lock:/run/xtables.lock', 'config-volume:/etc/coredns', 'kube-dns-config:/etc/kube-dns',
+    ]);
+    expect(pod.volumes).toContainEqual({ name: 'config-volume', configMap: { name: 'node-local-dns', items: [{ key: 'Corefile', path: 'Corefile.base' }] } });
+    expect(pod.volumes).toContainEqual({ name: 'xtables-lock', hostPath: { path: '/run/xtables.lock', type: 'FileOrCreate' } });
+    expect(pod.enableServiceLinks).toBeUndefined(); // node-cache reads kube-dns-upstream from service links
+  });
+});
+
+describe('NodeLocalDns wiring per kube-proxy mode', () => {
+  test('iptables (SMALL): binds link-local and kube-dns IPs, forwards to kube-dns-upstream, clusterDNS unchanged', () => {
+    const { args, corefile, nld } = render();
+    expect(args).toEqual(['-localip', '169.254.20.10,10.96.0.10', '-conf', '/etc/Corefile', '-upstreamsvc', 'kube-dns-upstream', '-pidfile', '/tmp/node-cache.pid']);
+    expect(corefile).toBe(`cluster.local:53 {
+    errors
+    cache {
+        success 9984 30
+        denial 9984 5
+    }
+    reload
+    loop
+    bind 169.254.20.10 10.96.0.10
+    forward . __PILLAR__CLUSTER__DNS__ {
+        force_tcp
+    }
+    prometheus :9253
+    health 169.254.20.10:8080
+}
+in-addr.arpa:53 {
+    errors
+    cache 30
+    reload
+    loop
+    bind 169.254.20.10 10.96.0.10
+    forward . __PILLAR__CLUSTER__DNS__ {
+        force_tcp
+    }
+    prometheus :9253
+}
+ip6.arpa:53 {
+    errors
+    cache 30
+    reload
+    loop
+    bind 169.254.20.10 10.96.0.10
+    forward . __PILLAR__CLUSTER__DNS__ {
+        force_tcp
+    }
+    prometheus :9253
+}
+.:53 {
+    errors
+    cache 30
+    reload
+    loop
+    bind 169.254.20.10 10.96.0.10
+    forward . __PILLAR__UPSTREAM__SERVERS__
+    prometheus :9253
+}
+`);
+    expect(nld.kubeletClusterDns()).toBe('10.96.0.10');
+    expect(YAML.parse(nld.kubeletConfigYaml())).toEqual({ apiVersion: 'kubelet.config.k8s.io/v1beta1', kind: 'KubeletConfiguration', clusterDNS: ['10.96.0.10'], clusterDomain: 'cluster.local' });
+  });
+
+  test('IPVS (LARGE on 1.28): binds only the link-local IP, forwards to the kube-dns IP, kubelet clusterDNS becomes the link-local IP', () => {
+    const { args, corefile, nld, chart } = render({ tier: ScaleTier.LARGE });
+    expect(args.slice(0, 2)).toEqual(['-localip', '169.254.20.10']);
+    expect(corefile).toContain('    bind 169.254.20.10\n    forward . 10.96.0.10 {\n        force_tcp\n    }');
+    expect(corefile).not.toContain('__PILLAR__CLUSTER__DNS__');
+    expect(YAML.parse(nld.kubeletConfigYaml()).clusterDNS).toEqual(['169.254.20.10']);
+    const d = TuningReport.of(chart).decisions.find((x) => x.setting === 'kubelet clusterDNS')!;
+    expect(d).toMatchObject({ value: '169.254.20.10', source: DecisionSource.COMPATIBILITY });
+  });
+
+  test('follows a TunedKubeProxy in the app, whatever its own tier says', () => {
+    const { args } = render({}, (c) => new TunedKubeProxy(c, 'KubeProxy', { mode: KubeProxyMode.IPVS }));
+    expect(args.slice(0, 2)).toEqual(['-localip', '169.254.20.10']);
+  });
+
+  test('a stated mode that disagrees with the TunedKubeProxy fails synthesis', () => {
+    const chart = Testing.chart();
+    new NodeLocalDns(chart, 'NodeLocalDns', { kubeProxyMode: KubeProxyMode.IPTABLES });
+    new TunedKubeProxy(chart, 'KubeProxy', { mode: KubeProxyMode.IPVS });
+    expect(() => Testing.synth(chart)).toThrow(
+      "[test/NodeLocalDns] 'kubeProxyMode' (iptables) differs from the mode of [test/KubeProxy] (ipvs): node-local-dns would be wired for the wrong data plane and DNS would fail [NLD-MODE-MISMATCH]");
+  });
+
+  test('nftables is not supported upstream: wired like IPVS, with a warning saying why', () => {
+    const { args, chart } = render({ kubeProxyMode: KubeProxyMode.NFTABLES });
+    expect(args.slice(0, 2)).toEqual(['-localip', '169.254.20.10']);
+    const w = TuningReport.of(chart).warnings.find((f) => f.ruleId === 'NLD-NFTABLES')!;
+    expect(w.severity).toBe(FindingSeverity.WARNING);
+    expect(w.message).toMatch(/kubernetes\/dns#682/);
+  });
+
+  test('LARGE on 1.35 follows the tier\'s nftables (the same mode TunedKubeProxy would pick)', () => {
+    const { args, chart } = render({ tier: ScaleTier.LARGE, profile: new ClusterProfile({ kubernetesVersion: KubernetesVersion.V1_35 }) });
+    expect(args.slice(0, 2)).toEqual(['-localip', '169.254.20.10']);
+    expect(TuningReport.of(chart).warnings.map((w) => w.ruleId)).toContain('NLD-NFTABLES');
+  });
+
+  const wirings: Array<[KubeProxyMode | undefined, ScaleTier]> = [
+    ...Object.values(KubeProxyMode).map((m): [KubeProxyMode, ScaleTier] => [m, ScaleTier.SMALL]),
+    [undefined, ScaleTier.SMALL], [undefined, ScaleTier.LARGE],
+  ];
+  test.each(wirings)('the guide\'s looping arguments cannot be produced (mode %s, tier %s)', (mode, tier) => {
+    const { args, corefile } = render({ kubeProxyMode: mode, tier });
+    const localIps = args[args.indexOf('-localip') + 1].split(',');
+    const upstream = args[args.indexOf('-upstreamsvc') + 1];
+    expect(upstream).toBe('kube-dns-upstream');
+    // never forward the cluster zone to an address node-cache itself binds
+    const forwardTarget = /cluster\.local:53 \{[\s\S]*?forward \. (\S+)/.exec(corefile)![1];
+    expect(localIps).not.toContain(forwardTarget);
+    if (localIps.includes('10.96.0.10')) expect(forwardTarget).toBe('__PILLAR__CLUSTER__DNS__');
+  });
+
+  test('the profile\'s kube-dns IP and domain flow through', () => {
+    const { args, corefile } = render({ profile: new ClusterProfile({ serviceCidr: '10.100.0.0/16', clusterDomain: 'corp.internal' }) });
+    expect(args[1]).toBe('169.254.20.10,10.100.0.10');
+    expect(corefile.startsWith('corp.internal:53 {')).toBe(true);
+  });
+
+  test('stub zones of a TunedCoreDns are forwarded to CoreDNS, not to the node\'s resolvers', () => {
+    const { corefile } = render({}, (c) => new TunedCoreDns(c, 'CoreDns', {
+      serverBlocks: [new ServerBlock({ zones: ['corp.example.com'], plugins: [CorefilePlugin.forward({ to: ['10.10.0.53'] })] })],
+    }));
+    expect(corefile).toContain('corp.example.com:53 {\n    errors\n    cache 30\n    reload\n    loop\n    bind 169.254.20.10 10.96.0.10\n    forward . __PILLAR__CLUSTER__DNS__ {');
+  });
+
+  test('a custom health port reaches the flag, the health plugin and the probes', () => {
+    const { args, corefile, ds } = render({ healthPort: 9254 });
+    expect(args.slice(-2)).toEqual(['-health-port', '9254']);
+    expect(corefile).toContain('health 169.254.20.10:9254');
+    expect(ds.spec.template.spec.containers[0].livenessProbe.httpGet.port).toBe(9254);
+  });
+
+  test('a wiring change rolls the DaemonSet', () => {
+    const hash = (props: NodeLocalDnsProps) => render(props).ds.spec.template.metadata.annotations['network-tuning.cdk8s.io/config-hash'];
+    expect(hash({})).not.toBe(hash({ kubeProxyMode: KubeProxyMode.IPVS }));
+  });
+});
+
+describe('NodeLocalDns validation', () => {
+  const fails = (props: NodeLocalDnsProps, message: string) => expect(() => new NodeLocalDns(Testing.chart(), 'NodeLocalDns', props)).toThrow(message);
+
+  test('the local IP is link-local, differs from kube-dns and has its family', () => {
+    fails({ localIp: '10.0.0.10' }, "[test/NodeLocalDns] 'localIp' (10.0.0.10) must be a link-local address (169.254.0.0/16 or fe80::/10)");
+    fails({ localIp: '169.254.20' }, "'localIp' (169.254.20) must be an IPv4 or IPv6 address");
+    fails({ localIp: 'fe80::10' }, "'localIp' (fe80::10) must be the same IP family as the kube-dns IP (10.96.0.10)");
+    fails({ localIp: '169.254.20.10', profile: new ClusterProfile({ serviceCidr: '169.254.0.0/16', podCidr: '10.244.0.0/16', dnsServiceIp: '169.254.20.10' }) },
+      "'localIp' (169.254.20.10) must differ from the kube-dns IP");
+  });
+
+  test('health port, mode and image', () => {
+    fails({ healthPort: 53 }, "'healthPort' (53) must not be 53 or 9253");
+    fails({ healthPort: 70000 }, "'healthPort' (70000) must be an integer in 1..65535");
+    fails({ kubeProxyMode: 'userspace' as KubeProxyMode }, "'kubeProxyMode' (userspace) must be one of: iptables, ipvs, nftables");
+    fails({ image: 'registry.k8s.io/dns/k8s-dns-node-cache' }, "'image' (registry.k8s.io/dns/k8s-dns-node-cache) must be an image reference pinned");
+  });
+});
