@@ -71,6 +71,10 @@ const project = new cdk8s.ConstructLibraryCdk8s({
   },
 });
 
+// Every jsii warning is an error, reserved words included (projen silences them):
+// a member named `from` or `namespace` would be awkward in Python or C#.
+project.compileTask.reset('jsii --fail-on-warnings');
+
 // projen pins @types/node to the `ts5.9` dist-tag, which this registry does not
 // carry; Node 20 is what every machine runs.
 project.deps.removeDependency('@types/node');
@@ -88,6 +92,8 @@ project.eslint?.addLintPattern('scripts');
 const eslintrc = project.tryFindObjectFile('.eslintrc.json');
 eslintrc?.addOverride('settings.import/resolver.typescript.project', ['./tsconfig.json', './test/tsconfig.json']);
 eslintrc?.addOverride('settings.import/resolver.typescript.noWarnOnMultipleProjects', true);
+// The package importing itself by name is not an extraneous dependency.
+eslintrc?.addOverride('settings.import/core-modules', ['cdk8s-network-tuning']);
 project.addPackageIgnore('/examples/');
 project.gitignore.addPatterns('/examples/dist/');
 

@@ -3,11 +3,18 @@
  * a platform team would: one ClusterProfile, decided once, passed to every
  * component. Imported by name, exactly as users import the library.
  */
+import {
+  ClusterProfile, CorefilePlugin, KubernetesVersion, NodeLocalDns, PodDnsTuning, PodSysctlTuning, ScaleTier, ServerBlock,
+  SysctlTuner, TunedCoreDns, TunedKubeProxy,
+} from 'cdk8s-network-tuning';
 import { App, Chart, Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
-import {
-  ClusterProfile, KubernetesVersion, PodSysctlTuning, ScaleTier, SysctlTuner, TunedKubeProxy,
-} from 'cdk8s-network-tuning';
+
+/** What an example cluster adds beyond its charts: files written next to the YAML. */
+export interface ExampleCluster {
+  /** Extra files (name -> content), read after synthesis when every value is decided. */
+  readonly files: () => Record<string, string>;
+}
 
 /** A small demo workload, to show pod-level tuning. */
 function demoApp(scope: Chart): void {
@@ -17,20 +24,33 @@ function demoApp(scope: Chart): void {
   });
 }
 
-/** SMALL: under 50 nodes, iptables, node sysctls sized for small nodes. */
-export function smallCluster(app: App): void {
+/**
+ * SMALL: under 50 nodes, iptables. CoreDNS is tuned through its ConfigMap only
+ * (kubeadm already runs it); NodeLocal DNSCache binds the kube-dns IP (iptables mode).
+ */
+export function smallCluster(app: App): ExampleCluster {
   const profile = new ClusterProfile({ apiServerHost: '192.168.10.10' });
   const node = new Chart(app, 'node-tuning');
   new TunedKubeProxy(node, 'KubeProxy', { tier: ScaleTier.SMALL, profile });
   new SysctlTuner(node, 'Sysctls', { tier: ScaleTier.SMALL, profile });
 
+  const dns = new Chart(app, 'dns');
+  new TunedCoreDns(dns, 'CoreDns', { tier: ScaleTier.SMALL, profile });
+  const nodeLocal = new NodeLocalDns(dns, 'NodeLocalDns', { tier: ScaleTier.SMALL, profile });
+
   const apps = new Chart(app, 'apps');
   demoApp(apps);
   new PodSysctlTuning(apps, 'PodSysctls', { tier: ScaleTier.SMALL, profile });
+  new PodDnsTuning(apps, 'PodDns', { tier: ScaleTier.SMALL, profile });
+  return { files: () => ({ 'kubelet-config.yaml': nodeLocal.kubeletConfigYaml() }) };
 }
 
-/** MEDIUM: up to 500 nodes, iptables under the 1,000-Service limit, kube-proxy DaemonSet managed here. */
-export function mediumCluster(app: App): void {
+/**
+ * MEDIUM: up to 500 nodes, iptables under the 1,000-Service limit, kube-proxy and
+ * CoreDNS workloads managed here (CoreDNS scaled by cluster-proportional-autoscaler),
+ * a corporate stub zone that NodeLocal DNSCache forwards to CoreDNS.
+ */
+export function mediumCluster(app: App): ExampleCluster {
   const profile = new ClusterProfile({
     kubernetesVersion: KubernetesVersion.V1_30,
     apiServerHost: 'api.medium.example.internal',
@@ -45,26 +65,53 @@ export function mediumCluster(app: App): void {
   });
   new SysctlTuner(node, 'Sysctls', { tier: ScaleTier.MEDIUM, profile, sysctls: { 'net.ipv4.neigh.default.gc_thresh3': '16384' } });
 
+  const dns = new Chart(app, 'dns');
+  new TunedCoreDns(dns, 'CoreDns', {
+    tier: ScaleTier.MEDIUM,
+    profile,
+    deploy: true,
+    autoscaler: true,
+    cachePrefetch: { amount: 10 },
+    serverBlocks: [new ServerBlock({
+      zones: ['corp.example.internal'],
+      plugins: [CorefilePlugin.errors(), CorefilePlugin.cache({ ttl: 30 }), CorefilePlugin.forward({ to: ['10.20.0.53', '10.20.1.53'] })],
+    })],
+  });
+  const nodeLocal = new NodeLocalDns(dns, 'NodeLocalDns', { tier: ScaleTier.MEDIUM, profile });
+
   const apps = new Chart(app, 'apps');
   demoApp(apps);
   new PodSysctlTuning(apps, 'PodSysctls', { tier: ScaleTier.MEDIUM, profile });
+  new PodDnsTuning(apps, 'PodDns', { tier: ScaleTier.MEDIUM, profile });
+  return { files: () => ({ 'kubelet-config.yaml': nodeLocal.kubeletConfigYaml() }) };
 }
 
-/** LARGE: the guide's large-cluster example on Kubernetes 1.28 (IPVS, conntrack 65536/524288). */
-export function largeCluster(app: App): void {
+/**
+ * LARGE: the guide's large-cluster example on Kubernetes 1.28 (IPVS, conntrack
+ * 65536/524288, CoreDNS cache 600 with 19968 entries, ttl 60). Under IPVS,
+ * NodeLocal DNSCache binds only its link-local IP, so every kubelet needs the
+ * clusterDNS in kubelet-config.yaml.
+ */
+export function largeCluster(app: App): ExampleCluster {
   const profile = new ClusterProfile({ apiServerHost: '10.0.0.100', cpuCoresPerNode: 32 });
   const node = new Chart(app, 'node-tuning');
   new TunedKubeProxy(node, 'KubeProxy', { tier: ScaleTier.LARGE, profile });
   // kube-proxy owns nf_conntrack_max here; the tuner leaves it out.
   new SysctlTuner(node, 'Sysctls', { tier: ScaleTier.LARGE, profile });
 
+  const dns = new Chart(app, 'dns');
+  new TunedCoreDns(dns, 'CoreDns', { tier: ScaleTier.LARGE, profile, deploy: true });
+  const nodeLocal = new NodeLocalDns(dns, 'NodeLocalDns', { tier: ScaleTier.LARGE, profile });
+
   const apps = new Chart(app, 'apps');
   demoApp(apps);
   new PodSysctlTuning(apps, 'PodSysctls', { tier: ScaleTier.LARGE, profile });
+  new PodDnsTuning(apps, 'PodDns', { tier: ScaleTier.LARGE, profile });
+  return { files: () => ({ 'kubelet-config.yaml': nodeLocal.kubeletConfigYaml() }) };
 }
 
 /** Every example cluster by name (the folder it is written to). */
-export const CLUSTERS: Record<string, (app: App) => void> = {
+export const CLUSTERS: Record<string, (app: App) => ExampleCluster> = {
   small: smallCluster,
   medium: mediumCluster,
   large: largeCluster,

@@ -4,7 +4,7 @@
  * `npx projen readme` rewrites them; test/readme.test.ts fails when they are stale.
  */
 import {
-  Compatibility, FeatureSupport, KubernetesFeature, KubernetesVersion, ScaleTier, SysctlCatalogue, TierTable,
+  Compatibility, DnsLookupCost, FeatureSupport, KubernetesFeature, KubernetesVersion, ScaleTier, SysctlCatalogue, TierTable,
 } from '../src';
 
 const esc = (s: string) => s.replace(/\|/g, '\\|');
@@ -48,11 +48,32 @@ export function sysctlCatalogue(): string {
   return ['| Key | Scope | Safe for pods from | What it does |', '|---|---|---|---|', ...rows].join('\n');
 }
 
+/** Queries per lookup (A + AAAA) for typical names at ndots 5 (Kubernetes' default), 2 (the guide's) and 1. */
+export function ndotsTable(): string {
+  const names: Array<[string, string]> = [
+    ['my-svc', 'a Service in the pod\'s namespace'],
+    ['my-svc.other-ns', 'a Service in another namespace'],
+    ['my-svc.other-ns.svc.cluster.local', 'a Service, fully qualified without the dot'],
+    ['api.example.com', 'an external name'],
+    ['api.example.com.', 'an external name with a trailing dot'],
+  ];
+  const ndots = [5, 2, 1];
+  const rows = names.map(([name, what]) => {
+    const cells = ndots.map((n) => {
+      const e = DnsLookupCost.estimate({ name, ndots: n });
+      return `${e.queries}${e.answeredBy ? '' : ' (fails)'}`;
+    });
+    return `| \`${name}\` | ${what} | ${cells.join(' | ')} |`;
+  });
+  return ['| Name looked up | What it is | ndots 5 | ndots 2 | ndots 1 |', '|---|---|---|---|---|', ...rows].join('\n');
+}
+
 /** Every generated section, by marker name. */
 export const SECTIONS: Record<string, () => string> = {
   'tier-table': tierTable,
   'compatibility-matrix': compatibilityMatrix,
   'sysctl-catalogue': sysctlCatalogue,
+  'ndots-table': ndotsTable,
 };
 
 /** Replaces each marked section of a document; throws when a marker pair is missing. */

@@ -1,4 +1,5 @@
 export * from './core';
 export * from './kube-proxy';
 export * from './node';
+export * from './dns';
 export * from './cni';

@@ -1,22 +1,23 @@
 import { App, Testing } from 'cdk8s';
 import * as YAML from 'yaml';
 import { assertValid, only } from './util';
-import { CLUSTERS } from '../examples/clusters';
+import { CLUSTERS, ExampleCluster } from '../examples/clusters';
 
 /** Synthesizes every chart of an example cluster (cross-component checks included). */
-function synthCluster(build: (app: App) => void) {
+function synthCluster(build: (app: App) => ExampleCluster) {
   const app = Testing.app();
-  build(app);
-  return Object.fromEntries(app.charts.map((chart) => [chart.node.id, assertValid(chart.toJson())]));
+  const cluster = build(app);
+  const charts: Record<string, any[]> = Object.fromEntries(app.charts.map((chart) => [chart.node.id, assertValid(chart.toJson())]));
+  return { charts, files: cluster.files() };
 }
 
 describe('examples', () => {
   test.each(Object.keys(CLUSTERS))('%s cluster synthesizes schema-valid objects (snapshot)', (name) => {
-    expect(synthCluster(CLUSTERS[name])).toMatchSnapshot();
+    expect(synthCluster(CLUSTERS[name]).charts).toMatchSnapshot();
   });
 
   test('the large example is the guide\'s large-cluster kube-proxy configuration', () => {
-    const charts = synthCluster(CLUSTERS.large);
+    const { charts } = synthCluster(CLUSTERS.large);
     const config = YAML.parse(only(charts['node-tuning'], 'ConfigMap', 'kube-proxy').data['config.conf']);
     expect(config.mode).toBe('ipvs');
     expect(config.ipvs).toMatchObject({ scheduler: 'rr', syncPeriod: '30s', minSyncPeriod: '1s', strictARP: true });
@@ -25,9 +26,33 @@ describe('examples', () => {
 
   test('every example cluster has one of each node component', () => {
     for (const build of Object.values(CLUSTERS)) {
-      const charts = synthCluster(build);
+      const { charts } = synthCluster(build);
       expect(only(charts['node-tuning'], 'DaemonSet', 'network-sysctl-tuner')).toBeDefined();
       expect(only(charts['node-tuning'], 'ConfigMap', 'kube-proxy')).toBeDefined();
+      expect(only(charts.dns, 'ConfigMap', 'coredns')).toBeDefined();
+      expect(only(charts.dns, 'DaemonSet', 'node-local-dns')).toBeDefined();
     }
+  });
+
+  test('NodeLocal DNS is wired for each example\'s kube-proxy mode, and the kubelet fragment says so', () => {
+    const small = synthCluster(CLUSTERS.small);
+    expect(only(small.charts.dns, 'DaemonSet').spec.template.spec.containers[0].args[1]).toBe('169.254.20.10,10.96.0.10');
+    expect(YAML.parse(small.files['kubelet-config.yaml']).clusterDNS).toEqual(['10.96.0.10']);
+    const large = synthCluster(CLUSTERS.large);
+    expect(only(large.charts.dns, 'DaemonSet').spec.template.spec.containers[0].args[1]).toBe('169.254.20.10');
+    expect(YAML.parse(large.files['kubelet-config.yaml']).clusterDNS).toEqual(['169.254.20.10']);
+  });
+
+  test('the large example is the guide\'s large-cluster CoreDNS configuration', () => {
+    const corefile = only(synthCluster(CLUSTERS.large).charts.dns, 'ConfigMap', 'coredns').data.Corefile;
+    expect(corefile).toContain('cache 600 {\n        success 19968\n        denial 19968\n    }');
+    expect(corefile).toContain('ttl 60');
+  });
+
+  test('pod DNS tuning reaches the sample app, and stub zones reach NodeLocal DNS', () => {
+    const medium = synthCluster(CLUSTERS.medium);
+    const web = medium.charts.apps.find((o: any) => o.kind === 'Deployment');
+    expect(web.spec.template.spec.dnsConfig.options).toContainEqual({ name: 'ndots', value: '2' });
+    expect(only(medium.charts.dns, 'ConfigMap', 'node-local-dns').data.Corefile).toContain('corp.example.internal:53 {');
   });
 });

@@ -44,6 +44,32 @@ export interface SysctlTunerFacts extends BaseFacts {
   readonly explicitSysctls: Readonly<Record<string, string>>;
 }
 
-export type ComponentFacts = GenericFacts | KubeProxyFacts | SysctlTunerFacts;
+/** TunedCoreDns. */
+export interface CoreDnsFacts extends BaseFacts {
+  readonly kind: 'coredns';
+  /** Whether the Deployment and kube-dns Service are emitted (not only the ConfigMap). */
+  readonly deploys: boolean;
+  /** Zones of the extra server blocks (stub zones). */
+  readonly stubZones: string[];
+  /** Port of the prometheus plugin, 0 when there is none. */
+  readonly metricsPort: number;
+  readonly forwardMaxConcurrent: number;
+}
+
+/** NodeLocalDns. */
+export interface NodeLocalDnsFacts extends BaseFacts {
+  readonly kind: 'node-local-dns';
+  readonly localIp: string;
+  /** The kube-proxy mode the user stated, if any. */
+  readonly explicitMode?: KubeProxyMode;
+  /** Whether node-local-dns also binds the kube-dns ClusterIP (kube-proxy iptables mode). */
+  readonly bindsDnsServiceIp: boolean;
+  /** What kubelet `clusterDNS` must be. */
+  readonly kubeletClusterDns: string;
+  readonly metricsPort: number;
+  readonly healthPort: number;
+}
+
+export type ComponentFacts = GenericFacts | KubeProxyFacts | SysctlTunerFacts | CoreDnsFacts | NodeLocalDnsFacts;
 export type ComponentKind = ComponentFacts['kind'];
 export type FactsOf<K extends ComponentKind> = Extract<ComponentFacts, { kind: K }>;

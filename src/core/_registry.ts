@@ -50,6 +50,7 @@ export class AppState {
   private readonly decisionsByKey = new Map<string, Decision>();
   private readonly constructionWarnings: RawFinding[] = [];
   private ruleFindings: RawFinding[] = [];
+  private passFindings: RawFinding[] = [];
   private readonly printed = new Set<string>();
   private readonly prepares: Array<() => void> = [];
   private validationAdded = false;
@@ -86,6 +87,14 @@ export class AppState {
     this.decisionsByKey.set(`${path}\u0000${setting}`, { path, setting, value, source, reason });
   }
 
+  /**
+   * A finding made while preparing the app for synthesis (it depends on other
+   * components); replaced by the next synthesis.
+   */
+  public report(scope: IConstruct, severity: FindingSeverity, ruleId: string, message: string, fix: string): void {
+    this.passFindings.push({ ruleId, severity, scope, message, fix });
+  }
+
   /** A valid but risky choice, found while constructing a component. */
   public warn(scope: IConstruct, ruleId: string, message: string, fix: string): void {
     const dup = this.constructionWarnings.some((w) => w.scope === scope && w.ruleId === ruleId && w.message === message);
@@ -98,8 +107,9 @@ export class AppState {
 
   /** Prepares every component, runs every cross-component rule and returns construction and rule findings. */
   public evaluate(): Finding[] {
+    this.passFindings = [];
     for (const prepare of this.prepares) prepare();
-    this.ruleFindings = CROSS_COMPONENT_RULES.flatMap((rule) => rule.evaluate(this));
+    this.ruleFindings = [...this.passFindings, ...CROSS_COMPONENT_RULES.flatMap((rule) => rule.evaluate(this))];
     return this.findings();
   }
 

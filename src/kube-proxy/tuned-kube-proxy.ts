@@ -1,6 +1,7 @@
 import { Duration, Yaml } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
+import { tierKubeProxyMode } from './_default-mode';
 import { addKubeProxyWorkload } from './_kube-proxy-daemonset';
 import { IpvsScheduler, KubeProxyMode } from './kube-proxy-mode';
 import { ConntrackOptions, IptablesOptions, IpvsOptions, NftablesOptions } from './kube-proxy-options';
@@ -326,13 +327,9 @@ function resolveMode(ctx: ComponentContext, override: KubeProxyMode | undefined)
     if (override === KubeProxyMode.IPVS) checkFeature(ctx, KubernetesFeature.KUBE_PROXY_IPVS, 'mode', override);
     return override;
   }
-  const tierMode = ctx.settings.kubeProxy.mode.value;
-  if (tierMode === KubeProxyMode.IPVS && Compatibility.support(KubernetesFeature.KUBE_PROXY_IPVS, version) === FeatureSupport.DEPRECATED) {
-    record(ctx, 'mode', KubeProxyMode.NFTABLES, DecisionSource.COMPATIBILITY,
-      `the ${ctx.tier} tier's IPVS is deprecated on Kubernetes ${version.version} (KEP-5495); nftables (GA since 1.33) replaces it`);
-    return KubeProxyMode.NFTABLES;
-  }
-  return pick(ctx, 'mode', undefined, ctx.settings.kubeProxy.mode);
+  const chosen = tierKubeProxyMode(ctx.tier, ctx.settings, version);
+  record(ctx, 'mode', chosen.mode, chosen.source, chosen.reason);
+  return chosen.mode;
 }
 
 

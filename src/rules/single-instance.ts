@@ -6,6 +6,8 @@ import { FindingSeverity } from '../core/report-types';
 const SINGLE: Partial<Record<ComponentKind, string>> = {
   'kube-proxy': 'the kube-proxy ConfigMap (and DaemonSet)',
   'sysctl-tuner': 'the network-sysctl-tuner DaemonSet',
+  'coredns': 'the coredns ConfigMap (and the kube-dns Service)',
+  'node-local-dns': 'the node-local-dns DaemonSet',
 };
 
 export const SINGLE_INSTANCE: CrossComponentRule = {
