@@ -1,6 +1,6 @@
 import { Duration } from 'cdk8s';
 import { IConstruct } from 'constructs';
-import { formatIp, parseCidr, parseIp, ParsedCidr, ParsedIp } from './_net';
+import { formatIp, isLabelKey, isLabelValue, parseCidr, parseIp, ParsedCidr, ParsedIp } from './_net';
 
 /**
  * Renders a bad value for an error message: plain when it is a simple token,
@@ -127,6 +127,27 @@ export class ConfigErrors {
     const ok = typeof value === 'string' && /^[a-z0-9][a-z0-9._\-/:@]*$/i.test(value)
       && (/@sha256:[a-f0-9]{64}$/.test(value) || (tag !== undefined && /^[\w][\w.-]{0,127}$/.test(tag) && tag !== 'latest'));
     if (!ok) this.add(prop, value, 'must be an image reference pinned to a tag other than latest, or to a sha256 digest');
+    return ok;
+  }
+
+  /** Kubernetes labels (keys and values), as a selector's matchLabels. */
+  public labels(prop: string, labels: Record<string, string> | undefined, requireOne = false): boolean {
+    if (labels === undefined) return true;
+    const entries = typeof labels === 'object' && labels !== null ? Object.entries(labels) : [];
+    let ok = true;
+    if (requireOne && entries.length === 0) {
+      this.add(prop, labels, 'must hold at least one label');
+      ok = false;
+    }
+    for (const [k, v] of entries) {
+      if (!isLabelKey(k)) {
+        this.add(prop, k, 'is not a label key: an optional DNS prefix and \'/\', then up to 63 of A-Z a-z 0-9 - _ . (alphanumeric at both ends)');
+        ok = false;
+      } else if (!isLabelValue(v)) {
+        this.add(`${prop}[${k}]`, v, 'is not a label value: up to 63 of A-Z a-z 0-9 - _ . (alphanumeric at both ends), or empty');
+        ok = false;
+      }
+    }
     return ok;
   }
 

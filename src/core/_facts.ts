@@ -70,6 +70,15 @@ export interface NodeLocalDnsFacts extends BaseFacts {
   readonly healthPort: number;
 }
 
-export type ComponentFacts = GenericFacts | KubeProxyFacts | SysctlTunerFacts | CoreDnsFacts | NodeLocalDnsFacts;
+/** DefaultDenyPolicy. */
+export interface DefaultDenyFacts extends BaseFacts {
+  readonly kind: 'default-deny';
+  readonly namespaces: string[];
+  readonly deniesIngress: boolean;
+  readonly deniesEgress: boolean;
+  readonly allowsDns: boolean;
+}
+
+export type ComponentFacts = GenericFacts | KubeProxyFacts | SysctlTunerFacts | CoreDnsFacts | NodeLocalDnsFacts | DefaultDenyFacts;
 export type ComponentKind = ComponentFacts['kind'];
 export type FactsOf<K extends ComponentKind> = Extract<ComponentFacts, { kind: K }>;

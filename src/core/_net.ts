@@ -162,3 +162,19 @@ export function parseHostPort(text: string): { ip: ParsedIp; port: number } | un
   if (!ip || (m[2] !== undefined && ip.family === 6) || port < 1 || port > 65535) return undefined;
   return { ip, port };
 }
+
+const LABEL_NAME = /^[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
+
+/** A label key: optional DNS-subdomain prefix and '/', then a name of at most 63 characters. */
+export function isLabelKey(key: string): boolean {
+  if (typeof key !== 'string') return false;
+  const slash = key.lastIndexOf('/');
+  const prefix = slash >= 0 ? key.slice(0, slash) : undefined;
+  const name = slash >= 0 ? key.slice(slash + 1) : key;
+  return LABEL_NAME.test(name) && (prefix === undefined || isDnsSubdomain(prefix));
+}
+
+/** A label value: empty, or at most 63 characters of alphanumerics, '-', '_' and '.', starting and ending alphanumeric. */
+export function isLabelValue(value: string): boolean {
+  return typeof value === 'string' && (value === '' || LABEL_NAME.test(value));
+}

@@ -1,9 +1,9 @@
 import { Construct, IConstruct } from 'constructs';
+import { transformPodSpec, workloadsIn } from '../core/_api-objects';
 import { componentContext, pick, record } from '../core/_component';
 import { ConfigErrors } from '../core/_errors';
 import { MANAGED_BY } from '../core/_k8s';
 import { isDnsSubdomain, parseIp } from '../core/_net';
-import { transformPodSpec, workloadsIn } from '../core/_pod-templates';
 import { ClusterProfile } from '../core/cluster-profile';
 import { DecisionSource } from '../core/report-types';
 import { ScaleTier } from '../core/scale-tier';

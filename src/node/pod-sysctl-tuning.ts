@@ -1,9 +1,9 @@
 import { Yaml } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { SysctlCatalogue, SysctlScope } from './sysctl-catalogue';
+import { transformPodSpec, workloadsIn } from '../core/_api-objects';
 import { componentContext, record } from '../core/_component';
 import { MANAGED_BY } from '../core/_k8s';
-import { transformPodSpec, workloadsIn } from '../core/_pod-templates';
 import { ClusterProfile } from '../core/cluster-profile';
 import { DecisionSource } from '../core/report-types';
 import { ScaleTier } from '../core/scale-tier';

@@ -1,6 +1,8 @@
 import { ApiObject } from 'cdk8s';
 import { IConstruct } from 'constructs';
 
+/* Finding and changing the API objects users write (workloads, Services). */
+
 /** Where the pod spec sits in each workload kind (apiVersion/kind -> path). */
 const POD_SPEC_PATHS: Record<string, readonly string[]> = {
   'v1/Pod': ['spec'],
@@ -35,14 +37,24 @@ export function podSpecOf(json: any): any | undefined {
 
 export type PodSpecTransform = (podSpec: any, json: any) => void;
 
-const TRANSFORMS = new WeakMap<ApiObject, Map<string, PodSpecTransform>>();
+/** Changes a workload's pod spec when it is synthesized (see transformJson). */
+export function transformPodSpec(obj: ApiObject, key: string, fn: PodSpecTransform): void {
+  transformJson(obj, `pod-spec:${key}`, (json) => {
+    const spec = podSpecOf(json);
+    if (spec) fn(spec, json);
+  });
+}
+
+export type JsonTransform = (json: any) => void;
+
+const TRANSFORMS = new WeakMap<ApiObject, Map<string, JsonTransform>>();
 
 /**
- * Changes a workload's pod spec when it is synthesized, after its own values
- * (and JSON patches) are resolved, so the transform sees what the workload
+ * Changes an API object's JSON when it is synthesized, after its own values
+ * (and JSON patches) are resolved, so the transform sees what the object
  * states and can keep it. Registering the same `key` again replaces the transform.
  */
-export function transformPodSpec(obj: ApiObject, key: string, fn: PodSpecTransform): void {
+export function transformJson(obj: ApiObject, key: string, fn: JsonTransform): void {
   let transforms = TRANSFORMS.get(obj);
   if (!transforms) {
     transforms = new Map();
@@ -55,8 +67,7 @@ export function transformPodSpec(obj: ApiObject, key: string, fn: PodSpecTransfo
       configurable: true,
       value: () => {
         const json = original();
-        const spec = podSpecOf(json);
-        if (spec) for (const transform of registered.values()) transform(spec, json);
+        for (const transform of registered.values()) transform(json);
         return json;
       },
     });
