@@ -1,0 +1,111 @@
+import { ApiObject } from 'cdk8s';
+import { IConstruct } from 'constructs';
+import { cidrContains, parseCidr, parseIp } from '../core/_net';
+
+/** A NetworkPolicy as synthesized (plain JSON). */
+export interface PolicyJson {
+  readonly apiVersion: string;
+  readonly kind: string;
+  readonly metadata: { name?: string; namespace?: string };
+  readonly spec?: any;
+}
+
+/** `namespace/name` of a policy (namespace `default` when unset). */
+export function policyKey(p: PolicyJson): string {
+  return `${p.metadata.namespace ?? 'default'}/${p.metadata.name ?? '(unnamed)'}`;
+}
+
+/** Every NetworkPolicy API object under `scope`, in tree order. */
+export function networkPoliciesIn(scope: IConstruct): ApiObject[] {
+  return scope.node.findAll().filter((c): c is ApiObject =>
+    ApiObject.isApiObject(c) && c.kind === 'NetworkPolicy' && c.apiVersion === 'networking.k8s.io/v1');
+}
+
+/** The policy types as Kubernetes applies them: explicit, or Ingress plus Egress when egress rules exist. */
+export function effectivePolicyTypes(p: PolicyJson): string[] {
+  const explicit = p.spec?.policyTypes;
+  if (Array.isArray(explicit) && explicit.length > 0) return explicit;
+  return Array.isArray(p.spec?.egress) && p.spec.egress.length > 0 ? ['Ingress', 'Egress'] : ['Ingress'];
+}
+
+/** A canonical text for a label selector, so equal selectors compare equal. */
+export function selectorKey(selector: any): string {
+  const labels = Object.entries(selector?.matchLabels ?? {}).sort(([a], [b]) => a.localeCompare(b));
+  const exprs = [...(selector?.matchExpressions ?? [])]
+    .map((e: any) => `${e.key} ${e.operator} ${[...(e.values ?? [])].sort().join(',')}`)
+    .sort();
+  return JSON.stringify([labels, exprs]);
+}
+
+export const EMPTY_SELECTOR = selectorKey({});
+
+/** Whether a policy's pod selector covers at least the pods another one selects (same or all pods). */
+export function covers(candidate: PolicyJson, target: PolicyJson): boolean {
+  const c = selectorKey(candidate.spec?.podSelector);
+  return c === EMPTY_SELECTOR || c === selectorKey(target.spec?.podSelector);
+}
+
+/** What the DNS allowance must reach: kube-dns pods, and the addresses NodeLocal DNSCache answers on. */
+export interface DnsTargets {
+  readonly dnsServiceIp: string;
+  /** Addresses node-local-dns answers on (link-local; and the kube-dns IP in iptables mode). */
+  readonly nodeLocalIps: string[];
+}
+
+function peerReachesDns(peer: any, targets: DnsTargets): boolean {
+  if (peer.ipBlock?.cidr) {
+    const cidr = parseCidr(peer.ipBlock.cidr);
+    const addresses = [targets.dnsServiceIp, ...targets.nodeLocalIps].map(parseIp).filter((x) => x !== undefined);
+    return !!cidr && addresses.some((ip) => cidrContains(cidr, ip!));
+  }
+  const ns = peer.namespaceSelector;
+  // Without a namespaceSelector the peer is in the policy's own namespace, never kube-system.
+  if (ns === undefined) return false;
+  const nsOk = selectorKey(ns) === EMPTY_SELECTOR || ns.matchLabels?.['kubernetes.io/metadata.name'] === 'kube-system'
+    || (ns.matchExpressions ?? []).some((e: any) => e.key === 'kubernetes.io/metadata.name' && e.operator === 'In' && (e.values ?? []).includes('kube-system'));
+  const pods = peer.podSelector;
+  const podsOk = pods === undefined || selectorKey(pods) === EMPTY_SELECTOR || pods.matchLabels?.['k8s-app'] === 'kube-dns';
+  return nsOk && podsOk;
+}
+
+/** Which DNS protocols (UDP, TCP) an egress rule lets through to DNS. */
+function dnsProtocols(rule: any, targets: DnsTargets): Set<string> {
+  const out = new Set<string>();
+  const to = rule.to ?? [];
+  const reaches = to.length === 0 || to.some((peer: any) => peerReachesDns(peer, targets));
+  if (!reaches) return out;
+  const ports = rule.ports ?? [];
+  if (ports.length === 0) return new Set(['UDP', 'TCP']);
+  for (const p of ports) {
+    const protocol = p.protocol ?? 'TCP';
+    const lo = typeof p.port === 'number' ? p.port : p.port === undefined ? 0 : NaN;
+    const hi = typeof p.endPort === 'number' ? p.endPort : p.port === undefined ? 65535 : lo;
+    if (p.port === 'dns' || p.port === 'dns-tcp' || (lo <= 53 && hi >= 53)) out.add(protocol);
+  }
+  return out;
+}
+
+/** The DNS protocols a policy allows as egress (empty when it does not restrict egress or allows none). */
+export function dnsEgressProtocols(p: PolicyJson, targets: DnsTargets): Set<string> {
+  const out = new Set<string>();
+  if (!effectivePolicyTypes(p).includes('Egress')) return out;
+  for (const rule of p.spec?.egress ?? []) {
+    for (const proto of dnsProtocols(rule, targets)) out.add(proto);
+  }
+  return out;
+}
+
+/**
+ * Egress-restricting policies whose pods no policy lets reach DNS on UDP 53:
+ * those pods cannot resolve names. Policies are grouped by namespace.
+ */
+export function policiesWithoutDns(policies: PolicyJson[], targets: DnsTargets): PolicyJson[] {
+  const out: PolicyJson[] = [];
+  for (const p of policies) {
+    if (!effectivePolicyTypes(p).includes('Egress')) continue;
+    const ns = p.metadata.namespace ?? 'default';
+    const sameNs = policies.filter((q) => (q.metadata.namespace ?? 'default') === ns && covers(q, p));
+    if (!sameNs.some((q) => dnsEgressProtocols(q, targets).has('UDP'))) out.push(p);
+  }
+  return out;
+}

@@ -1,0 +1,279 @@
+import { Lazy } from 'cdk8s';
+import { k8s } from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
+import { ComponentContext, componentContext, record } from '../core/_component';
+import { meta, port } from '../core/_k8s';
+import { isDnsLabel, parseIp } from '../core/_net';
+import { ClusterProfile } from '../core/cluster-profile';
+import { DecisionSource } from '../core/report-types';
+import { ScaleTier } from '../core/scale-tier';
+
+/** Which traffic a default-deny policy blocks. */
+export enum DenyDirection {
+  /** Both directions: the guide's `default-deny-all`. */
+  INGRESS_AND_EGRESS = 'IngressAndEgress',
+  /** Incoming traffic only. */
+  INGRESS = 'Ingress',
+  /** Outgoing traffic only. */
+  EGRESS = 'Egress',
+}
+
+/** Pod Security Standards level for a namespace's `pod-security.kubernetes.io/*` labels. */
+export enum PodSecurityLevel {
+  /** No restrictions (node agents such as kube-proxy need it). */
+  PRIVILEGED = 'privileged',
+  /** Blocks known privilege escalations. */
+  BASELINE = 'baseline',
+  /** Hardened pods. */
+  RESTRICTED = 'restricted',
+}
+
+/** Properties of `DefaultDenyPolicy`. */
+export interface DefaultDenyPolicyProps {
+  /** Namespaces to protect (one policy set per namespace). */
+  readonly namespaces: string[];
+
+  /**
+   * What to deny.
+   *
+   * @default DenyDirection.INGRESS_AND_EGRESS (the guide's policy)
+   */
+  readonly direction?: DenyDirection;
+
+  /**
+   * Allow DNS (UDP and TCP 53) to the kube-dns pods, and to NodeLocal DNSCache when
+   * the app has one. Without it, pods cannot resolve names once egress is denied.
+   *
+   * @default true
+   */
+  readonly allowDns?: boolean;
+
+  /**
+   * Allow egress to the Kubernetes API server (for operators and in-cluster clients).
+   *
+   * @default false
+   */
+  readonly allowApiServer?: boolean;
+
+  /**
+   * The API server's endpoint addresses as CIDRs (what the `kubernetes` Service's
+   * EndpointSlice lists; policies see traffic after kube-proxy rewrote the ClusterIP).
+   *
+   * @default - the profile's apiServerHost as a /32 (or /128), when it is an IP
+   */
+  readonly apiServerCidrs?: string[];
+
+  /**
+   * Allow traffic between pods of the same namespace (both directions).
+   *
+   * @default false
+   */
+  readonly allowSameNamespace?: boolean;
+
+  /**
+   * Emit the Namespace objects too, with Pod Security labels.
+   *
+   * @default false (the namespaces exist already)
+   */
+  readonly createNamespaces?: boolean;
+
+  /**
+   * Pod Security level for created namespaces (enforce, audit and warn, pinned to the profile's version).
+   *
+   * @default PodSecurityLevel.BASELINE
+   */
+  readonly podSecurityLevel?: PodSecurityLevel;
+
+  /**
+   * The scale tier.
+   *
+   * @default ScaleTier.SMALL
+   */
+  readonly tier?: ScaleTier;
+
+  /**
+   * The cluster (kube-dns IP, API server, version).
+   *
+   * @default - a default ClusterProfile
+   */
+  readonly profile?: ClusterProfile;
+}
+
+const KUBE_DNS_PEER: k8s.NetworkPolicyPeer = {
+  // One peer with both selectors: the kube-dns pods *in* kube-system. Two
+  // separate peers would allow all of kube-system.
+  namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'kube-system' } },
+  podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } },
+};
+
+const DNS_PORTS: k8s.NetworkPolicyPort[] = [
+  { protocol: 'UDP', port: port(53) },
+  { protocol: 'TCP', port: port(53) },
+];
+
+/**
+ * The guide's "使用命名空间级别的默认策略": a `default-deny-all` NetworkPolicy
+ * (empty pod selector, `Ingress` and `Egress` policy types) in each namespace —
+ * and, unless turned off, the DNS allowance that keeps name resolution working:
+ * UDP and TCP 53 to the kube-dns pods, plus NodeLocal DNSCache's link-local IP
+ * (it runs on the host network, which selectors never match) and, when
+ * node-local-dns answers on the kube-dns ClusterIP (kube-proxy iptables mode),
+ * that IP too.
+ */
+export class DefaultDenyPolicy extends Construct {
+  /** The protected namespaces. */
+  public readonly namespaces: string[];
+
+  private readonly ctx: ComponentContext;
+
+  public constructor(scope: Construct, id: string, props: DefaultDenyPolicyProps) {
+    super(scope, id);
+    this.ctx = componentContext(this, props.tier, props.profile);
+    const { errors, profile, state } = this.ctx;
+    const direction = props.direction ?? DenyDirection.INGRESS_AND_EGRESS;
+    errors.oneOf('direction', direction, Object.values(DenyDirection));
+    const namespaces = props.namespaces ?? [];
+    if (namespaces.length === 0) errors.add('namespaces', namespaces, 'must list at least one namespace');
+    namespaces.forEach((ns, i) => { if (!isDnsLabel(ns)) errors.add(`namespaces[${i}]`, ns, 'must be a namespace name (lowercase letters, digits and \'-\', at most 63)'); });
+    const dup = namespaces.find((ns, i) => namespaces.indexOf(ns) !== i);
+    if (dup) errors.add('namespaces', dup, 'is listed twice');
+    const level = props.podSecurityLevel ?? PodSecurityLevel.BASELINE;
+    errors.oneOf('podSecurityLevel', level, Object.values(PodSecurityLevel));
+    if (props.podSecurityLevel !== undefined && !props.createNamespaces) {
+      errors.addMissing('podSecurityLevel', "only applies with 'createNamespaces' (labels go on the Namespace objects)");
+    }
+
+    const denyIngress = direction !== DenyDirection.EGRESS;
+    const denyEgress = direction !== DenyDirection.INGRESS;
+    const allowDns = props.allowDns ?? true;
+    const apiServerCidrs = props.allowApiServer ? this.apiServerCidrs(props.apiServerCidrs) : [];
+    errors.throwIfAny();
+    this.namespaces = [...namespaces];
+
+    if (!allowDns && denyEgress) {
+      state.warn(this, 'DENY-WITHOUT-DNS', `'allowDns' (false) with egress denied: pods in ${namespaces.join(', ')} cannot resolve names unless another policy allows DNS`,
+        'keep allowDns, or add a policy allowing UDP and TCP 53 to kube-dns (a missing one fails synthesis)');
+    }
+    if (denyIngress && namespaces.includes('kube-system')) {
+      state.warn(this, 'DENY-KUBE-SYSTEM',
+        'ingress is denied in kube-system: CoreDNS then only answers pods this library allows (it adds allow-dns-ingress from every namespace), '
+        + 'not node-local-dns or host-network pods on node IPs, and metrics scraping stops',
+        'add an ingress policy for your node CIDR on 53 and for your monitoring namespace on the metrics ports, or protect only application namespaces');
+    }
+
+    const dnsPeers = Lazy.any({ produce: () => this.dnsPeers() });
+    const psaVersion = `v${profile.kubernetesVersion.version}`;
+    for (const ns of namespaces) {
+      if (props.createNamespaces) {
+        new k8s.KubeNamespace(this, `Namespace-${ns}`, {
+          metadata: meta(ns, undefined, {
+            'pod-security.kubernetes.io/enforce': level,
+            'pod-security.kubernetes.io/enforce-version': psaVersion,
+            'pod-security.kubernetes.io/audit': level,
+            'pod-security.kubernetes.io/audit-version': psaVersion,
+            'pod-security.kubernetes.io/warn': level,
+            'pod-security.kubernetes.io/warn-version': psaVersion,
+          }),
+        });
+      }
+      new k8s.KubeNetworkPolicy(this, `DefaultDeny-${ns}`, {
+        metadata: meta('default-deny-all', ns),
+        spec: {
+          podSelector: {},
+          policyTypes: [...(denyIngress ? ['Ingress'] : []), ...(denyEgress ? ['Egress'] : [])],
+        },
+      });
+      if (denyEgress && allowDns) {
+        new k8s.KubeNetworkPolicy(this, `AllowDns-${ns}`, {
+          metadata: meta('allow-dns-egress', ns),
+          spec: {
+            podSelector: {},
+            // Egress must be listed: an egress-only policy without it does nothing.
+            policyTypes: ['Egress'],
+            egress: [{ to: dnsPeers, ports: DNS_PORTS }],
+          },
+        });
+      }
+      if (denyIngress && allowDns && ns === 'kube-system') {
+        new k8s.KubeNetworkPolicy(this, `AllowDnsIngress-${ns}`, {
+          metadata: meta('allow-dns-ingress', ns),
+          spec: {
+            podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } },
+            policyTypes: ['Ingress'],
+            ingress: [{ from: [{ namespaceSelector: {} }], ports: DNS_PORTS }],
+          },
+        });
+      }
+      if (props.allowSameNamespace) {
+        new k8s.KubeNetworkPolicy(this, `AllowSameNamespace-${ns}`, {
+          metadata: meta('allow-same-namespace', ns),
+          spec: {
+            podSelector: {},
+            policyTypes: [...(denyIngress ? ['Ingress'] : []), ...(denyEgress ? ['Egress'] : [])],
+            ...(denyIngress ? { ingress: [{ from: [{ podSelector: {} }] }] } : {}),
+            ...(denyEgress ? { egress: [{ to: [{ podSelector: {} }] }] } : {}),
+          },
+        });
+      }
+      if (apiServerCidrs.length > 0 && denyEgress) {
+        new k8s.KubeNetworkPolicy(this, `AllowApiServer-${ns}`, {
+          metadata: meta('allow-apiserver-egress', ns),
+          spec: {
+            podSelector: {},
+            policyTypes: ['Egress'],
+            egress: [{ to: apiServerCidrs.map((cidr) => ({ ipBlock: { cidr } })), ports: [{ protocol: 'TCP', port: port(profile.apiServerPort) }] }],
+          },
+        });
+      }
+    }
+    record(this.ctx, 'policyTypes', direction, props.direction ? DecisionSource.OVERRIDE : DecisionSource.TIER,
+      props.direction ? 'set by the user' : 'guide: default-deny-all denies Ingress and Egress');
+
+    state.register({
+      kind: 'default-deny',
+      scope: this,
+      profile,
+      tier: this.ctx.tier,
+      namespaces: this.namespaces,
+      deniesIngress: denyIngress,
+      deniesEgress: denyEgress,
+      allowsDns: allowDns,
+    }, () => this.prepare());
+  }
+
+  /** kube-dns pods, plus the addresses node-local-dns answers on when the app has it. */
+  private dnsPeers(): k8s.NetworkPolicyPeer[] {
+    const peers: k8s.NetworkPolicyPeer[] = [KUBE_DNS_PEER];
+    for (const nld of this.ctx.state.components('node-local-dns')) {
+      peers.push({ ipBlock: { cidr: hostCidr(nld.localIp) } });
+      // iptables mode: node-cache answers on the kube-dns ClusterIP itself (NOTRACK, no DNAT to a pod).
+      if (nld.bindsDnsServiceIp) peers.push({ ipBlock: { cidr: hostCidr(this.ctx.profile.dnsServiceIp) } });
+    }
+    return peers;
+  }
+
+  private prepare(): void {
+    const peers = this.dnsPeers();
+    record(this.ctx, 'allow-dns-egress peers', peers.map((p) => p.ipBlock?.cidr ?? 'kube-system/k8s-app=kube-dns').join(', '), DecisionSource.DERIVED,
+      peers.length > 1 ? 'kube-dns pods, and NodeLocal DNSCache on the host network (ipBlock), which pod selectors never match' : 'the kube-dns pods (no NodeLocal DNSCache in the app)');
+  }
+
+  private apiServerCidrs(given: string[] | undefined): string[] {
+    const { errors, profile } = this.ctx;
+    if (given !== undefined) {
+      if (given.length === 0) errors.add('apiServerCidrs', given, 'must list at least one CIDR');
+      given.forEach((c, i) => errors.cidr(`apiServerCidrs[${i}]`, c));
+      return [...given];
+    }
+    const host = profile.apiServerHost;
+    if (!host || !parseIp(host)) {
+      errors.addMissing('allowApiServer', `needs 'apiServerCidrs' or an IP address as the profile's 'apiServerHost' (${host ?? 'not set'}): policies match the API server's endpoint addresses, not names or the 'kubernetes' ClusterIP`);
+      return [];
+    }
+    return [hostCidr(host)];
+  }
+}
+
+function hostCidr(ip: string): string {
+  return parseIp(ip)?.family === 6 ? `${ip}/128` : `${ip}/32`;
+}

@@ -1,0 +1,4 @@
+export * from './default-deny-policy';
+export * from './policy-peer';
+export * from './allow-policy';
+export * from './policy-lint';
