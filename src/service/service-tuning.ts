@@ -1,0 +1,287 @@
+import { ApiObject, Duration } from 'cdk8s';
+import { Construct, IConstruct } from 'constructs';
+import { transformJson, workloadsIn } from '../core/_api-objects';
+import { checkFeature, ComponentContext, componentContext, pick, record } from '../core/_component';
+import { showDuration } from '../core/_errors';
+import { ClusterProfile } from '../core/cluster-profile';
+import { Compatibility, FeatureSupport, KubernetesFeature } from '../core/compatibility';
+import { DecisionSource, FindingSeverity } from '../core/report-types';
+import { ScaleTier } from '../core/scale-tier';
+
+/** Service `trafficDistribution` values. */
+export enum TrafficDistribution {
+  /** Prefer endpoints close to the client (1.30+; a deprecated alias of PreferSameZone from 1.35). */
+  PREFER_CLOSE = 'PreferClose',
+  /** Prefer endpoints in the client's zone (1.33+). */
+  PREFER_SAME_ZONE = 'PreferSameZone',
+  /** Prefer endpoints on the client's node (1.33+). */
+  PREFER_SAME_NODE = 'PreferSameNode',
+}
+
+/** `internalTrafficPolicy` / `externalTrafficPolicy`. */
+export enum TrafficPolicy {
+  /** Any ready endpoint in the cluster. */
+  CLUSTER = 'Cluster',
+  /** Only endpoints on the node the traffic arrived at; dropped when there is none. */
+  LOCAL = 'Local',
+}
+
+/** Properties of `ServiceTuning`. */
+export interface ServiceTuningProps {
+  /** The Service: a cdk8s-plus `Service` or a raw `v1/Service` ApiObject. */
+  readonly service: IConstruct;
+
+  /**
+   * Keep traffic in its zone: the `trafficDistribution` field where the Kubernetes
+   * version has it, else the `service.kubernetes.io/topology-mode: Auto` annotation.
+   *
+   * @default - the tier's (off for SMALL, on for MEDIUM and LARGE)
+   */
+  readonly topologyAwareRouting?: boolean;
+
+  /**
+   * Set `trafficDistribution` to this value (checked against the version).
+   *
+   * @default - chosen from the version when topologyAwareRouting is on
+   */
+  readonly trafficDistribution?: TrafficDistribution;
+
+  /**
+   * `internalTrafficPolicy`. `Local` drops traffic on nodes without an endpoint.
+   *
+   * @default - unchanged (Kubernetes: Cluster)
+   */
+  readonly internalTrafficPolicy?: TrafficPolicy;
+
+  /**
+   * `externalTrafficPolicy` (NodePort and LoadBalancer Services only). `Local` keeps the client IP.
+   *
+   * @default - unchanged (Kubernetes: Cluster)
+   */
+  readonly externalTrafficPolicy?: TrafficPolicy;
+
+  /**
+   * Send a client to the same endpoint each time (`sessionAffinity: ClientIP`).
+   *
+   * @default false
+   */
+  readonly clientIpAffinity?: boolean;
+
+  /**
+   * How long affinity lasts (`sessionAffinityConfig.clientIP.timeoutSeconds`), 1s..24h, whole seconds.
+   *
+   * @default - the tier's (3 hours, the guide's 10800 seconds)
+   */
+  readonly affinityTimeout?: Duration;
+
+  /**
+   * Zones the Service's endpoints spread over, to judge whether topology hints can work.
+   *
+   * @default 3
+   */
+  readonly zones?: number;
+
+  /**
+   * The scale tier.
+   *
+   * @default ScaleTier.SMALL
+   */
+  readonly tier?: ScaleTier;
+
+  /**
+   * The cluster (its version decides between the field and the annotation).
+   *
+   * @default - a default ClusterProfile
+   */
+  readonly profile?: ClusterProfile;
+}
+
+const TOPOLOGY_ANNOTATION = 'service.kubernetes.io/topology-mode';
+
+/**
+ * The guide's "Service 优化" applied to one Service: topology-aware routing (the
+ * `trafficDistribution` field or the `topology-mode` annotation, never both),
+ * traffic policies and ClientIP session affinity (`timeoutSeconds` 1..86400,
+ * default 10800). Warns about the failure modes: hints with too few endpoints
+ * per zone, `Local` policies that drop traffic on nodes without an endpoint,
+ * affinity settings without ClientIP.
+ *
+ * kube-proxy and the topology logic read EndpointSlices (discovery.k8s.io/v1, GA
+ * since 1.21), which every version this library targets has.
+ */
+export class ServiceTuning extends Construct {
+  private readonly ctx: ComponentContext;
+  private readonly service: ApiObject;
+  private readonly conflicts: string[] = [];
+
+  public constructor(scope: Construct, id: string, props: ServiceTuningProps) {
+    super(scope, id);
+    this.ctx = componentContext(this, props.tier, props.profile);
+    const { errors, settings, state } = this.ctx;
+
+    const service = findService(props.service);
+    if (!service) {
+      errors.add('service', props.service?.node?.path ?? props.service, 'must be a Service: a cdk8s-plus Service or a v1/Service ApiObject');
+    }
+    if (props.service && props.service.node.root !== this.node.root) {
+      errors.add('service', props.service.node.path, 'must be in the same app as this construct');
+    }
+    const zones = props.zones ?? 3;
+    errors.int('zones', zones, 1, 100);
+    for (const [name, value] of [['internalTrafficPolicy', props.internalTrafficPolicy], ['externalTrafficPolicy', props.externalTrafficPolicy]] as const) {
+      errors.oneOf(name, value, Object.values(TrafficPolicy));
+    }
+    if (props.trafficDistribution !== undefined) errors.oneOf('trafficDistribution', props.trafficDistribution, Object.values(TrafficDistribution));
+
+    // ---- topology ----
+    const topology = pick(this.ctx, 'topologyAwareRouting', props.topologyAwareRouting, settings.service.topologyAwareRouting);
+    let distribution: TrafficDistribution | undefined;
+    let annotation = false;
+    if (props.trafficDistribution !== undefined) {
+      const feature = props.trafficDistribution === TrafficDistribution.PREFER_CLOSE
+        ? KubernetesFeature.TRAFFIC_DISTRIBUTION : KubernetesFeature.TRAFFIC_DISTRIBUTION_PREFER_SAME;
+      if (checkFeature(this.ctx, feature, 'trafficDistribution', props.trafficDistribution)) distribution = props.trafficDistribution;
+      record(this.ctx, 'trafficDistribution', props.trafficDistribution, DecisionSource.OVERRIDE, 'set by the user');
+    } else if (topology) {
+      const chosen = this.chooseTopology();
+      distribution = chosen.distribution;
+      annotation = distribution === undefined;
+      record(this.ctx, distribution ? 'trafficDistribution' : `annotation ${TOPOLOGY_ANNOTATION}`, distribution ?? 'Auto', DecisionSource.COMPATIBILITY, chosen.reason);
+    }
+
+    // ---- session affinity ----
+    const affinity = props.clientIpAffinity ?? false;
+    let timeoutSeconds: number | undefined;
+    if (affinity) {
+      const timeout = props.affinityTimeout ?? Duration.seconds(settings.service.sessionAffinityTimeoutSeconds.value);
+      if (props.affinityTimeout === undefined) {
+        record(this.ctx, 'sessionAffinityConfig.clientIP.timeoutSeconds', timeout.toSeconds(), DecisionSource.TIER,
+          `${this.ctx.tier} tier: ${settings.service.sessionAffinityTimeoutSeconds.reason}`);
+      } else {
+        record(this.ctx, 'sessionAffinityConfig.clientIP.timeoutSeconds', showDuration(timeout), DecisionSource.OVERRIDE, 'set by the user');
+      }
+      if (errors.duration('affinityTimeout', timeout, Duration.seconds(1), Duration.days(1))) {
+        const seconds = timeout.toSeconds({ integral: false });
+        if (!Number.isInteger(seconds)) errors.add('affinityTimeout', timeout, 'must be a whole number of seconds');
+        else timeoutSeconds = seconds;
+      }
+    } else if (props.affinityTimeout !== undefined) {
+      state.warn(this, 'SVC-AFFINITY-WITHOUT-CLIENTIP', `'affinityTimeout' (${showDuration(props.affinityTimeout)}) is set without 'clientIpAffinity': the API refuses sessionAffinityConfig with sessionAffinity None, so it is not emitted`,
+        "set 'clientIpAffinity' to true, or drop 'affinityTimeout'");
+    }
+
+    checkFeature(this.ctx, KubernetesFeature.ENDPOINT_SLICE, 'endpointSlices', 'discovery.k8s.io/v1');
+    record(this.ctx, 'EndpointSlice', 'discovery.k8s.io/v1', DecisionSource.COMPATIBILITY,
+      `GA since 1.21, so Kubernetes ${this.ctx.profile.kubernetesVersion.version} serves it; kube-proxy and topology hints read only EndpointSlices`);
+    errors.throwIfAny();
+    this.service = service!;
+
+    transformJson(this.service, `service-tuning:${this.node.path}`, (json) => {
+      this.conflicts.length = 0;
+      const spec = json.spec ?? (json.spec = {});
+      const annotations = json.metadata.annotations ?? {};
+      if (distribution) {
+        if (annotations[TOPOLOGY_ANNOTATION] !== undefined) {
+          this.conflicts.push(`the Service already has the ${TOPOLOGY_ANNOTATION} annotation, which would override trafficDistribution (KEP-4444): never set both`);
+        } else {
+          spec.trafficDistribution = distribution;
+        }
+      }
+      if (annotation) {
+        if (spec.trafficDistribution !== undefined) {
+          this.conflicts.push(`the Service already sets trafficDistribution (${spec.trafficDistribution}); adding the ${TOPOLOGY_ANNOTATION} annotation would override it: never set both`);
+        } else {
+          json.metadata.annotations = { ...annotations, [TOPOLOGY_ANNOTATION]: 'Auto' };
+        }
+      }
+      if (props.internalTrafficPolicy) spec.internalTrafficPolicy = props.internalTrafficPolicy;
+      if (props.externalTrafficPolicy) {
+        if (spec.type !== 'NodePort' && spec.type !== 'LoadBalancer') {
+          this.conflicts.push(`'externalTrafficPolicy' only applies to NodePort and LoadBalancer Services; this one is ${spec.type ?? 'ClusterIP'}`);
+        } else {
+          spec.externalTrafficPolicy = props.externalTrafficPolicy;
+        }
+      }
+      if (affinity && timeoutSeconds !== undefined) {
+        spec.sessionAffinity = 'ClientIP';
+        spec.sessionAffinityConfig = { clientIP: { timeoutSeconds } };
+      }
+    });
+
+    state.register({ kind: 'generic', scope: this, profile: this.ctx.profile, tier: this.ctx.tier },
+      () => this.prepare({ distribution, annotation, zones, props }));
+  }
+
+  private chooseTopology(): { distribution?: TrafficDistribution; reason: string } {
+    const { profile } = this.ctx;
+    const version = profile.kubernetesVersion.version;
+    if (profile.featureSupport(KubernetesFeature.TRAFFIC_DISTRIBUTION_PREFER_SAME) !== FeatureSupport.UNAVAILABLE) {
+      return { distribution: TrafficDistribution.PREFER_SAME_ZONE, reason: `Kubernetes ${version} has trafficDistribution: PreferSameZone (PreferClose is its deprecated alias)` };
+    }
+    if (profile.featureSupport(KubernetesFeature.TRAFFIC_DISTRIBUTION) !== FeatureSupport.UNAVAILABLE) {
+      return { distribution: TrafficDistribution.PREFER_CLOSE, reason: `Kubernetes ${version} has trafficDistribution: PreferClose` };
+    }
+    const since = Compatibility.generallyAvailableIn(KubernetesFeature.TRAFFIC_DISTRIBUTION);
+    return { reason: `Kubernetes ${version} has no generally available trafficDistribution (GA in ${since}): the guide's topology-mode: Auto annotation` };
+  }
+
+  private prepare(opts: { distribution?: TrafficDistribution; annotation: boolean; zones: number; props: ServiceTuningProps }): void {
+    const { state } = this.ctx;
+    const json = this.service.toJson();
+    for (const c of this.conflicts) {
+      state.report(this, FindingSeverity.ERROR, 'SVC-CONFLICT', c, 'remove the conflicting setting from the Service or from ServiceTuning');
+    }
+    const backing = backingWorkloads(this.service, json);
+    const daemonOnly = backing.length > 0 && backing.every((w) => w.kind === 'DaemonSet');
+    const replicas = backing.some((w) => w.kind === 'DaemonSet' || w.replicas === undefined) ? undefined : backing.reduce((n, w) => n + (w.replicas ?? 0), 0);
+    const name = `${json.metadata.namespace ?? 'default'}/${json.metadata.name}`;
+
+    if (opts.annotation && replicas !== undefined && replicas < 3 * opts.zones) {
+      state.report(this, FindingSeverity.WARNING, 'SVC-HINTS-FEW-ENDPOINTS',
+        `${name} has ${replicas} endpoint(s) for ${opts.zones} zones: the EndpointSlice controller only sets topology hints when each zone gets enough endpoints (KEP-2433), so routing stays cluster-wide`,
+        `run at least ${3 * opts.zones} replicas spread across zones, or drop topology-aware routing for this Service`);
+    }
+    if (opts.distribution && replicas !== undefined && replicas < opts.zones) {
+      state.report(this, FindingSeverity.WARNING, 'SVC-HINTS-FEW-ENDPOINTS',
+        `${name} has ${replicas} endpoint(s) for ${opts.zones} zones: clients in zones without one cross zones anyway, and trafficDistribution has no overload safeguard`,
+        'run at least one replica per zone (topology spread constraints), or drop trafficDistribution');
+    }
+    if (json.spec?.clusterIP === 'None' && (opts.distribution || opts.annotation || opts.props.clientIpAffinity)) {
+      state.report(this, FindingSeverity.WARNING, 'SVC-HEADLESS',
+        `${name} is headless: clients connect to pod IPs directly, so topology routing and session affinity have no effect`,
+        'tune a Service with a ClusterIP, or leave this one as it is');
+    }
+    for (const [field, value] of [['internalTrafficPolicy', opts.props.internalTrafficPolicy], ['externalTrafficPolicy', opts.props.externalTrafficPolicy]] as const) {
+      if (value !== TrafficPolicy.LOCAL || daemonOnly) continue;
+      state.report(this, FindingSeverity.WARNING, 'SVC-LOCAL-BLACKHOLE',
+        `${name} uses ${field}: Local, and its endpoints ${backing.length === 0 ? 'are not known here' : 'do not run on every node (not a DaemonSet)'}: `
+        + (field === 'internalTrafficPolicy' ? 'traffic from nodes without a local endpoint is dropped' : 'NodePort traffic to nodes without a local endpoint is dropped; load balancers must health-check healthCheckNodePort'),
+        field === 'internalTrafficPolicy' ? 'back the Service with a DaemonSet, or use Cluster (with topology-aware routing for locality)' : 'use a load balancer that health-checks nodes, or Cluster');
+    }
+  }
+}
+
+/** The Service API object of a cdk8s-plus Service or a raw ApiObject. */
+function findService(c: IConstruct | undefined): ApiObject | undefined {
+  if (!c) return undefined;
+  const candidates = [c, ...c.node.children];
+  return candidates.find((x): x is ApiObject => ApiObject.isApiObject(x) && x.kind === 'Service' && x.apiVersion === 'v1');
+}
+
+/** Workloads in the app whose pod labels match the Service's selector. */
+function backingWorkloads(service: ApiObject, json: any): Array<{ kind: string; replicas?: number }> {
+  const selector: Record<string, string> = json.spec?.selector ?? {};
+  if (Object.keys(selector).length === 0) return [];
+  const ns = json.metadata.namespace ?? 'default';
+  const out: Array<{ kind: string; replicas?: number }> = [];
+  for (const w of workloadsIn(service.node.root)) {
+    if (w.kind === 'Pod' || w.kind === 'Job' || w.kind === 'CronJob') continue;
+    const wj = w.toJson();
+    if ((wj.metadata?.namespace ?? 'default') !== ns) continue;
+    const labels = wj.spec?.template?.metadata?.labels ?? {};
+    if (Object.entries(selector).every(([k, v]) => labels[k] === v)) {
+      out.push({ kind: w.kind, replicas: w.kind === 'DaemonSet' ? undefined : (wj.spec?.replicas ?? 1) });
+    }
+  }
+  return out;
+}

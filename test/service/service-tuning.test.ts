@@ -1,0 +1,144 @@
+import { ApiObject, Duration, Testing } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-28';
+import {
+  ClusterProfile, KubernetesFeature, KubernetesVersion, ScaleTier, ServiceTuning, ServiceTuningProps, TrafficDistribution,
+  TrafficPolicy, TuningReport,
+} from '../../src';
+import { only, synthValid } from '../util';
+
+const v = (version: KubernetesVersion, optInFeatures: KubernetesFeature[] = []) => new ClusterProfile({ kubernetesVersion: version, optInFeatures });
+
+/** A raw Service in front of a raw Deployment with `replicas` pods (or a DaemonSet). */
+interface SetupOptions {
+  readonly replicas?: number;
+  readonly daemon?: boolean;
+  readonly type?: string;
+  readonly annotations?: any;
+  readonly spec?: any;
+}
+
+function setup(props: Partial<ServiceTuningProps> = {}, opts: SetupOptions = {}) {
+  const chart = Testing.chart();
+  const labels = { app: 'web' };
+  new ApiObject(chart, 'workload', {
+    apiVersion: 'apps/v1',
+    kind: opts.daemon ? 'DaemonSet' : 'Deployment',
+    metadata: { name: 'web' },
+    spec: { ...(opts.daemon ? {} : { replicas: opts.replicas ?? 9 }), selector: { matchLabels: labels }, template: { metadata: { labels }, spec: { containers: [{ name: 'web', image: 'nginx:1.27' }] } } },
+  });
+  const service = new ApiObject(chart, 'svc', {
+    apiVersion: 'v1',
+    kind: 'Service',
+    metadata: { name: 'web', ...(opts.annotations ? { annotations: opts.annotations } : {}) },
+    spec: { selector: labels, ports: [{ port: 80 }], ...(opts.type ? { type: opts.type } : {}), ...(opts.spec ?? {}) },
+  });
+  new ServiceTuning(chart, 'Tuning', { service, ...props });
+  return chart;
+}
+const svcOf = (chart: any) => only(synthValid(chart), 'Service');
+const warnings = (chart: any) => { Testing.synth(chart); return TuningReport.of(chart).warnings.map((w) => w.ruleId); };
+
+describe('ServiceTuning topology', () => {
+  test('1.28: the guide\'s topology-mode: Auto annotation (no trafficDistribution there)', () => {
+    const svc = svcOf(setup({ tier: ScaleTier.LARGE }));
+    expect(svc.metadata.annotations).toEqual({ 'service.kubernetes.io/topology-mode': 'Auto' });
+    expect(svc.spec.trafficDistribution).toBeUndefined();
+  });
+
+  test('1.33-1.34: trafficDistribution PreferClose instead, never both', () => {
+    const svc = svcOf(setup({ tier: ScaleTier.LARGE, profile: v(KubernetesVersion.V1_33) }));
+    expect(svc.spec.trafficDistribution).toBe('PreferClose');
+    expect(svc.metadata.annotations).toBeUndefined();
+  });
+
+  test('1.35+: PreferSameZone (PreferClose is its deprecated alias)', () => {
+    expect(svcOf(setup({ tier: ScaleTier.MEDIUM, profile: v(KubernetesVersion.V1_35) })).spec.trafficDistribution).toBe('PreferSameZone');
+  });
+
+  test('1.30-1.32: the field only with the opt-in; the annotation otherwise', () => {
+    expect(svcOf(setup({ tier: ScaleTier.LARGE, profile: v(KubernetesVersion.V1_31) })).metadata.annotations).toEqual({ 'service.kubernetes.io/topology-mode': 'Auto' });
+    expect(svcOf(setup({ tier: ScaleTier.LARGE, profile: v(KubernetesVersion.V1_31, [KubernetesFeature.TRAFFIC_DISTRIBUTION]) })).spec.trafficDistribution).toBe('PreferClose');
+  });
+
+  test('SMALL leaves topology alone; topologyAwareRouting turns it on', () => {
+    expect(svcOf(setup()).metadata.annotations).toBeUndefined();
+    expect(svcOf(setup({ topologyAwareRouting: true })).metadata.annotations).toEqual({ 'service.kubernetes.io/topology-mode': 'Auto' });
+  });
+
+  test('an explicit trafficDistribution is checked against the version', () => {
+    expect(() => setup({ trafficDistribution: TrafficDistribution.PREFER_SAME_NODE, profile: v(KubernetesVersion.V1_32) })).toThrow(
+      "[test/Tuning] 'trafficDistribution' (PreferSameNode) needs Kubernetes 1.33 or newer");
+    expect(svcOf(setup({ trafficDistribution: TrafficDistribution.PREFER_SAME_NODE, profile: v(KubernetesVersion.V1_35) })).spec.trafficDistribution).toBe('PreferSameNode');
+    const chart = setup({ trafficDistribution: TrafficDistribution.PREFER_CLOSE, profile: v(KubernetesVersion.V1_36) });
+    expect(warnings(chart)).toContain('DEPRECATED-TRAFFIC_DISTRIBUTION');
+  });
+
+  test('a Service that already has the annotation cannot also get the field (and vice versa)', () => {
+    const chart = setup({ tier: ScaleTier.LARGE, profile: v(KubernetesVersion.V1_33) }, { annotations: { 'service.kubernetes.io/topology-mode': 'Auto' } });
+    expect(() => Testing.synth(chart)).toThrow(/\[test\/Tuning\] the Service already has the service.kubernetes.io\/topology-mode annotation, which would override trafficDistribution \(KEP-4444\): never set both \[SVC-CONFLICT\]/);
+    const chart2 = setup({ tier: ScaleTier.LARGE }, { spec: { trafficDistribution: 'PreferClose' } });
+    expect(() => Testing.synth(chart2)).toThrow(/the Service already sets trafficDistribution \(PreferClose\)/);
+  });
+
+  test('too few endpoints per zone for hints is a warning', () => {
+    expect(warnings(setup({ tier: ScaleTier.LARGE }, { replicas: 4 }))).toEqual(['SVC-HINTS-FEW-ENDPOINTS']);
+    expect(warnings(setup({ tier: ScaleTier.LARGE }, { replicas: 9 }))).toEqual([]);
+    expect(warnings(setup({ tier: ScaleTier.LARGE, zones: 2 }, { replicas: 6 }))).toEqual([]);
+    expect(warnings(setup({ tier: ScaleTier.LARGE, profile: v(KubernetesVersion.V1_33) }, { replicas: 2 }))).toEqual(['SVC-HINTS-FEW-ENDPOINTS']);
+  });
+});
+
+describe('ServiceTuning traffic policies and affinity', () => {
+  test('ClientIP affinity with the guide\'s 3 hours, or a set timeout', () => {
+    expect(svcOf(setup({ clientIpAffinity: true })).spec).toMatchObject({ sessionAffinity: 'ClientIP', sessionAffinityConfig: { clientIP: { timeoutSeconds: 10800 } } });
+    const halfHour = svcOf(setup({ clientIpAffinity: true, affinityTimeout: Duration.minutes(30) }));
+    expect(halfHour.spec.sessionAffinityConfig.clientIP.timeoutSeconds).toBe(1800);
+  });
+
+  test('timeout is 1..86400 whole seconds', () => {
+    expect(() => setup({ clientIpAffinity: true, affinityTimeout: Duration.days(2) })).toThrow("[test/Tuning] 'affinityTimeout' (48h) must be between 1s and 24h");
+    expect(() => setup({ clientIpAffinity: true, affinityTimeout: Duration.millis(1500) })).toThrow("'affinityTimeout' (1s500ms) must be a whole number of seconds");
+  });
+
+  test('affinity settings without ClientIP are a warning and are not emitted', () => {
+    const chart = setup({ affinityTimeout: Duration.hours(1) });
+    expect(svcOf(chart).spec.sessionAffinityConfig).toBeUndefined();
+    expect(warnings(chart)).toEqual(['SVC-AFFINITY-WITHOUT-CLIENTIP']);
+  });
+
+  test('internalTrafficPolicy Local: fine for a DaemonSet, a black-hole warning otherwise', () => {
+    expect(svcOf(setup({ internalTrafficPolicy: TrafficPolicy.LOCAL })).spec.internalTrafficPolicy).toBe('Local');
+    expect(warnings(setup({ internalTrafficPolicy: TrafficPolicy.LOCAL }))).toEqual(['SVC-LOCAL-BLACKHOLE']);
+    expect(warnings(setup({ internalTrafficPolicy: TrafficPolicy.LOCAL }, { daemon: true }))).toEqual([]);
+  });
+
+  test('externalTrafficPolicy only for NodePort and LoadBalancer', () => {
+    expect(svcOf(setup({ externalTrafficPolicy: TrafficPolicy.LOCAL }, { type: 'LoadBalancer', daemon: true })).spec.externalTrafficPolicy).toBe('Local');
+    expect(() => Testing.synth(setup({ externalTrafficPolicy: TrafficPolicy.LOCAL }))).toThrow("'externalTrafficPolicy' only applies to NodePort and LoadBalancer Services; this one is ClusterIP");
+  });
+
+  test('works on a cdk8s-plus Service, counting its Deployment\'s replicas', () => {
+    const chart = Testing.chart();
+    const deployment = new kplus.Deployment(chart, 'web', { replicas: 2, containers: [{ image: 'nginx:1.27', portNumber: 80 }] });
+    const service = deployment.exposeViaService();
+    new ServiceTuning(chart, 'Tuning', { service, tier: ScaleTier.LARGE, clientIpAffinity: true });
+    const svc = only(synthValid(chart), 'Service');
+    expect(svc.metadata.annotations).toEqual({ 'service.kubernetes.io/topology-mode': 'Auto' });
+    expect(svc.spec.sessionAffinity).toBe('ClientIP');
+    expect(TuningReport.of(chart).warnings.map((w) => w.ruleId)).toEqual(['SVC-HINTS-FEW-ENDPOINTS']);
+  });
+
+  test('refuses what is not a Service, and checks enums', () => {
+    const chart = Testing.chart();
+    const cm = new ApiObject(chart, 'cm', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'x' } });
+    expect(() => new ServiceTuning(chart, 'T', { service: cm })).toThrow("[test/T] 'service' (test/cm) must be a Service: a cdk8s-plus Service or a v1/Service ApiObject");
+    expect(() => setup({ internalTrafficPolicy: 'Node' as TrafficPolicy })).toThrow("'internalTrafficPolicy' (Node) must be one of: Cluster, Local");
+    expect(() => setup({ zones: 0 })).toThrow("'zones' (0) must be an integer in 1..100");
+  });
+
+  test('the report records that the version serves EndpointSlices', () => {
+    const chart = setup();
+    Testing.synth(chart);
+    expect(TuningReport.of(chart).decisions.find((d) => d.setting === 'EndpointSlice')!.reason).toMatch(/^GA since 1.21, so Kubernetes 1.28 serves it/);
+  });
+});
