@@ -4,8 +4,8 @@
  * component. Imported by name, exactly as users import the library.
  */
 import {
-  ClusterProfile, CorefilePlugin, KubernetesVersion, NodeLocalDns, PodDnsTuning, PodSysctlTuning, ScaleTier, ServerBlock,
-  SysctlTuner, TunedCoreDns, TunedKubeProxy,
+  AllowPolicy, ClusterProfile, CorefilePlugin, DefaultDenyPolicy, KubernetesVersion, NodeLocalDns, PodDnsTuning, PodSysctlTuning,
+  PolicyLint, PolicyPeer, ScaleTier, ServerBlock, ServiceTuning, SysctlTuner, TunedCoreDns, TunedKubeProxy,
 } from 'cdk8s-network-tuning';
 import { App, Chart, Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
@@ -16,12 +16,33 @@ export interface ExampleCluster {
   readonly files: () => Record<string, string>;
 }
 
-/** A small demo workload, to show pod-level tuning. */
-function demoApp(scope: Chart): void {
-  new kplus.Deployment(scope, 'web', {
-    replicas: 2,
+/**
+ * The application side, the same in every cluster: a `production` namespace with
+ * the guide's default deny (and its DNS allowance), a web Deployment behind a
+ * tuned Service, the guide's allow-app policy, pod-level DNS and sysctl tuning,
+ * and the NetworkPolicy lint over the whole app.
+ */
+function applications(app: App, tier: ScaleTier, profile: ClusterProfile): void {
+  const policies = new Chart(app, 'policies');
+  new DefaultDenyPolicy(policies, 'DefaultDeny', { tier, profile, namespaces: ['production'], createNamespaces: true });
+  new PolicyLint(policies, 'PolicyLint', { tier, profile });
+
+  const apps = new Chart(app, 'apps', { namespace: 'production' });
+  const web = new kplus.Deployment(apps, 'web', {
+    replicas: tier === ScaleTier.SMALL ? 2 : 9,
+    podMetadata: { labels: { app: 'web' } },
     containers: [{ image: 'registry.k8s.io/e2e-test-images/agnhost:2.52', args: ['netexec', '--http-port=8080'], portNumber: 8080, securityContext: { user: 1000 } }],
   });
+  const service = web.exposeViaService({ name: 'web', ports: [{ port: 80, targetPort: 8080 }] });
+  new ServiceTuning(apps, 'WebService', { service, tier, profile, clientIpAffinity: true });
+  new AllowPolicy(apps, 'allow-app', {
+    name: 'allow-app',
+    policyNamespace: 'production',
+    podLabels: { app: 'web' },
+    ingress: [{ peers: [PolicyPeer.pods({ role: 'frontend' })], ports: [kplus.NetworkPolicyPort.tcp(8080)] }],
+  });
+  new PodSysctlTuning(apps, 'PodSysctls', { tier, profile });
+  new PodDnsTuning(apps, 'PodDns', { tier, profile });
 }
 
 /**
@@ -38,10 +59,7 @@ export function smallCluster(app: App): ExampleCluster {
   new TunedCoreDns(dns, 'CoreDns', { tier: ScaleTier.SMALL, profile });
   const nodeLocal = new NodeLocalDns(dns, 'NodeLocalDns', { tier: ScaleTier.SMALL, profile });
 
-  const apps = new Chart(app, 'apps');
-  demoApp(apps);
-  new PodSysctlTuning(apps, 'PodSysctls', { tier: ScaleTier.SMALL, profile });
-  new PodDnsTuning(apps, 'PodDns', { tier: ScaleTier.SMALL, profile });
+  applications(app, ScaleTier.SMALL, profile);
   return { files: () => ({ 'kubelet-config.yaml': nodeLocal.kubeletConfigYaml() }) };
 }
 
@@ -79,10 +97,7 @@ export function mediumCluster(app: App): ExampleCluster {
   });
   const nodeLocal = new NodeLocalDns(dns, 'NodeLocalDns', { tier: ScaleTier.MEDIUM, profile });
 
-  const apps = new Chart(app, 'apps');
-  demoApp(apps);
-  new PodSysctlTuning(apps, 'PodSysctls', { tier: ScaleTier.MEDIUM, profile });
-  new PodDnsTuning(apps, 'PodDns', { tier: ScaleTier.MEDIUM, profile });
+  applications(app, ScaleTier.MEDIUM, profile);
   return { files: () => ({ 'kubelet-config.yaml': nodeLocal.kubeletConfigYaml() }) };
 }
 
@@ -103,10 +118,7 @@ export function largeCluster(app: App): ExampleCluster {
   new TunedCoreDns(dns, 'CoreDns', { tier: ScaleTier.LARGE, profile, deploy: true });
   const nodeLocal = new NodeLocalDns(dns, 'NodeLocalDns', { tier: ScaleTier.LARGE, profile });
 
-  const apps = new Chart(app, 'apps');
-  demoApp(apps);
-  new PodSysctlTuning(apps, 'PodSysctls', { tier: ScaleTier.LARGE, profile });
-  new PodDnsTuning(apps, 'PodDns', { tier: ScaleTier.LARGE, profile });
+  applications(app, ScaleTier.LARGE, profile);
   return { files: () => ({ 'kubelet-config.yaml': nodeLocal.kubeletConfigYaml() }) };
 }
 

@@ -4,7 +4,7 @@
  * `npx projen readme` rewrites them; test/readme.test.ts fails when they are stale.
  */
 import {
-  Compatibility, DnsLookupCost, FeatureSupport, KubernetesFeature, KubernetesVersion, ScaleTier, SysctlCatalogue, TierTable,
+  Compatibility, DnsLookupCost, FeatureSupport, KubernetesFeature, KubernetesVersion, PolicyLint, ScaleTier, SysctlCatalogue, TierTable,
 } from '../src';
 
 const esc = (s: string) => s.replace(/\|/g, '\\|');
@@ -68,12 +68,19 @@ export function ndotsTable(): string {
   return ['| Name looked up | What it is | ndots 5 | ndots 2 | ndots 1 |', '|---|---|---|---|---|', ...rows].join('\n');
 }
 
+/** The NetworkPolicy lint rules. */
+export function lintRules(): string {
+  const rows = PolicyLint.rules().map((r) => `| ${r.id} | ${r.severity} | ${esc(r.description)} | ${esc(r.fix)} |`);
+  return ['| Rule | Severity | Finds | Fix |', '|---|---|---|---|', ...rows].join('\n');
+}
+
 /** Every generated section, by marker name. */
 export const SECTIONS: Record<string, () => string> = {
   'tier-table': tierTable,
   'compatibility-matrix': compatibilityMatrix,
   'sysctl-catalogue': sysctlCatalogue,
   'ndots-table': ndotsTable,
+  'lint-rules': lintRules,
 };
 
 /** Replaces each marked section of a document; throws when a marker pair is missing. */

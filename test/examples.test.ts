@@ -49,6 +49,20 @@ describe('examples', () => {
     expect(corefile).toContain('ttl 60');
   });
 
+  test('the production namespace: default deny with DNS (and NodeLocal DNS), allow-app, a tuned Service', () => {
+    for (const [name, build] of Object.entries(CLUSTERS)) {
+      const { charts } = synthCluster(build);
+      expect(only(charts.policies, 'Namespace', 'production').metadata.labels['pod-security.kubernetes.io/enforce']).toBe('baseline');
+      expect(only(charts.policies, 'NetworkPolicy', 'default-deny-all').spec.policyTypes).toEqual(['Ingress', 'Egress']);
+      const dnsPeers = only(charts.policies, 'NetworkPolicy', 'allow-dns-egress').spec.egress[0].to.map((p: any) => p.ipBlock?.cidr ?? 'kube-dns');
+      expect(dnsPeers).toEqual(name === 'large' ? ['kube-dns', '169.254.20.10/32'] : ['kube-dns', '169.254.20.10/32', '10.96.0.10/32']);
+      expect(only(charts.apps, 'NetworkPolicy', 'allow-app').spec.ingress[0].ports).toEqual([{ port: 8080, protocol: 'TCP' }]);
+      expect(only(charts.apps, 'Service', 'web').spec.sessionAffinity).toBe('ClientIP');
+    }
+    expect(only(synthCluster(CLUSTERS.large).charts.apps, 'Service', 'web').metadata.annotations).toEqual({ 'service.kubernetes.io/topology-mode': 'Auto' });
+    expect(only(synthCluster(CLUSTERS.small).charts.apps, 'Service', 'web').metadata.annotations).toBeUndefined();
+  });
+
   test('pod DNS tuning reaches the sample app, and stub zones reach NodeLocal DNS', () => {
     const medium = synthCluster(CLUSTERS.medium);
     const web = medium.charts.apps.find((o: any) => o.kind === 'Deployment');
