@@ -52,6 +52,10 @@ const project = new cdk8s.ConstructLibraryCdk8s({
     'cdk8s-cli@^2.200.0',
     // v4 is the last CommonJS line; v5 is ESM-only and does not load under ts-jest.
     'kubernetes-models@^4.5.1',
+    // CRD models for Flux and the Prometheus Operator (ESM-only; the test helper
+    // loads them with Node's own require, which reads ES modules since Node 20.19).
+    '@kubernetes-models/flux-cd@~3.0.1', // 3.x is generated from the CRDs (4.x from Go types, without their patterns)
+    '@kubernetes-models/prometheus-operator@^6.0.0',
     'ajv@^8.17.0',
     'yaml@^2.6.0',
   ],
