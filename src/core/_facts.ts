@@ -1,6 +1,7 @@
 import { IConstruct } from 'constructs';
 import { ClusterProfile } from './cluster-profile';
 import { ScaleTier } from './scale-tier';
+import { CniPlugin } from '../cni/cni-plugin';
 import { KubeProxyMode } from '../kube-proxy/kube-proxy-mode';
 
 /**
@@ -79,6 +80,18 @@ export interface DefaultDenyFacts extends BaseFacts {
   readonly allowsDns: boolean;
 }
 
-export type ComponentFacts = GenericFacts | KubeProxyFacts | SysctlTunerFacts | CoreDnsFacts | NodeLocalDnsFacts | DefaultDenyFacts;
+/** CalicoTuning, CiliumTuning, FlannelTuning. */
+export interface CniFacts extends BaseFacts {
+  readonly kind: 'cni';
+  readonly plugin: CniPlugin;
+  /** Set when the CNI's eBPF data plane implements Services instead of kube-proxy (Calico eBPF, Cilium KPR). */
+  readonly replacesKubeProxyWith?: string;
+  /** Whether the CNI enforces NetworkPolicy. */
+  readonly enforcesNetworkPolicy: boolean;
+  /** Calico's nftablesMode, when set. */
+  readonly calicoNftablesMode?: string;
+}
+
+export type ComponentFacts = GenericFacts | KubeProxyFacts | SysctlTunerFacts | CoreDnsFacts | NodeLocalDnsFacts | DefaultDenyFacts | CniFacts;
 export type ComponentKind = ComponentFacts['kind'];
 export type FactsOf<K extends ComponentKind> = Extract<ComponentFacts, { kind: K }>;

@@ -2,6 +2,7 @@ import { Duration } from 'cdk8s';
 import { goDuration } from './_errors';
 import { ScaleTier } from './scale-tier';
 import { CalicoEncapsulationMode } from '../cni/calico-encapsulation';
+import { CalicoBpfLogLevel, CalicoIpForwarding, CalicoLogSeverity } from '../cni/calico-felix-enums';
 import { CiliumLoadBalancerMode, CiliumRoutingMode } from '../cni/cilium-modes';
 import { CniPlugin } from '../cni/cni-plugin';
 import { FlannelBackend } from '../cni/flannel-backend';
@@ -89,9 +90,9 @@ export interface TierSettings {
     readonly natOutgoing: Rule<boolean>;
     readonly blockSize: Rule<number>;
     readonly bpfEnabled: Rule<boolean>;
-    readonly bpfLogLevel: Rule<string>;
-    readonly ipForwarding: Rule<string>;
-    readonly logSeverityScreen: Rule<string>;
+    readonly bpfLogLevel: Rule<CalicoBpfLogLevel>;
+    readonly ipForwarding: Rule<CalicoIpForwarding>;
+    readonly logSeverityScreen: Rule<CalicoLogSeverity>;
     readonly reportingInterval: Rule<Duration>;
   };
   readonly cilium: {
@@ -148,9 +149,9 @@ function common(overrides: { sysctlConntrackMax: Rule<string> }) {
       natOutgoing: r(true, 'guide: pods reach destinations outside the cluster'),
       blockSize: r(26, 'guide: 64 addresses per node block (Calico default)'),
       bpfEnabled: r(false, 'guide enables eBPF, but it replaces kube-proxy and needs apiServerHost: opt in with bpfEnabled'),
-      bpfLogLevel: r('Off', 'guide: no per-packet eBPF logging'),
-      ipForwarding: r('Enabled', 'guide: Felix enables IP forwarding on the host'),
-      logSeverityScreen: r('Warning', 'guide: quieter Felix logs'),
+      bpfLogLevel: r(CalicoBpfLogLevel.OFF, 'guide: no per-packet eBPF logging'),
+      ipForwarding: r(CalicoIpForwarding.ENABLED, 'guide: Felix enables IP forwarding on the host'),
+      logSeverityScreen: r(CalicoLogSeverity.WARNING, 'guide: quieter Felix logs'),
       reportingInterval: r(Duration.seconds(30), 'guide: Felix status report interval'),
     },
     cilium: {

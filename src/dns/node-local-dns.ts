@@ -66,7 +66,8 @@ const UPSTREAM_SERVICE = 'kube-dns-upstream';
 const METRICS_PORT = 9253;
 
 interface Wiring {
-  readonly mode: KubeProxyMode;
+  /** kube-proxy's mode, or the eBPF data plane that replaces it. */
+  readonly mode: KubeProxyMode | string;
   readonly bindsDnsServiceIp: boolean;
   readonly why: string;
 }
@@ -325,9 +326,13 @@ export class NodeLocalDns extends Construct {
   /** How node-cache is wired in, from the data plane in the app. */
   private wiring(): Wiring {
     const proxies = this.ctx.state.components('kube-proxy');
-    let mode: KubeProxyMode;
+    const ebpf = this.ctx.state.components('cni').find((c) => c.replacesKubeProxyWith);
+    let mode: KubeProxyMode | string;
     let why: string;
-    if (this.explicitMode) {
+    if (ebpf) {
+      mode = ebpf.replacesKubeProxyWith!;
+      why = `${mode} (from [${ebpf.scope.node.path}]) translates Service IPs before netfilter, so the iptables NOTRACK trick does not apply`;
+    } else if (this.explicitMode) {
       mode = this.explicitMode;
       why = `kube-proxy mode ${mode}, as set by the user`;
     } else if (proxies.length > 0) {
@@ -362,6 +367,12 @@ export class NodeLocalDns extends Construct {
         'kube-proxy nftables mode is not supported by node-local-dns upstream (node-cache only installs iptables rules; kubernetes/dns#682): '
         + 'it is wired like IPVS mode (link-local IP only), which needs every kubelet\'s clusterDNS changed',
         `apply kubeletConfigYaml() (clusterDNS: ${this.localIp}) to every node before rolling out, and test DNS after the kube-proxy migration`);
+    }
+    const ebpf = state.components('cni').find((c) => c.replacesKubeProxyWith);
+    if (this.explicitMode && ebpf) {
+      state.report(this, FindingSeverity.ERROR, 'NLD-MODE-MISMATCH',
+        `'kubeProxyMode' (${this.explicitMode}) is set, but [${ebpf.scope.node.path}] replaces kube-proxy with ${ebpf.replacesKubeProxyWith}: node-local-dns is wired for that data plane (link-local IP only)`,
+        'remove kubeProxyMode from NodeLocalDns');
     }
     const proxy = state.components('kube-proxy')[0];
     if (this.explicitMode && proxy && proxy.mode !== this.explicitMode) {

@@ -1,6 +1,10 @@
+import { CALICO_NFTABLES } from './calico-nftables';
+import { CNI_EXCLUSIVE } from './cni-exclusive';
+import { CNI_POLICY_UNENFORCED } from './cni-policy-unenforced';
 import { CONNTRACK_OWNERSHIP } from './conntrack-ownership';
 import { DEFAULT_DENY_DNS } from './default-deny-dns';
 import { DEFAULT_DENY_OVERLAP } from './default-deny-overlap';
+import { EBPF_REPLACES_KUBE_PROXY } from './ebpf-replaces-kube-proxy';
 import { PROFILE_CONSISTENCY } from './profile-consistency';
 import { SINGLE_INSTANCE } from './single-instance';
 import type { CrossComponentRule } from '../core/_registry';
@@ -12,4 +16,8 @@ export const CROSS_COMPONENT_RULES: readonly CrossComponentRule[] = [
   CONNTRACK_OWNERSHIP,
   DEFAULT_DENY_DNS,
   DEFAULT_DENY_OVERLAP,
+  CNI_EXCLUSIVE,
+  EBPF_REPLACES_KUBE_PROXY,
+  CNI_POLICY_UNENFORCED,
+  CALICO_NFTABLES,
 ];

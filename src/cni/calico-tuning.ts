@@ -1,0 +1,310 @@
+import { ApiObject, Duration } from 'cdk8s';
+import { k8s } from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
+import { CalicoEncapsulationMode } from './calico-encapsulation';
+import { CalicoBpfLogLevel, CalicoExternalServiceMode, CalicoIpForwarding, CalicoLogSeverity, CalicoNftablesMode } from './calico-felix-enums';
+import { CniPlugin } from './cni-plugin';
+import { ComponentContext, componentContext, pick, record } from '../core/_component';
+import { showDuration } from '../core/_errors';
+import { meta } from '../core/_k8s';
+import { cidrContains, isDnsLabel, isDnsSubdomain, overlapsLinkLocal, ParsedCidr } from '../core/_net';
+import { ClusterProfile } from '../core/cluster-profile';
+import { DecisionSource } from '../core/report-types';
+import { ScaleTier } from '../core/scale-tier';
+
+/** One Calico IPPool. */
+export interface CalicoIpPoolOptions {
+  /**
+   * Name of the pool.
+   *
+   * @default 'default-ipv4-ippool' / 'default-ipv6-ippool'
+   */
+  readonly name?: string;
+
+  /** The pool CIDR; must be a network address, outside link-local space. */
+  readonly cidr: string;
+
+  /**
+   * VXLAN encapsulation (`vxlanMode`).
+   *
+   * @default - the tier's (Always, the guide's)
+   */
+  readonly vxlanMode?: CalicoEncapsulationMode;
+
+  /**
+   * IPIP encapsulation (`ipipMode`); never on IPv6 pools, never with VXLAN.
+   *
+   * @default - the tier's (Never)
+   */
+  readonly ipipMode?: CalicoEncapsulationMode;
+
+  /**
+   * Masquerade traffic leaving the pool (`natOutgoing`).
+   *
+   * @default - the tier's (true)
+   */
+  readonly natOutgoing?: boolean;
+
+  /**
+   * Prefix length of the per-node blocks (`blockSize`): 20..32 for IPv4, 116..128 for IPv6.
+   *
+   * @default - the tier's 26 (IPv4) / 122 (IPv6)
+   */
+  readonly blockSize?: number;
+
+  /**
+   * Nodes that use this pool (`nodeSelector`).
+   *
+   * @default 'all()'
+   */
+  readonly nodeSelector?: string;
+}
+
+/** Properties of `CalicoTuning`. */
+export interface CalicoTuningProps {
+  /**
+   * The scale tier.
+   *
+   * @default ScaleTier.SMALL
+   */
+  readonly tier?: ScaleTier;
+
+  /**
+   * The cluster (Pod CIDR for the default pools, API server for eBPF).
+   *
+   * @default - a default ClusterProfile
+   */
+  readonly profile?: ClusterProfile;
+
+  /**
+   * The eBPF data plane (`bpfEnabled`). It replaces kube-proxy, so no TunedKubeProxy
+   * may be in the app, and it needs the profile's `apiServerHost`.
+   *
+   * @default - the tier's (false: the guide enables it, but it replaces kube-proxy)
+   */
+  readonly bpfEnabled?: boolean;
+
+  /**
+   * `bpfDisableUnprivileged`. Calico's default (true) keeps
+   * `kernel.unprivileged_bpf_disabled` set; false is a security downgrade and needs
+   * `allowUnprivilegedBpf`. (The guide's `bpfDisableUnprivilegedBPF` does not exist.)
+   *
+   * @default - not set (Calico: true)
+   */
+  readonly bpfDisableUnprivileged?: boolean;
+
+  /**
+   * Accept `bpfDisableUnprivileged: false`.
+   *
+   * @default false
+   */
+  readonly allowUnprivilegedBpf?: boolean;
+
+  /**
+   * `bpfLogLevel`.
+   *
+   * @default - the tier's (Off)
+   */
+  readonly bpfLogLevel?: CalicoBpfLogLevel;
+
+  /**
+   * `bpfExternalServiceMode` (eBPF only).
+   *
+   * @default - not set (Calico: Tunnel)
+   */
+  readonly bpfExternalServiceMode?: CalicoExternalServiceMode;
+
+  /**
+   * `ipForwarding`.
+   *
+   * @default - the tier's (Enabled)
+   */
+  readonly ipForwarding?: CalicoIpForwarding;
+
+  /**
+   * `logSeverityScreen`.
+   *
+   * @default - the tier's (Warning)
+   */
+  readonly logSeverityScreen?: CalicoLogSeverity;
+
+  /**
+   * `reportingInterval`.
+   *
+   * @default - the tier's (30s)
+   */
+  readonly reportingInterval?: Duration;
+
+  /**
+   * `nftablesMode` (Calico 3.29+).
+   *
+   * @default - not set (Calico 3.32: Auto, following kube-proxy)
+   */
+  readonly nftablesMode?: CalicoNftablesMode;
+
+  /**
+   * IP pools.
+   *
+   * @default - one pool per Pod CIDR of the profile, with the tier's encapsulation
+   */
+  readonly ipPools?: CalicoIpPoolOptions[];
+
+  /**
+   * Namespace of the `kubernetes-services-endpoint` ConfigMap eBPF mode needs.
+   *
+   * @default 'tigera-operator' (operator installs; manifest installs use kube-system)
+   */
+  readonly servicesEndpointNamespace?: string;
+}
+
+/**
+ * Calico tuned as in the guide's "Calico 优化": the FelixConfiguration `default`
+ * and the IPPools, in `projectcalico.org/v3` with the real field names, validated
+ * as Calico's CRDs do. In eBPF mode also the `kubernetes-services-endpoint`
+ * ConfigMap, which gives Felix the API server's real address (the `kubernetes`
+ * Service IP is served by Felix itself).
+ *
+ * The objects need Calico's API server or its v3 CRDs (Calico 3.32+).
+ */
+export class CalicoTuning extends Construct {
+  private readonly ctx: ComponentContext;
+
+  public constructor(scope: Construct, id: string, props: CalicoTuningProps = {}) {
+    super(scope, id);
+    this.ctx = componentContext(this, props.tier, props.profile);
+    const { errors, settings, profile, state } = this.ctx;
+    const c = settings.calico;
+
+    const bpfEnabled = pick(this.ctx, 'bpfEnabled', props.bpfEnabled, c.bpfEnabled);
+    const spec: Record<string, unknown> = { bpfEnabled };
+    if (props.bpfDisableUnprivileged !== undefined) {
+      if (props.bpfDisableUnprivileged === false && !props.allowUnprivilegedBpf) {
+        errors.add('bpfDisableUnprivileged', false, "lets unprivileged users load BPF programs (a security downgrade): set 'allowUnprivilegedBpf' to accept it");
+      }
+      if (props.bpfDisableUnprivileged === false && props.allowUnprivilegedBpf) {
+        state.warn(this, 'CALICO-UNPRIVILEGED-BPF', "'bpfDisableUnprivileged' (false): unprivileged users may load BPF programs on every node",
+          'keep Calico\'s default unless a workload needs unprivileged BPF');
+      }
+      spec.bpfDisableUnprivileged = props.bpfDisableUnprivileged;
+      record(this.ctx, 'bpfDisableUnprivileged', props.bpfDisableUnprivileged, DecisionSource.OVERRIDE, 'set by the user');
+    } else {
+      record(this.ctx, 'bpfDisableUnprivileged', '(Calico default: true)', DecisionSource.UPSTREAM,
+        'the guide\'s bpfDisableUnprivilegedBPF: false names no Calico field (the CRD would prune it); the real field stays at its secure default');
+    }
+    const bpfLogLevel = pick(this.ctx, 'bpfLogLevel', props.bpfLogLevel, c.bpfLogLevel);
+    errors.oneOf('bpfLogLevel', bpfLogLevel, Object.values(CalicoBpfLogLevel));
+    spec.bpfLogLevel = bpfLogLevel;
+    if (props.bpfExternalServiceMode !== undefined) {
+      errors.oneOf('bpfExternalServiceMode', props.bpfExternalServiceMode, Object.values(CalicoExternalServiceMode));
+      if (!bpfEnabled) errors.addMissing('bpfExternalServiceMode', "only applies with 'bpfEnabled'");
+      spec.bpfExternalServiceMode = props.bpfExternalServiceMode;
+    }
+    const ipForwarding = pick(this.ctx, 'ipForwarding', props.ipForwarding, c.ipForwarding);
+    errors.oneOf('ipForwarding', ipForwarding, Object.values(CalicoIpForwarding));
+    spec.ipForwarding = ipForwarding;
+    const logSeverity = pick(this.ctx, 'logSeverityScreen', props.logSeverityScreen, c.logSeverityScreen);
+    errors.oneOf('logSeverityScreen', logSeverity, Object.values(CalicoLogSeverity));
+    spec.logSeverityScreen = logSeverity;
+    const reporting = pick(this.ctx, 'reportingInterval', props.reportingInterval, c.reportingInterval, showDuration);
+    if (errors.duration('reportingInterval', reporting, Duration.seconds(0))) spec.reportingInterval = showDuration(reporting);
+    if (props.nftablesMode !== undefined) {
+      errors.oneOf('nftablesMode', props.nftablesMode, Object.values(CalicoNftablesMode));
+      spec.nftablesMode = props.nftablesMode;
+      record(this.ctx, 'nftablesMode', props.nftablesMode, DecisionSource.OVERRIDE, 'set by the user');
+    }
+
+    const endpointNs = props.servicesEndpointNamespace ?? 'tigera-operator';
+    if (!isDnsLabel(endpointNs)) errors.add('servicesEndpointNamespace', endpointNs, 'must be a namespace name');
+    if (bpfEnabled && !profile.apiServerHost) {
+      errors.addMissing('bpfEnabled', "needs the profile's 'apiServerHost': in eBPF mode Felix serves the 'kubernetes' Service itself and must reach the API server directly");
+    }
+
+    const pools = this.pools(props.ipPools);
+    errors.throwIfAny();
+
+    new ApiObject(this, 'FelixConfiguration', {
+      apiVersion: 'projectcalico.org/v3',
+      kind: 'FelixConfiguration',
+      metadata: meta('default', undefined),
+      spec,
+    });
+    for (const pool of pools) {
+      new ApiObject(this, `IPPool-${pool.name}`, {
+        apiVersion: 'projectcalico.org/v3',
+        kind: 'IPPool',
+        metadata: meta(pool.name, undefined),
+        spec: pool.spec,
+      });
+    }
+    if (bpfEnabled) {
+      new k8s.KubeConfigMap(this, 'ServicesEndpoint', {
+        metadata: meta('kubernetes-services-endpoint', endpointNs),
+        data: { KUBERNETES_SERVICE_HOST: profile.apiServerHost!, KUBERNETES_SERVICE_PORT: String(profile.apiServerPort) },
+      });
+      record(this.ctx, 'kubernetes-services-endpoint', `${profile.apiServerHost}:${profile.apiServerPort}`, DecisionSource.DERIVED,
+        'the profile\'s API server: eBPF mode replaces kube-proxy, so Felix cannot use the kubernetes Service');
+    }
+
+    state.register({
+      kind: 'cni',
+      scope: this,
+      profile,
+      tier: this.ctx.tier,
+      plugin: CniPlugin.CALICO,
+      replacesKubeProxyWith: bpfEnabled ? 'Calico eBPF (bpfEnabled)' : undefined,
+      enforcesNetworkPolicy: true,
+      calicoNftablesMode: props.nftablesMode,
+    });
+  }
+
+  private pools(given: CalicoIpPoolOptions[] | undefined): Array<{ name: string; spec: Record<string, unknown> }> {
+    const { errors, settings, profile } = this.ctx;
+    const c = settings.calico;
+    const options: CalicoIpPoolOptions[] = given ?? profile.podCidrs.map((cidr) => ({ cidr }));
+    if (given !== undefined && given.length === 0) errors.add('ipPools', given, 'must list at least one pool');
+    const names = new Set<string>();
+    return options.map((o, i) => {
+      const at = `ipPools[${i}]`;
+      const cidr = errors.cidr(`${at}.cidr`, o.cidr);
+      const v6 = cidr?.family === 6;
+      const name = o.name ?? (v6 ? 'default-ipv6-ippool' : 'default-ipv4-ippool');
+      if (!isDnsSubdomain(name)) errors.add(`${at}.name`, name, 'must be a lowercase DNS name');
+      if (names.has(name)) errors.add(`${at}.name`, name, 'is used by another pool');
+      names.add(name);
+      const vxlan = o.vxlanMode ?? c.vxlanMode.value;
+      const ipip = o.ipipMode ?? c.ipipMode.value;
+      errors.oneOf(`${at}.vxlanMode`, vxlan, Object.values(CalicoEncapsulationMode));
+      errors.oneOf(`${at}.ipipMode`, ipip, Object.values(CalicoEncapsulationMode));
+      // Calico's CEL rules (api/pkg/apis/projectcalico/v3/ippool.go).
+      if (vxlan !== CalicoEncapsulationMode.NEVER && ipip !== CalicoEncapsulationMode.NEVER) {
+        errors.add(`${at}.ipipMode`, ipip, `cannot be enabled together with vxlanMode (${vxlan}): ipipMode and vxlanMode cannot both be enabled`);
+      }
+      if (v6 && ipip !== CalicoEncapsulationMode.NEVER) errors.add(`${at}.ipipMode`, ipip, 'must be Never: IPIP is not supported on IPv6 pools');
+      const blockSize = o.blockSize ?? (v6 ? 122 : c.blockSize.value);
+      const [lo, hi] = v6 ? [116, 128] : [20, 32];
+      errors.int(`${at}.blockSize`, blockSize, lo, hi);
+      if (cidr && Number.isInteger(blockSize) && cidr.prefix > blockSize) {
+        errors.add(`${at}.blockSize`, blockSize, `must be >= the pool's prefix length (/${cidr.prefix}): the pool is smaller than one block`);
+      }
+      if (cidr && overlapsLinkLocal(cidr)) errors.add(`${at}.cidr`, o.cidr, `must not overlap link-local space (${v6 ? 'fe80::/10' : '169.254.0.0/16'})`);
+      if (cidr && !profile._podCidrs.some((p) => inside(cidr, p))) {
+        this.ctx.state.warn(this, 'CALICO-POOL-OUTSIDE-POD-CIDR', `'${at}.cidr' (${o.cidr}) is not inside the profile's Pod CIDR (${profile.podCidrs.join(',')}): kube-proxy's clusterCIDR and the kubelet disagree with the addresses pods get`,
+          'make the pools and the profile\'s podCidr describe the same range');
+      }
+      if (o.nodeSelector !== undefined && (o.nodeSelector.length === 0 || o.nodeSelector.length > 1024 || /[\n"`]/.test(o.nodeSelector))) {
+        errors.add(`${at}.nodeSelector`, o.nodeSelector, 'must be a Calico selector expression of 1..1024 characters, e.g. all() or zone == "a"');
+      }
+      const natOutgoing = o.natOutgoing ?? c.natOutgoing.value;
+      record(this.ctx, `ipPool[${name}]`, `${o.cidr} vxlan=${vxlan} ipip=${ipip} nat=${natOutgoing} block=/${blockSize}`,
+        given ? DecisionSource.OVERRIDE : DecisionSource.TIER, given ? 'set by the user' : `${this.ctx.tier} tier: ${c.vxlanMode.reason}; the profile's Pod CIDR`);
+      return {
+        name,
+        spec: { cidr: o.cidr, vxlanMode: vxlan, ipipMode: ipip, natOutgoing, blockSize, nodeSelector: o.nodeSelector ?? 'all()' },
+      };
+    });
+  }
+}
+
+function inside(inner: ParsedCidr, outer: ParsedCidr): boolean {
+  return inner.family === outer.family && inner.prefix >= outer.prefix && cidrContains(outer, { family: inner.family, value: inner.network, text: '' });
+}

@@ -1,0 +1,415 @@
+import { ApiObject, Yaml } from 'cdk8s';
+import { k8s } from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
+import { CiliumLoadBalancerMode, CiliumRoutingMode, CiliumTunnelProtocol } from './cilium-modes';
+import { CniPlugin } from './cni-plugin';
+import { ComponentContext, componentContext, pick, record } from '../core/_component';
+import { meta } from '../core/_k8s';
+import { isDnsLabel } from '../core/_net';
+import { ClusterProfile } from '../core/cluster-profile';
+import { DecisionSource } from '../core/report-types';
+import { ScaleTier } from '../core/scale-tier';
+
+/** Cilium `bpf.datapathMode`. */
+export enum CiliumDatapathMode {
+  /** veth pairs (Cilium's default). */
+  VETH = 'veth',
+  /** netkit devices (kernel 6.7+); incompatible with bpf.tproxy. */
+  NETKIT = 'netkit',
+  /** netkit in L2 mode; incompatible with bpf.tproxy. */
+  NETKIT_L2 = 'netkit-l2',
+  /** netkit when the kernel has it, veth otherwise. */
+  AUTO = 'auto',
+}
+
+/** Properties of `CiliumTuning`. */
+export interface CiliumTuningProps {
+  /**
+   * The scale tier.
+   *
+   * @default ScaleTier.SMALL
+   */
+  readonly tier?: ScaleTier;
+
+  /**
+   * The cluster (Pod CIDR for IPAM and native routing, API server for kube-proxy replacement).
+   *
+   * @default - a default ClusterProfile
+   */
+  readonly profile?: ClusterProfile;
+
+  /**
+   * Cilium chart version (1.16 or newer: the values below are today's keys).
+   *
+   * @default '1.20.0'
+   */
+  readonly chartVersion?: string;
+
+  /**
+   * `kubeProxyReplacement` (the guide's `strict` is `true` today). Cilium then
+   * implements Services, kube-proxy must not run (no TunedKubeProxy in the app), and
+   * `k8sServiceHost`/`k8sServicePort` come from the profile's API server.
+   *
+   * @default - the tier's (false: keeps kube-proxy, as in the guide's large-cluster example)
+   */
+  readonly kubeProxyReplacement?: boolean;
+
+  /**
+   * `routingMode` (the guide's `tunnel: disabled` is `native` today).
+   *
+   * @default - the tier's (native)
+   */
+  readonly routingMode?: CiliumRoutingMode;
+
+  /**
+   * `tunnelProtocol` (tunnel routing only).
+   *
+   * @default CiliumTunnelProtocol.VXLAN
+   */
+  readonly tunnelProtocol?: CiliumTunnelProtocol;
+
+  /**
+   * `ipv4NativeRoutingCIDR`: traffic to it is routed, not masqueraded (native routing only).
+   *
+   * @default - the profile's IPv4 Pod CIDR
+   */
+  readonly ipv4NativeRoutingCidr?: string;
+
+  /**
+   * `autoDirectNodeRoutes`: nodes on one L2 segment route each other's Pod CIDRs (native routing only).
+   *
+   * @default - the tier's (true, the guide's)
+   */
+  readonly autoDirectNodeRoutes?: boolean;
+
+  /**
+   * `enableIPv4Masquerade`.
+   *
+   * @default - the tier's (true)
+   */
+  readonly enableIpv4Masquerade?: boolean;
+
+  /**
+   * `bpf.masquerade` (needs kube-proxy replacement).
+   *
+   * @default - the tier's (true with kube-proxy replacement, false without)
+   */
+  readonly bpfMasquerade?: boolean;
+
+  /**
+   * `bpf.tproxy`: eBPF TPROXY for L7 proxy redirection (beta; not with netkit).
+   *
+   * @default - the tier's (true, the guide's; false with netkit)
+   */
+  readonly bpfTproxy?: boolean;
+
+  /**
+   * `bpf.datapathMode`.
+   *
+   * @default - not set (Cilium: veth)
+   */
+  readonly datapathMode?: CiliumDatapathMode;
+
+  /**
+   * `bpf.mapDynamicSizeRatio`: share of node memory for conntrack/NAT maps, 0 < ratio <= 1.
+   *
+   * @default - the tier's (0.0025; 0.005 for LARGE)
+   */
+  readonly mapDynamicSizeRatio?: number;
+
+  /**
+   * `bpf.ctTcpMax`, static TCP conntrack map size (1024..16777216).
+   *
+   * @default - sized by mapDynamicSizeRatio
+   */
+  readonly bpfCtTcpMax?: number;
+
+  /**
+   * `bpf.ctAnyMax`, static non-TCP conntrack map size (1024..16777216).
+   *
+   * @default - sized by mapDynamicSizeRatio
+   */
+  readonly bpfCtAnyMax?: number;
+
+  /**
+   * `bpf.lbMapMax`, Service backend map size (1024..16777216).
+   *
+   * @default - Cilium's 65536
+   */
+  readonly bpfLbMapMax?: number;
+
+  /**
+   * `bpf.policyMapMax`, policy entries per endpoint (1024..65536).
+   *
+   * @default - Cilium's 16384
+   */
+  readonly bpfPolicyMapMax?: number;
+
+  /**
+   * `hubble.enabled`.
+   *
+   * @default - the tier's (true)
+   */
+  readonly hubble?: boolean;
+
+  /**
+   * `hubble.relay.enabled` (needs Hubble).
+   *
+   * @default - the tier's (true)
+   */
+  readonly hubbleRelay?: boolean;
+
+  /**
+   * `hubble.ui.enabled` (needs the relay).
+   *
+   * @default false
+   */
+  readonly hubbleUi?: boolean;
+
+  /**
+   * `hubble.metrics.enabled`, e.g. ['dns', 'drop', 'tcp', 'flow'].
+   *
+   * @default - none
+   */
+  readonly hubbleMetrics?: string[];
+
+  /**
+   * `loadBalancer.mode` (DSR and hybrid need kube-proxy replacement and native routing, or Geneve).
+   *
+   * @default - the tier's (dsr with kube-proxy replacement and native routing, snat otherwise)
+   */
+  readonly loadBalancerMode?: CiliumLoadBalancerMode;
+
+  /**
+   * `localRedirectPolicies.enabled` (for CiliumLocalRedirectPolicy, e.g. a node-local DNS cache).
+   *
+   * @default false
+   */
+  readonly localRedirectPolicies?: boolean;
+
+  /**
+   * Namespace Cilium is installed in.
+   *
+   * @default 'kube-system'
+   */
+  readonly releaseNamespace?: string;
+
+  /**
+   * Emit a Flux HelmRepository and HelmRelease (and the values ConfigMap) for GitOps.
+   *
+   * @default true
+   */
+  readonly helmRelease?: boolean;
+
+  /**
+   * Namespace of the Flux objects and the values ConfigMap.
+   *
+   * @default 'flux-system'
+   */
+  readonly fluxNamespace?: string;
+}
+
+const CT_MIN = 1024;
+const CT_MAX = 16777216; // Cilium LimitTableMax (cilium#44635)
+
+/**
+ * Cilium Helm values for the guide's "Cilium 优化", in today's keys, with what
+ * the chart would reject refused at synthesis (DSR without native routing or
+ * Geneve, DSR or eBPF masquerading without kube-proxy replacement, relay
+ * without Hubble, UI without relay, TPROXY with netkit, direct node routes with
+ * tunnels). IPAM and native routing use the profile's Pod CIDR (Cilium would
+ * otherwise allocate from 10.0.0.0/8).
+ *
+ * Output for GitOps: `valuesYaml`, a ConfigMap `cilium-values` holding it, and a
+ * Flux `HelmRepository` + `HelmRelease` that install the chart with those values.
+ */
+export class CiliumTuning extends Construct {
+  /** The Helm values as YAML. */
+  public readonly valuesYaml: string;
+  /** The chart version. */
+  public readonly chartVersion: string;
+
+  private readonly ctx: ComponentContext;
+
+  public constructor(scope: Construct, id: string, props: CiliumTuningProps = {}) {
+    super(scope, id);
+    this.ctx = componentContext(this, props.tier, props.profile);
+    const { errors, settings, profile, state } = this.ctx;
+    const c = settings.cilium;
+
+    this.chartVersion = props.chartVersion ?? '1.20.0';
+    const m = /^1\.(\d+)\.(\d+)$/.exec(this.chartVersion);
+    if (!m || Number(m[1]) < 16) {
+      errors.add('chartVersion', this.chartVersion, 'must be a Cilium chart version 1.16.0 or newer (x.y.z): older charts use the removed kubeProxyReplacement and tunnel values');
+    } else if (Number(m[1]) > 20) {
+      state.warn(this, 'CILIUM-NEWER-CHART', `'chartVersion' (${this.chartVersion}) is newer than 1.20, the chart these values were checked against`,
+        'check the chart\'s release notes for renamed or removed values');
+    }
+
+    // ---- kube-proxy replacement ----
+    const kpr = pick(this.ctx, 'kubeProxyReplacement', props.kubeProxyReplacement, c.kubeProxyReplacement);
+    if (kpr && !profile.apiServerHost) {
+      errors.addMissing('kubeProxyReplacement', "needs the profile's 'apiServerHost' (k8sServiceHost): without kube-proxy, the agent cannot reach the API through the 'kubernetes' Service");
+    }
+
+    // ---- routing ----
+    const routingMode = pick(this.ctx, 'routingMode', props.routingMode, c.routingMode);
+    errors.oneOf('routingMode', routingMode, Object.values(CiliumRoutingMode));
+    const native = routingMode === CiliumRoutingMode.NATIVE;
+    const tunnelProtocol = props.tunnelProtocol ?? CiliumTunnelProtocol.VXLAN;
+    errors.oneOf('tunnelProtocol', tunnelProtocol, Object.values(CiliumTunnelProtocol));
+    if (props.tunnelProtocol !== undefined && native) errors.addMissing('tunnelProtocol', "only applies with routingMode 'tunnel'");
+    const v4 = profile._podCidrs.find((p) => p.family === 4);
+    const v6 = profile._podCidrs.find((p) => p.family === 6);
+    const nativeCidr = props.ipv4NativeRoutingCidr ?? v4?.text;
+    if (props.ipv4NativeRoutingCidr !== undefined) {
+      errors.cidr('ipv4NativeRoutingCidr', props.ipv4NativeRoutingCidr, 4);
+      if (!native) errors.addMissing('ipv4NativeRoutingCidr', "only applies with routingMode 'native'");
+    }
+    if (native && !nativeCidr && !v6) errors.addMissing('ipv4NativeRoutingCidr', 'is needed for native routing (the profile has no IPv4 Pod CIDR)');
+    const autoRoutes = this.compat('autoDirectNodeRoutes', 'autoDirectNodeRoutes', props.autoDirectNodeRoutes, c.autoDirectNodeRoutes, native,
+      "needs routingMode 'native' (the agent refuses direct node routes with tunnels)");
+
+    // ---- eBPF features ----
+    const bpfMasquerade = this.compat('bpfMasquerade', 'bpf.masquerade', props.bpfMasquerade, c.bpfMasquerade, kpr,
+      'needs kubeProxyReplacement (eBPF masquerading runs in the eBPF NodePort datapath)');
+    const datapath = props.datapathMode;
+    if (datapath !== undefined) errors.oneOf('datapathMode', datapath, Object.values(CiliumDatapathMode));
+    const netkit = datapath === CiliumDatapathMode.NETKIT || datapath === CiliumDatapathMode.NETKIT_L2;
+    const tproxy = this.compat('bpfTproxy', 'bpf.tproxy', props.bpfTproxy, c.bpfTproxy, !netkit, `cannot be combined with bpf.datapathMode ${datapath} (the chart refuses it)`);
+    const ratio = pick(this.ctx, 'bpf.mapDynamicSizeRatio', props.mapDynamicSizeRatio, c.mapDynamicSizeRatio);
+    if (!(typeof ratio === 'number' && ratio > 0 && ratio <= 1)) errors.add('mapDynamicSizeRatio', ratio, 'must be a number with 0 < ratio <= 1 (share of node memory)');
+    errors.int('bpfCtTcpMax', props.bpfCtTcpMax, CT_MIN, CT_MAX);
+    errors.int('bpfCtAnyMax', props.bpfCtAnyMax, CT_MIN, CT_MAX);
+    errors.int('bpfLbMapMax', props.bpfLbMapMax, CT_MIN, CT_MAX);
+    errors.int('bpfPolicyMapMax', props.bpfPolicyMapMax, CT_MIN, 65536);
+
+    // ---- load balancing ----
+    const dsrCapable = kpr && (native || tunnelProtocol === CiliumTunnelProtocol.GENEVE);
+    const lbMode = this.compat('loadBalancerMode', 'loadBalancer.mode', props.loadBalancerMode, c.loadBalancerMode, true, '');
+    errors.oneOf('loadBalancerMode', lbMode, Object.values(CiliumLoadBalancerMode));
+    let effectiveLb = lbMode;
+    if (lbMode !== CiliumLoadBalancerMode.SNAT && !dsrCapable) {
+      const why = !kpr ? 'needs kubeProxyReplacement (DSR is done by the eBPF NodePort datapath)'
+        : 'needs routingMode native, or a Geneve tunnel with dsrDispatch geneve ("DSR currently requires native routing")';
+      if (props.loadBalancerMode !== undefined) {
+        errors.add('loadBalancerMode', lbMode, why);
+      } else {
+        effectiveLb = CiliumLoadBalancerMode.SNAT;
+        record(this.ctx, 'loadBalancer.mode', effectiveLb, DecisionSource.COMPATIBILITY, `the ${this.ctx.tier} tier's ${lbMode} ${why}; using snat`);
+      }
+    }
+    const serviceTopology = kpr && settings.service.topologyAwareRouting.value;
+
+    // ---- Hubble ----
+    const hubble = pick(this.ctx, 'hubble.enabled', props.hubble, c.hubble);
+    const relay = this.compat('hubbleRelay', 'hubble.relay.enabled', props.hubbleRelay, c.hubbleRelay, hubble, "needs 'hubble' (the chart: relay requires hubble.enabled=true)");
+    const ui = props.hubbleUi ?? false;
+    if (ui && !relay) errors.add('hubbleUi', true, "needs 'hubbleRelay' (the chart: Hubble UI requires hubble.relay.enabled=true)");
+    (props.hubbleMetrics ?? []).forEach((metric, i) => {
+      if (!/^[a-z][a-z0-9-]*(:[A-Za-z0-9;=,|_-]+)?$/.test(metric)) errors.add(`hubbleMetrics[${i}]`, metric, 'must be a Hubble metric name with optional options, e.g. dns:query;ignoreAAAA');
+    });
+    if (props.hubbleMetrics && !hubble) errors.addMissing('hubbleMetrics', "needs 'hubble'");
+
+    const releaseNs = props.releaseNamespace ?? 'kube-system';
+    const fluxNs = props.fluxNamespace ?? 'flux-system';
+    if (!isDnsLabel(releaseNs)) errors.add('releaseNamespace', releaseNs, 'must be a namespace name');
+    if (!isDnsLabel(fluxNs)) errors.add('fluxNamespace', fluxNs, 'must be a namespace name');
+    errors.throwIfAny();
+
+    const bpf: Record<string, unknown> = { masquerade: bpfMasquerade, tproxy, mapDynamicSizeRatio: ratio };
+    if (datapath) bpf.datapathMode = datapath;
+    if (props.bpfCtTcpMax !== undefined) bpf.ctTcpMax = props.bpfCtTcpMax;
+    if (props.bpfCtAnyMax !== undefined) bpf.ctAnyMax = props.bpfCtAnyMax;
+    if (props.bpfLbMapMax !== undefined) bpf.lbMapMax = props.bpfLbMapMax;
+    if (props.bpfPolicyMapMax !== undefined) bpf.policyMapMax = props.bpfPolicyMapMax;
+    const operator: Record<string, unknown> = {};
+    if (v4) Object.assign(operator, { clusterPoolIPv4PodCIDRList: [v4.text], clusterPoolIPv4MaskSize: Math.max(24, v4.prefix) });
+    if (v6) Object.assign(operator, { clusterPoolIPv6PodCIDRList: [v6.text], clusterPoolIPv6MaskSize: Math.max(120, v6.prefix) });
+    const nativeRouting = {
+      ...(nativeCidr ? { ipv4NativeRoutingCIDR: nativeCidr } : {}),
+      ...(v6 ? { ipv6NativeRoutingCIDR: v6.text } : {}),
+      autoDirectNodeRoutes: autoRoutes,
+    };
+    const values: Record<string, unknown> = {
+      kubeProxyReplacement: kpr,
+      ...(kpr ? { k8sServiceHost: profile.apiServerHost, k8sServicePort: profile.apiServerPort } : {}),
+      routingMode,
+      ...(native ? nativeRouting : { tunnelProtocol }),
+      enableIPv4Masquerade: pick(this.ctx, 'enableIPv4Masquerade', props.enableIpv4Masquerade, c.enableIpv4Masquerade),
+      ...(v6 ? { ipv6: { enabled: true } } : {}),
+      ipam: { mode: 'cluster-pool', operator },
+      bpf,
+      hubble: {
+        enabled: hubble,
+        relay: { enabled: relay },
+        ui: { enabled: ui },
+        ...(props.hubbleMetrics ? { metrics: { enabled: [...props.hubbleMetrics] } } : {}),
+      },
+      loadBalancer: {
+        mode: effectiveLb,
+        ...(effectiveLb !== CiliumLoadBalancerMode.SNAT && !native ? { dsrDispatch: 'geneve' } : {}),
+        serviceTopology,
+      },
+      ...(props.localRedirectPolicies ? { localRedirectPolicies: { enabled: true } } : {}),
+    };
+    record(this.ctx, 'ipam.operator.clusterPoolIPv4PodCIDRList', profile.podCidrs.join(','), DecisionSource.DERIVED,
+      'the profile\'s Pod CIDR (Cilium\'s default pool, 10.0.0.0/8, would disagree with kube-proxy, CoreDNS and policies)');
+    record(this.ctx, 'loadBalancer.serviceTopology', serviceTopology, DecisionSource.DERIVED,
+      kpr ? 'Cilium implements Services: it honours topology hints only with serviceTopology (the tier\'s topology-aware routing)' : 'kube-proxy implements Services (no kube-proxy replacement)');
+    this.valuesYaml = Yaml.stringify(values);
+
+    if (props.helmRelease ?? true) {
+      const cm = new k8s.KubeConfigMap(this, 'Values', {
+        metadata: meta('cilium-values', fluxNs),
+        data: { 'values.yaml': this.valuesYaml },
+      });
+      new ApiObject(this, 'HelmRepository', {
+        apiVersion: 'source.toolkit.fluxcd.io/v1',
+        kind: 'HelmRepository',
+        metadata: meta('cilium', fluxNs),
+        spec: { url: 'https://helm.cilium.io/', interval: '1h' },
+      });
+      new ApiObject(this, 'HelmRelease', {
+        apiVersion: 'helm.toolkit.fluxcd.io/v2',
+        kind: 'HelmRelease',
+        metadata: meta('cilium', fluxNs),
+        spec: {
+          interval: '10m',
+          releaseName: 'cilium',
+          targetNamespace: releaseNs,
+          chart: { spec: { chart: 'cilium', version: this.chartVersion, sourceRef: { kind: 'HelmRepository', name: 'cilium', namespace: fluxNs } } },
+          install: { crds: 'CreateReplace' },
+          upgrade: { crds: 'CreateReplace' },
+          valuesFrom: [{ kind: 'ConfigMap', name: cm.name, valuesKey: 'values.yaml' }],
+        },
+      });
+    }
+
+    state.register({
+      kind: 'cni',
+      scope: this,
+      profile,
+      tier: this.ctx.tier,
+      plugin: CniPlugin.CILIUM,
+      replacesKubeProxyWith: kpr ? 'Cilium kube-proxy replacement' : undefined,
+      enforcesNetworkPolicy: true,
+    });
+  }
+
+  /**
+   * A value that needs a condition: the user's value (an error when the condition
+   * fails), or the tier's (turned off, with the reason recorded, when it fails).
+   */
+  private compat<T>(prop: string, setting: string, override: T | undefined, rule: { value: T; reason: string }, ok: boolean, why: string): T {
+    if (override !== undefined) {
+      if (override && !ok) this.ctx.errors.add(prop, override, why);
+      return pick(this.ctx, setting, override, rule);
+    }
+    if (rule.value && !ok && typeof rule.value === 'boolean') {
+      record(this.ctx, setting, false, DecisionSource.COMPATIBILITY, `the ${this.ctx.tier} tier's ${setting} (${rule.reason}) ${why}; turned off`);
+      return false as unknown as T;
+    }
+    return pick(this.ctx, setting, undefined, rule);
+  }
+}

@@ -1,0 +1,89 @@
+import { k8s } from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
+import { CniPlugin } from './cni-plugin';
+import { FlannelBackend } from './flannel-backend';
+import { componentContext, pick, record } from '../core/_component';
+import { meta } from '../core/_k8s';
+import { isDnsLabel } from '../core/_net';
+import { ClusterProfile } from '../core/cluster-profile';
+import { DecisionSource } from '../core/report-types';
+import { ScaleTier } from '../core/scale-tier';
+
+/** Properties of `FlannelTuning`. */
+export interface FlannelTuningProps {
+  /**
+   * The scale tier.
+   *
+   * @default ScaleTier.SMALL
+   */
+  readonly tier?: ScaleTier;
+
+  /**
+   * The cluster (its Pod CIDR becomes Flannel's Network).
+   *
+   * @default - a default ClusterProfile
+   */
+  readonly profile?: ClusterProfile;
+
+  /**
+   * `Backend.Type`: VXLAN works anywhere; host-gw needs every node on one L2 segment.
+   *
+   * @default - the tier's (vxlan)
+   */
+  readonly backend?: FlannelBackend;
+
+  /**
+   * Namespace of Flannel's DaemonSet and ConfigMap.
+   *
+   * @default 'kube-flannel' (current upstream manifest; older installs use kube-system)
+   */
+  readonly flannelNamespace?: string;
+}
+
+/**
+ * The guide's small-cluster CNI: Flannel's `kube-flannel-cfg` ConfigMap with
+ * `net-conf.json` (the profile's Pod CIDR, VXLAN or host-gw) and the standard
+ * `cni-conf.json`. Flannel does not enforce NetworkPolicy: a warning says so when
+ * the app has policies.
+ */
+export class FlannelTuning extends Construct {
+  /** The net-conf.json text. */
+  public readonly netConf: string;
+
+  public constructor(scope: Construct, id: string, props: FlannelTuningProps = {}) {
+    super(scope, id);
+    const ctx = componentContext(this, props.tier, props.profile);
+    const { errors, profile } = ctx;
+    const backend = pick(ctx, 'Backend.Type', props.backend, ctx.settings.flannel.backend);
+    errors.oneOf('backend', backend, Object.values(FlannelBackend));
+    const namespace = props.flannelNamespace ?? 'kube-flannel';
+    if (!isDnsLabel(namespace)) errors.add('flannelNamespace', namespace, 'must be a namespace name');
+    errors.throwIfAny();
+
+    const v4 = profile._podCidrs.find((c) => c.family === 4);
+    const v6 = profile._podCidrs.find((c) => c.family === 6);
+    const netConf: Record<string, unknown> = {
+      ...(v4 ? { Network: v4.text } : { EnableIPv4: false }),
+      ...(v6 ? { EnableIPv6: true, IPv6Network: v6.text } : {}),
+      Backend: { Type: backend },
+    };
+    this.netConf = JSON.stringify(netConf, undefined, 2);
+    record(ctx, 'Network', profile.podCidrs.join(','), DecisionSource.DERIVED, 'the profile\'s Pod CIDR (kube-controller-manager --cluster-cidr must match)');
+    const cniConf = {
+      name: 'cbr0',
+      cniVersion: '0.3.1',
+      plugins: [
+        { type: 'flannel', delegate: { hairpinMode: true, isDefaultGateway: true } },
+        { type: 'portmap', capabilities: { portMappings: true } },
+      ],
+    };
+    new k8s.KubeConfigMap(this, 'ConfigMap', {
+      metadata: meta('kube-flannel-cfg', namespace, { 'app': 'flannel', 'k8s-app': 'flannel', 'tier': 'node' }),
+      data: { 'cni-conf.json': JSON.stringify(cniConf, undefined, 2), 'net-conf.json': this.netConf },
+    });
+
+    ctx.state.register({
+      kind: 'cni', scope: this, profile, tier: ctx.tier, plugin: CniPlugin.FLANNEL, enforcesNetworkPolicy: false,
+    });
+  }
+}

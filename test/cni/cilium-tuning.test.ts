@@ -1,0 +1,152 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { Testing } from 'cdk8s';
+import * as YAML from 'yaml';
+import {
+  CiliumDatapathMode, CiliumLoadBalancerMode, CiliumRoutingMode, CiliumTunnelProtocol, CiliumTuning, CiliumTuningProps, ClusterProfile,
+  DecisionSource, ScaleTier, TuningReport,
+} from '../../src';
+import { only, synthValid } from '../util';
+
+const API = new ClusterProfile({ apiServerHost: '10.0.0.100' });
+const CHART_PATHS = new Set<string>(JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'fixtures', 'cilium-1.20.0-value-paths.json'), 'utf8')).paths);
+
+function render(props: CiliumTuningProps = {}) {
+  const chart = Testing.chart();
+  const cilium = new CiliumTuning(chart, 'Cilium', props);
+  const objs = synthValid(chart);
+  return { chart, cilium, objs, values: YAML.parse(cilium.valuesYaml) };
+}
+const fails = (props: CiliumTuningProps, message: string) => expect(() => new CiliumTuning(Testing.chart(), 'Cilium', props)).toThrow(message);
+
+function keyPaths(o: any, prefix = ''): string[] {
+  return Object.entries(o).flatMap(([k, v]) => {
+    const p = prefix ? `${prefix}.${k}` : k;
+    return v && typeof v === 'object' && !Array.isArray(v) ? [p, ...keyPaths(v, p)] : [p];
+  });
+}
+
+describe('CiliumTuning values', () => {
+  test('LARGE with kube-proxy replacement: the guide\'s Cilium snippet in today\'s keys', () => {
+    const { values } = render({ tier: ScaleTier.LARGE, profile: API, kubeProxyReplacement: true });
+    expect(values).toEqual({
+      kubeProxyReplacement: true, // the guide's `strict`
+      k8sServiceHost: '10.0.0.100',
+      k8sServicePort: 6443,
+      routingMode: 'native', // the guide's `tunnel: disabled`
+      ipv4NativeRoutingCIDR: '10.244.0.0/16',
+      autoDirectNodeRoutes: true,
+      enableIPv4Masquerade: true,
+      ipam: { mode: 'cluster-pool', operator: { clusterPoolIPv4PodCIDRList: ['10.244.0.0/16'], clusterPoolIPv4MaskSize: 24 } },
+      bpf: { masquerade: true, tproxy: true, mapDynamicSizeRatio: 0.005 },
+      hubble: { enabled: true, relay: { enabled: true }, ui: { enabled: false } },
+      loadBalancer: { mode: 'dsr', serviceTopology: true },
+    });
+  });
+
+  test('every emitted key is a value the Cilium 1.20 chart reads', () => {
+    for (const props of [
+      {
+        tier: ScaleTier.LARGE,
+        profile: API,
+        kubeProxyReplacement: true,
+        hubbleUi: true,
+        hubbleMetrics: ['dns', 'drop'],
+        localRedirectPolicies: true,
+        bpfCtTcpMax: 524288,
+        bpfCtAnyMax: 262144,
+        bpfLbMapMax: 65536,
+        bpfPolicyMapMax: 16384,
+        datapathMode: CiliumDatapathMode.VETH,
+      },
+      {
+        routingMode: CiliumRoutingMode.TUNNEL,
+        tunnelProtocol: CiliumTunnelProtocol.GENEVE,
+        profile: API,
+        kubeProxyReplacement: true,
+        loadBalancerMode: CiliumLoadBalancerMode.DSR,
+      },
+      { profile: new ClusterProfile({ podCidr: '10.244.0.0/16,fd00:10:244::/56', serviceCidr: '10.96.0.0/12,fd00:10:96::/108' }) },
+    ]) {
+      const unknown = keyPaths(render(props).values).filter((p) => !CHART_PATHS.has(p));
+      expect(unknown).toEqual([]);
+    }
+  });
+
+  test('without kube-proxy replacement (the tier default) the KPR-only features are turned off, and the report says why', () => {
+    const { values, chart } = render({ tier: ScaleTier.LARGE });
+    expect(values.kubeProxyReplacement).toBe(false);
+    expect(values.k8sServiceHost).toBeUndefined();
+    expect(values.bpf.masquerade).toBe(false);
+    expect(values.loadBalancer).toEqual({ mode: 'snat', serviceTopology: false });
+    const d = TuningReport.of(chart).decisions.find((x) => x.setting === 'loadBalancer.mode')!;
+    expect(d).toMatchObject({ value: 'snat', source: DecisionSource.COMPATIBILITY });
+    expect(d.reason).toMatch(/needs kubeProxyReplacement/);
+  });
+
+  test('tunnel routing: tunnel protocol instead of native CIDR; DSR through Geneve', () => {
+    const { values } = render({
+      routingMode: CiliumRoutingMode.TUNNEL, tunnelProtocol: CiliumTunnelProtocol.GENEVE, profile: API, kubeProxyReplacement: true,
+    });
+    expect(values).toMatchObject({ routingMode: 'tunnel', tunnelProtocol: 'geneve' });
+    expect(values.ipv4NativeRoutingCIDR).toBeUndefined();
+    expect(values.autoDirectNodeRoutes).toBeUndefined();
+    expect(values.loadBalancer).toMatchObject({ mode: 'dsr', dsrDispatch: 'geneve' });
+  });
+
+  test('the Pod CIDR of the profile, not Cilium\'s 10.0.0.0/8', () => {
+    const { values } = render({ profile: new ClusterProfile({ podCidr: '172.16.0.0/16', serviceCidr: '10.96.0.0/12' }) });
+    expect(values.ipam.operator.clusterPoolIPv4PodCIDRList).toEqual(['172.16.0.0/16']);
+    expect(values.ipv4NativeRoutingCIDR).toBe('172.16.0.0/16');
+  });
+});
+
+describe('CiliumTuning refuses what the chart refuses', () => {
+  test('DSR without kube-proxy replacement, or in a VXLAN tunnel', () => {
+    fails({ loadBalancerMode: CiliumLoadBalancerMode.DSR }, "[test/Cilium] 'loadBalancerMode' (dsr) needs kubeProxyReplacement");
+    fails({ loadBalancerMode: CiliumLoadBalancerMode.HYBRID, kubeProxyReplacement: true, profile: API, routingMode: CiliumRoutingMode.TUNNEL },
+      "'loadBalancerMode' (hybrid) needs routingMode native, or a Geneve tunnel with dsrDispatch geneve");
+  });
+
+  test('eBPF masquerading without kube-proxy replacement', () => {
+    fails({ bpfMasquerade: true }, "'bpfMasquerade' (true) needs kubeProxyReplacement (eBPF masquerading runs in the eBPF NodePort datapath)");
+  });
+
+  test('relay without Hubble, UI without relay', () => {
+    fails({ hubble: false, hubbleRelay: true }, "'hubbleRelay' (true) needs 'hubble' (the chart: relay requires hubble.enabled=true)");
+    fails({ hubbleRelay: false, hubbleUi: true }, "'hubbleUi' (true) needs 'hubbleRelay' (the chart: Hubble UI requires hubble.relay.enabled=true)");
+  });
+
+  test('TPROXY with netkit, direct routes with tunnels', () => {
+    fails({ bpfTproxy: true, datapathMode: CiliumDatapathMode.NETKIT }, "'bpfTproxy' (true) cannot be combined with bpf.datapathMode netkit");
+    expect(render({ datapathMode: CiliumDatapathMode.NETKIT_L2 }).values.bpf.tproxy).toBe(false);
+    fails({ routingMode: CiliumRoutingMode.TUNNEL, autoDirectNodeRoutes: true }, "'autoDirectNodeRoutes' (true) needs routingMode 'native'");
+  });
+
+  test('kube-proxy replacement needs the API server; old charts and bad sizes are refused', () => {
+    fails({ kubeProxyReplacement: true }, "'kubeProxyReplacement' needs the profile's 'apiServerHost' (k8sServiceHost)");
+    fails({ chartVersion: '1.15.7' }, "'chartVersion' (1.15.7) must be a Cilium chart version 1.16.0 or newer");
+    fails({ mapDynamicSizeRatio: 2 }, "'mapDynamicSizeRatio' (2) must be a number with 0 < ratio <= 1");
+    fails({ bpfCtTcpMax: 33554432 }, "'bpfCtTcpMax' (33554432) must be an integer in 1024..16777216");
+    fails({ hubbleMetrics: ['dns query'] }, "'hubbleMetrics[0]' (\"dns query\") must be a Hubble metric name");
+  });
+});
+
+describe('CiliumTuning GitOps output', () => {
+  test('a values ConfigMap, a Flux HelmRepository and a HelmRelease that reads it (schema-valid)', () => {
+    const { objs, cilium } = render({ tier: ScaleTier.LARGE, chartVersion: '1.20.2' });
+    expect(objs.map((o) => `${o.kind}/${o.metadata.namespace}/${o.metadata.name}`)).toEqual([
+      'ConfigMap/flux-system/cilium-values', 'HelmRepository/flux-system/cilium', 'HelmRelease/flux-system/cilium',
+    ]);
+    expect(only(objs, 'ConfigMap').data['values.yaml']).toBe(cilium.valuesYaml);
+    const release = only(objs, 'HelmRelease');
+    expect(release.spec.chart.spec).toEqual({ chart: 'cilium', version: '1.20.2', sourceRef: { kind: 'HelmRepository', name: 'cilium', namespace: 'flux-system' } });
+    expect(release.spec.targetNamespace).toBe('kube-system');
+    expect(release.spec.valuesFrom).toEqual([{ kind: 'ConfigMap', name: 'cilium-values', valuesKey: 'values.yaml' }]);
+    expect(only(objs, 'HelmRepository').spec.url).toBe('https://helm.cilium.io/');
+  });
+
+  test('values only, when Flux is not used', () => {
+    expect(render({ helmRelease: false }).objs).toEqual([]);
+  });
+});
