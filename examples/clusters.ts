@@ -4,8 +4,8 @@
  * component. Imported by name, exactly as users import the library.
  */
 import {
-  AllowPolicy, ClusterProfile, CorefilePlugin, DefaultDenyPolicy, KubernetesVersion, NodeLocalDns, PodDnsTuning, PodSysctlTuning,
-  PolicyLint, PolicyPeer, ScaleTier, ServerBlock, ServiceTuning, SysctlTuner, TunedCoreDns, TunedKubeProxy,
+  AllowPolicy, CalicoTuning, CiliumTuning, ClusterProfile, CorefilePlugin, DefaultDenyPolicy, FlannelTuning, KubernetesVersion, NodeLocalDns,
+  PodDnsTuning, PodSysctlTuning, PolicyLint, PolicyPeer, ScaleTier, ServerBlock, ServiceTuning, SysctlTuner, TunedCoreDns, TunedKubeProxy,
 } from 'cdk8s-network-tuning';
 import { App, Chart, Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
@@ -22,10 +22,14 @@ export interface ExampleCluster {
  * tuned Service, the guide's allow-app policy, pod-level DNS and sysctl tuning,
  * and the NetworkPolicy lint over the whole app.
  */
-function applications(app: App, tier: ScaleTier, profile: ClusterProfile): void {
-  const policies = new Chart(app, 'policies');
-  new DefaultDenyPolicy(policies, 'DefaultDeny', { tier, profile, namespaces: ['production'], createNamespaces: true });
-  new PolicyLint(policies, 'PolicyLint', { tier, profile });
+function applications(app: App, tier: ScaleTier, profile: ClusterProfile, enforcesPolicies: boolean): void {
+  // Flannel does not enforce NetworkPolicy (CniRecommendation picks Calico when
+  // policies are needed), so the Flannel cluster gets none rather than inert ones.
+  if (enforcesPolicies) {
+    const policies = new Chart(app, 'policies');
+    new DefaultDenyPolicy(policies, 'DefaultDeny', { tier, profile, namespaces: ['production'], createNamespaces: true });
+    new PolicyLint(policies, 'PolicyLint', { tier, profile });
+  }
 
   const apps = new Chart(app, 'apps', { namespace: 'production' });
   const web = new kplus.Deployment(apps, 'web', {
@@ -35,19 +39,21 @@ function applications(app: App, tier: ScaleTier, profile: ClusterProfile): void 
   });
   const service = web.exposeViaService({ name: 'web', ports: [{ port: 80, targetPort: 8080 }] });
   new ServiceTuning(apps, 'WebService', { service, tier, profile, clientIpAffinity: true });
-  new AllowPolicy(apps, 'allow-app', {
-    name: 'allow-app',
-    policyNamespace: 'production',
-    podLabels: { app: 'web' },
-    ingress: [{ peers: [PolicyPeer.pods({ role: 'frontend' })], ports: [kplus.NetworkPolicyPort.tcp(8080)] }],
-  });
+  if (enforcesPolicies) {
+    new AllowPolicy(apps, 'allow-app', {
+      name: 'allow-app',
+      policyNamespace: 'production',
+      podLabels: { app: 'web' },
+      ingress: [{ peers: [PolicyPeer.pods({ role: 'frontend' })], ports: [kplus.NetworkPolicyPort.tcp(8080)] }],
+    });
+  }
   new PodSysctlTuning(apps, 'PodSysctls', { tier, profile });
   new PodDnsTuning(apps, 'PodDns', { tier, profile });
 }
 
 /**
- * SMALL: under 50 nodes, iptables. CoreDNS is tuned through its ConfigMap only
- * (kubeadm already runs it); NodeLocal DNSCache binds the kube-dns IP (iptables mode).
+ * SMALL: under 50 nodes, Flannel, iptables. CoreDNS is tuned through its ConfigMap
+ * only (kubeadm already runs it); NodeLocal DNSCache binds the kube-dns IP (iptables mode).
  */
 export function smallCluster(app: App): ExampleCluster {
   const profile = new ClusterProfile({ apiServerHost: '192.168.10.10' });
@@ -59,12 +65,13 @@ export function smallCluster(app: App): ExampleCluster {
   new TunedCoreDns(dns, 'CoreDns', { tier: ScaleTier.SMALL, profile });
   const nodeLocal = new NodeLocalDns(dns, 'NodeLocalDns', { tier: ScaleTier.SMALL, profile });
 
-  applications(app, ScaleTier.SMALL, profile);
+  new FlannelTuning(new Chart(app, 'cni'), 'Flannel', { tier: ScaleTier.SMALL, profile });
+  applications(app, ScaleTier.SMALL, profile, false);
   return { files: () => ({ 'kubelet-config.yaml': nodeLocal.kubeletConfigYaml() }) };
 }
 
 /**
- * MEDIUM: up to 500 nodes, iptables under the 1,000-Service limit, kube-proxy and
+ * MEDIUM: up to 500 nodes, Calico, iptables under the 1,000-Service limit, kube-proxy and
  * CoreDNS workloads managed here (CoreDNS scaled by cluster-proportional-autoscaler),
  * a corporate stub zone that NodeLocal DNSCache forwards to CoreDNS.
  */
@@ -97,12 +104,13 @@ export function mediumCluster(app: App): ExampleCluster {
   });
   const nodeLocal = new NodeLocalDns(dns, 'NodeLocalDns', { tier: ScaleTier.MEDIUM, profile });
 
-  applications(app, ScaleTier.MEDIUM, profile);
+  new CalicoTuning(new Chart(app, 'cni'), 'Calico', { tier: ScaleTier.MEDIUM, profile });
+  applications(app, ScaleTier.MEDIUM, profile, true);
   return { files: () => ({ 'kubelet-config.yaml': nodeLocal.kubeletConfigYaml() }) };
 }
 
 /**
- * LARGE: the guide's large-cluster example on Kubernetes 1.28 (IPVS, conntrack
+ * LARGE: Cilium, and the guide's large-cluster example on Kubernetes 1.28 (IPVS, conntrack
  * 65536/524288, CoreDNS cache 600 with 19968 entries, ttl 60). Under IPVS,
  * NodeLocal DNSCache binds only its link-local IP, so every kubelet needs the
  * clusterDNS in kubelet-config.yaml.
@@ -118,7 +126,9 @@ export function largeCluster(app: App): ExampleCluster {
   new TunedCoreDns(dns, 'CoreDns', { tier: ScaleTier.LARGE, profile, deploy: true });
   const nodeLocal = new NodeLocalDns(dns, 'NodeLocalDns', { tier: ScaleTier.LARGE, profile });
 
-  applications(app, ScaleTier.LARGE, profile);
+  // Cilium as the CNI, kube-proxy (IPVS) kept as in the guide's example: no kube-proxy replacement.
+  new CiliumTuning(new Chart(app, 'cni'), 'Cilium', { tier: ScaleTier.LARGE, profile, hubbleMetrics: ['dns', 'drop', 'tcp', 'flow'] });
+  applications(app, ScaleTier.LARGE, profile, true);
   return { files: () => ({ 'kubelet-config.yaml': nodeLocal.kubeletConfigYaml() }) };
 }
 

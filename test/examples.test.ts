@@ -49,9 +49,17 @@ describe('examples', () => {
     expect(corefile).toContain('ttl 60');
   });
 
+  test('one CNI per tier: Flannel, Calico, Cilium', () => {
+    expect(only(synthCluster(CLUSTERS.small).charts.cni, 'ConfigMap', 'kube-flannel-cfg')).toBeDefined();
+    expect(only(synthCluster(CLUSTERS.medium).charts.cni, 'IPPool').spec.cidr).toBe('10.244.0.0/16');
+    const cilium = synthCluster(CLUSTERS.large).charts.cni;
+    expect(YAML.parse(only(cilium, 'ConfigMap', 'cilium-values').data['values.yaml']).kubeProxyReplacement).toBe(false);
+    expect(only(cilium, 'HelmRelease').spec.chart.spec.chart).toBe('cilium');
+  });
+
   test('the production namespace: default deny with DNS (and NodeLocal DNS), allow-app, a tuned Service', () => {
-    for (const [name, build] of Object.entries(CLUSTERS)) {
-      const { charts } = synthCluster(build);
+    for (const name of ['medium', 'large']) {
+      const { charts } = synthCluster(CLUSTERS[name]);
       expect(only(charts.policies, 'Namespace', 'production').metadata.labels['pod-security.kubernetes.io/enforce']).toBe('baseline');
       expect(only(charts.policies, 'NetworkPolicy', 'default-deny-all').spec.policyTypes).toEqual(['Ingress', 'Egress']);
       const dnsPeers = only(charts.policies, 'NetworkPolicy', 'allow-dns-egress').spec.egress[0].to.map((p: any) => p.ipBlock?.cidr ?? 'kube-dns');
@@ -60,7 +68,9 @@ describe('examples', () => {
       expect(only(charts.apps, 'Service', 'web').spec.sessionAffinity).toBe('ClientIP');
     }
     expect(only(synthCluster(CLUSTERS.large).charts.apps, 'Service', 'web').metadata.annotations).toEqual({ 'service.kubernetes.io/topology-mode': 'Auto' });
-    expect(only(synthCluster(CLUSTERS.small).charts.apps, 'Service', 'web').metadata.annotations).toBeUndefined();
+    const small = synthCluster(CLUSTERS.small).charts;
+    expect(only(small.apps, 'Service', 'web').metadata.annotations).toBeUndefined();
+    expect(small.policies).toBeUndefined(); // Flannel would ignore them
   });
 
   test('pod DNS tuning reaches the sample app, and stub zones reach NodeLocal DNS', () => {
