@@ -58,6 +58,9 @@ const project = new cdk8s.ConstructLibraryCdk8s({
     '@kubernetes-models/prometheus-operator@^6.0.0',
     'ajv@^8.17.0',
     'yaml@^2.6.0',
+    // Prometheus's own PromQL grammar: tests parse every alert expression with it.
+    '@prometheus-io/lezer-promql@^0.315.0',
+    '@lezer/lr@^1.4.0',
   ],
 
   jestOptions: {

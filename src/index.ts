@@ -5,3 +5,4 @@ export * from './dns';
 export * from './policy';
 export * from './service';
 export * from './cni';
+export * from './monitoring';

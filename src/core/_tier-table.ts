@@ -82,6 +82,9 @@ export interface TierSettings {
     readonly dnsLatencyP99Seconds: Rule<number>;
     readonly dnsErrorRatio: Rule<number>;
     readonly forDuration: Rule<Duration>;
+    readonly downFor: Rule<Duration>;
+    readonly forwardLatencyP99Seconds: Rule<number>;
+    readonly forwardErrorRatio: Rule<number>;
     readonly conntrackUsageRatio: Rule<number>;
   };
   readonly calico: {
@@ -194,6 +197,9 @@ function common(overrides: { sysctlConntrackMax: Rule<string> }) {
       dnsLatencyP99Seconds: r(0.5, 'guide: p99 DNS latency above 0.5s'),
       dnsErrorRatio: r(0.01, 'guide: more than 1% of answers are not NOERROR'),
       forDuration: r(Duration.minutes(10), 'guide: for 10m'),
+      downFor: r(Duration.minutes(15), 'kubernetes-mixin and coredns-mixin: a target absent for 15m'),
+      forwardLatencyP99Seconds: r(1, 'an upstream answering slower than 1s at p99 makes pods hit their 2s resolver timeout'),
+      forwardErrorRatio: r(0.03, 'coredns-mixin: more than 3% SERVFAIL from an upstream'),
     },
   };
 }

@@ -64,6 +64,8 @@ const NAME = 'node-local-dns';
 const LABELS = { 'k8s-app': NAME };
 const UPSTREAM_SERVICE = 'kube-dns-upstream';
 const METRICS_PORT = 9253;
+// node-cache's own metrics (coredns_nodecache_setup_errors_total): its -metrics-listen-address default.
+const SETUP_METRICS_PORT = 9353;
 
 interface Wiring {
   /** kube-proxy's mode, or the eBPF data plane that replaces it. */
@@ -192,6 +194,7 @@ export class NodeLocalDns extends Construct {
                 { containerPort: 53, name: 'dns', protocol: 'UDP' },
                 { containerPort: 53, name: 'dns-tcp', protocol: 'TCP' },
                 { containerPort: METRICS_PORT, name: 'metrics', protocol: 'TCP' },
+                { containerPort: SETUP_METRICS_PORT, name: 'setup-metrics', protocol: 'TCP' },
               ],
               livenessProbe: {
                 httpGet: { host: this.localIp, path: '/health', port: port(this.healthPort) },
@@ -225,7 +228,10 @@ export class NodeLocalDns extends Construct {
       spec: {
         clusterIp: 'None',
         selector: LABELS,
-        ports: [{ name: 'metrics', port: METRICS_PORT, targetPort: port(METRICS_PORT) }],
+        ports: [
+          { name: 'metrics', port: METRICS_PORT, targetPort: port(METRICS_PORT) },
+          { name: 'setup-metrics', port: SETUP_METRICS_PORT, targetPort: port(SETUP_METRICS_PORT) },
+        ],
       },
     });
 

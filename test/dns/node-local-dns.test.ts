@@ -32,7 +32,9 @@ describe('NodeLocalDns objects', () => {
     expect(upstream.spec.selector).toEqual({ 'k8s-app': 'kube-dns' });
     expect(upstream.spec.ports.map((p: any) => `${p.port}/${p.protocol}`)).toEqual(['53/UDP', '53/TCP']);
     const metrics = only(objs, 'Service', 'node-local-dns');
-    expect(metrics.spec).toMatchObject({ clusterIP: 'None', selector: { 'k8s-app': 'node-local-dns' }, ports: [{ name: 'metrics', port: 9253, targetPort: 9253 }] });
+    expect(metrics.spec).toMatchObject({ clusterIP: 'None', selector: { 'k8s-app': 'node-local-dns' }, ports: [
+      { name: 'metrics', port: 9253, targetPort: 9253 }, { name: 'setup-metrics', port: 9353, targetPort: 9353 },
+    ] });
   });
 
   test('the DaemonSet carries every upstream field', () => {
@@ -47,7 +49,9 @@ describe('NodeLocalDns objects', () => {
     const c = pod.containers[0];
     expect(c.image).toBe('registry.k8s.io/dns/k8s-dns-node-cache:1.26.7');
     expect(c.securityContext).toEqual({ capabilities: { add: ['NET_ADMIN'] } });
-    expect(c.ports.map((p: any) => `${p.name}:${p.containerPort}/${p.protocol}`)).toEqual(['dns:53/UDP', 'dns-tcp:53/TCP', 'metrics:9253/TCP']);
+    expect(c.ports.map((p: any) => `${p.name}:${p.containerPort}/${p.protocol}`)).toEqual([
+      'dns:53/UDP', 'dns-tcp:53/TCP', 'metrics:9253/TCP', 'setup-metrics:9353/TCP',
+    ]);
     expect(c.livenessProbe).toEqual({ httpGet: { host: '169.254.20.10', path: '/health', port: 8080 }, initialDelaySeconds: 60, timeoutSeconds: 5 });
     expect(c.resources).toEqual({ requests: { cpu: '25m', memory: '5Mi' }, limits: { memory: '128Mi' } });
     expect(c.volumeMounts.map((m: any) => `${m.name}:${m.mountPath}`)).toEqual([

@@ -1,0 +1,376 @@
+import { Duration } from 'cdk8s';
+import { KubeProxyMode } from '../kube-proxy/kube-proxy-mode';
+
+/** What the alert expressions are built from. Internal. */
+export interface AlertContext {
+  readonly kubeProxyMode?: KubeProxyMode;
+  readonly jobs: { readonly kubeProxy: string; readonly coreDns: string; readonly nodeLocalDns: string; readonly nodeExporter: string };
+  readonly kubeProxySyncSeconds: number;
+  readonly dnsLatencySeconds: number;
+  readonly dnsErrorRatio: number;
+  readonly forwardLatencySeconds: number;
+  readonly forwardErrorRatio: number;
+  readonly conntrackUsageRatio: number;
+  readonly forDuration: Duration;
+  readonly downFor: Duration;
+}
+
+export type AlertGroup = 'kube-proxy' | 'coredns' | 'node-local-dns' | 'node';
+
+export interface Text {
+  readonly en: string;
+  readonly zh: string;
+}
+
+export interface AlertDef {
+  readonly alert: string;
+  readonly group: AlertGroup;
+  /** Whether the guide lists it (the other alerts go beyond the guide). */
+  readonly fromGuide: boolean;
+  readonly severity: 'warning' | 'critical';
+  /** Only in some kube-proxy modes (mode-specific metrics). */
+  readonly modes?: readonly KubeProxyMode[];
+  expr(ctx: AlertContext): string;
+  forDuration(ctx: AlertContext): Duration;
+  /** The threshold as shown in the README table. */
+  threshold(ctx: AlertContext): string;
+  readonly summary: Text;
+  readonly description: Text;
+  readonly runbook: Text;
+}
+
+const num = (n: number) => String(Number(n.toPrecision(12)));
+
+export const ALERTS: readonly AlertDef[] = [
+  // ---- the guide's three ----
+  {
+    alert: 'KubeProxySyncSlow',
+    group: 'kube-proxy',
+    fromGuide: true,
+    severity: 'warning',
+    expr: (c) => `histogram_quantile(0.99, sum by (instance, le) (rate(kubeproxy_sync_proxy_rules_duration_seconds_bucket{job="${c.jobs.kubeProxy}"}[5m]))) > ${num(c.kubeProxySyncSeconds)}`,
+    forDuration: (c) => c.forDuration,
+    threshold: (c) => `p99 > ${num(c.kubeProxySyncSeconds)}s`,
+    summary: { en: 'kube-proxy rule sync is slow', zh: 'kube-proxy 规则同步过慢' },
+    description: {
+      en: 'p99 of kube-proxy rule syncs on {{ $labels.instance }} is {{ $value | humanizeDuration }}: Service and endpoint changes reach this node late.',
+      zh: '{{ $labels.instance }} 上 kube-proxy 规则同步的 p99 为 {{ $value | humanizeDuration }}：Service 与端点的变化延迟生效。',
+    },
+    runbook: {
+      en: 'Check the Service and endpoint count and churn; with iptables mode and more than 1,000 Services move to IPVS or nftables (ScaleTier.LARGE); raise minSyncPeriod to batch changes.',
+      zh: '检查 Service 与端点的数量和变化频率；iptables 模式且 Service 超过 1000 时改用 IPVS 或 nftables（ScaleTier.LARGE）；提高 minSyncPeriod 以合并变更。',
+    },
+  },
+  {
+    alert: 'DNSLatencyHigh',
+    group: 'coredns',
+    fromGuide: true,
+    severity: 'warning',
+    expr: (c) => `histogram_quantile(0.99, sum by (le) (rate(coredns_dns_request_duration_seconds_bucket{job="${c.jobs.coreDns}"}[5m]))) > ${num(c.dnsLatencySeconds)}`,
+    forDuration: (c) => c.forDuration,
+    threshold: (c) => `p99 > ${num(c.dnsLatencySeconds)}s`,
+    summary: { en: 'DNS latency is high', zh: 'DNS 查询延迟过高' },
+    description: {
+      en: 'p99 of CoreDNS answers is {{ $value | humanizeDuration }}.',
+      zh: 'CoreDNS 应答的 p99 为 {{ $value | humanizeDuration }}。',
+    },
+    runbook: {
+      en: 'Look at CoreDNSForwardLatencyHigh (slow upstreams) and CPU throttling of the CoreDNS pods; add replicas or the autoscaler; deploy NodeLocal DNSCache.',
+      zh: '查看 CoreDNSForwardLatencyHigh（上游慢）和 CoreDNS Pod 的 CPU 限流；增加副本或启用自动扩缩容；部署 NodeLocal DNSCache。',
+    },
+  },
+  {
+    alert: 'DNSErrorsHigh',
+    group: 'coredns',
+    fromGuide: true,
+    severity: 'warning',
+    expr: (c) => `sum(rate(coredns_dns_responses_total{job="${c.jobs.coreDns}",rcode!="NOERROR"}[5m])) / sum(rate(coredns_dns_responses_total{job="${c.jobs.coreDns}"}[5m])) > ${num(c.dnsErrorRatio)}`,
+    forDuration: (c) => c.forDuration,
+    threshold: (c) => `non-NOERROR share > ${num(c.dnsErrorRatio * 100)}%`,
+    summary: { en: 'DNS error rate is high', zh: 'DNS 错误率过高' },
+    description: {
+      en: '{{ $value | humanizePercentage }} of CoreDNS answers are not NOERROR.',
+      zh: 'CoreDNS 应答中 {{ $value | humanizePercentage }} 不是 NOERROR。',
+    },
+    runbook: {
+      en: 'Split by rcode: NXDOMAIN usually means search-path expansion (lower ndots with PodDnsTuning); SERVFAIL means upstream or API trouble (see CoreDNSForwardErrorsHigh).',
+      zh: '按 rcode 拆分：NXDOMAIN 多来自搜索域展开（用 PodDnsTuning 降低 ndots）；SERVFAIL 表示上游或 API 故障（见 CoreDNSForwardErrorsHigh）。',
+    },
+  },
+  // ---- beyond the guide: the components this library deploys ----
+  {
+    alert: 'KubeProxyDown',
+    group: 'kube-proxy',
+    fromGuide: false,
+    severity: 'critical',
+    expr: (c) => `absent(up{job="${c.jobs.kubeProxy}"} == 1)`,
+    forDuration: (c) => c.downFor,
+    threshold: () => 'no target up',
+    summary: { en: 'kube-proxy has disappeared from Prometheus', zh: 'kube-proxy 从 Prometheus 中消失' },
+    description: {
+      en: 'No kube-proxy target is up: Service routing is not being updated on any node (or kube-proxy is not scraped).',
+      zh: '没有任何 kube-proxy 抓取目标在线：所有节点的 Service 路由都不再更新（或 kube-proxy 未被抓取）。',
+    },
+    runbook: {
+      en: 'Check the kube-proxy DaemonSet pods; check metricsBindAddress is 0.0.0.0:10249 and the kube-proxy-metrics Service has endpoints.',
+      zh: '检查 kube-proxy DaemonSet 的 Pod；确认 metricsBindAddress 为 0.0.0.0:10249，且 kube-proxy-metrics Service 有端点。',
+    },
+  },
+  {
+    alert: 'KubeProxySyncStalled',
+    group: 'kube-proxy',
+    fromGuide: false,
+    severity: 'warning',
+    expr: (c) => `kubeproxy_sync_proxy_rules_last_queued_timestamp_seconds{job="${c.jobs.kubeProxy}"} - kubeproxy_sync_proxy_rules_last_timestamp_seconds{job="${c.jobs.kubeProxy}"} > 300`,
+    forDuration: (c) => c.forDuration,
+    threshold: () => 'queued change not synced for > 300s',
+    summary: { en: 'kube-proxy has stopped syncing rules', zh: 'kube-proxy 停止同步规则' },
+    description: {
+      en: 'kube-proxy on {{ $labels.instance }} queued a change {{ $value | humanizeDuration }} ago and has not synced since: it may be hung.',
+      zh: '{{ $labels.instance }} 上的 kube-proxy 在 {{ $value | humanizeDuration }} 前排队了变更却一直未同步：可能已卡住。',
+    },
+    runbook: {
+      en: 'Read the kube-proxy logs on that node; restart the pod; check xtables lock contention with other iptables users.',
+      zh: '查看该节点 kube-proxy 的日志；重启 Pod；检查与其他 iptables 使用者之间的 xtables 锁争用。',
+    },
+  },
+  {
+    alert: 'KubeProxyRulesSyncFailing',
+    group: 'kube-proxy',
+    fromGuide: false,
+    severity: 'warning',
+    modes: [KubeProxyMode.IPTABLES, KubeProxyMode.IPVS],
+    expr: (c) => `increase(kubeproxy_sync_proxy_rules_iptables_restore_failures_total{job="${c.jobs.kubeProxy}"}[10m]) > 0`,
+    forDuration: () => Duration.minutes(5),
+    threshold: () => 'any iptables-restore failure in 10m',
+    summary: { en: 'kube-proxy fails to apply iptables rules', zh: 'kube-proxy 应用 iptables 规则失败' },
+    description: {
+      en: 'iptables-restore failed on {{ $labels.instance }}: Service routing on this node may be stale.',
+      zh: '{{ $labels.instance }} 上 iptables-restore 失败：该节点的 Service 路由可能已过期。',
+    },
+    runbook: {
+      en: 'Read the kube-proxy logs; look for another agent rewriting the nat table or a full conntrack table.',
+      zh: '查看 kube-proxy 日志；检查是否有其他组件改写 nat 表，或连接跟踪表已满。',
+    },
+  },
+  {
+    alert: 'KubeProxyNftablesSyncFailing',
+    group: 'kube-proxy',
+    fromGuide: false,
+    severity: 'warning',
+    modes: [KubeProxyMode.NFTABLES],
+    expr: (c) => `increase(kubeproxy_sync_proxy_rules_nftables_sync_failures_total{job="${c.jobs.kubeProxy}"}[10m]) > 0`,
+    forDuration: () => Duration.minutes(5),
+    threshold: () => 'any nftables sync failure in 10m',
+    summary: { en: 'kube-proxy fails to apply nftables rules', zh: 'kube-proxy 应用 nftables 规则失败' },
+    description: {
+      en: 'nftables syncs failed on {{ $labels.instance }}: Service routing on this node may be stale.',
+      zh: '{{ $labels.instance }} 上 nftables 同步失败：该节点的 Service 路由可能已过期。',
+    },
+    runbook: {
+      en: 'Read the kube-proxy logs; check the kernel is 5.13 or newer and nft works on the node.',
+      zh: '查看 kube-proxy 日志；确认内核为 5.13 或更新版本，且节点上 nft 可用。',
+    },
+  },
+  {
+    alert: 'CoreDNSDown',
+    group: 'coredns',
+    fromGuide: false,
+    severity: 'critical',
+    expr: (c) => `absent(up{job="${c.jobs.coreDns}"} == 1)`,
+    forDuration: (c) => c.downFor,
+    threshold: () => 'no target up',
+    summary: { en: 'CoreDNS has disappeared from Prometheus', zh: 'CoreDNS 从 Prometheus 中消失' },
+    description: {
+      en: 'No CoreDNS target is up: cluster DNS is down (or CoreDNS is not scraped).',
+      zh: '没有任何 CoreDNS 抓取目标在线：集群 DNS 已中断（或 CoreDNS 未被抓取）。',
+    },
+    runbook: {
+      en: 'Check the coredns pods (CrashLoopBackOff with "Loop detected" means the node resolv.conf points back at CoreDNS); check the kube-dns Service endpoints.',
+      zh: '检查 coredns Pod（CrashLoopBackOff 且报 "Loop detected" 说明节点 resolv.conf 指回了 CoreDNS）；检查 kube-dns Service 的端点。',
+    },
+  },
+  {
+    alert: 'CoreDNSForwardLatencyHigh',
+    group: 'coredns',
+    fromGuide: false,
+    severity: 'warning',
+    expr: (c) => `histogram_quantile(0.99, sum by (to, le) (rate(coredns_proxy_request_duration_seconds_bucket{job="${c.jobs.coreDns}",proxy_name="forward"}[5m]))) > ${num(c.forwardLatencySeconds)}`,
+    forDuration: (c) => c.forDuration,
+    threshold: (c) => `p99 > ${num(c.forwardLatencySeconds)}s per upstream`,
+    summary: { en: 'Upstream DNS is slow', zh: '上游 DNS 响应慢' },
+    description: {
+      en: 'p99 of CoreDNS queries forwarded to {{ $labels.to }} is {{ $value | humanizeDuration }}.',
+      zh: 'CoreDNS 转发到 {{ $labels.to }} 的查询 p99 为 {{ $value | humanizeDuration }}。',
+    },
+    runbook: {
+      en: 'Check the upstream resolvers in the node resolv.conf (or upstreamServers); consider prefer_udp, more upstreams, or caching longer.',
+      zh: '检查节点 resolv.conf（或 upstreamServers）中的上游解析器；考虑 prefer_udp、增加上游或延长缓存。',
+    },
+  },
+  {
+    alert: 'CoreDNSForwardErrorsHigh',
+    group: 'coredns',
+    fromGuide: false,
+    severity: 'warning',
+    expr: (c) => `sum by (to) (rate(coredns_proxy_request_duration_seconds_count{job="${c.jobs.coreDns}",proxy_name="forward",rcode="SERVFAIL"}[5m])) / sum by (to) (rate(coredns_proxy_request_duration_seconds_count{job="${c.jobs.coreDns}",proxy_name="forward"}[5m])) > ${num(c.forwardErrorRatio)}`,
+    forDuration: (c) => c.forDuration,
+    threshold: (c) => `SERVFAIL share > ${num(c.forwardErrorRatio * 100)}% per upstream`,
+    summary: { en: 'Upstream DNS returns errors', zh: '上游 DNS 返回错误' },
+    description: {
+      en: '{{ $value | humanizePercentage }} of queries forwarded to {{ $labels.to }} end in SERVFAIL.',
+      zh: '转发到 {{ $labels.to }} 的查询中 {{ $value | humanizePercentage }} 以 SERVFAIL 结束。',
+    },
+    runbook: {
+      en: 'Test the upstream from a node (dig @upstream); check egress policies and firewalls between nodes and the resolvers.',
+      zh: '在节点上测试上游（dig @upstream）；检查节点与解析器之间的出站策略和防火墙。',
+    },
+  },
+  {
+    alert: 'CoreDNSForwardHealthcheckFailing',
+    group: 'coredns',
+    fromGuide: false,
+    severity: 'warning',
+    expr: (c) => `sum by (to) (rate(coredns_proxy_healthcheck_failures_total{job="${c.jobs.coreDns}",proxy_name="forward"}[5m])) > 0`,
+    forDuration: (c) => c.forDuration,
+    threshold: () => 'health checks failing',
+    summary: { en: 'An upstream DNS server fails health checks', zh: '上游 DNS 服务器健康检查失败' },
+    description: {
+      en: 'CoreDNS health checks to {{ $labels.to }} are failing: queries go to the other upstreams.',
+      zh: 'CoreDNS 对 {{ $labels.to }} 的健康检查失败：查询改发其他上游。',
+    },
+    runbook: {
+      en: 'Check that the upstream is reachable on 53/UDP and 53/TCP from every node.',
+      zh: '确认每个节点都能通过 53/UDP 和 53/TCP 访问该上游。',
+    },
+  },
+  {
+    alert: 'CoreDNSMaxConcurrentRejects',
+    group: 'coredns',
+    fromGuide: false,
+    severity: 'warning',
+    expr: (c) => `sum(rate(coredns_forward_max_concurrent_rejects_total{job="${c.jobs.coreDns}"}[5m])) > 0`,
+    forDuration: () => Duration.minutes(5),
+    threshold: () => 'any rejection',
+    summary: { en: 'CoreDNS refuses queries: forward max_concurrent reached', zh: 'CoreDNS 拒绝查询：forward max_concurrent 已达上限' },
+    description: {
+      en: 'CoreDNS answers REFUSED because more than max_concurrent queries wait on upstreams.',
+      zh: '等待上游的查询超过 max_concurrent，CoreDNS 返回 REFUSED。',
+    },
+    runbook: {
+      en: 'Upstreams are slow or the limit is low: fix the upstream, raise forwardMaxConcurrent (about 2 KB each) or add replicas.',
+      zh: '上游慢或上限过低：修复上游、提高 forwardMaxConcurrent（每个约 2 KB）或增加副本。',
+    },
+  },
+  {
+    alert: 'NodeLocalDNSDown',
+    group: 'node-local-dns',
+    fromGuide: false,
+    severity: 'critical',
+    expr: (c) => `absent(up{job="${c.jobs.nodeLocalDns}"} == 1)`,
+    forDuration: (c) => c.downFor,
+    threshold: () => 'no target up',
+    summary: { en: 'NodeLocal DNSCache has disappeared from Prometheus', zh: 'NodeLocal DNSCache 从 Prometheus 中消失' },
+    description: {
+      en: 'No node-local-dns target is up: pods pointed at the link-local IP cannot resolve names.',
+      zh: '没有任何 node-local-dns 抓取目标在线：指向链路本地 IP 的 Pod 无法解析域名。',
+    },
+    runbook: {
+      en: 'Check the node-local-dns DaemonSet; in IPVS/nftables/eBPF mode kubelets point pods at it, so restore it before anything else.',
+      zh: '检查 node-local-dns DaemonSet；在 IPVS/nftables/eBPF 模式下 kubelet 让 Pod 指向它，应优先恢复。',
+    },
+  },
+  {
+    alert: 'NodeLocalDNSInstanceDown',
+    group: 'node-local-dns',
+    fromGuide: false,
+    severity: 'warning',
+    expr: (c) => `up{job="${c.jobs.nodeLocalDns}"} == 0`,
+    forDuration: (c) => c.forDuration,
+    threshold: () => 'a target down',
+    summary: { en: 'NodeLocal DNSCache is down on a node', zh: '某节点上的 NodeLocal DNSCache 不可用' },
+    description: {
+      en: 'node-local-dns on {{ $labels.instance }} is not answering scrapes: pods on that node may lose DNS.',
+      zh: '{{ $labels.instance }} 上的 node-local-dns 未响应抓取：该节点上的 Pod 可能失去 DNS。',
+    },
+    runbook: {
+      en: 'Check the pod on that node; a port conflict on 53 or the health port (8080 by default) is a common cause.',
+      zh: '检查该节点上的 Pod；53 端口或健康检查端口（默认 8080）冲突是常见原因。',
+    },
+  },
+  {
+    alert: 'NodeLocalDNSSetupErrors',
+    group: 'node-local-dns',
+    fromGuide: false,
+    severity: 'warning',
+    expr: (c) => `increase(coredns_nodecache_setup_errors_total{job="${c.jobs.nodeLocalDns}"}[10m]) > 0`,
+    forDuration: () => Duration.minutes(2),
+    threshold: () => 'any setup error in 10m',
+    summary: { en: 'NodeLocal DNSCache cannot set up its interface or iptables rules', zh: 'NodeLocal DNSCache 无法创建网卡或 iptables 规则' },
+    description: {
+      en: 'node-cache on {{ $labels.instance }} reports {{ $labels.errortype }} setup errors: queries may bypass the cache or fail.',
+      zh: '{{ $labels.instance }} 上的 node-cache 报告 {{ $labels.errortype }} 设置错误：查询可能绕过缓存或失败。',
+    },
+    runbook: {
+      en: 'Read the node-cache logs; check the dummy kernel module, NET_ADMIN, and the xtables lock.',
+      zh: '查看 node-cache 日志；检查 dummy 内核模块、NET_ADMIN 权限和 xtables 锁。',
+    },
+  },
+  {
+    alert: 'ConntrackTableFilling',
+    group: 'node',
+    fromGuide: false,
+    severity: 'warning',
+    expr: (c) => `node_nf_conntrack_entries{job="${c.jobs.nodeExporter}"} / node_nf_conntrack_entries_limit{job="${c.jobs.nodeExporter}"} > ${num(c.conntrackUsageRatio)}`,
+    forDuration: () => Duration.minutes(5),
+    threshold: (c) => `usage > ${num(c.conntrackUsageRatio * 100)}%`,
+    summary: { en: 'The conntrack table is filling up', zh: '连接跟踪表即将写满' },
+    description: {
+      en: 'The conntrack table on {{ $labels.instance }} is {{ $value | humanizePercentage }} full: at 100% the kernel drops new connections ("nf_conntrack: table full").',
+      zh: '{{ $labels.instance }} 的连接跟踪表已用 {{ $value | humanizePercentage }}：达到 100% 时内核会丢弃新连接（"nf_conntrack: table full"）。',
+    },
+    runbook: {
+      en: 'Raise conntrack.maxPerCore / min on TunedKubeProxy (kube-proxy sets the table size at start); find the workload opening many short connections.',
+      zh: '提高 TunedKubeProxy 的 conntrack.maxPerCore / min（kube-proxy 启动时设置表大小）；找出大量创建短连接的工作负载。',
+    },
+  },
+];
+
+/** Recording rules for the guide's metric list ("监控指标"). */
+export interface RecordingDef {
+  readonly record: string;
+  readonly group: AlertGroup;
+  readonly modes?: readonly KubeProxyMode[];
+  expr(ctx: AlertContext): string;
+}
+
+const NODE_DEVICES = 'device!~"lo|veth.*|cali.*|cilium.*|lxc.*|flannel.*|vxlan.*|cni.*|docker.*|nodelocaldns"';
+
+export const RECORDINGS: readonly RecordingDef[] = [
+  {
+    record: 'network:kubeproxy_network_programming_duration_seconds:p99',
+    group: 'kube-proxy',
+    expr: (c) => `histogram_quantile(0.99, sum by (le) (rate(kubeproxy_network_programming_duration_seconds_bucket{job="${c.jobs.kubeProxy}"}[5m])))`,
+  },
+  {
+    record: 'network:kubeproxy_sync_proxy_rules_iptables:max',
+    group: 'kube-proxy',
+    modes: [KubeProxyMode.IPTABLES],
+    expr: (c) => `max(kubeproxy_sync_proxy_rules_iptables_total{job="${c.jobs.kubeProxy}"})`,
+  },
+  {
+    record: 'network:coredns_cache_hit_ratio',
+    group: 'coredns',
+    expr: (c) => `sum(rate(coredns_cache_hits_total{job="${c.jobs.coreDns}"}[5m])) / sum(rate(coredns_cache_requests_total{job="${c.jobs.coreDns}"}[5m]))`,
+  },
+  {
+    record: 'network:coredns_responses:rate5m',
+    group: 'coredns',
+    expr: (c) => `sum by (rcode) (rate(coredns_dns_responses_total{job="${c.jobs.coreDns}"}[5m]))`,
+  },
+  ...(['receive_bytes', 'transmit_bytes', 'receive_packets', 'transmit_packets'] as const).map((m): RecordingDef => ({
+    record: `network:node_network_${m}:rate5m`,
+    group: 'node',
+    expr: (c) => `sum by (instance) (rate(node_network_${m}_total{job="${c.jobs.nodeExporter}",${NODE_DEVICES}}[5m]))`,
+  })),
+];

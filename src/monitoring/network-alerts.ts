@@ -1,0 +1,380 @@
+import { ApiObject, Duration, Lazy } from 'cdk8s';
+import { k8s } from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
+import { ComponentContext, componentContext, pick, record } from '../core/_component';
+import { goDuration, showDuration } from '../core/_errors';
+import { KUBE_SYSTEM, meta, port } from '../core/_k8s';
+import { isDnsLabel, parseHostPort } from '../core/_net';
+import { ClusterProfile } from '../core/cluster-profile';
+import { DecisionSource, FindingSeverity } from '../core/report-types';
+import { ScaleTier } from '../core/scale-tier';
+import { tierKubeProxyMode } from '../kube-proxy/_default-mode';
+import { KubeProxyMode } from '../kube-proxy/kube-proxy-mode';
+import { AlertContext, AlertDef, AlertGroup, ALERTS, RECORDINGS } from './_alert-catalogue';
+
+/** Language of alert annotations. */
+export enum AlertLanguage {
+  /** English. */
+  ENGLISH = 'en',
+  /** Simplified Chinese (the guide's). */
+  CHINESE = 'zh-CN',
+}
+
+/** Properties of `NetworkAlerts`. */
+export interface NetworkAlertsProps {
+  /**
+   * The scale tier (thresholds and `for` durations).
+   *
+   * @default ScaleTier.SMALL
+   */
+  readonly tier?: ScaleTier;
+
+  /**
+   * The cluster.
+   *
+   * @default - a default ClusterProfile
+   */
+  readonly profile?: ClusterProfile;
+
+  /**
+   * Language of summaries, descriptions and runbook hints.
+   *
+   * @default AlertLanguage.ENGLISH
+   */
+  readonly language?: AlertLanguage;
+
+  /**
+   * KubeProxySyncSlow fires above this p99 rule-sync time.
+   *
+   * @default - the tier's (1s, the guide's)
+   */
+  readonly kubeProxySyncThreshold?: Duration;
+
+  /**
+   * DNSLatencyHigh fires above this p99 CoreDNS latency.
+   *
+   * @default - the tier's (500ms, the guide's)
+   */
+  readonly dnsLatencyThreshold?: Duration;
+
+  /**
+   * DNSErrorsHigh fires above this share of non-NOERROR answers (0..1).
+   *
+   * @default - the tier's (0.01, the guide's 1%)
+   */
+  readonly dnsErrorRatio?: number;
+
+  /**
+   * CoreDNSForwardLatencyHigh fires above this p99 upstream latency.
+   *
+   * @default - the tier's (1s)
+   */
+  readonly forwardLatencyThreshold?: Duration;
+
+  /**
+   * CoreDNSForwardErrorsHigh fires above this share of SERVFAIL from an upstream (0..1).
+   *
+   * @default - the tier's (0.03)
+   */
+  readonly forwardErrorRatio?: number;
+
+  /**
+   * ConntrackTableFilling fires above this share of nf_conntrack_max (0..1).
+   *
+   * @default - the tier's (0.8; 0.75 for LARGE)
+   */
+  readonly conntrackUsageRatio?: number;
+
+  /**
+   * `for` of the guide's alerts and the other rate alerts.
+   *
+   * @default - the tier's (10m, the guide's)
+   */
+  readonly forDuration?: Duration;
+
+  /**
+   * kube-proxy alerts and scrape objects.
+   *
+   * @default - when the app has a TunedKubeProxy
+   */
+  readonly kubeProxyAlerts?: boolean;
+
+  /**
+   * CoreDNS alerts and scrape objects.
+   *
+   * @default - when the app has a TunedCoreDns
+   */
+  readonly coreDnsAlerts?: boolean;
+
+  /**
+   * NodeLocal DNSCache alerts and scrape objects.
+   *
+   * @default - when the app has a NodeLocalDns
+   */
+  readonly nodeLocalDnsAlerts?: boolean;
+
+  /**
+   * Node alerts and recording rules from node-exporter (conntrack usage, the guide's node network metrics).
+   *
+   * @default true
+   */
+  readonly nodeAlerts?: boolean;
+
+  /**
+   * kube-proxy's mode, for mode-specific alerts when the app has no TunedKubeProxy.
+   *
+   * @default - the TunedKubeProxy's, else the tier's
+   */
+  readonly kubeProxyMode?: KubeProxyMode;
+
+  /**
+   * The `job` label of node-exporter targets (this library does not deploy node-exporter).
+   *
+   * @default 'node-exporter'
+   */
+  readonly nodeExporterJob?: string;
+
+  /**
+   * Namespace of the PrometheusRule and the ServiceMonitors.
+   *
+   * @default 'monitoring'
+   */
+  readonly monitoringNamespace?: string;
+
+  /**
+   * Labels on the PrometheusRule and ServiceMonitors, so the Prometheus selects them
+   * (kube-prometheus-stack: `{ release: '<helm release>' }`).
+   *
+   * @default - none
+   */
+  readonly selectorLabels?: Record<string, string>;
+
+  /**
+   * Emit the ServiceMonitors (and the kube-proxy metrics Service) the alerts need.
+   *
+   * @default true
+   */
+  readonly scrapeObjects?: boolean;
+}
+
+/** The job label of each scrape target: the value of its Service's `k8s-app` label. */
+const JOBS = { kubeProxy: 'kube-proxy', coreDns: 'kube-dns', nodeLocalDns: 'node-local-dns' };
+
+/**
+ * The guide's "监控指标" and "告警规则": a PrometheusRule with the guide's three
+ * alerts (kube-proxy sync p99, DNS latency p99, DNS error rate), thresholds and
+ * `for` per tier, plus the alerts an operator needs for the components this
+ * library deploys, and recording rules for the guide's metric list. Only
+ * alerts for what the app deploys are emitted (no kube-proxy alerts under an
+ * eBPF kube-proxy replacement; mode-specific metrics only in their mode).
+ *
+ * ServiceMonitors scrape CoreDNS (9153), NodeLocal DNSCache (9253 and node-cache's
+ * own 9353) and kube-proxy (10249, through a headless `kube-proxy-metrics` Service);
+ * each sets `jobLabel: k8s-app`, so the `job` the alerts select is exactly
+ * `kube-dns`, `node-local-dns` and `kube-proxy`.
+ */
+export class NetworkAlerts extends Construct {
+  /** Names of the alerts emitted (known at synthesis; call after adding every component). */
+  public alertNames(): string[] {
+    return this.selectedAlerts().map((a) => a.alert);
+  }
+
+  private readonly ctx: ComponentContext;
+  private readonly groups: Record<AlertGroup, boolean>;
+  private readonly language: AlertLanguage;
+  private readonly thresholds: Omit<AlertContext, 'kubeProxyMode' | 'jobs'>;
+  private readonly nodeExporterJob: string;
+  private readonly explicitMode?: KubeProxyMode;
+  private readonly explicit: Record<AlertGroup, boolean>;
+
+  public constructor(scope: Construct, id: string, props: NetworkAlertsProps = {}) {
+    super(scope, id);
+    this.ctx = componentContext(this, props.tier, props.profile);
+    const { errors, settings, state } = this.ctx;
+    const a = settings.alerts;
+
+    this.language = props.language ?? AlertLanguage.ENGLISH;
+    errors.oneOf('language', this.language, Object.values(AlertLanguage));
+    const seconds = (d: Duration) => d.toMilliseconds({ integral: false }) / 1000;
+    const kubeProxySync = props.kubeProxySyncThreshold ?? Duration.millis(a.kubeProxySyncP99Seconds.value * 1000);
+    const dnsLatency = props.dnsLatencyThreshold ?? Duration.millis(a.dnsLatencyP99Seconds.value * 1000);
+    const forwardLatency = props.forwardLatencyThreshold ?? Duration.millis(a.forwardLatencyP99Seconds.value * 1000);
+    for (const [name, d] of [['kubeProxySyncThreshold', kubeProxySync], ['dnsLatencyThreshold', dnsLatency], ['forwardLatencyThreshold', forwardLatency]] as const) {
+      errors.duration(name, d, Duration.millis(1), Duration.hours(1));
+    }
+    // A share of 0 would fire on the first error, so the range is (0, 1].
+    const ratio = (name: string, v: number) => {
+      if (errors.num(name, v, 0, 1) && v === 0) errors.add(name, v, 'must be > 0 and <= 1 (0 fires on any single error)');
+      return v;
+    };
+    const dnsErrorRatio = ratio('dnsErrorRatio', pick(this.ctx, 'alerts.dnsErrorRatio', props.dnsErrorRatio, a.dnsErrorRatio));
+    const forwardErrorRatio = ratio('forwardErrorRatio', pick(this.ctx, 'alerts.forwardErrorRatio', props.forwardErrorRatio, a.forwardErrorRatio));
+    const conntrackUsageRatio = ratio('conntrackUsageRatio', pick(this.ctx, 'alerts.conntrackUsageRatio', props.conntrackUsageRatio, a.conntrackUsageRatio));
+    const forDuration = pick(this.ctx, 'alerts.for', props.forDuration, a.forDuration, showDuration);
+    errors.duration('forDuration', forDuration, Duration.seconds(0), Duration.days(1));
+    this.nodeExporterJob = props.nodeExporterJob ?? 'node-exporter';
+    if (!/^[A-Za-z0-9_.:/-]+$/.test(this.nodeExporterJob)) errors.add('nodeExporterJob', this.nodeExporterJob, 'must be a job label value (letters, digits, _ . : / -)');
+    const ns = props.monitoringNamespace ?? 'monitoring';
+    if (!isDnsLabel(ns)) errors.add('monitoringNamespace', ns, 'must be a namespace name');
+    errors.labels('selectorLabels', props.selectorLabels);
+    if (props.kubeProxyMode !== undefined) errors.oneOf('kubeProxyMode', props.kubeProxyMode, Object.values(KubeProxyMode));
+    this.explicitMode = props.kubeProxyMode;
+
+    // What is watched is decided now (it decides which scrape objects exist), from the
+    // components already in the app; prepare() refuses components added afterwards.
+    const has = (kind: 'kube-proxy' | 'coredns' | 'node-local-dns') => state.components(kind).length > 0;
+    this.explicit = {
+      'kube-proxy': props.kubeProxyAlerts !== undefined,
+      'coredns': props.coreDnsAlerts !== undefined,
+      'node-local-dns': props.nodeLocalDnsAlerts !== undefined,
+      'node': props.nodeAlerts !== undefined,
+    };
+    this.groups = {
+      'kube-proxy': props.kubeProxyAlerts ?? has('kube-proxy'),
+      'coredns': props.coreDnsAlerts ?? has('coredns'),
+      'node-local-dns': props.nodeLocalDnsAlerts ?? has('node-local-dns'),
+      'node': props.nodeAlerts ?? true,
+    };
+    if (!Object.values(this.groups).some((x) => x)) {
+      errors.addMissing('nodeAlerts', 'is false and no component is watched: there would be no alert to emit');
+    }
+    errors.throwIfAny();
+    this.thresholds = {
+      kubeProxySyncSeconds: seconds(kubeProxySync),
+      dnsLatencySeconds: seconds(dnsLatency),
+      dnsErrorRatio,
+      forwardLatencySeconds: seconds(forwardLatency),
+      forwardErrorRatio,
+      conntrackUsageRatio,
+      forDuration,
+      downFor: a.downFor.value,
+    };
+    for (const [setting, value, rule] of [
+      ['alerts.kubeProxySyncThreshold', props.kubeProxySyncThreshold, a.kubeProxySyncP99Seconds],
+      ['alerts.dnsLatencyThreshold', props.dnsLatencyThreshold, a.dnsLatencyP99Seconds],
+      ['alerts.forwardLatencyThreshold', props.forwardLatencyThreshold, a.forwardLatencyP99Seconds],
+    ] as const) {
+      record(this.ctx, setting, value ? showDuration(value) : `${rule.value}s`, value ? DecisionSource.OVERRIDE : DecisionSource.TIER,
+        value ? 'set by the user' : `${this.ctx.tier} tier: ${rule.reason}`);
+    }
+
+    const labels = props.selectorLabels ?? {};
+    new ApiObject(this, 'PrometheusRule', {
+      apiVersion: 'monitoring.coreos.com/v1',
+      kind: 'PrometheusRule',
+      metadata: meta('network-tuning-alerts', ns, labels),
+      spec: { groups: Lazy.any({ produce: () => this.ruleGroups() }) },
+    });
+
+    if (props.scrapeObjects ?? true) this.addScrapeObjects(ns, labels);
+
+    state.register({ kind: 'generic', scope: this, profile: this.ctx.profile, tier: this.ctx.tier }, () => this.prepare());
+  }
+
+  /** The rule groups as plain Prometheus rule-file groups (for promtool or a non-operator Prometheus). */
+  public ruleGroups(): any[] {
+    const ctx = this.alertContext();
+    const lang = this.language === AlertLanguage.CHINESE ? 'zh' : 'en';
+    const groups: any[] = [];
+    for (const group of ['kube-proxy', 'coredns', 'node-local-dns', 'node'] as const) {
+      if (!this.groups[group]) continue;
+      const rules = this.selectedAlerts().filter((x) => x.group === group).map((x) => ({
+        alert: x.alert,
+        expr: x.expr(ctx),
+        for: goDuration(x.forDuration(ctx)),
+        labels: { severity: x.severity },
+        annotations: { summary: x.summary[lang], description: x.description[lang], runbook: x.runbook[lang] },
+      }));
+      if (rules.length > 0) groups.push({ name: `network-tuning-${group}`, rules });
+    }
+    const recordings = RECORDINGS.filter((r) => this.groups[r.group] && (!r.modes || (ctx.kubeProxyMode && r.modes.includes(ctx.kubeProxyMode))))
+      .map((r) => ({ record: r.record, expr: r.expr(ctx) }));
+    if (recordings.length > 0) groups.push({ name: 'network-tuning-recording', rules: recordings });
+    return groups;
+  }
+
+  private selectedAlerts(): AlertDef[] {
+    const mode = this.alertContext().kubeProxyMode;
+    return ALERTS.filter((x) => this.groups[x.group] && (!x.modes || (mode !== undefined && x.modes.includes(mode))));
+  }
+
+  private alertContext(): AlertContext {
+    return {
+      ...this.thresholds,
+      kubeProxyMode: this.groups['kube-proxy'] ? this.kubeProxyMode() : undefined,
+      jobs: { ...JOBS, nodeExporter: this.nodeExporterJob },
+    };
+  }
+
+  private kubeProxyMode(): KubeProxyMode {
+    const proxy = this.ctx.state.components('kube-proxy')[0];
+    return this.explicitMode ?? proxy?.mode ?? tierKubeProxyMode(this.ctx.tier, this.ctx.settings, this.ctx.profile.kubernetesVersion).mode;
+  }
+
+  private addScrapeObjects(ns: string, labels: Record<string, string>): void {
+    const monitor = (id: string, name: string, selector: Record<string, string>, ports: string[]) => new ApiObject(this, id, {
+      apiVersion: 'monitoring.coreos.com/v1',
+      kind: 'ServiceMonitor',
+      metadata: meta(name, ns, labels),
+      spec: {
+        jobLabel: 'k8s-app',
+        namespaceSelector: { matchNames: [KUBE_SYSTEM] },
+        selector: { matchLabels: selector },
+        endpoints: ports.map((p) => ({ port: p, interval: '30s' })),
+      },
+    });
+    if (this.groups['kube-proxy']) {
+      // kubeadm's kube-proxy has no Service: a headless one gives Prometheus its node endpoints.
+      new k8s.KubeService(this, 'KubeProxyMetricsService', {
+        metadata: meta('kube-proxy-metrics', KUBE_SYSTEM, { 'k8s-app': JOBS.kubeProxy }),
+        spec: {
+          clusterIp: 'None',
+          selector: { 'k8s-app': 'kube-proxy' },
+          ports: [{ name: 'http-metrics', port: 10249, targetPort: Lazy.any({ produce: () => port(this.kubeProxyMetricsPort()) }) }],
+        },
+      });
+      monitor('KubeProxyMonitor', 'kube-proxy', { 'k8s-app': JOBS.kubeProxy }, ['http-metrics']);
+    }
+    if (this.groups.coredns) monitor('CoreDnsMonitor', 'coredns', { 'k8s-app': JOBS.coreDns }, ['metrics']);
+    if (this.groups['node-local-dns']) monitor('NodeLocalDnsMonitor', 'node-local-dns', { 'k8s-app': JOBS.nodeLocalDns }, ['metrics', 'setup-metrics']);
+  }
+
+  private kubeProxyMetricsPort(): number {
+    const proxy = this.ctx.state.components('kube-proxy')[0];
+    return proxy ? parseHostPort(proxy.metricsBindAddress)?.port ?? 10249 : 10249;
+  }
+
+  private prepare(): void {
+    const { state } = this.ctx;
+    const present: Record<Exclude<AlertGroup, 'node'>, boolean> = {
+      'kube-proxy': state.components('kube-proxy').length > 0,
+      'coredns': state.components('coredns').length > 0,
+      'node-local-dns': state.components('node-local-dns').length > 0,
+    };
+    for (const group of ['kube-proxy', 'coredns', 'node-local-dns'] as const) {
+      if (!this.explicit[group] && present[group] && !this.groups[group]) {
+        const prop = { 'kube-proxy': 'kubeProxyAlerts', 'coredns': 'coreDnsAlerts', 'node-local-dns': 'nodeLocalDnsAlerts' }[group];
+        state.report(this, FindingSeverity.ERROR, 'ALERTS-CREATED-TOO-EARLY',
+          `the app has a ${group} component that was added after NetworkAlerts, so it has no alerts or scrape objects`,
+          `create NetworkAlerts after the components it watches, or set '${prop}' explicitly`);
+      }
+    }
+    const ebpf = state.components('cni').find((c) => c.replacesKubeProxyWith);
+    if (this.groups['kube-proxy'] && ebpf) {
+      state.report(this, FindingSeverity.ERROR, 'ALERTS-NO-KUBE-PROXY',
+        `kube-proxy alerts are on, but [${ebpf.scope.node.path}] replaces kube-proxy with ${ebpf.replacesKubeProxyWith}: KubeProxyDown would fire forever`,
+        "set 'kubeProxyAlerts' to false (or remove the kube-proxy replacement)");
+    }
+    const proxy = state.components('kube-proxy')[0];
+    if (this.groups['kube-proxy'] && proxy) {
+      const bind = parseHostPort(proxy.metricsBindAddress);
+      if (bind && bind.ip.family === 4 && bind.ip.text.startsWith('127.')) {
+        state.report(this, FindingSeverity.ERROR, 'ALERTS-KUBE-PROXY-METRICS',
+          `[${proxy.scope.node.path}] serves metrics on ${proxy.metricsBindAddress}, loopback only: Prometheus cannot scrape it, so the kube-proxy alerts cannot work`,
+          "set the TunedKubeProxy's metricsBindAddress to 0.0.0.0:10249 (its default)");
+      }
+    }
+    record(this.ctx, 'alerts', this.alertNames().join(', '), DecisionSource.DERIVED,
+      `the components in the app (${Object.entries(this.groups).filter(([, on]) => on).map(([g]) => g).join(', ')}); kube-proxy mode ${this.groups['kube-proxy'] ? this.kubeProxyMode() : 'n/a'}`);
+  }
+}
