@@ -30,13 +30,13 @@ export interface AlertDef {
   readonly severity: 'warning' | 'critical';
   /** Only in some kube-proxy modes (mode-specific metrics). */
   readonly modes?: readonly KubeProxyMode[];
+  readonly summary: Text;
+  readonly description: Text;
+  readonly runbook: Text;
   expr(ctx: AlertContext): string;
   forDuration(ctx: AlertContext): Duration;
   /** The threshold as shown in the README table. */
   threshold(ctx: AlertContext): string;
-  readonly summary: Text;
-  readonly description: Text;
-  readonly runbook: Text;
 }
 
 const num = (n: number) => String(Number(n.toPrecision(12)));

@@ -1,6 +1,7 @@
 import { ApiObject, Duration, Lazy } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
+import { AlertContext, AlertDef, AlertGroup, ALERTS, RECORDINGS } from './_alert-catalogue';
 import { ComponentContext, componentContext, pick, record } from '../core/_component';
 import { goDuration, showDuration } from '../core/_errors';
 import { KUBE_SYSTEM, meta, port } from '../core/_k8s';
@@ -10,7 +11,6 @@ import { DecisionSource, FindingSeverity } from '../core/report-types';
 import { ScaleTier } from '../core/scale-tier';
 import { tierKubeProxyMode } from '../kube-proxy/_default-mode';
 import { KubeProxyMode } from '../kube-proxy/kube-proxy-mode';
-import { AlertContext, AlertDef, AlertGroup, ALERTS, RECORDINGS } from './_alert-catalogue';
 
 /** Language of alert annotations. */
 export enum AlertLanguage {
@@ -174,11 +174,6 @@ const JOBS = { kubeProxy: 'kube-proxy', coreDns: 'kube-dns', nodeLocalDns: 'node
  * `kube-dns`, `node-local-dns` and `kube-proxy`.
  */
 export class NetworkAlerts extends Construct {
-  /** Names of the alerts emitted (known at synthesis; call after adding every component). */
-  public alertNames(): string[] {
-    return this.selectedAlerts().map((a) => a.alert);
-  }
-
   private readonly ctx: ComponentContext;
   private readonly groups: Record<AlertGroup, boolean>;
   private readonly language: AlertLanguage;
@@ -269,6 +264,11 @@ export class NetworkAlerts extends Construct {
     if (props.scrapeObjects ?? true) this.addScrapeObjects(ns, labels);
 
     state.register({ kind: 'generic', scope: this, profile: this.ctx.profile, tier: this.ctx.tier }, () => this.prepare());
+  }
+
+  /** Names of the alerts emitted (known at synthesis; call after adding every component). */
+  public alertNames(): string[] {
+    return this.selectedAlerts().map((a) => a.alert);
   }
 
   /** The rule groups as plain Prometheus rule-file groups (for promtool or a non-operator Prometheus). */

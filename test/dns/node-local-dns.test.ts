@@ -32,9 +32,11 @@ describe('NodeLocalDns objects', () => {
     expect(upstream.spec.selector).toEqual({ 'k8s-app': 'kube-dns' });
     expect(upstream.spec.ports.map((p: any) => `${p.port}/${p.protocol}`)).toEqual(['53/UDP', '53/TCP']);
     const metrics = only(objs, 'Service', 'node-local-dns');
-    expect(metrics.spec).toMatchObject({ clusterIP: 'None', selector: { 'k8s-app': 'node-local-dns' }, ports: [
-      { name: 'metrics', port: 9253, targetPort: 9253 }, { name: 'setup-metrics', port: 9353, targetPort: 9353 },
-    ] });
+    expect(metrics.spec).toMatchObject({
+      clusterIP: 'None',
+      selector: { 'k8s-app': 'node-local-dns' },
+      ports: [{ name: 'metrics', port: 9253, targetPort: 9253 }, { name: 'setup-metrics', port: 9353, targetPort: 9353 }],
+    });
   });
 
   test('the DaemonSet carries every upstream field', () => {

@@ -1,10 +1,14 @@
-import { parser } from '@prometheus-io/lezer-promql';
 import { Chart, Duration, Testing } from 'cdk8s';
 import {
   AlertLanguage, CiliumTuning, ClusterProfile, KubeProxyMode, KubernetesVersion, NetworkAlerts, NetworkAlertsProps, NodeLocalDns,
   ScaleTier, TunedCoreDns, TunedKubeProxy,
 } from '../../src';
 import { ofKind, only, synthValid } from '../util';
+
+// Prometheus's PromQL grammar. Its typings resolve to the ES module, so load the CommonJS build with require.
+interface SyntaxNode { readonly type: { readonly isError: boolean }; readonly from: number; readonly to: number }
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { parser } = require('@prometheus-io/lezer-promql') as { parser: { parse(text: string): { iterate(o: { enter(n: SyntaxNode): void }): void } } };
 
 type Components = { kubeProxy?: boolean; coreDns?: boolean; nodeLocalDns?: boolean; mode?: KubeProxyMode; version?: KubernetesVersion };
 
@@ -311,7 +315,7 @@ describe('NetworkAlerts: checks', () => {
     ['zero latency', { dnsLatencyThreshold: Duration.millis(0) }, "[test/Alerts] 'dnsLatencyThreshold' (0s) must be between 1ms and 1h"],
     ['bad namespace', { monitoringNamespace: 'Monitoring' }, "[test/Alerts] 'monitoringNamespace' (Monitoring) must be a namespace name"],
     ['job with a quote', { nodeExporterJob: 'node"}' }, "[test/Alerts] 'nodeExporterJob' (\"node\\\"}\") must be a job label value"],
-    ['bad label', { selectorLabels: { 'release': 'a b' } }, "[test/Alerts] 'selectorLabels[release]' (\"a b\") is not a label value"],
+    ['bad label', { selectorLabels: { release: 'a b' } }, "[test/Alerts] 'selectorLabels[release]' (\"a b\") is not a label value"],
     ['nothing to watch', { nodeAlerts: false }, "[test/Alerts] 'nodeAlerts' is false and no component is watched"],
   ])('%s is refused at synth time', (_name, props, message) => {
     const chart = Testing.chart();
