@@ -4,16 +4,25 @@
  * component. Imported by name, exactly as users import the library.
  */
 import {
-  AllowPolicy, CalicoTuning, CiliumTuning, ClusterProfile, CorefilePlugin, DefaultDenyPolicy, FlannelTuning, KubernetesVersion, NodeLocalDns,
-  PodDnsTuning, PodSysctlTuning, PolicyLint, PolicyPeer, ScaleTier, ServerBlock, ServiceTuning, SysctlTuner, TunedCoreDns, TunedKubeProxy,
+  AlertLanguage, AllowPolicy, CalicoTuning, CiliumTuning, ClusterProfile, CorefilePlugin, DefaultDenyPolicy, FlannelTuning, KubernetesVersion,
+  NetworkAlerts, NodeLocalDns, PodDnsTuning, PodSysctlTuning, PolicyLint, PolicyPeer, ScaleTier, ServerBlock, ServiceTuning, SysctlTuner,
+  TunedCoreDns, TunedKubeProxy,
 } from 'cdk8s-network-tuning';
-import { App, Chart, Duration } from 'cdk8s';
+import { App, Chart, Duration, Yaml } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 
 /** What an example cluster adds beyond its charts: files written next to the YAML. */
 export interface ExampleCluster {
   /** Extra files (name -> content), read after synthesis when every value is decided. */
   readonly files: () => Record<string, string>;
+}
+
+/** kubelet's config for the node-local cache, and the alerts as a plain rule file for a Prometheus without the operator. */
+function clusterFiles(nodeLocal: NodeLocalDns, alerts: NetworkAlerts): Record<string, string> {
+  return {
+    'kubelet-config.yaml': nodeLocal.kubeletConfigYaml(),
+    'prometheus-rules.yaml': Yaml.stringify({ groups: alerts.ruleGroups() }),
+  };
 }
 
 /**
@@ -66,8 +75,10 @@ export function smallCluster(app: App): ExampleCluster {
   const nodeLocal = new NodeLocalDns(dns, 'NodeLocalDns', { tier: ScaleTier.SMALL, profile });
 
   new FlannelTuning(new Chart(app, 'cni'), 'Flannel', { tier: ScaleTier.SMALL, profile });
+  // Last, so it sees every component it watches.
+  const alerts = new NetworkAlerts(new Chart(app, 'monitoring'), 'Alerts', { tier: ScaleTier.SMALL, profile });
   applications(app, ScaleTier.SMALL, profile, false);
-  return { files: () => ({ 'kubelet-config.yaml': nodeLocal.kubeletConfigYaml() }) };
+  return { files: () => clusterFiles(nodeLocal, alerts) };
 }
 
 /**
@@ -105,8 +116,10 @@ export function mediumCluster(app: App): ExampleCluster {
   const nodeLocal = new NodeLocalDns(dns, 'NodeLocalDns', { tier: ScaleTier.MEDIUM, profile });
 
   new CalicoTuning(new Chart(app, 'cni'), 'Calico', { tier: ScaleTier.MEDIUM, profile });
+  // The guide's alert summaries are Chinese: this team reads them in Chinese.
+  const alerts = new NetworkAlerts(new Chart(app, 'monitoring'), 'Alerts', { tier: ScaleTier.MEDIUM, profile, language: AlertLanguage.CHINESE });
   applications(app, ScaleTier.MEDIUM, profile, true);
-  return { files: () => ({ 'kubelet-config.yaml': nodeLocal.kubeletConfigYaml() }) };
+  return { files: () => clusterFiles(nodeLocal, alerts) };
 }
 
 /**
@@ -128,8 +141,14 @@ export function largeCluster(app: App): ExampleCluster {
 
   // Cilium as the CNI, kube-proxy (IPVS) kept as in the guide's example: no kube-proxy replacement.
   new CiliumTuning(new Chart(app, 'cni'), 'Cilium', { tier: ScaleTier.LARGE, profile, hubbleMetrics: ['dns', 'drop', 'tcp', 'flow'] });
+  // kube-prometheus-stack selects rules and monitors by its release label.
+  const alerts = new NetworkAlerts(new Chart(app, 'monitoring'), 'Alerts', {
+    tier: ScaleTier.LARGE,
+    profile,
+    selectorLabels: { release: 'kube-prometheus-stack' },
+  });
   applications(app, ScaleTier.LARGE, profile, true);
-  return { files: () => ({ 'kubelet-config.yaml': nodeLocal.kubeletConfigYaml() }) };
+  return { files: () => clusterFiles(nodeLocal, alerts) };
 }
 
 /** Every example cluster by name (the folder it is written to). */

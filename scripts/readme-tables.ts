@@ -4,7 +4,8 @@
  * `npx projen readme` rewrites them; test/readme.test.ts fails when they are stale.
  */
 import {
-  Compatibility, DnsLookupCost, FeatureSupport, KubernetesFeature, KubernetesVersion, PolicyLint, ScaleTier, SysctlCatalogue, TierTable,
+  AlertLanguage, Compatibility, DnsLookupCost, FeatureSupport, KubernetesFeature, KubernetesVersion, NetworkAlerts, PolicyLint, ScaleTier,
+  SysctlCatalogue, TierTable,
 } from '../src';
 
 const esc = (s: string) => s.replace(/\|/g, '\\|');
@@ -74,8 +75,26 @@ export function lintRules(): string {
   return ['| Rule | Severity | Finds | Fix |', '|---|---|---|---|', ...rows].join('\n');
 }
 
-/** Every generated section, by marker name. */
-export const SECTIONS: Record<string, () => string> = {
+/** Every alert NetworkAlerts can emit: expression, threshold and `for` per tier, meaning (in the README's language). */
+export function alertTable(lang: 'en' | 'zh'): string {
+  const tiers = [ScaleTier.SMALL, ScaleTier.MEDIUM, ScaleTier.LARGE];
+  const language = lang === 'zh' ? AlertLanguage.CHINESE : AlertLanguage.ENGLISH;
+  const perTier = tiers.map((t) => NetworkAlerts.catalogue(t, language));
+  const rows = perTier[0].map((a, i) => {
+    const cells = perTier.map((c) => `${esc(c[i].threshold)}, for ${c[i].forDuration}`);
+    const same = cells.every((c) => c === cells[0]);
+    const modes = a.kubeProxyModes ? ` (${a.kubeProxyModes.join(', ')})` : '';
+    const name = `${a.alert}${a.fromGuide ? (lang === 'zh' ? '（指南）' : ' (guide)') : ''}`;
+    const thresholds = same ? `${cells[0]} (${lang === 'zh' ? '各规模相同' : 'every tier'})` : tiers.map((t, k) => `${t}: ${cells[k]}`).join('<br>');
+    return `| ${name} | ${a.component}${modes} | \`${esc(a.expr)}\` | ${thresholds} | ${esc(a.summary)} |`;
+  });
+  const header = lang === 'zh' ? '| 告警 | 组件 | 表达式（small 规模） | 阈值与持续时间 | 含义 |' : '| Alert | Component | Expression (small tier) | Threshold and `for` | Meaning |';
+  return [header, '|---|---|---|---|---|', ...rows].join('\n');
+}
+
+/** Every generated section, by marker name; each renders in the README's language. */
+export const SECTIONS: Record<string, (lang: 'en' | 'zh') => string> = {
+  'alert-table': alertTable,
   'tier-table': tierTable,
   'compatibility-matrix': compatibilityMatrix,
   'sysctl-catalogue': sysctlCatalogue,
@@ -92,7 +111,7 @@ export function renderSections(doc: string, file: string): string {
     const i = out.indexOf(begin);
     const j = out.indexOf(end);
     if (i < 0 || j < i) throw new Error(`${file} has no ${begin} ... ${end} section`);
-    out = `${out.slice(0, i + begin.length)}\n${render()}\n${out.slice(j)}`;
+    out = `${out.slice(0, i + begin.length)}\n${render(file.includes('zh') ? 'zh' : 'en')}\n${out.slice(j)}`;
   }
   return out;
 }

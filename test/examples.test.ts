@@ -57,6 +57,22 @@ describe('examples', () => {
     expect(only(cilium, 'HelmRelease').spec.chart.spec.chart).toBe('cilium');
   });
 
+  test('every example watches its components: the guide\'s alerts, per-tier thresholds, the rule file matches the PrometheusRule', () => {
+    const names = (objs: any[]) => only(objs, 'PrometheusRule').spec.groups.flatMap((g: any) => g.rules.map((r: any) => r.alert)).filter(Boolean);
+    for (const build of Object.values(CLUSTERS)) {
+      const { charts, files } = synthCluster(build);
+      const rule = only(charts.monitoring, 'PrometheusRule', 'network-tuning-alerts');
+      expect(names(charts.monitoring)).toEqual(expect.arrayContaining(['KubeProxySyncSlow', 'DNSLatencyHigh', 'DNSErrorsHigh', 'NodeLocalDNSDown']));
+      expect(YAML.parse(files['prometheus-rules.yaml']).groups).toEqual(rule.spec.groups);
+    }
+    const medium = only(synthCluster(CLUSTERS.medium).charts.monitoring, 'PrometheusRule');
+    expect(medium.spec.groups[0].rules[0].annotations.summary).toBe('kube-proxy 规则同步过慢');
+    const large = synthCluster(CLUSTERS.large).charts.monitoring;
+    const conntrack = only(large, 'PrometheusRule').spec.groups.flatMap((g: any) => g.rules).find((r: any) => r.alert === 'ConntrackTableFilling');
+    expect(conntrack.expr).toMatch(/ > 0\.75$/);
+    expect(only(large, 'ServiceMonitor', 'kube-proxy').metadata.labels.release).toBe('kube-prometheus-stack');
+  });
+
   test('the production namespace: default deny with DNS (and NodeLocal DNS), allow-app, a tuned Service', () => {
     for (const name of ['medium', 'large']) {
       const { charts } = synthCluster(CLUSTERS[name]);

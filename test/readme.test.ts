@@ -30,14 +30,24 @@ describe.each(['README.md', 'README.zh-CN.md'])('%s', (file) => {
 });
 
 test('the tier table lists every setting with its values', () => {
-  const table = SECTIONS['tier-table']();
+  const table = SECTIONS['tier-table']('en');
   expect(table).toContain('| `kubeProxy.mode` | `iptables` | `iptables` | `ipvs` |');
   expect(table).toContain('| `coreDns.cacheTtl` | `300` | `300` | `600` |');
 });
 
 test('the compatibility matrix has a row per feature and a column per version', () => {
-  const lines = SECTIONS['compatibility-matrix']().split('\n');
+  const lines = SECTIONS['compatibility-matrix']('en').split('\n');
   expect(lines[0]).toBe('| Feature | 1.28 | 1.29 | 1.30 | 1.31 | 1.32 | 1.33 | 1.34 | 1.35 | 1.36 | 1.37 |');
   expect(lines).toContain('| kube-proxy nftables mode | refused | opt-in | opt-in | opt-in | opt-in | allowed | allowed | allowed | allowed | allowed |');
   expect(lines).toContain('| kube-proxy ipvs mode | allowed | allowed | allowed | allowed | allowed | allowed | allowed | warned | warned | warned |');
+});
+
+test('the alert table lists every alert with its thresholds per tier, in each README\'s language', () => {
+  const en = SECTIONS['alert-table']('en');
+  const zh = SECTIONS['alert-table']('zh');
+  expect(en.split('\n')).toHaveLength(2 + 16);
+  expect(en).toContain('| KubeProxySyncSlow (guide) | kube-proxy |');
+  expect(en).toContain('p99 > 1s, for 10m (every tier)');
+  expect(en).toContain('small: usage > 80%, for 5m<br>medium: usage > 80%, for 5m<br>large: usage > 75%, for 5m');
+  expect(zh).toContain('| kube-proxy 规则同步过慢 |');
 });

@@ -6,6 +6,7 @@ import { ComponentContext, componentContext, pick, record } from '../core/_compo
 import { goDuration, showDuration } from '../core/_errors';
 import { KUBE_SYSTEM, meta, port } from '../core/_k8s';
 import { isDnsLabel, parseHostPort } from '../core/_net';
+import { tierSettings } from '../core/_tier-table';
 import { ClusterProfile } from '../core/cluster-profile';
 import { DecisionSource, FindingSeverity } from '../core/report-types';
 import { ScaleTier } from '../core/scale-tier';
@@ -18,6 +19,36 @@ export enum AlertLanguage {
   ENGLISH = 'en',
   /** Simplified Chinese (the guide's). */
   CHINESE = 'zh-CN',
+}
+
+/** One alert of the catalogue, with the thresholds of a tier (see `NetworkAlerts.catalogue`). */
+export interface AlertInfo {
+  /** The alert name. */
+  readonly alert: string;
+  /** The component it watches: kube-proxy, coredns, node-local-dns or node. */
+  readonly component: string;
+  /** Whether the guide lists it (the others go beyond the guide). */
+  readonly fromGuide: boolean;
+  /** The `severity` label. */
+  readonly severity: string;
+  /**
+   * The kube-proxy modes whose metrics it reads.
+   *
+   * @default - every mode
+   */
+  readonly kubeProxyModes?: KubeProxyMode[];
+  /** The PromQL expression with the tier's thresholds and the default job labels. */
+  readonly expr: string;
+  /** Its `for` duration, as Prometheus writes it. */
+  readonly forDuration: string;
+  /** The threshold in words. */
+  readonly threshold: string;
+  /** The summary annotation. */
+  readonly summary: string;
+  /** The description annotation (a Prometheus template). */
+  readonly description: string;
+  /** The runbook hint annotation. */
+  readonly runbook: string;
 }
 
 /** Properties of `NetworkAlerts`. */
@@ -174,6 +205,41 @@ const JOBS = { kubeProxy: 'kube-proxy', coreDns: 'kube-dns', nodeLocalDns: 'node
  * `kube-dns`, `node-local-dns` and `kube-proxy`.
  */
 export class NetworkAlerts extends Construct {
+  /**
+   * Every alert this construct can emit, with a tier's default thresholds (for docs and tools).
+   *
+   * @param tier the tier whose thresholds to show (default SMALL)
+   * @param language the annotations' language (default English)
+   */
+  public static catalogue(tier?: ScaleTier, language?: AlertLanguage): AlertInfo[] {
+    const a = tierSettings(tier ?? ScaleTier.SMALL).alerts;
+    const ctx: AlertContext = {
+      jobs: { ...JOBS, nodeExporter: 'node-exporter' },
+      kubeProxySyncSeconds: a.kubeProxySyncP99Seconds.value,
+      dnsLatencySeconds: a.dnsLatencyP99Seconds.value,
+      dnsErrorRatio: a.dnsErrorRatio.value,
+      forwardLatencySeconds: a.forwardLatencyP99Seconds.value,
+      forwardErrorRatio: a.forwardErrorRatio.value,
+      conntrackUsageRatio: a.conntrackUsageRatio.value,
+      forDuration: a.forDuration.value,
+      downFor: a.downFor.value,
+    };
+    const lang = language === AlertLanguage.CHINESE ? 'zh' : 'en';
+    return ALERTS.map((x) => ({
+      alert: x.alert,
+      component: x.group,
+      fromGuide: x.fromGuide,
+      severity: x.severity,
+      kubeProxyModes: x.modes ? [...x.modes] : undefined,
+      expr: x.expr(ctx),
+      forDuration: goDuration(x.forDuration(ctx)),
+      threshold: x.threshold(ctx),
+      summary: x.summary[lang],
+      description: x.description[lang],
+      runbook: x.runbook[lang],
+    }));
+  }
+
   private readonly ctx: ComponentContext;
   private readonly groups: Record<AlertGroup, boolean>;
   private readonly language: AlertLanguage;
