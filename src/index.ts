@@ -6,3 +6,5 @@ export * from './policy';
 export * from './service';
 export * from './cni';
 export * from './monitoring';
+export * from './network-component';
+export * from './network-tuning';
