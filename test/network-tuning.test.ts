@@ -138,7 +138,8 @@ describe('NetworkTuning: overrides and opt-outs', () => {
   });
 
   test('skip leaves components out', () => {
-    const { tuning, kinds } = render({ skip: [NetworkComponent.NODE_LOCAL_DNS, NetworkComponent.ALERTS, NetworkComponent.CNI, NetworkComponent.SYSCTLS] });
+    const skip = [NetworkComponent.NODE_LOCAL_DNS, NetworkComponent.ALERTS, NetworkComponent.CNI, NetworkComponent.SYSCTLS];
+    const { tuning, kinds } = render({ skip });
     expect(tuning.nodeLocalDns).toBeUndefined();
     expect(tuning.alerts).toBeUndefined();
     expect(kinds.filter((k) => /node-local|PrometheusRule|flannel|sysctl/.test(k))).toEqual([]);
