@@ -45,6 +45,13 @@ export interface SysctlTunerFacts extends BaseFacts {
   readonly explicitSysctls: Readonly<Record<string, string>>;
 }
 
+/** PodSysctlTuning. */
+export interface PodSysctlFacts extends BaseFacts {
+  readonly kind: 'pod-sysctls';
+  /** Keys set in pod securityContexts. */
+  readonly keys: string[];
+}
+
 /** TunedCoreDns. */
 export interface CoreDnsFacts extends BaseFacts {
   readonly kind: 'coredns';
@@ -92,6 +99,7 @@ export interface CniFacts extends BaseFacts {
   readonly calicoNftablesMode?: string;
 }
 
-export type ComponentFacts = GenericFacts | KubeProxyFacts | SysctlTunerFacts | CoreDnsFacts | NodeLocalDnsFacts | DefaultDenyFacts | CniFacts;
+export type ComponentFacts = GenericFacts | KubeProxyFacts | SysctlTunerFacts | PodSysctlFacts
+  | CoreDnsFacts | NodeLocalDnsFacts | DefaultDenyFacts | CniFacts;
 export type ComponentKind = ComponentFacts['kind'];
 export type FactsOf<K extends ComponentKind> = Extract<ComponentFacts, { kind: K }>;

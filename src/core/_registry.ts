@@ -57,6 +57,11 @@ export class AppState {
 
   private constructor(private readonly root: IConstruct) {}
 
+  /** The app (root construct) this state belongs to. */
+  public get app(): IConstruct {
+    return this.root;
+  }
+
   /**
    * Registers a component's facts and hooks its findings into cdk8s validation.
    * `prepare` runs at the start of every synthesis, before the rules, for

@@ -8,6 +8,7 @@ import { componentContext, pick, record } from '../core/_component';
 import { showDuration } from '../core/_errors';
 import { coreDnsImage } from '../core/_images';
 import { KUBE_SYSTEM, meta } from '../core/_k8s';
+import { parseIp } from '../core/_net';
 import { ClusterProfile } from '../core/cluster-profile';
 import { DecisionSource } from '../core/report-types';
 import { ScaleTier } from '../core/scale-tier';
@@ -216,6 +217,16 @@ export class TunedCoreDns extends Construct {
     const maxConcurrent = pick(ctx, 'forward.max_concurrent', props.forwardMaxConcurrent, c.forwardMaxConcurrent);
     const lameduck = pick(ctx, 'health.lameduck', props.lameduck, c.lameduck, showDuration);
     const upstreams = props.upstreamServers ?? ['/etc/resolv.conf'];
+    // CoreDNS runs with dnsPolicy Default: loopback is its own pod, the kube-dns IP is
+    // itself through the Service. Either loops (the loop plugin then stops CoreDNS).
+    upstreams.forEach((u, i) => {
+      const ip = parseIp(upstreamHost(u));
+      if (ip && (ip.family === 4 ? ip.text.startsWith('127.') : ip.text === '::1')) {
+        errors.add(`upstreamServers[${i}]`, u, 'must not be a loopback address: CoreDNS would query itself (systemd-resolved\'s 127.0.0.53 belongs in the kubelet\'s resolvConf, not here)');
+      } else if (ip && ip.text === profile._dnsServiceIp.text) {
+        errors.add(`upstreamServers[${i}]`, u, `must not be the kube-dns IP (${profile.dnsServiceIp}): CoreDNS would forward to itself`);
+      }
+    });
     record(ctx, 'forward.to', upstreams.join(' '), props.upstreamServers ? DecisionSource.OVERRIDE : DecisionSource.UPSTREAM,
       props.upstreamServers ? 'set by the user' : 'kubeadm: the node\'s resolvers (CoreDNS runs with dnsPolicy Default)');
     const disableClusterCache = props.disableClusterZoneCache ?? false;
@@ -316,6 +327,14 @@ export class TunedCoreDns extends Construct {
       forwardMaxConcurrent: maxConcurrent,
     });
   }
+}
+
+/** The host of a forward destination ("dns://1.2.3.4:53", "[::1]:53", "1.2.3.4"). */
+function upstreamHost(to: string): string {
+  const bare = to.replace(/^[a-z]+:\/\//, '');
+  const bracketed = /^\[([^\]]+)\]/.exec(bare);
+  if (bracketed) return bracketed[1];
+  return bare.split(':').length === 2 ? bare.split(':')[0] : bare;
 }
 
 /** The port of a plugin's listen address argument (":9153", "1.2.3.4:8080"), or `fallback`. */

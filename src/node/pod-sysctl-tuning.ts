@@ -182,6 +182,7 @@ export class PodSysctlTuning extends Construct {
         });
       }
     };
-    ctx.state.register({ kind: 'generic', scope: this, profile, tier: ctx.tier }, apply);
+    const keys = [...this.safeSysctls, ...this.unsafeSysctls].map((x) => x.name);
+    ctx.state.register({ kind: 'pod-sysctls', scope: this, profile, tier: ctx.tier, keys }, apply);
   }
 }

@@ -122,9 +122,10 @@ const CATALOGUE: Record<string, Spec> = {
   'net.ipv4.ip_local_reserved_ports': { scope: NS, podSafeSince: 28, check: portList, description: 'ports never picked as ephemeral ports (reserve the NodePort range)' },
   'net.ipv4.ip_unprivileged_port_start': { scope: NS, podSafeSince: 28, check: int(0, 65535), description: 'first port unprivileged processes may bind' },
   'net.ipv4.ping_group_range': { scope: NS, podSafeSince: 28, check: pair(0, INT32_MAX, false), description: 'groups allowed ICMP echo sockets, "low high"' },
-  'net.ipv4.neigh.default.gc_thresh1': { scope: NS, check: int(0), description: 'ARP entries kept without garbage collection' },
-  'net.ipv4.neigh.default.gc_thresh2': { scope: NS, check: int(0), description: 'soft limit of ARP entries' },
-  'net.ipv4.neigh.default.gc_thresh3': { scope: NS, check: int(0), description: 'hard limit of ARP entries (raise on large flat networks)' },
+  // The gc_thresh values live in the one global ARP table (neigh_table): a write from any namespace changes the node's.
+  'net.ipv4.neigh.default.gc_thresh1': { scope: N, check: int(0), description: 'ARP entries kept without garbage collection' },
+  'net.ipv4.neigh.default.gc_thresh2': { scope: N, check: int(0), description: 'soft limit of ARP entries' },
+  'net.ipv4.neigh.default.gc_thresh3': { scope: N, check: int(0), description: 'hard limit of ARP entries (raise on large flat networks)' },
   'net.bridge.bridge-nf-call-iptables': { scope: N, check: bool, description: 'bridged IPv4 traffic traverses iptables (needs the br_netfilter module)' },
   'net.bridge.bridge-nf-call-ip6tables': { scope: N, check: bool, description: 'bridged IPv6 traffic traverses ip6tables (needs br_netfilter)' },
   'net.bridge.bridge-nf-call-arptables': { scope: N, check: bool, description: 'bridged ARP traffic traverses arptables (needs br_netfilter)' },

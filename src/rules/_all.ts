@@ -5,6 +5,8 @@ import { CONNTRACK_OWNERSHIP } from './conntrack-ownership';
 import { DEFAULT_DENY_DNS } from './default-deny-dns';
 import { DEFAULT_DENY_OVERLAP } from './default-deny-overlap';
 import { EBPF_REPLACES_KUBE_PROXY } from './ebpf-replaces-kube-proxy';
+import { NAMESPACED_SYSCTLS_ON_HOST } from './namespaced-sysctls-on-host';
+import { PRIVILEGED_NAMESPACE } from './privileged-namespace';
 import { PROFILE_CONSISTENCY } from './profile-consistency';
 import { SINGLE_INSTANCE } from './single-instance';
 import type { CrossComponentRule } from '../core/_registry';
@@ -20,4 +22,6 @@ export const CROSS_COMPONENT_RULES: readonly CrossComponentRule[] = [
   EBPF_REPLACES_KUBE_PROXY,
   CNI_POLICY_UNENFORCED,
   CALICO_NFTABLES,
+  PRIVILEGED_NAMESPACE,
+  NAMESPACED_SYSCTLS_ON_HOST,
 ];

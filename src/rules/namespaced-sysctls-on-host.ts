@@ -1,0 +1,32 @@
+import type { AppState, CrossComponentRule, RawFinding } from '../core/_registry';
+import { FindingSeverity } from '../core/report-types';
+import { SysctlCatalogue, SysctlScope } from '../node/sysctl-catalogue';
+
+/**
+ * Network-namespaced sysctls (net.core.somaxconn, tcp_tw_reuse, ip_local_port_range, ...)
+ * written by a hostNetwork DaemonSet change only the host's namespace: pods keep the
+ * defaults of their own namespace. A key the user sets on the host on purpose, with
+ * nothing setting it in pods, usually means the pods were the target.
+ */
+export const NAMESPACED_SYSCTLS_ON_HOST: CrossComponentRule = {
+  id: 'SYSCTL-NAMESPACED-HOST-ONLY',
+  description: 'a namespaced sysctl set on the host only, where pods never see it',
+  evaluate(state: AppState): RawFinding[] {
+    const inPods = new Set(state.components('pod-sysctls').flatMap((p) => p.keys));
+    const out: RawFinding[] = [];
+    for (const tuner of state.components('sysctl-tuner')) {
+      const keys = Object.keys(tuner.explicitSysctls)
+        .filter((k) => SysctlCatalogue.lookup(k)?.scope === SysctlScope.NAMESPACED && !inPods.has(k))
+        .sort();
+      if (keys.length === 0) continue;
+      out.push({
+        ruleId: this.id,
+        severity: FindingSeverity.WARNING,
+        scope: tuner.scope,
+        message: `'sysctls' sets ${keys.join(', ')} on the host; these are per network namespace, so pods keep their own defaults`,
+        fix: 'add PodSysctlTuning for the workloads that need them (the host value still serves hostNetwork pods)',
+      });
+    }
+    return out;
+  },
+};
