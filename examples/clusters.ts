@@ -1,12 +1,13 @@
 /**
- * Example clusters, one per scale tier. Each function fills a cdk8s App the way
- * a platform team would: one ClusterProfile, decided once, passed to every
- * component. Imported by name, exactly as users import the library.
+ * Example clusters: one per scale tier built with NetworkTuning (one line for the
+ * whole guide), and one assembled component by component. Each function fills a
+ * cdk8s App the way a platform team would: one ClusterProfile, decided once,
+ * shared by every component. Imported by name, exactly as users import the library.
  */
 import {
-  AlertLanguage, AllowPolicy, CalicoTuning, CiliumTuning, ClusterProfile, CorefilePlugin, DefaultDenyPolicy, FlannelTuning, KubernetesVersion,
-  NetworkAlerts, NodeLocalDns, PodDnsTuning, PodSysctlTuning, PolicyLint, PolicyPeer, ScaleTier, ServerBlock, ServiceTuning, SysctlTuner,
-  TunedCoreDns, TunedKubeProxy,
+  AlertLanguage, AllowPolicy, CalicoTuning, ClusterProfile, CniPlugin, CniRecommendation, CorefilePlugin, DefaultDenyPolicy, KubernetesVersion,
+  NetworkAlerts, NetworkTuning, NodeLocalDns, PodDnsTuning, PodSysctlTuning, PolicyLint, PolicyPeer, ScaleTier, ServerBlock, ServiceTuning,
+  SysctlTuner, TunedCoreDns, TunedKubeProxy,
 } from 'cdk8s-network-tuning';
 import { App, Chart, Duration, Yaml } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
@@ -17,37 +18,28 @@ export interface ExampleCluster {
   readonly files: () => Record<string, string>;
 }
 
-/** kubelet's config for the node-local cache, and the alerts as a plain rule file for a Prometheus without the operator. */
-function clusterFiles(nodeLocal: NodeLocalDns, alerts: NetworkAlerts): Record<string, string> {
+/** kubelet's config for the cluster's DNS, and the alerts as a plain rule file for a Prometheus without the operator. */
+function clusterFiles(kubeletConfigYaml: string, alerts: NetworkAlerts): Record<string, string> {
   return {
-    'kubelet-config.yaml': nodeLocal.kubeletConfigYaml(),
+    'kubelet-config.yaml': kubeletConfigYaml,
     'prometheus-rules.yaml': Yaml.stringify({ groups: alerts.ruleGroups() }),
   };
 }
 
 /**
- * The application side, the same in every cluster: a `production` namespace with
- * the guide's default deny (and its DNS allowance), a web Deployment behind a
- * tuned Service, the guide's allow-app policy, pod-level DNS and sysctl tuning,
- * and the NetworkPolicy lint over the whole app.
+ * The application side: a `production` namespace with a web Deployment behind a
+ * Service and, where the CNI enforces policies, the guide's allow-app policy and
+ * the NetworkPolicy lint over the whole app. Returns the Service, for tuning.
  */
-function applications(app: App, tier: ScaleTier, profile: ClusterProfile, enforcesPolicies: boolean): void {
-  // Flannel does not enforce NetworkPolicy (CniRecommendation picks Calico when
-  // policies are needed), so the Flannel cluster gets none rather than inert ones.
-  if (enforcesPolicies) {
-    const policies = new Chart(app, 'policies');
-    new DefaultDenyPolicy(policies, 'DefaultDeny', { tier, profile, namespaces: ['production'], createNamespaces: true });
-    new PolicyLint(policies, 'PolicyLint', { tier, profile });
-  }
-
+function applications(app: App, tier: ScaleTier, profile: ClusterProfile, enforcesPolicies: boolean): kplus.Service {
   const apps = new Chart(app, 'apps', { namespace: 'production' });
   const web = new kplus.Deployment(apps, 'web', {
     replicas: tier === ScaleTier.SMALL ? 2 : 9,
     podMetadata: { labels: { app: 'web' } },
     containers: [{ image: 'registry.k8s.io/e2e-test-images/agnhost:2.52', args: ['netexec', '--http-port=8080'], portNumber: 8080, securityContext: { user: 1000 } }],
   });
-  const service = web.exposeViaService({ name: 'web', ports: [{ port: 80, targetPort: 8080 }] });
-  new ServiceTuning(apps, 'WebService', { service, tier, profile, clientIpAffinity: true });
+  // Flannel does not enforce NetworkPolicy (CniRecommendation picks Calico when
+  // policies are needed), so the Flannel cluster gets none rather than inert ones.
   if (enforcesPolicies) {
     new AllowPolicy(apps, 'allow-app', {
       name: 'allow-app',
@@ -55,55 +47,95 @@ function applications(app: App, tier: ScaleTier, profile: ClusterProfile, enforc
       podLabels: { app: 'web' },
       ingress: [{ peers: [PolicyPeer.pods({ role: 'frontend' })], ports: [kplus.NetworkPolicyPort.tcp(8080)] }],
     });
+    new PolicyLint(apps, 'PolicyLint', { tier, profile, appliesTo: app });
   }
-  new PodSysctlTuning(apps, 'PodSysctls', { tier, profile });
-  new PodDnsTuning(apps, 'PodDns', { tier, profile });
+  return web.exposeViaService({ name: 'web', ports: [{ port: 80, targetPort: 8080 }] });
 }
 
 /**
- * SMALL: under 50 nodes, Flannel, iptables. CoreDNS is tuned through its ConfigMap
- * only (kubeadm already runs it); NodeLocal DNSCache binds the kube-dns IP (iptables mode).
+ * SMALL with NetworkTuning: under 50 nodes, Flannel, iptables, CoreDNS tuned through
+ * its ConfigMap (kubeadm already runs it), NodeLocal DNSCache on the kube-dns IP.
  */
 export function smallCluster(app: App): ExampleCluster {
   const profile = new ClusterProfile({ apiServerHost: '192.168.10.10' });
-  const node = new Chart(app, 'node-tuning');
-  new TunedKubeProxy(node, 'KubeProxy', { tier: ScaleTier.SMALL, profile });
-  new SysctlTuner(node, 'Sysctls', { tier: ScaleTier.SMALL, profile });
-
-  const dns = new Chart(app, 'dns');
-  new TunedCoreDns(dns, 'CoreDns', { tier: ScaleTier.SMALL, profile });
-  const nodeLocal = new NodeLocalDns(dns, 'NodeLocalDns', { tier: ScaleTier.SMALL, profile });
-
-  new FlannelTuning(new Chart(app, 'cni'), 'Flannel', { tier: ScaleTier.SMALL, profile });
-  // Last, so it sees every component it watches.
-  const alerts = new NetworkAlerts(new Chart(app, 'monitoring'), 'Alerts', { tier: ScaleTier.SMALL, profile });
-  applications(app, ScaleTier.SMALL, profile, false);
-  return { files: () => clusterFiles(nodeLocal, alerts) };
+  const service = applications(app, ScaleTier.SMALL, profile, false);
+  const tuning = new NetworkTuning(new Chart(app, 'network'), 'tuning', { tier: ScaleTier.SMALL, profile, services: [service] });
+  return {
+    files: () => ({
+      ...clusterFiles(tuning.kubeletConfigYaml(), tuning.alerts!),
+      'flannel-net-conf.json': tuning.flannel!.netConf,
+    }),
+  };
 }
 
 /**
- * MEDIUM: up to 500 nodes, Calico, iptables under the 1,000-Service limit, kube-proxy and
- * CoreDNS workloads managed here (CoreDNS scaled by cluster-proportional-autoscaler),
- * a corporate stub zone that NodeLocal DNSCache forwards to CoreDNS.
+ * MEDIUM with NetworkTuning: up to 500 nodes, Calico (default deny needs an enforcing
+ * CNI), iptables under the 1,000-Service limit, kube-proxy and CoreDNS workloads
+ * managed here (CoreDNS scaled by cluster-proportional-autoscaler), alerts in Chinese.
  */
 export function mediumCluster(app: App): ExampleCluster {
-  const profile = new ClusterProfile({
-    kubernetesVersion: KubernetesVersion.V1_30,
-    apiServerHost: 'api.medium.example.internal',
-    cpuCoresPerNode: 16,
-  });
-  const node = new Chart(app, 'node-tuning');
-  new TunedKubeProxy(node, 'KubeProxy', {
+  const profile = new ClusterProfile({ kubernetesVersion: KubernetesVersion.V1_30, apiServerHost: 'api.medium.example.internal', cpuCoresPerNode: 16 });
+  const service = applications(app, ScaleTier.MEDIUM, profile, true);
+  const tuning = new NetworkTuning(new Chart(app, 'network'), 'tuning', {
     tier: ScaleTier.MEDIUM,
     profile,
-    deployDaemonSet: true,
-    iptables: { minSyncPeriod: Duration.seconds(2) },
+    defaultDeny: { namespaces: ['production'], createNamespaces: true },
+    kubeProxy: { deployDaemonSet: true },
+    coreDns: { deploy: true, autoscaler: true },
+    // The guide's alert summaries are Chinese: this team reads them in Chinese.
+    alerts: { language: AlertLanguage.CHINESE },
+    services: [service],
   });
-  new SysctlTuner(node, 'Sysctls', { tier: ScaleTier.MEDIUM, profile, sysctls: { 'net.ipv4.neigh.default.gc_thresh3': '16384' } });
+  return { files: () => clusterFiles(tuning.kubeletConfigYaml(), tuning.alerts!) };
+}
+
+/**
+ * LARGE with NetworkTuning: Cilium, and the guide's large-cluster example on Kubernetes
+ * 1.28 (IPVS, conntrack 65536/524288, CoreDNS cache 600 with 19968 entries, ttl 60).
+ * Under IPVS, NodeLocal DNSCache binds only its link-local IP, so every kubelet
+ * needs the clusterDNS in kubelet-config.yaml.
+ */
+export function largeCluster(app: App): ExampleCluster {
+  const profile = new ClusterProfile({ apiServerHost: '10.0.0.100', cpuCoresPerNode: 32 });
+  const service = applications(app, ScaleTier.LARGE, profile, true);
+  const tuning = new NetworkTuning(new Chart(app, 'network'), 'tuning', {
+    tier: ScaleTier.LARGE,
+    profile,
+    defaultDeny: { namespaces: ['production'], createNamespaces: true },
+    coreDns: { deploy: true },
+    // Cilium as the CNI, kube-proxy (IPVS) kept as in the guide's example: no kube-proxy replacement.
+    cilium: { hubbleMetrics: ['dns', 'drop', 'tcp', 'flow'] },
+    // kube-prometheus-stack selects rules and monitors by its release label.
+    alerts: { selectorLabels: { release: 'kube-prometheus-stack' } },
+    services: [service],
+  });
+  return {
+    files: () => ({
+      ...clusterFiles(tuning.kubeletConfigYaml(), tuning.alerts!),
+      'cilium-values.yaml': tuning.cilium!.valuesYaml,
+    }),
+  };
+}
+
+/**
+ * Component by component, for teams that assemble their own set: a medium-sized
+ * Calico cluster on 1.30 with each construct configured directly — kube-proxy with a
+ * longer minSyncPeriod, a node-wide ARP table, a CoreDNS stub zone that NodeLocal
+ * DNSCache forwards to CoreDNS, pod-level sysctls and DNS, and a sticky Service.
+ */
+export function customCluster(app: App): ExampleCluster {
+  const tier = ScaleTier.MEDIUM;
+  const profile = new ClusterProfile({ kubernetesVersion: KubernetesVersion.V1_30, apiServerHost: 'api.custom.example.internal', cpuCoresPerNode: 16 });
+  const choice = CniRecommendation.recommend({ tier, networkPolicy: true });
+  const service = applications(app, tier, profile, true);
+
+  const node = new Chart(app, 'node-tuning');
+  new TunedKubeProxy(node, 'KubeProxy', { tier, profile, deployDaemonSet: true, iptables: { minSyncPeriod: Duration.seconds(2) } });
+  new SysctlTuner(node, 'Sysctls', { tier, profile, sysctls: { 'net.ipv4.neigh.default.gc_thresh3': '16384' } });
 
   const dns = new Chart(app, 'dns');
   new TunedCoreDns(dns, 'CoreDns', {
-    tier: ScaleTier.MEDIUM,
+    tier,
     profile,
     deploy: true,
     autoscaler: true,
@@ -113,42 +145,21 @@ export function mediumCluster(app: App): ExampleCluster {
       plugins: [CorefilePlugin.errors(), CorefilePlugin.cache({ ttl: 30 }), CorefilePlugin.forward({ to: ['10.20.0.53', '10.20.1.53'] })],
     })],
   });
-  const nodeLocal = new NodeLocalDns(dns, 'NodeLocalDns', { tier: ScaleTier.MEDIUM, profile });
+  const nodeLocal = new NodeLocalDns(dns, 'NodeLocalDns', { tier, profile });
 
-  new CalicoTuning(new Chart(app, 'cni'), 'Calico', { tier: ScaleTier.MEDIUM, profile });
-  // The guide's alert summaries are Chinese: this team reads them in Chinese.
-  const alerts = new NetworkAlerts(new Chart(app, 'monitoring'), 'Alerts', { tier: ScaleTier.MEDIUM, profile, language: AlertLanguage.CHINESE });
-  applications(app, ScaleTier.MEDIUM, profile, true);
-  return { files: () => clusterFiles(nodeLocal, alerts) };
-}
+  if (choice.plugin === CniPlugin.CALICO) new CalicoTuning(new Chart(app, 'cni'), 'Calico', { tier, profile });
 
-/**
- * LARGE: Cilium, and the guide's large-cluster example on Kubernetes 1.28 (IPVS, conntrack
- * 65536/524288, CoreDNS cache 600 with 19968 entries, ttl 60). Under IPVS,
- * NodeLocal DNSCache binds only its link-local IP, so every kubelet needs the
- * clusterDNS in kubelet-config.yaml.
- */
-export function largeCluster(app: App): ExampleCluster {
-  const profile = new ClusterProfile({ apiServerHost: '10.0.0.100', cpuCoresPerNode: 32 });
-  const node = new Chart(app, 'node-tuning');
-  new TunedKubeProxy(node, 'KubeProxy', { tier: ScaleTier.LARGE, profile });
-  // kube-proxy owns nf_conntrack_max here; the tuner leaves it out.
-  new SysctlTuner(node, 'Sysctls', { tier: ScaleTier.LARGE, profile });
+  const policies = new Chart(app, 'policies');
+  new DefaultDenyPolicy(policies, 'DefaultDeny', { tier, profile, namespaces: ['production'], createNamespaces: true });
 
-  const dns = new Chart(app, 'dns');
-  new TunedCoreDns(dns, 'CoreDns', { tier: ScaleTier.LARGE, profile, deploy: true });
-  const nodeLocal = new NodeLocalDns(dns, 'NodeLocalDns', { tier: ScaleTier.LARGE, profile });
+  const workloads = app.node.findChild('apps');
+  new ServiceTuning(policies, 'WebService', { service, tier, profile, clientIpAffinity: true });
+  new PodSysctlTuning(policies, 'PodSysctls', { tier, profile, appliesTo: workloads });
+  new PodDnsTuning(policies, 'PodDns', { tier, profile, appliesTo: workloads });
 
-  // Cilium as the CNI, kube-proxy (IPVS) kept as in the guide's example: no kube-proxy replacement.
-  new CiliumTuning(new Chart(app, 'cni'), 'Cilium', { tier: ScaleTier.LARGE, profile, hubbleMetrics: ['dns', 'drop', 'tcp', 'flow'] });
-  // kube-prometheus-stack selects rules and monitors by its release label.
-  const alerts = new NetworkAlerts(new Chart(app, 'monitoring'), 'Alerts', {
-    tier: ScaleTier.LARGE,
-    profile,
-    selectorLabels: { release: 'kube-prometheus-stack' },
-  });
-  applications(app, ScaleTier.LARGE, profile, true);
-  return { files: () => clusterFiles(nodeLocal, alerts) };
+  // Last, so it sees every component it watches.
+  const alerts = new NetworkAlerts(new Chart(app, 'monitoring'), 'Alerts', { tier, profile });
+  return { files: () => clusterFiles(nodeLocal.kubeletConfigYaml(), alerts) };
 }
 
 /** Every example cluster by name (the folder it is written to). */
@@ -156,4 +167,5 @@ export const CLUSTERS: Record<string, (app: App) => ExampleCluster> = {
   small: smallCluster,
   medium: mediumCluster,
   large: largeCluster,
+  custom: customCluster,
 };

@@ -1,5 +1,9 @@
+import * as fs from 'fs';
+import * as path from 'path';
 import { App, Testing } from 'cdk8s';
+import { Construct } from 'constructs';
 import * as YAML from 'yaml';
+import * as lib from '../src';
 import { assertValid, only } from './util';
 import { CLUSTERS, ExampleCluster } from '../examples/clusters';
 
@@ -16,83 +20,98 @@ describe('examples', () => {
     expect(synthCluster(CLUSTERS[name]).charts).toMatchSnapshot();
   });
 
-  test('the large example is the guide\'s large-cluster kube-proxy configuration', () => {
+  test('the large example is the guide\'s large-cluster configuration: IPVS, conntrack 65536/524288, CoreDNS cache 600/19968, ttl 60', () => {
     const { charts } = synthCluster(CLUSTERS.large);
-    const config = YAML.parse(only(charts['node-tuning'], 'ConfigMap', 'kube-proxy').data['config.conf']);
+    const config = YAML.parse(only(charts.network, 'ConfigMap', 'kube-proxy').data['config.conf']);
     expect(config.mode).toBe('ipvs');
     expect(config.ipvs).toMatchObject({ scheduler: 'rr', syncPeriod: '30s', minSyncPeriod: '1s', strictARP: true });
     expect(config.conntrack).toMatchObject({ maxPerCore: 65536, min: 524288 });
-  });
-
-  test('every example cluster has one of each node component', () => {
-    for (const build of Object.values(CLUSTERS)) {
-      const { charts } = synthCluster(build);
-      expect(only(charts['node-tuning'], 'DaemonSet', 'network-sysctl-tuner')).toBeDefined();
-      expect(only(charts['node-tuning'], 'ConfigMap', 'kube-proxy')).toBeDefined();
-      expect(only(charts.dns, 'ConfigMap', 'coredns')).toBeDefined();
-      expect(only(charts.dns, 'DaemonSet', 'node-local-dns')).toBeDefined();
-    }
-  });
-
-  test('NodeLocal DNS is wired for each example\'s kube-proxy mode, and the kubelet fragment says so', () => {
-    const small = synthCluster(CLUSTERS.small);
-    expect(only(small.charts.dns, 'DaemonSet').spec.template.spec.containers[0].args[1]).toBe('169.254.20.10,10.96.0.10');
-    expect(YAML.parse(small.files['kubelet-config.yaml']).clusterDNS).toEqual(['10.96.0.10']);
-    const large = synthCluster(CLUSTERS.large);
-    expect(only(large.charts.dns, 'DaemonSet').spec.template.spec.containers[0].args[1]).toBe('169.254.20.10');
-    expect(YAML.parse(large.files['kubelet-config.yaml']).clusterDNS).toEqual(['169.254.20.10']);
-  });
-
-  test('the large example is the guide\'s large-cluster CoreDNS configuration', () => {
-    const corefile = only(synthCluster(CLUSTERS.large).charts.dns, 'ConfigMap', 'coredns').data.Corefile;
+    const corefile = only(charts.network, 'ConfigMap', 'coredns').data.Corefile;
     expect(corefile).toContain('cache 600 {\n        success 19968\n        denial 19968\n    }');
     expect(corefile).toContain('ttl 60');
   });
 
+  test('the tier examples are one NetworkTuning each; every node component is there', () => {
+    for (const name of ['small', 'medium', 'large']) {
+      const { charts } = synthCluster(CLUSTERS[name]);
+      expect(Object.keys(charts).sort()).toEqual(['apps', 'network']);
+      expect(only(charts.network, 'DaemonSet', 'network-sysctl-tuner')).toBeDefined();
+      expect(only(charts.network, 'ConfigMap', 'kube-proxy')).toBeDefined();
+      expect(only(charts.network, 'ConfigMap', 'coredns')).toBeDefined();
+      expect(only(charts.network, 'DaemonSet', 'node-local-dns')).toBeDefined();
+    }
+    const custom = synthCluster(CLUSTERS.custom).charts;
+    expect(Object.keys(custom).sort()).toEqual(['apps', 'cni', 'dns', 'monitoring', 'node-tuning', 'policies']);
+  });
+
+  test('every public construct appears in an example', () => {
+    const source = fs.readFileSync(path.join(__dirname, '..', 'examples', 'clusters.ts'), 'utf8');
+    const constructs = Object.entries(lib).filter(([, v]) => typeof v === 'function' && (v as any).prototype instanceof Construct).map(([k]) => k);
+    expect(constructs.length).toBeGreaterThanOrEqual(15);
+    const used = (name: string) => new RegExp(`\\bnew ${name}\\(`).test(source)
+      || new RegExp(`tuning\\.${name[0].toLowerCase()}${name.slice(1).replace(/Tuning$/, '')}!`).test(source);
+    expect(constructs.filter((c) => !used(c))).toEqual([]);
+  });
+
+  test('NodeLocal DNS is wired for each example\'s kube-proxy mode, and the kubelet fragment says so', () => {
+    const small = synthCluster(CLUSTERS.small);
+    expect(only(small.charts.network, 'DaemonSet', 'node-local-dns').spec.template.spec.containers[0].args[1]).toBe('169.254.20.10,10.96.0.10');
+    expect(YAML.parse(small.files['kubelet-config.yaml']).clusterDNS).toEqual(['10.96.0.10']);
+    const large = synthCluster(CLUSTERS.large);
+    expect(only(large.charts.network, 'DaemonSet', 'node-local-dns').spec.template.spec.containers[0].args[1]).toBe('169.254.20.10');
+    expect(YAML.parse(large.files['kubelet-config.yaml']).clusterDNS).toEqual(['169.254.20.10']);
+  });
+
   test('one CNI per tier: Flannel, Calico, Cilium', () => {
-    expect(only(synthCluster(CLUSTERS.small).charts.cni, 'ConfigMap', 'kube-flannel-cfg')).toBeDefined();
-    expect(only(synthCluster(CLUSTERS.medium).charts.cni, 'IPPool').spec.cidr).toBe('10.244.0.0/16');
-    const cilium = synthCluster(CLUSTERS.large).charts.cni;
-    expect(YAML.parse(only(cilium, 'ConfigMap', 'cilium-values').data['values.yaml']).kubeProxyReplacement).toBe(false);
-    expect(only(cilium, 'HelmRelease').spec.chart.spec.chart).toBe('cilium');
+    const small = synthCluster(CLUSTERS.small);
+    expect(only(small.charts.network, 'ConfigMap', 'kube-flannel-cfg')).toBeDefined();
+    expect(JSON.parse(small.files['flannel-net-conf.json']).Network).toBe('10.244.0.0/16');
+    expect(only(synthCluster(CLUSTERS.medium).charts.network, 'IPPool').spec.cidr).toBe('10.244.0.0/16');
+    const large = synthCluster(CLUSTERS.large);
+    expect(YAML.parse(only(large.charts.network, 'ConfigMap', 'cilium-values').data['values.yaml']).kubeProxyReplacement).toBe(false);
+    expect(YAML.parse(large.files['cilium-values.yaml']).kubeProxyReplacement).toBe(false);
+    expect(only(large.charts.network, 'HelmRelease').spec.chart.spec.chart).toBe('cilium');
   });
 
   test('every example watches its components: the guide\'s alerts, per-tier thresholds, the rule file matches the PrometheusRule', () => {
-    const names = (objs: any[]) => only(objs, 'PrometheusRule').spec.groups.flatMap((g: any) => g.rules.map((r: any) => r.alert)).filter(Boolean);
-    for (const build of Object.values(CLUSTERS)) {
+    const rules = (objs: any[]) => only(objs, 'PrometheusRule').spec.groups.flatMap((g: any) => g.rules);
+    for (const [name, build] of Object.entries(CLUSTERS)) {
       const { charts, files } = synthCluster(build);
-      const rule = only(charts.monitoring, 'PrometheusRule', 'network-tuning-alerts');
-      expect(names(charts.monitoring)).toEqual(expect.arrayContaining(['KubeProxySyncSlow', 'DNSLatencyHigh', 'DNSErrorsHigh', 'NodeLocalDNSDown']));
-      expect(YAML.parse(files['prometheus-rules.yaml']).groups).toEqual(rule.spec.groups);
+      const objs = charts.monitoring ?? charts.network;
+      const names = rules(objs).map((r: any) => r.alert).filter(Boolean);
+      expect({ name, names }).toEqual({ name, names: expect.arrayContaining(['KubeProxySyncSlow', 'DNSLatencyHigh', 'DNSErrorsHigh', 'NodeLocalDNSDown']) });
+      expect(YAML.parse(files['prometheus-rules.yaml']).groups).toEqual(only(objs, 'PrometheusRule').spec.groups);
     }
-    const medium = only(synthCluster(CLUSTERS.medium).charts.monitoring, 'PrometheusRule');
-    expect(medium.spec.groups[0].rules[0].annotations.summary).toBe('kube-proxy 规则同步过慢');
-    const large = synthCluster(CLUSTERS.large).charts.monitoring;
-    const conntrack = only(large, 'PrometheusRule').spec.groups.flatMap((g: any) => g.rules).find((r: any) => r.alert === 'ConntrackTableFilling');
-    expect(conntrack.expr).toMatch(/ > 0\.75$/);
+    const medium = synthCluster(CLUSTERS.medium).charts.network;
+    expect(rules(medium)[0].annotations.summary).toBe('kube-proxy 规则同步过慢');
+    const large = synthCluster(CLUSTERS.large).charts.network;
+    expect(rules(large).find((r: any) => r.alert === 'ConntrackTableFilling').expr).toMatch(/ > 0\.75$/);
     expect(only(large, 'ServiceMonitor', 'kube-proxy').metadata.labels.release).toBe('kube-prometheus-stack');
   });
 
   test('the production namespace: default deny with DNS (and NodeLocal DNS), allow-app, a tuned Service', () => {
-    for (const name of ['medium', 'large']) {
+    for (const name of ['medium', 'large', 'custom']) {
       const { charts } = synthCluster(CLUSTERS[name]);
-      expect(only(charts.policies, 'Namespace', 'production').metadata.labels['pod-security.kubernetes.io/enforce']).toBe('baseline');
-      expect(only(charts.policies, 'NetworkPolicy', 'default-deny-all').spec.policyTypes).toEqual(['Ingress', 'Egress']);
-      const dnsPeers = only(charts.policies, 'NetworkPolicy', 'allow-dns-egress').spec.egress[0].to.map((p: any) => p.ipBlock?.cidr ?? 'kube-dns');
+      const policies = charts.policies ?? charts.network;
+      expect(only(policies, 'Namespace', 'production').metadata.labels['pod-security.kubernetes.io/enforce']).toBe('baseline');
+      expect(only(policies, 'NetworkPolicy', 'default-deny-all').spec.policyTypes).toEqual(['Ingress', 'Egress']);
+      const dnsPeers = only(policies, 'NetworkPolicy', 'allow-dns-egress').spec.egress[0].to.map((p: any) => p.ipBlock?.cidr ?? 'kube-dns');
       expect(dnsPeers).toEqual(name === 'large' ? ['kube-dns', '169.254.20.10/32'] : ['kube-dns', '169.254.20.10/32', '10.96.0.10/32']);
       expect(only(charts.apps, 'NetworkPolicy', 'allow-app').spec.ingress[0].ports).toEqual([{ port: 8080, protocol: 'TCP' }]);
-      expect(only(charts.apps, 'Service', 'web').spec.sessionAffinity).toBe('ClientIP');
     }
+    expect(only(synthCluster(CLUSTERS.custom).charts.apps, 'Service', 'web').spec.sessionAffinity).toBe('ClientIP');
     expect(only(synthCluster(CLUSTERS.large).charts.apps, 'Service', 'web').metadata.annotations).toEqual({ 'service.kubernetes.io/topology-mode': 'Auto' });
     const small = synthCluster(CLUSTERS.small).charts;
     expect(only(small.apps, 'Service', 'web').metadata.annotations).toBeUndefined();
-    expect(small.policies).toBeUndefined(); // Flannel would ignore them
+    expect(small.network.filter((o: any) => o.kind === 'NetworkPolicy')).toEqual([]); // Flannel would ignore them
   });
 
   test('pod DNS tuning reaches the sample app, and stub zones reach NodeLocal DNS', () => {
-    const medium = synthCluster(CLUSTERS.medium);
-    const web = medium.charts.apps.find((o: any) => o.kind === 'Deployment');
-    expect(web.spec.template.spec.dnsConfig.options).toContainEqual({ name: 'ndots', value: '2' });
-    expect(only(medium.charts.dns, 'ConfigMap', 'node-local-dns').data.Corefile).toContain('corp.example.internal:53 {');
+    for (const name of Object.keys(CLUSTERS)) {
+      const web = synthCluster(CLUSTERS[name]).charts.apps.find((o: any) => o.kind === 'Deployment');
+      expect(web.spec.template.spec.dnsConfig.options).toContainEqual({ name: 'ndots', value: '2' });
+    }
+    const custom = synthCluster(CLUSTERS.custom);
+    expect(only(custom.charts.dns, 'ConfigMap', 'node-local-dns').data.Corefile).toContain('corp.example.internal:53 {');
   });
 });
