@@ -79,7 +79,7 @@ export function lintRules(): string {
 export function alertTable(lang: 'en' | 'zh'): string {
   const tiers = [ScaleTier.SMALL, ScaleTier.MEDIUM, ScaleTier.LARGE];
   const language = lang === 'zh' ? AlertLanguage.CHINESE : AlertLanguage.ENGLISH;
-  const perTier = tiers.map((t) => NetworkAlerts.catalogue(t, language));
+  const perTier = tiers.map((t) => NetworkAlerts.catalogue(t, language, KubernetesVersion.V1_29));
   const rows = perTier[0].map((a, i) => {
     const cells = perTier.map((c) => `${esc(c[i].threshold)}, for ${c[i].forDuration}`);
     const same = cells.every((c) => c === cells[0]);
@@ -88,7 +88,7 @@ export function alertTable(lang: 'en' | 'zh'): string {
     const thresholds = same ? `${cells[0]} (${lang === 'zh' ? '各规模相同' : 'every tier'})` : tiers.map((t, k) => `${t}: ${cells[k]}`).join('<br>');
     return `| ${name} | ${a.component}${modes} | \`${esc(a.expr)}\` | ${thresholds} | ${esc(a.summary)} |`;
   });
-  const header = lang === 'zh' ? '| 告警 | 组件 | 表达式（small 规模） | 阈值与持续时间 | 含义 |' : '| Alert | Component | Expression (small tier) | Threshold and `for` | Meaning |';
+  const header = lang === 'zh' ? '| 告警 | 组件 | 表达式（small 规模，CoreDNS 1.11+） | 阈值与持续时间 | 含义 |' : '| Alert | Component | Expression (small tier, CoreDNS 1.11+) | Threshold and `for` | Meaning |';
   return [header, '|---|---|---|---|---|', ...rows].join('\n');
 }
 

@@ -62,6 +62,8 @@ export interface CoreDnsFacts extends BaseFacts {
   /** Port of the prometheus plugin, 0 when there is none. */
   readonly metricsPort: number;
   readonly forwardMaxConcurrent: number;
+  /** The CoreDNS minor version that runs: the deployed image's, else kubeadm's for the Kubernetes version. */
+  readonly coreDnsMinor: number;
 }
 
 /** NodeLocalDns. */

@@ -46,6 +46,12 @@ export function coreDnsMinor(version: KubernetesVersion): number {
   return Number(COREDNS_TAG[version.minor].split('.')[1]);
 }
 
+/** The CoreDNS minor of an image tag ("registry.k8s.io/coredns/coredns:v1.10.1" -> 10), if it has a 1.x tag. */
+export function coreDnsMinorOfImage(image: string): number | undefined {
+  const m = /:v?1\.(\d+)(?:\.\d+)?(?:@.*)?$/.exec(image);
+  return m ? Number(m[1]) : undefined;
+}
+
 /** node-local-dns (kubernetes/dns node-cache): the upstream addon manifest pins 1.26.4; newest tag 1.26.7. */
 export const NODE_CACHE_IMAGE = 'registry.k8s.io/dns/k8s-dns-node-cache:1.26.7';
 

@@ -6,7 +6,7 @@ import { Corefile, ServerBlock } from './corefile';
 import { CachePrefetch, CacheServeStale, CorefilePlugin, ForwardPolicy, KubernetesPodsMode } from './corefile-plugin';
 import { componentContext, pick, record } from '../core/_component';
 import { showDuration } from '../core/_errors';
-import { coreDnsImage } from '../core/_images';
+import { coreDnsImage, coreDnsMinor, coreDnsMinorOfImage } from '../core/_images';
 import { KUBE_SYSTEM, meta } from '../core/_k8s';
 import { parseIp } from '../core/_net';
 import { ClusterProfile } from '../core/cluster-profile';
@@ -325,6 +325,7 @@ export class TunedCoreDns extends Construct {
       },
       metricsPort: portOf(main.serverBlocks[0].plugin('prometheus'), 0),
       forwardMaxConcurrent: maxConcurrent,
+      coreDnsMinor: (deploy ? coreDnsMinorOfImage(image) : undefined) ?? coreDnsMinor(profile.kubernetesVersion),
     });
   }
 }

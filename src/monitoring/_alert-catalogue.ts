@@ -4,6 +4,11 @@ import { KubeProxyMode } from '../kube-proxy/kube-proxy-mode';
 /** What the alert expressions are built from. Internal. */
 export interface AlertContext {
   readonly kubeProxyMode?: KubeProxyMode;
+  /**
+   * CoreDNS before 1.11 (Kubernetes 1.28's kubeadm pins 1.10.1) exports the forward plugin's
+   * own coredns_forward_* series; 1.11 replaced them with coredns_proxy_*{proxy_name="forward"}.
+   */
+  readonly legacyForwardMetrics: boolean;
   readonly jobs: { readonly kubeProxy: string; readonly coreDns: string; readonly nodeLocalDns: string; readonly nodeExporter: string };
   readonly kubeProxySyncSeconds: number;
   readonly dnsLatencySeconds: number;
@@ -40,6 +45,12 @@ export interface AlertDef {
 }
 
 const num = (n: number) => String(Number(n.toPrecision(12)));
+
+/** A forward-plugin series selector in the names the running CoreDNS exports. */
+function forward(c: AlertContext, metric: string, extra?: string): string {
+  const matchers = [`job="${c.jobs.coreDns}"`, ...(c.legacyForwardMetrics ? [] : ['proxy_name="forward"']), ...(extra ? [extra] : [])];
+  return `coredns_${c.legacyForwardMetrics ? 'forward' : 'proxy'}_${metric}{${matchers.join(',')}}`;
+}
 
 export const ALERTS: readonly AlertDef[] = [
   // ---- the guide's three ----
@@ -195,7 +206,7 @@ export const ALERTS: readonly AlertDef[] = [
     group: 'coredns',
     fromGuide: false,
     severity: 'warning',
-    expr: (c) => `histogram_quantile(0.99, sum by (to, le) (rate(coredns_proxy_request_duration_seconds_bucket{job="${c.jobs.coreDns}",proxy_name="forward"}[5m]))) > ${num(c.forwardLatencySeconds)}`,
+    expr: (c) => `histogram_quantile(0.99, sum by (to, le) (rate(${forward(c, 'request_duration_seconds_bucket')}[5m]))) > ${num(c.forwardLatencySeconds)}`,
     forDuration: (c) => c.forDuration,
     threshold: (c) => `p99 > ${num(c.forwardLatencySeconds)}s per upstream`,
     summary: { en: 'Upstream DNS is slow', zh: '上游 DNS 响应慢' },
@@ -213,7 +224,10 @@ export const ALERTS: readonly AlertDef[] = [
     group: 'coredns',
     fromGuide: false,
     severity: 'warning',
-    expr: (c) => `sum by (to) (rate(coredns_proxy_request_duration_seconds_count{job="${c.jobs.coreDns}",proxy_name="forward",rcode="SERVFAIL"}[5m])) / sum by (to) (rate(coredns_proxy_request_duration_seconds_count{job="${c.jobs.coreDns}",proxy_name="forward"}[5m])) > ${num(c.forwardErrorRatio)}`,
+    expr: (c) => {
+      const answers = c.legacyForwardMetrics ? 'responses_total' : 'request_duration_seconds_count';
+      return `sum by (to) (rate(${forward(c, answers, 'rcode="SERVFAIL"')}[5m])) / sum by (to) (rate(${forward(c, answers)}[5m])) > ${num(c.forwardErrorRatio)}`;
+    },
     forDuration: (c) => c.forDuration,
     threshold: (c) => `SERVFAIL share > ${num(c.forwardErrorRatio * 100)}% per upstream`,
     summary: { en: 'Upstream DNS returns errors', zh: '上游 DNS 返回错误' },
@@ -231,7 +245,7 @@ export const ALERTS: readonly AlertDef[] = [
     group: 'coredns',
     fromGuide: false,
     severity: 'warning',
-    expr: (c) => `sum by (to) (rate(coredns_proxy_healthcheck_failures_total{job="${c.jobs.coreDns}",proxy_name="forward"}[5m])) > 0`,
+    expr: (c) => `sum by (to) (rate(${forward(c, 'healthcheck_failures_total')}[5m])) > 0`,
     forDuration: (c) => c.forDuration,
     threshold: () => 'health checks failing',
     summary: { en: 'An upstream DNS server fails health checks', zh: '上游 DNS 服务器健康检查失败' },

@@ -4,10 +4,12 @@ import { Construct } from 'constructs';
 import { AlertContext, AlertDef, AlertGroup, ALERTS, RECORDINGS } from './_alert-catalogue';
 import { ComponentContext, componentContext, pick, record } from '../core/_component';
 import { goDuration, showDuration } from '../core/_errors';
+import { coreDnsMinor } from '../core/_images';
 import { KUBE_SYSTEM, meta, port } from '../core/_k8s';
 import { isDnsLabel, parseHostPort } from '../core/_net';
 import { tierSettings } from '../core/_tier-table';
 import { ClusterProfile } from '../core/cluster-profile';
+import { KubernetesVersion } from '../core/kubernetes-version';
 import { DecisionSource, FindingSeverity } from '../core/report-types';
 import { ScaleTier } from '../core/scale-tier';
 import { tierKubeProxyMode } from '../kube-proxy/_default-mode';
@@ -210,10 +212,12 @@ export class NetworkAlerts extends Construct {
    *
    * @param tier the tier whose thresholds to show (default SMALL)
    * @param language the annotations' language (default English)
+   * @param kubernetesVersion decides the CoreDNS metric names, through the CoreDNS kubeadm runs (default 1.28)
    */
-  public static catalogue(tier?: ScaleTier, language?: AlertLanguage): AlertInfo[] {
+  public static catalogue(tier?: ScaleTier, language?: AlertLanguage, kubernetesVersion?: KubernetesVersion): AlertInfo[] {
     const a = tierSettings(tier ?? ScaleTier.SMALL).alerts;
     const ctx: AlertContext = {
+      legacyForwardMetrics: coreDnsMinor(kubernetesVersion ?? KubernetesVersion.V1_28) < 11,
       jobs: { ...JOBS, nodeExporter: 'node-exporter' },
       kubeProxySyncSeconds: a.kubeProxySyncP99Seconds.value,
       dnsLatencySeconds: a.dnsLatencyP99Seconds.value,
@@ -243,7 +247,7 @@ export class NetworkAlerts extends Construct {
   private readonly ctx: ComponentContext;
   private readonly groups: Record<AlertGroup, boolean>;
   private readonly language: AlertLanguage;
-  private readonly thresholds: Omit<AlertContext, 'kubeProxyMode' | 'jobs'>;
+  private readonly thresholds: Omit<AlertContext, 'kubeProxyMode' | 'jobs' | 'legacyForwardMetrics'>;
   private readonly nodeExporterJob: string;
   private readonly explicitMode?: KubeProxyMode;
   private readonly explicit: Record<AlertGroup, boolean>;
@@ -367,9 +371,15 @@ export class NetworkAlerts extends Construct {
   private alertContext(): AlertContext {
     return {
       ...this.thresholds,
+      legacyForwardMetrics: this.coreDnsMinor() < 11,
       kubeProxyMode: this.groups['kube-proxy'] ? this.kubeProxyMode() : undefined,
       jobs: { ...JOBS, nodeExporter: this.nodeExporterJob },
     };
+  }
+
+  /** The CoreDNS that runs: the TunedCoreDns's, else kubeadm's for the profile's version. */
+  private coreDnsMinor(): number {
+    return this.ctx.state.components('coredns')[0]?.coreDnsMinor ?? coreDnsMinor(this.ctx.profile.kubernetesVersion);
   }
 
   private kubeProxyMode(): KubeProxyMode {
@@ -439,6 +449,11 @@ export class NetworkAlerts extends Construct {
           `[${proxy.scope.node.path}] serves metrics on ${proxy.metricsBindAddress}, loopback only: Prometheus cannot scrape it, so the kube-proxy alerts cannot work`,
           "set the TunedKubeProxy's metricsBindAddress to 0.0.0.0:10249 (its default)");
       }
+    }
+    if (this.groups.coredns) {
+      const minor = this.coreDnsMinor();
+      record(this.ctx, 'alerts.corednsForwardMetrics', minor < 11 ? 'coredns_forward_*' : 'coredns_proxy_*{proxy_name="forward"}', DecisionSource.COMPATIBILITY,
+        `CoreDNS 1.${minor} runs here; 1.11 replaced the forward plugin's own series with coredns_proxy_*`);
     }
     record(this.ctx, 'alerts', this.alertNames().join(', '), DecisionSource.DERIVED,
       `the components in the app (${Object.entries(this.groups).filter(([, on]) => on).map(([g]) => g).join(', ')}); kube-proxy mode ${this.groups['kube-proxy'] ? this.kubeProxyMode() : 'n/a'}`);

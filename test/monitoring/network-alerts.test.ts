@@ -191,11 +191,29 @@ describe('NetworkAlerts: thresholds and durations', () => {
     expect(alert('ConntrackTableFilling').expr).toBe('node_nf_conntrack_entries{job="node"} / node_nf_conntrack_entries_limit{job="node"} > 0.9');
   });
 
-  test('CoreDNS forward alerts use the current coredns_proxy_* metrics of the forward plugin', () => {
-    const { alert } = render();
-    expect(alert('CoreDNSForwardLatencyHigh').expr).toContain('coredns_proxy_request_duration_seconds_bucket{job="kube-dns",proxy_name="forward"}');
-    expect(alert('CoreDNSForwardErrorsHigh').expr).toContain('rcode="SERVFAIL"');
-    expect(alert('CoreDNSMaxConcurrentRejects').expr).toContain('coredns_forward_max_concurrent_rejects_total');
+  test('CoreDNS forward alerts use the metric names the running CoreDNS exports', () => {
+    // Kubernetes 1.29+ runs CoreDNS 1.11+: coredns_proxy_*{proxy_name="forward"}.
+    const current = render({}, { coreDns: true, version: KubernetesVersion.V1_29 }).alert;
+    expect(current('CoreDNSForwardLatencyHigh').expr).toContain('coredns_proxy_request_duration_seconds_bucket{job="kube-dns",proxy_name="forward"}');
+    expect(current('CoreDNSForwardErrorsHigh').expr).toContain('coredns_proxy_request_duration_seconds_count{job="kube-dns",proxy_name="forward",rcode="SERVFAIL"}');
+    expect(current('CoreDNSForwardHealthcheckFailing').expr).toContain('coredns_proxy_healthcheck_failures_total{job="kube-dns",proxy_name="forward"}');
+    expect(current('CoreDNSMaxConcurrentRejects').expr).toContain('coredns_forward_max_concurrent_rejects_total');
+    // Kubernetes 1.28's kubeadm runs CoreDNS 1.10.1, which only has the forward plugin's own series.
+    const legacy = render({}, { coreDns: true }).alert;
+    expect(legacy('CoreDNSForwardLatencyHigh').expr).toContain('coredns_forward_request_duration_seconds_bucket{job="kube-dns"}');
+    expect(legacy('CoreDNSForwardErrorsHigh').expr).toBe(
+      'sum by (to) (rate(coredns_forward_responses_total{job="kube-dns",rcode="SERVFAIL"}[5m])) / sum by (to) (rate(coredns_forward_responses_total{job="kube-dns"}[5m])) > 0.03');
+    expect(legacy('CoreDNSForwardHealthcheckFailing').expr).toContain('coredns_forward_healthcheck_failures_total{job="kube-dns"}');
+  });
+
+  test('a deployed CoreDNS image decides the names, not the Kubernetes version', () => {
+    const chart = Testing.chart();
+    new TunedCoreDns(chart, 'CoreDns', { deploy: true, image: 'registry.k8s.io/coredns/coredns:v1.11.3' });
+    const alerts = new NetworkAlerts(chart, 'Alerts');
+    synthValid(chart);
+    const exprs = alerts.ruleGroups().flatMap((g) => g.rules).map((r: any) => r.expr).join('\n');
+    expect(exprs).toContain('coredns_proxy_request_duration_seconds_bucket');
+    expect(exprs).not.toContain('coredns_forward_request_duration_seconds');
   });
 });
 

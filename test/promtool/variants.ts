@@ -13,7 +13,7 @@ interface Variant {
 }
 
 export const VARIANTS: Record<string, Variant> = {
-  'small-iptables': { tier: ScaleTier.SMALL, mode: KubeProxyMode.IPTABLES, version: KubernetesVersion.V1_28 },
+  'small-iptables': { tier: ScaleTier.SMALL, mode: KubeProxyMode.IPTABLES, version: KubernetesVersion.V1_29 },
   'large-ipvs': { tier: ScaleTier.LARGE, mode: KubeProxyMode.IPVS, version: KubernetesVersion.V1_28 },
   'medium-nftables': { tier: ScaleTier.MEDIUM, mode: KubeProxyMode.NFTABLES, version: KubernetesVersion.V1_33 },
 };

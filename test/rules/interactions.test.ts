@@ -175,11 +175,12 @@ test('13. kube-proxy metrics: 0.0.0.0:10249, a job="kube-proxy" target, mode-spe
   expect(() => Testing.synth(loopback)).toThrow(/ALERTS-KUBE-PROXY-METRICS/);
 });
 
-test('14. CoreDNS metrics: coredns_proxy_* for forward; NodeLocal DNSCache on 9253 under its own job', () => {
+test('14. CoreDNS metrics: coredns_proxy_* for forward from CoreDNS 1.11; NodeLocal DNSCache on 9253 under its own job', () => {
   const c = chart();
-  new TunedCoreDns(c, 'CoreDns', { profile });
-  new NodeLocalDns(c, 'NodeLocalDns', { profile });
-  const alerts = new NetworkAlerts(c, 'Alerts', { profile });
+  const v129 = new ClusterProfile({ apiServerHost: '10.0.0.1', kubernetesVersion: KubernetesVersion.V1_29 });
+  new TunedCoreDns(c, 'CoreDns', { profile: v129 });
+  new NodeLocalDns(c, 'NodeLocalDns', { profile: v129 });
+  const alerts = new NetworkAlerts(c, 'Alerts', { profile: v129 });
   const objs = synthValid(c);
   const exprs = alerts.ruleGroups().flatMap((g) => g.rules).map((r: any) => r.expr).join('\n');
   expect(exprs).toContain('coredns_proxy_request_duration_seconds_bucket{job="kube-dns",proxy_name="forward"}');
