@@ -5,8 +5,8 @@
  * "Security defaults"); RBAC must equal what upstream grants.
  */
 import { App, Chart, Testing } from 'cdk8s';
-import { ClusterProfile, KubernetesVersion, NetworkTuning, ScaleTier } from '../src';
 import { CLUSTERS } from '../examples/clusters';
+import { ClusterProfile, KubernetesVersion, NetworkTuning, ScaleTier } from '../src';
 import { assertValid } from './util';
 
 function objectsOf(app: App): any[] {
