@@ -7,6 +7,7 @@ import {
   AlertLanguage, Compatibility, DnsLookupCost, FeatureSupport, KubernetesFeature, KubernetesVersion, NetworkAlerts, PolicyLint, ScaleTier,
   SysctlCatalogue, TierTable,
 } from '../src';
+import { BAD_INPUTS } from '../test/bad-inputs/catalogue';
 
 const esc = (s: string) => s.replace(/\|/g, '\\|');
 
@@ -92,9 +93,18 @@ export function alertTable(lang: 'en' | 'zh'): string {
   return [header, '|---|---|---|---|---|', ...rows].join('\n');
 }
 
+/** The bad-input catalogue: what was given and the exact message (test/bad-inputs/catalogue.ts). */
+export function badInputs(lang: 'en' | 'zh'): string {
+  const header = lang === 'zh' ? '| 构造 | 输入 | 报错（原文） |' : '| Construct | Input | Message (exact) |';
+  const code = (m: string) => `\`${esc(m).replace(/\n/g, '` `')}\``;
+  const rows = BAD_INPUTS.map((b, i) => `| ${i + 1}. ${esc(b.target)} | ${esc(b.input)} | ${code(b.message)} |`);
+  return [header, '|---|---|---|', ...rows].join('\n');
+}
+
 /** Every generated section, by marker name; each renders in the README's language. */
 export const SECTIONS: Record<string, (lang: 'en' | 'zh') => string> = {
   'alert-table': alertTable,
+  'bad-inputs': badInputs,
   'tier-table': tierTable,
   'compatibility-matrix': compatibilityMatrix,
   'sysctl-catalogue': sysctlCatalogue,

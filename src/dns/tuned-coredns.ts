@@ -214,6 +214,12 @@ export class TunedCoreDns extends Construct {
       }
     }
     const kubernetesTtl = pick(ctx, 'kubernetes.ttl', props.kubernetesTtl, c.kubernetesTtl);
+    // Checked here so the error names this construct's properties, not the plugin's.
+    errors.int('cacheTtl', cacheTtl, 1);
+    errors.int('cacheSuccessCapacity', success, 1024);
+    errors.int('cacheDenialCapacity', denial, 1024);
+    errors.int('kubernetesTtl', kubernetesTtl, 0, 3600);
+    errors.throwIfAny();
     const maxConcurrent = pick(ctx, 'forward.max_concurrent', props.forwardMaxConcurrent, c.forwardMaxConcurrent);
     const lameduck = pick(ctx, 'health.lameduck', props.lameduck, c.lameduck, showDuration);
     const upstreams = props.upstreamServers ?? ['/etc/resolv.conf'];

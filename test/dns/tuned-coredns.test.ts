@@ -97,12 +97,12 @@ describe('TunedCoreDns Corefile', () => {
     expect(corefile).toContain('    loadbalance\n    hosts {\n        10.1.1.1 legacy.example.com\n        fallthrough\n    }\n}\ncorp.example.com:53 {');
   });
 
-  test('invalid plugin settings fail with the construct path', () => {
+  test('invalid settings fail with the construct path and its own property names', () => {
     const chart = Testing.chart();
     expect(() => new TunedCoreDns(chart, 'CoreDns', { kubernetesTtl: 4000 })).toThrow(
-      "[test/CoreDns] CorefilePlugin.kubernetes: 'ttl' (4000) must be an integer in 0..3600");
+      "[test/CoreDns] 'kubernetesTtl' (4000) must be an integer in 0..3600");
     expect(() => new TunedCoreDns(Testing.chart(), 'CoreDns', { cacheSuccessCapacity: 512 })).toThrow(
-      "[test/CoreDns] CorefilePlugin.cache: 'success.capacity' (512) must be an integer >= 1024");
+      "[test/CoreDns] 'cacheSuccessCapacity' (512) must be an integer >= 1024");
     expect(() => new TunedCoreDns(Testing.chart(), 'CoreDns', { extraPlugins: [CorefilePlugin.cache()] })).toThrow(
       "[test/CoreDns] ServerBlock .:53: 'plugins' (cache) may appear only once per server block");
   });

@@ -1,0 +1,23 @@
+import { BAD_INPUTS, messageOf } from './catalogue';
+
+test('the catalogue has at least 50 bad inputs across every construct', () => {
+  expect(BAD_INPUTS.length).toBeGreaterThanOrEqual(50);
+  const targets = new Set(BAD_INPUTS.flatMap((b) => b.target.split(' + ')).map((t) => t.split('.')[0]));
+  expect([...targets].sort()).toEqual([
+    'AllowPolicy', 'CalicoTuning', 'CiliumTuning', 'ClusterProfile', 'CorefilePlugin', 'DefaultDenyPolicy', 'FlannelTuning', 'KubernetesVersion',
+    'NetworkAlerts', 'NetworkTuning', 'NodeLocalDns', 'PodDnsTuning', 'PodSysctlTuning', 'ServerBlock', 'ServiceTuning', 'SysctlTuner',
+    'TunedCoreDns', 'TunedKubeProxy',
+  ]);
+});
+
+describe.each(BAD_INPUTS.map((b) => [`${b.target}: ${b.input}`, b] as const))('%s', (_name, bad) => {
+  test('fails with exactly the catalogued message', () => {
+    expect(messageOf(bad)).toBe(bad.message);
+  });
+
+  test('the message is in the library\'s style: [path] the property or rule, the value, what is allowed', () => {
+    for (const line of bad.message.split('\n')) {
+      expect(line).toMatch(/^\[[^\]]+\] (('[^']+'( \(.+\))? .+)|(.+ \[[A-Z]+(-[A-Z]+)+\] fix: .+))$/);
+    }
+  });
+});

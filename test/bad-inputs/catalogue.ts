@@ -1,0 +1,206 @@
+/*
+ * The bad-input catalogue: inputs a user could plausibly write, across every
+ * construct, each with the exact error the library gives at synthesis. The
+ * README lists them (generated from this file); catalogue.test.ts asserts each
+ * message word for word.
+ */
+import { Chart, Duration, Testing } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-28';
+import {
+  AllowPolicy, CalicoEncapsulationMode, CalicoTuning, CiliumLoadBalancerMode, CiliumTuning, ClusterProfile, CniPlugin, CorefilePlugin,
+  DefaultDenyPolicy, DnsResolverOption, FlannelTuning, IpvsScheduler, KubeProxyMode, KubernetesVersion, NetworkAlerts, NetworkTuning,
+  NodeLocalDns, PodDnsTuning, PodSysctlTuning, PolicyPeer, ScaleTier, ServerBlock, ServiceTuning, SysctlTuner, TrafficDistribution,
+  TunedCoreDns, TunedKubeProxy,
+} from '../../src';
+
+export interface BadInput {
+  /** The construct or function given the input. */
+  readonly target: string;
+  /** The input, as a user would describe it. */
+  readonly input: string;
+  /** Runs it: constructs and synthesizes a test chart. */
+  readonly run: (chart: Chart) => void;
+  /** The exact message (every line of it). */
+  readonly message: string;
+}
+
+const api = () => new ClusterProfile({ apiServerHost: '10.0.0.1' });
+const svc = (c: Chart) => new kplus.Service(c, 'svc', { ports: [{ port: 80 }] });
+const synth = (c: Chart) => Testing.synth(c);
+
+export const BAD_INPUTS: BadInput[] = [
+  // ---- ClusterProfile ----
+  { target: 'ClusterProfile', input: 'kube-dns IP with an octet over 255', run: () => new ClusterProfile({ dnsServiceIp: '10.96.0.300' }), message: '[ClusterProfile] \'dnsServiceIp\' (10.96.0.300) must be an IPv4 or IPv6 address' },
+  { target: 'ClusterProfile', input: 'kube-dns IP outside the Service CIDR', run: () => new ClusterProfile({ dnsServiceIp: '10.200.0.10' }), message: '[ClusterProfile] \'dnsServiceIp\' (10.200.0.10) must lie inside \'serviceCidr\' (10.96.0.0/12)' },
+  { target: 'ClusterProfile', input: 'Service CIDR with host bits', run: () => new ClusterProfile({ serviceCidr: '10.96.0.1/12' }), message: '[ClusterProfile] \'serviceCidr\' (10.96.0.1/12) has host bits set: use the network address 10.96.0.0/12 (or /32 for a single address)' },
+  { target: 'ClusterProfile', input: 'Pod CIDR overlapping the Service CIDR', run: () => new ClusterProfile({ podCidr: '10.96.0.0/16' }), message: '[ClusterProfile] \'podCidr\' (10.96.0.0/16) must not overlap \'serviceCidr\' (10.96.0.0/12)' },
+  { target: 'ClusterProfile', input: 'CIDR prefix over 32', run: () => new ClusterProfile({ podCidr: '10.244.0.0/33' }), message: '[ClusterProfile] \'podCidr\' (10.244.0.0/33) must be an IPv4 or IPv6 CIDR with a prefix length, e.g. 10.96.0.0/12' },
+  { target: 'ClusterProfile', input: 'upper-case cluster domain', run: () => new ClusterProfile({ clusterDomain: 'Cluster.Local' }), message: '[ClusterProfile] \'clusterDomain\' (Cluster.Local) must be a lowercase DNS name such as cluster.local (labels of a-z, 0-9 and \'-\', no trailing dot)' },
+  { target: 'ClusterProfile', input: 'zero CPU cores per node', run: () => new ClusterProfile({ cpuCoresPerNode: 0 }), message: '[ClusterProfile] \'cpuCoresPerNode\' (0) must be an integer in 1..1024' },
+  { target: 'ClusterProfile', input: 'API server port 70000', run: () => new ClusterProfile({ apiServerHost: '10.0.0.1', apiServerPort: 70000 }), message: '[ClusterProfile] \'apiServerPort\' (70000) must be an integer in 1..65535' },
+  { target: 'ClusterProfile', input: 'NodePort range reversed', run: () => new ClusterProfile({ nodePortRange: '32767-30000' }), message: '[ClusterProfile] \'nodePortRange\' (32767-30000) must be "low-high" with 1 <= low < high <= 65535, e.g. 30000-32767' },
+  { target: 'KubernetesVersion', input: 'an unsupported version', run: () => KubernetesVersion.of('1.27'), message: '[KubernetesVersion] \'version\' (1.27) must be between 1.28 and 1.37, the versions this library knows' },
+  // ---- TunedKubeProxy ----
+  {
+    target: 'TunedKubeProxy',
+    input: 'minSyncPeriod longer than syncPeriod',
+    run: (c) => new TunedKubeProxy(c, 'KubeProxy', { iptables: { syncPeriod: Duration.seconds(30), minSyncPeriod: Duration.seconds(45) } }),
+    message: '[test/KubeProxy] \'iptables.minSyncPeriod\' (45s) must be <= \'iptables.syncPeriod\' (30s)',
+  },
+  { target: 'TunedKubeProxy', input: 'masqueradeBit 32', run: (c) => new TunedKubeProxy(c, 'KubeProxy', { iptables: { masqueradeBit: 32 } }), message: '[test/KubeProxy] \'iptables.masqueradeBit\' (32) must be an integer in 0..31' },
+  { target: 'TunedKubeProxy', input: 'negative conntrack.min', run: (c) => new TunedKubeProxy(c, 'KubeProxy', { conntrack: { min: -5 } }), message: '[test/KubeProxy] \'conntrack.min\' (-5) must be an integer in 0..2147483647' },
+  {
+    target: 'TunedKubeProxy',
+    input: 'an IPVS scheduler kube-proxy does not know',
+    run: (c) => new TunedKubeProxy(c, 'KubeProxy', { mode: KubeProxyMode.IPVS, ipvs: { scheduler: 'fastest' as IpvsScheduler } }),
+    message: '[test/KubeProxy] \'ipvs.scheduler\' (fastest) must be one of: rr, wrr, lc, wlc, lblc, lblcr, sh, dh, sed, nq',
+  },
+  { target: 'TunedKubeProxy', input: 'nftables mode on Kubernetes 1.28', run: (c) => new TunedKubeProxy(c, 'KubeProxy', { mode: KubeProxyMode.NFTABLES }), message: '[test/KubeProxy] \'mode\' (nftables) needs Kubernetes 1.29 or newer (kube-proxy nftables mode); the profile targets 1.28' },
+  {
+    target: 'TunedKubeProxy',
+    input: 'nftables mode on 1.30 without opting in',
+    run: (c) => new TunedKubeProxy(c, 'KubeProxy', { mode: KubeProxyMode.NFTABLES, profile: new ClusterProfile({ kubernetesVersion: KubernetesVersion.V1_30 }) }),
+    message: '[test/KubeProxy] \'mode\' (nftables) is pre-GA on Kubernetes 1.30 (alpha: feature gate NFTablesProxyMode, kernel >= 5.13; GA in 1.33): add KubernetesFeature.KUBE_PROXY_NFTABLES to the profile\'s \'optInFeatures\' once feature gate NFTablesProxyMode is enabled',
+  },
+  {
+    target: 'TunedKubeProxy',
+    input: 'an excluded CIDR with prefix 33',
+    run: (c) => new TunedKubeProxy(c, 'KubeProxy', { mode: KubeProxyMode.IPVS, ipvs: { excludeCidrs: ['10.0.0.0/33'] } }),
+    message: '[test/KubeProxy] \'ipvs.excludeCidrs[0]\' (10.0.0.0/33) must be an IPv4 or IPv6 CIDR with a prefix length, e.g. 10.96.0.0/12',
+  },
+  { target: 'TunedKubeProxy', input: 'a metrics address without a port', run: (c) => new TunedKubeProxy(c, 'KubeProxy', { metricsBindAddress: '0.0.0.0' }), message: '[test/KubeProxy] \'metricsBindAddress\' (0.0.0.0) must be "ip:port" (for example 0.0.0.0:10249)' },
+  { target: 'TunedKubeProxy', input: 'image tag latest', run: (c) => new TunedKubeProxy(c, 'KubeProxy', { deployDaemonSet: true, profile: api(), image: 'registry.k8s.io/kube-proxy:latest' }), message: '[test/KubeProxy] \'image\' (registry.k8s.io/kube-proxy:latest) must be an image reference pinned to a tag other than latest, or to a sha256 digest' },
+  { target: 'TunedKubeProxy', input: 'its DaemonSet without the API server address', run: (c) => new TunedKubeProxy(c, 'KubeProxy', { deployDaemonSet: true }), message: '[test/KubeProxy] \'deployDaemonSet\' needs the profile\'s \'apiServerHost\' (kube-proxy\'s kubeconfig must point at the API server directly)' },
+  // ---- SysctlTuner / PodSysctlTuning ----
+  { target: 'SysctlTuner', input: 'a sysctl key the catalogue does not know', run: (c) => new SysctlTuner(c, 'Sysctls', { sysctls: { 'net.ipv4.tcp_turbo': '1' } }), message: '[test/Sysctls] \'sysctls\' (net.ipv4.tcp_turbo) is not in the sysctl catalogue (SysctlCatalogue.keys()); set \'allowUnknownSysctls\' to emit it anyway' },
+  { target: 'SysctlTuner', input: 'shell injection in a key', run: (c) => new SysctlTuner(c, 'Sysctls', { sysctls: { 'net.core.somaxconn; rm -rf /': '1' } }), message: '[test/Sysctls] \'sysctls\' ("net.core.somaxconn; rm -rf /") is not a sysctl key: dot-separated names of letters, digits, \'_\' and \'-\', without spaces, \'=\', \'/\', quotes or comment marks' },
+  { target: 'SysctlTuner', input: 'a newline in a value', run: (c) => new SysctlTuner(c, 'Sysctls', { sysctls: { 'net.core.somaxconn': '1024\nkernel.panic = 1' } }), message: '[test/Sysctls] \'sysctls[net.core.somaxconn]\' ("1024\\nkernel.panic = 1") must be letters, digits, \',\', \':\', \'.\', \'-\' or \'_\' separated by single spaces (no newlines, quotes, \'=\' or \'#\')' },
+  { target: 'SysctlTuner', input: 'tcp_tw_recycle (removed in Linux 4.12)', run: (c) => new SysctlTuner(c, 'Sysctls', { sysctls: { 'net.ipv4.tcp_tw_recycle': '1' } }), message: '[test/Sysctls] \'sysctls[net.ipv4.tcp_tw_recycle]\' (1) does not exist: it was removed in Linux 4.12 (it broke clients behind NAT); use net.ipv4.tcp_tw_reuse' },
+  { target: 'SysctlTuner', input: 'a reversed port range', run: (c) => new SysctlTuner(c, 'Sysctls', { sysctls: { 'net.ipv4.ip_local_port_range': '65535 1024' } }), message: '[test/Sysctls] \'sysctls[net.ipv4.ip_local_port_range]\' ("65535 1024") must be "low high" with 1 <= low < high <= 65535' },
+  { target: 'SysctlTuner', input: 'a non-integer somaxconn', run: (c) => new SysctlTuner(c, 'Sysctls', { sysctls: { 'net.core.somaxconn': 'lots' } }), message: '[test/Sysctls] \'sysctls[net.core.somaxconn]\' (lots) must be an integer in 1..2147483647' },
+  { target: 'PodSysctlTuning', input: 'an unsafe sysctl without includeUnsafe', run: (c) => new PodSysctlTuning(c, 'PodSysctls', { sysctls: { 'net.core.somaxconn': '4096' } }), message: '[test/PodSysctls] \'sysctls[net.core.somaxconn]\' (4096) is unsafe on Kubernetes 1.28 (never in the kubelet\'s safe set): set \'includeUnsafe\' and list it in the kubelet\'s allowedUnsafeSysctls on the target nodes' },
+  // ---- Corefile ----
+  { target: 'CorefilePlugin.kubernetes', input: 'ttl 4000', run: () => CorefilePlugin.kubernetes({ ttl: 4000 }), message: '[CorefilePlugin.kubernetes] \'ttl\' (4000) must be an integer in 0..3600' },
+  { target: 'CorefilePlugin.cache', input: 'negative success capacity', run: () => CorefilePlugin.cache({ success: { capacity: -1 } }), message: '[CorefilePlugin.cache] \'success.capacity\' (-1) must be an integer >= 1024' },
+  { target: 'CorefilePlugin.custom', input: 'a brace in an argument', run: () => CorefilePlugin.custom('template', ['IN', 'A', '}']), message: '[CorefilePlugin.custom] \'args[2]\' (}) must be one Corefile token: printable characters without spaces, newlines, braces, quotes or comment marks (#, ;)' },
+  { target: 'CorefilePlugin.custom', input: 'a newline in an argument', run: () => CorefilePlugin.custom('template', ['IN\nreload']), message: '[CorefilePlugin.custom] \'args[0]\' ("IN\\nreload") must be one Corefile token: printable characters without spaces, newlines, braces, quotes or comment marks (#, ;)' },
+  { target: 'CorefilePlugin.custom', input: 'a comment mark in an argument', run: () => CorefilePlugin.custom('template', ['IN', '#', 'A']), message: '[CorefilePlugin.custom] \'args[1]\' (#) must be one Corefile token: printable characters without spaces, newlines, braces, quotes or comment marks (#, ;)' },
+  { target: 'CorefilePlugin.custom', input: 'a quote in a block line', run: () => CorefilePlugin.custom('template', ['IN', 'A'], ['answer "x']), message: '[CorefilePlugin.custom] \'blockLines[0][1]\' ("\\"x") must be one Corefile token: printable characters without spaces, newlines, braces, quotes or comment marks (#, ;)' },
+  { target: 'CorefilePlugin.custom', input: 'a plugin name that is not one', run: () => CorefilePlugin.custom('my plugin'), message: '[CorefilePlugin.custom] \'name\' ("my plugin") must be a plugin name: lowercase letters, digits and \'_\'' },
+  { target: 'CorefilePlugin.forward', input: 'no destination', run: () => CorefilePlugin.forward({ to: [] }), message: '[CorefilePlugin.forward] \'to\' ([]) must list 1 to 15 upstreams' },
+  {
+    target: 'ServerBlock',
+    input: 'two cache plugins in one block',
+    run: () => new ServerBlock({ zones: ['example.org'], plugins: [CorefilePlugin.cache(), CorefilePlugin.cache({ ttl: 10 })] }),
+    message: '[ServerBlock example.org:53] \'plugins\' (cache) may appear only once per server block (CoreDNS: "this plugin can only be used once per Server Block")',
+  },
+  { target: 'ServerBlock', input: 'a zone that is not a DNS name', run: () => new ServerBlock({ zones: ['exa mple.org'] }), message: '[ServerBlock] \'zones[0]\' ("exa mple.org") must be one Corefile token: printable characters without spaces, newlines, braces, quotes or comment marks (#, ;)' },
+  // ---- TunedCoreDns / NodeLocalDns / PodDnsTuning ----
+  { target: 'TunedCoreDns', input: "systemd-resolved's stub as upstream", run: (c) => new TunedCoreDns(c, 'CoreDns', { upstreamServers: ['127.0.0.53'] }), message: '[test/CoreDns] \'upstreamServers[0]\' (127.0.0.53) must not be a loopback address: CoreDNS would query itself (systemd-resolved\'s 127.0.0.53 belongs in the kubelet\'s resolvConf, not here)' },
+  { target: 'TunedCoreDns', input: 'zero replicas', run: (c) => new TunedCoreDns(c, 'CoreDns', { deploy: true, replicas: 0 }), message: '[test/CoreDns] \'replicas\' (0) must be an integer in 1..1000' },
+  { target: 'TunedCoreDns', input: 'the autoscaler without the Deployment', run: (c) => new TunedCoreDns(c, 'CoreDns', { autoscaler: true }), message: '[test/CoreDns] \'autoscaler\' needs \'deploy\' (the autoscaler scales the Deployment this construct emits)' },
+  { target: 'TunedCoreDns', input: 'cache TTL 0', run: (c) => new TunedCoreDns(c, 'CoreDns', { cacheTtl: 0 }), message: '[test/CoreDns] \'cacheTtl\' (0) must be an integer >= 1' },
+  { target: 'NodeLocalDns', input: 'a local IP that is not link-local', run: (c) => new NodeLocalDns(c, 'NodeLocalDns', { localIp: '10.0.0.10' }), message: '[test/NodeLocalDns] \'localIp\' (10.0.0.10) must be a link-local address (169.254.0.0/16 or fe80::/10) that no node or Service uses, e.g. 169.254.20.10' },
+  { target: 'NodeLocalDns', input: 'health port 70000', run: (c) => new NodeLocalDns(c, 'NodeLocalDns', { healthPort: 70000 }), message: '[test/NodeLocalDns] \'healthPort\' (70000) must be an integer in 1..65535' },
+  { target: 'PodDnsTuning', input: 'ndots 16', run: (c) => new PodDnsTuning(c, 'PodDns', { ndots: 16 }), message: '[test/PodDns] \'ndots\' (16) must be an integer in 0..15' },
+  { target: 'PodDnsTuning', input: 'timeout 0', run: (c) => new PodDnsTuning(c, 'PodDns', { timeout: 0 }), message: '[test/PodDns] \'timeout\' (0) must be an integer in 1..30' },
+  { target: 'PodDnsTuning', input: 'a misspelt resolver option', run: (c) => new PodDnsTuning(c, 'PodDns', { options: [{ name: 'single-request-reopn' } as DnsResolverOption] }), message: '[test/PodDns] \'options[0].name\' (single-request-reopn) must be a resolv.conf option: ndots, timeout, attempts, rotate, no-check-names, inet6, edns0, single-request, single-request-reopen, no-tld-query, use-vc, no-reload, trust-ad, no-aaaa' },
+  { target: 'PodDnsTuning', input: 'four nameservers', run: (c) => new PodDnsTuning(c, 'PodDns', { nameservers: ['1.1.1.1', '1.0.0.1', '8.8.8.8', '8.8.4.4'] }), message: '[test/PodDns] \'nameservers\' ([1.1.1.1, 1.0.0.1, 8.8.8.8, 8.8.4.4]) must list at most 3 (Kubernetes rejects more)' },
+  // ---- policies and Services ----
+  { target: 'DefaultDenyPolicy', input: 'an upper-case namespace', run: (c) => new DefaultDenyPolicy(c, 'Deny', { namespaces: ['Production'] }), message: '[test/Deny] \'namespaces[0]\' (Production) must be a namespace name (lowercase letters, digits and \'-\', at most 63)' },
+  { target: 'DefaultDenyPolicy', input: 'no namespace', run: (c) => new DefaultDenyPolicy(c, 'Deny', { namespaces: [] }), message: '[test/Deny] \'namespaces\' ([]) must list at least one namespace' },
+  { target: 'DefaultDenyPolicy', input: 'DNS allowance turned off', run: (c) => { new DefaultDenyPolicy(c, 'Deny', { namespaces: ['prod'], allowDns: false }); synth(c); }, message: '[test/Deny] egress is denied in prod and no policy there allows DNS (UDP 53 to kube-dns) for every pod: name resolution would fail [DEFAULT-DENY-DNS] fix: set \'allowDns\' to true, or add a policy with an empty pod selector allowing UDP and TCP 53 to the kube-dns pods' },
+  {
+    target: 'AllowPolicy',
+    input: 'a quote in a label value',
+    run: (c) => new AllowPolicy(c, 'allow', { podLabels: { app: 'web"' }, ingress: [{ peers: [PolicyPeer.pods({ role: 'fe' })], ports: [kplus.NetworkPolicyPort.tcp(80)] }] }),
+    message: '[test/allow] \'podLabels[app]\' ("web\\"") is not a label value: up to 63 of A-Z a-z 0-9 - _ . (alphanumeric at both ends), or empty',
+  },
+  { target: 'ServiceTuning', input: 'affinity timeout of two days', run: (c) => new ServiceTuning(c, 'Tuning', { service: svc(c), clientIpAffinity: true, affinityTimeout: Duration.days(2) }), message: '[test/Tuning] \'affinityTimeout\' (48h) must be between 1s and 24h' },
+  { target: 'ServiceTuning', input: 'trafficDistribution on Kubernetes 1.28', run: (c) => new ServiceTuning(c, 'Tuning', { service: svc(c), trafficDistribution: TrafficDistribution.PREFER_CLOSE }), message: '[test/Tuning] \'trafficDistribution\' (PreferClose) needs Kubernetes 1.30 or newer (Service trafficDistribution: PreferClose); the profile targets 1.28' },
+  // ---- CNI ----
+  {
+    target: 'CalicoTuning',
+    input: 'VXLAN and IPIP both on',
+    run: (c) => new CalicoTuning(c, 'Calico', { ipPools: [{ cidr: '10.244.0.0/16', vxlanMode: CalicoEncapsulationMode.ALWAYS, ipipMode: CalicoEncapsulationMode.ALWAYS }] }),
+    message: '[test/Calico] \'ipPools[0].ipipMode\' (Always) cannot be enabled together with vxlanMode (Always): ipipMode and vxlanMode cannot both be enabled',
+  },
+  { target: 'CalicoTuning', input: 'blockSize 19', run: (c) => new CalicoTuning(c, 'Calico', { ipPools: [{ cidr: '10.244.0.0/16', blockSize: 19 }] }), message: '[test/Calico] \'ipPools[0].blockSize\' (19) must be an integer in 20..32' },
+  { target: 'CalicoTuning', input: 'a link-local pool', run: (c) => new CalicoTuning(c, 'Calico', { ipPools: [{ cidr: '169.254.0.0/16' }] }), message: '[test/Calico] \'ipPools[0].cidr\' (169.254.0.0/16) must not overlap link-local space (169.254.0.0/16)' },
+  { target: 'CalicoTuning', input: 'unprivileged BPF turned on without opting in', run: (c) => new CalicoTuning(c, 'Calico', { bpfDisableUnprivileged: false }), message: '[test/Calico] \'bpfDisableUnprivileged\' (false) lets unprivileged users load BPF programs (a security downgrade): set \'allowUnprivilegedBpf\' to accept it' },
+  { target: 'CiliumTuning', input: 'DSR without kube-proxy replacement', run: (c) => new CiliumTuning(c, 'Cilium', { loadBalancerMode: CiliumLoadBalancerMode.DSR }), message: '[test/Cilium] \'loadBalancerMode\' (dsr) needs kubeProxyReplacement (DSR is done by the eBPF NodePort datapath)' },
+  { target: 'CiliumTuning', input: 'Hubble UI without relay', run: (c) => new CiliumTuning(c, 'Cilium', { hubbleRelay: false, hubbleUi: true }), message: '[test/Cilium] \'hubbleUi\' (true) needs \'hubbleRelay\' (the chart: Hubble UI requires hubble.relay.enabled=true)' },
+  { target: 'CiliumTuning', input: 'chart 1.15', run: (c) => new CiliumTuning(c, 'Cilium', { chartVersion: '1.15.0' }), message: '[test/Cilium] \'chartVersion\' (1.15.0) must be a Cilium chart version 1.16.0 or newer (x.y.z): older charts use the removed kubeProxyReplacement and tunnel values' },
+  { target: 'CiliumTuning', input: 'kube-proxy replacement without the API server address', run: (c) => new CiliumTuning(c, 'Cilium', { kubeProxyReplacement: true }), message: '[test/Cilium] \'kubeProxyReplacement\' needs the profile\'s \'apiServerHost\' (k8sServiceHost): without kube-proxy, the agent cannot reach the API through the \'kubernetes\' Service' },
+  { target: 'FlannelTuning', input: 'an invalid namespace', run: (c) => new FlannelTuning(c, 'Flannel', { flannelNamespace: 'kube_flannel' }), message: '[test/Flannel] \'flannelNamespace\' (kube_flannel) must be a namespace name' },
+  // ---- alerts and the facade ----
+  { target: 'NetworkAlerts', input: 'error ratio 0', run: (c) => new NetworkAlerts(c, 'Alerts', { dnsErrorRatio: 0 }), message: '[test/Alerts] \'dnsErrorRatio\' (0) must be > 0 and <= 1 (0 fires on any single error)' },
+  { target: 'NetworkAlerts', input: 'a quote in the node-exporter job', run: (c) => new NetworkAlerts(c, 'Alerts', { nodeExporterJob: 'node"}' }), message: '[test/Alerts] \'nodeExporterJob\' ("node\\"}") must be a job label value (letters, digits, _ . : / -)' },
+  { target: 'NetworkTuning', input: 'a component with its own tier', run: (c) => new NetworkTuning(c, 'tuning', { profile: api(), coreDns: { tier: ScaleTier.LARGE } }), message: '[test/tuning] \'coreDns.tier\' (large) must be unset or equal \'tier\' (small): NetworkTuning decides the tier once for every component' },
+  { target: 'NetworkTuning', input: 'options for a CNI that was not chosen', run: (c) => new NetworkTuning(c, 'tuning', { profile: api(), cniPlugin: CniPlugin.FLANNEL, calico: {} }), message: '[test/tuning] \'calico\' (<set>) must be unset: the CNI is flannel (\'cniPlugin\'); set \'cniPlugin\' to calico to configure it' },
+  // ---- cross-component ----
+  {
+    target: 'TunedKubeProxy + SysctlTuner',
+    input: 'two owners of nf_conntrack_max',
+    run: (c) => {
+      new TunedKubeProxy(c, 'KubeProxy');
+      new SysctlTuner(c, 'Sysctls', { sysctls: { 'net.netfilter.nf_conntrack_max': '2000000' } });
+      synth(c);
+    },
+    message: '[test/Sysctls] \'sysctls[net.netfilter.nf_conntrack_max]\' (2000000) conflicts with [test/KubeProxy], which writes 262144 (max(conntrack.maxPerCore 32768 × 8 cores, conntrack.min 131072)) at every start and overwrites other values [CONNTRACK-OWNERSHIP] fix: set the kube-proxy\'s conntrack.maxPerCore to 0 so the tuner owns the key, or remove the key from the tuner\'s \'sysctls\'',
+  },
+  {
+    target: 'CalicoTuning + CiliumTuning',
+    input: 'two CNIs in one cluster',
+    run: (c) => {
+      new CalicoTuning(c, 'Calico');
+      new CiliumTuning(c, 'Cilium');
+      synth(c);
+    },
+    message: '[test/Cilium] cilium is configured, but [test/Calico] already configures calico: a cluster runs one CNI plugin [CNI-EXCLUSIVE] fix: keep the CNI component of the plugin the cluster runs and remove the other',
+  },
+  {
+    target: 'CiliumTuning + TunedKubeProxy',
+    input: 'kube-proxy next to Cilium kube-proxy replacement',
+    run: (c) => {
+      new CiliumTuning(c, 'Cilium', { profile: api(), kubeProxyReplacement: true });
+      new TunedKubeProxy(c, 'KubeProxy', { profile: api() });
+      synth(c);
+    },
+    message: '[test/KubeProxy] kube-proxy is configured, but [test/Cilium] enables Cilium kube-proxy replacement, which implements Services in eBPF: both would program Service routing and fight (Calico even deletes kube-proxy\'s rules) [EBPF-REPLACES-KUBE-PROXY] fix: remove TunedKubeProxy (and the kube-proxy DaemonSet from the cluster: kubeadm --skip-phases=addon/kube-proxy), or turn the eBPF kube-proxy replacement off',
+  },
+  {
+    target: 'TunedKubeProxy + NodeLocalDns',
+    input: 'node-local-dns wired for another kube-proxy mode',
+    run: (c) => {
+      new TunedKubeProxy(c, 'KubeProxy', { mode: KubeProxyMode.IPVS });
+      new NodeLocalDns(c, 'NodeLocalDns', { kubeProxyMode: KubeProxyMode.IPTABLES });
+      synth(c);
+    },
+    message: '[test/NodeLocalDns] \'kubeProxyMode\' (iptables) differs from the mode of [test/KubeProxy] (ipvs): node-local-dns would be wired for the wrong data plane and DNS would fail [NLD-MODE-MISMATCH] fix: remove kubeProxyMode from NodeLocalDns (it follows the TunedKubeProxy) or make the two agree',
+  },
+  {
+    target: 'TunedKubeProxy + TunedKubeProxy',
+    input: 'two kube-proxy configurations in one app',
+    run: (c) => {
+      new TunedKubeProxy(c, 'A');
+      new TunedKubeProxy(c, 'B');
+      synth(c);
+    },
+    message: '[test/B] a second kube-proxy component: [test/A] already emits the kube-proxy ConfigMap (and DaemonSet), and both would write the same objects [SINGLE-INSTANCE] fix: keep one kube-proxy component per app (one cluster per app)',
+  },
+];
+
+/** The library's message for an input: construction or synthesis, without cdk8s's validation header. */
+export function messageOf(input: BadInput): string | undefined {
+  const chart = Testing.chart();
+  try {
+    input.run(chart);
+    Testing.synth(chart);
+  } catch (e) {
+    const text = (e as Error).message;
+    const header = 'Validation failed with the following errors:\n';
+    return text.startsWith(header) ? text.slice(header.length).split('\n').map((l) => l.trim()).join('\n') : text;
+  }
+  return undefined;
+}
