@@ -61,6 +61,8 @@ const project = new cdk8s.ConstructLibraryCdk8s({
     // Prometheus's own PromQL grammar: tests parse every alert expression with it.
     '@prometheus-io/lezer-promql@^0.315.0',
     '@lezer/lr@^1.4.0',
+    // Property-based tests: random valid and invalid inputs.
+    'fast-check@^4.3.0',
   ],
 
   jestOptions: {
