@@ -104,6 +104,14 @@ eslintrc?.addOverride('settings.import/resolver.typescript.noWarnOnMultipleProje
 // The package importing itself by name is not an extraneous dependency.
 eslintrc?.addOverride('settings.import/core-modules', ['cdk8s-network-tuning']);
 project.addPackageIgnore('/examples/');
+project.addPackageIgnore('/bench/');
+
+// Source maps in separate .map files: jsii's default inlines the maps and the TypeScript
+// sources into every .js file, which triples what Node reads on each import of the
+// library (docs/benchmarks.md: the import-cost target).
+project.tsconfig?.file.addOverride('compilerOptions.inlineSourceMap', false);
+project.tsconfig?.file.addOverride('compilerOptions.inlineSources', false);
+project.tsconfig?.file.addOverride('compilerOptions.sourceMap', true);
 project.gitignore.addPatterns('/examples/dist/');
 
 // ts-jest transpiles file by file (isolatedModules), so type errors in tests
@@ -131,5 +139,12 @@ example.exec('node examples/link-package.js');
 // --no-check-upgrade: the CLI's update check needs the internet.
 example.exec('rm -rf dist && cdk8s synth --no-check-upgrade --output dist', { cwd: 'examples' });
 example.exec('node list-output.js dist', { cwd: 'examples' });
+
+// Synthesis cost against plain cdk8s (docs/benchmarks.md). Not part of CI: timings need a quiet machine.
+const bench = project.addTask('bench', {
+  description: 'Benchmark synthesis against plain cdk8s ApiObjects and cdk8s-plus-28; writes docs/benchmarks.md',
+});
+bench.spawn(project.compileTask);
+bench.exec('node bench/run.js');
 
 project.synth();

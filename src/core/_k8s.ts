@@ -1,4 +1,3 @@
-import { createHash } from 'crypto';
 import { k8s } from 'cdk8s-plus-28';
 
 /** Helpers shared by the constructs that emit Kubernetes objects. Internal. */
@@ -54,5 +53,8 @@ export const TOLERATE_ALL: k8s.Toleration[] = [
 
 /** Stable short hash of a text (for config-hash annotations). */
 export function hashOf(text: string): string {
+  // Loaded on first use: most apps never hash, and every import would pay for it.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { createHash } = require('crypto') as typeof import('crypto');
   return createHash('sha256').update(text).digest('hex').slice(0, 16);
 }

@@ -1,5 +1,38 @@
 /* eslint-disable no-bitwise -- IP addresses and masks are bit arithmetic on bigints */
-import { isIPv4, isIPv6 } from 'net';
+
+// Own syntax checks instead of node:net's isIPv4/isIPv6: loading 'net' costs a few
+// milliseconds on every import of the library (see docs/benchmarks.md), and Kubernetes'
+// rules differ anyway (no leading zeros in IPv4 octets, no IPv6 zone).
+const OCTET = '(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])';
+const IPV4 = new RegExp(`^${OCTET}(\\.${OCTET}){3}$`);
+const HEXTET = /^[0-9a-fA-F]{1,4}$/;
+
+function isIPv4(text: string): boolean {
+  return IPV4.test(text);
+}
+
+function isIPv6(text: string): boolean {
+  let groupsNeeded = 8;
+  let head = text;
+  const lastColon = text.lastIndexOf(':');
+  if (lastColon < 0) return false;
+  const tail = text.slice(lastColon + 1);
+  if (tail.includes('.')) {
+    // The last 32 bits written as IPv4 (::ffff:10.0.0.1) stand for two groups.
+    if (!isIPv4(tail)) return false;
+    groupsNeeded = 6;
+    head = text.slice(0, lastColon + 1);
+    if (!head.endsWith('::')) head = head.slice(0, -1);
+  }
+  const halves = head.split('::');
+  if (halves.length > 2) return false;
+  const parts = (part: string) => (part === '' ? [] : part.split(':'));
+  const left = parts(halves[0]);
+  const right = halves.length === 2 ? parts(halves[1]) : [];
+  if (![...left, ...right].every((g) => HEXTET.test(g))) return false;
+  const count = left.length + right.length;
+  return halves.length === 2 ? count < groupsNeeded : count === groupsNeeded;
+}
 
 /** An IP address as an integer, with its family. Internal. */
 export interface ParsedIp {
@@ -47,11 +80,9 @@ function ipv6ToBigInt(text: string): bigint {
 export function parseIp(text: string): ParsedIp | undefined {
   if (typeof text !== 'string') return undefined;
   if (isIPv4(text)) {
-    // net.isIPv4 accepts leading zeros on some Node versions; Kubernetes does not.
-    if (text.split('.').some((o) => o.length > 1 && o.startsWith('0'))) return undefined;
     return { family: 4, value: ipv4ToBigInt(text), text };
   }
-  if (isIPv6(text) && !text.includes('%')) {
+  if (isIPv6(text)) {
     return { family: 6, value: ipv6ToBigInt(text), text };
   }
   return undefined;

@@ -1,3 +1,4 @@
+import * as fc from 'fast-check';
 import { cidrContains, cidrsOverlap, formatIp, isDnsSubdomain, isLinkLocal, nthAddress, parseCidr, parseIp } from '../../src/core/_net';
 
 describe('IP parsing', () => {
@@ -50,5 +51,30 @@ describe('CIDR parsing', () => {
     expect(isDnsSubdomain('cluster.local.')).toBe(false);
     expect(isDnsSubdomain('-a.b')).toBe(false);
     expect(isDnsSubdomain('a'.repeat(64))).toBe(false);
+  });
+});
+
+describe('address syntax agrees with Node\'s own parser (minus what Kubernetes refuses)', () => {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const net = require('net') as typeof import('net');
+  const reference = (t: string) => (net.isIPv4(t) && !t.split('.').some((o) => o.length > 1 && o.startsWith('0'))) || (net.isIPv6(t) && !t.includes('%'));
+
+  test('on random strings of address characters', () => {
+    const chars = fc.constantFrom(...'0123456789abcdefABCDEF:.'.split(''), '::', '%');
+    fc.assert(fc.property(fc.array(chars, { maxLength: 45 }).map((a) => a.join('')), (text) => {
+      expect({ text, parsed: parseIp(text) !== undefined }).toEqual({ text, parsed: reference(text) });
+    }), { numRuns: 5000, seed: 7 });
+  });
+
+  test('on random valid addresses, written every way', () => {
+    const v4 = fc.tuple(fc.nat(255), fc.nat(255), fc.nat(255), fc.nat(255)).map((o) => o.join('.'));
+    const v6 = fc.array(fc.nat(0xffff), { minLength: 8, maxLength: 8 }).chain((g) => fc.nat(8).map((k) => {
+      const hex = g.map((x) => x.toString(16));
+      return k === 8 ? hex.join(':') : `${hex.slice(0, k).join(':')}::${hex.slice(k + 1).join(':')}`;
+    }));
+    const mixed = fc.tuple(fc.array(fc.nat(0xffff), { minLength: 6, maxLength: 6 }), v4).map(([g, tail]) => `${g.map((x) => x.toString(16)).join(':')}:${tail}`);
+    fc.assert(fc.property(fc.oneof(v4, v6, mixed), (text) => {
+      expect({ text, parsed: parseIp(text) !== undefined }).toEqual({ text, parsed: reference(text) });
+    }), { numRuns: 3000, seed: 7 });
   });
 });
