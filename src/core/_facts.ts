@@ -76,6 +76,8 @@ export interface NodeLocalDnsFacts extends BaseFacts {
   readonly bindsDnsServiceIp: boolean;
   /** What kubelet `clusterDNS` must be. */
   readonly kubeletClusterDns: string;
+  /** The data plane node-local-dns is wired for: a kube-proxy mode or the eBPF replacement's name. */
+  readonly wiredFor: string;
   readonly metricsPort: number;
   readonly healthPort: number;
 }
@@ -87,6 +89,18 @@ export interface DefaultDenyFacts extends BaseFacts {
   readonly deniesIngress: boolean;
   readonly deniesEgress: boolean;
   readonly allowsDns: boolean;
+}
+
+/** A component group NetworkAlerts can watch. */
+export type AlertGroupName = 'kube-proxy' | 'coredns' | 'node-local-dns' | 'node';
+
+/** NetworkAlerts. */
+export interface AlertsFacts extends BaseFacts {
+  readonly kind: 'alerts';
+  /** The groups watched, decided when the construct was created. */
+  readonly watches: Readonly<Record<AlertGroupName, boolean>>;
+  /** The groups the user turned on or off explicitly. */
+  readonly explicit: Readonly<Record<AlertGroupName, boolean>>;
 }
 
 /** CalicoTuning, CiliumTuning, FlannelTuning. */
@@ -102,6 +116,6 @@ export interface CniFacts extends BaseFacts {
 }
 
 export type ComponentFacts = GenericFacts | KubeProxyFacts | SysctlTunerFacts | PodSysctlFacts
-  | CoreDnsFacts | NodeLocalDnsFacts | DefaultDenyFacts | CniFacts;
+  | CoreDnsFacts | NodeLocalDnsFacts | DefaultDenyFacts | CniFacts | AlertsFacts;
 export type ComponentKind = ComponentFacts['kind'];
 export type FactsOf<K extends ComponentKind> = Extract<ComponentFacts, { kind: K }>;

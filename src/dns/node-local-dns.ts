@@ -9,7 +9,7 @@ import { NODE_CACHE_IMAGE } from '../core/_images';
 import { CONFIG_HASH_ANNOTATION, hashOf, KUBE_SYSTEM, LINUX_NODE_SELECTOR, meta, port, resources, XTABLES_LOCK_VOLUME } from '../core/_k8s';
 import { isLinkLocal, parseIp } from '../core/_net';
 import { ClusterProfile } from '../core/cluster-profile';
-import { DecisionSource, FindingSeverity } from '../core/report-types';
+import { DecisionSource } from '../core/report-types';
 import { ScaleTier } from '../core/scale-tier';
 import { tierKubeProxyMode } from '../kube-proxy/_default-mode';
 import { KubeProxyMode } from '../kube-proxy/kube-proxy-mode';
@@ -245,6 +245,7 @@ export class NodeLocalDns extends Construct {
       explicitMode: this.explicitMode,
       get bindsDnsServiceIp() { return self.wiring().bindsDnsServiceIp; },
       get kubeletClusterDns() { return self.kubeletClusterDns(); },
+      get wiredFor() { return self.wiring().mode; },
       metricsPort: METRICS_PORT,
       healthPort: this.healthPort,
     }, () => this.prepare());
@@ -354,7 +355,7 @@ export class NodeLocalDns extends Construct {
 
   private prepare(): void {
     const w = this.wiring();
-    const { profile, state } = this.ctx;
+    const { profile } = this.ctx;
     if (w.bindsDnsServiceIp) {
       record(this.ctx, '-localip', `${this.localIp},${profile.dnsServiceIp}`, DecisionSource.COMPATIBILITY,
         `${w.why}: bind the link-local IP and the kube-dns IP, whose traffic NOTRACK rules keep away from kube-proxy's DNAT`);
@@ -367,24 +368,6 @@ export class NodeLocalDns extends Construct {
       record(this.ctx, 'forward (cluster zones)', profile.dnsServiceIp, DecisionSource.COMPATIBILITY, 'the kube-dns IP is not bound locally, so it is a safe upstream');
       record(this.ctx, 'kubelet clusterDNS', this.localIp, DecisionSource.COMPATIBILITY,
         'pods must be pointed at the link-local IP: apply kubeletConfigYaml() to every node, or pods keep using kube-dns directly');
-    }
-    if (w.mode === KubeProxyMode.NFTABLES) {
-      state.report(this, FindingSeverity.WARNING, 'NLD-NFTABLES',
-        'kube-proxy nftables mode is not supported by node-local-dns upstream (node-cache only installs iptables rules; kubernetes/dns#682): '
-        + 'it is wired like IPVS mode (link-local IP only), which needs every kubelet\'s clusterDNS changed',
-        `apply kubeletConfigYaml() (clusterDNS: ${this.localIp}) to every node before rolling out, and test DNS after the kube-proxy migration`);
-    }
-    const ebpf = state.components('cni').find((c) => c.replacesKubeProxyWith);
-    if (this.explicitMode && ebpf) {
-      state.report(this, FindingSeverity.ERROR, 'NLD-MODE-MISMATCH',
-        `'kubeProxyMode' (${this.explicitMode}) is set, but [${ebpf.scope.node.path}] replaces kube-proxy with ${ebpf.replacesKubeProxyWith}: node-local-dns is wired for that data plane (link-local IP only)`,
-        'remove kubeProxyMode from NodeLocalDns');
-    }
-    const proxy = state.components('kube-proxy')[0];
-    if (this.explicitMode && proxy && proxy.mode !== this.explicitMode) {
-      state.report(this, FindingSeverity.ERROR, 'NLD-MODE-MISMATCH',
-        `'kubeProxyMode' (${this.explicitMode}) differs from the mode of [${proxy.scope.node.path}] (${proxy.mode}): node-local-dns would be wired for the wrong data plane and DNS would fail`,
-        'remove kubeProxyMode from NodeLocalDns (it follows the TunedKubeProxy) or make the two agree');
     }
   }
 }

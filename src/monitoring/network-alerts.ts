@@ -10,7 +10,7 @@ import { isDnsLabel, parseHostPort } from '../core/_net';
 import { tierSettings } from '../core/_tier-table';
 import { ClusterProfile } from '../core/cluster-profile';
 import { KubernetesVersion } from '../core/kubernetes-version';
-import { DecisionSource, FindingSeverity } from '../core/report-types';
+import { DecisionSource } from '../core/report-types';
 import { ScaleTier } from '../core/scale-tier';
 import { tierKubeProxyMode } from '../kube-proxy/_default-mode';
 import { KubeProxyMode } from '../kube-proxy/kube-proxy-mode';
@@ -333,7 +333,9 @@ export class NetworkAlerts extends Construct {
 
     if (props.scrapeObjects ?? true) this.addScrapeObjects(ns, labels);
 
-    state.register({ kind: 'generic', scope: this, profile: this.ctx.profile, tier: this.ctx.tier }, () => this.prepare());
+    state.register({
+      kind: 'alerts', scope: this, profile: this.ctx.profile, tier: this.ctx.tier, watches: this.groups, explicit: this.explicit,
+    }, () => this.prepare());
   }
 
   /** Names of the alerts emitted (known at synthesis; call after adding every component). */
@@ -421,35 +423,6 @@ export class NetworkAlerts extends Construct {
   }
 
   private prepare(): void {
-    const { state } = this.ctx;
-    const present: Record<Exclude<AlertGroup, 'node'>, boolean> = {
-      'kube-proxy': state.components('kube-proxy').length > 0,
-      'coredns': state.components('coredns').length > 0,
-      'node-local-dns': state.components('node-local-dns').length > 0,
-    };
-    for (const group of ['kube-proxy', 'coredns', 'node-local-dns'] as const) {
-      if (!this.explicit[group] && present[group] && !this.groups[group]) {
-        const prop = { 'kube-proxy': 'kubeProxyAlerts', 'coredns': 'coreDnsAlerts', 'node-local-dns': 'nodeLocalDnsAlerts' }[group];
-        state.report(this, FindingSeverity.ERROR, 'ALERTS-CREATED-TOO-EARLY',
-          `the app has a ${group} component that was added after NetworkAlerts, so it has no alerts or scrape objects`,
-          `create NetworkAlerts after the components it watches, or set '${prop}' explicitly`);
-      }
-    }
-    const ebpf = state.components('cni').find((c) => c.replacesKubeProxyWith);
-    if (this.groups['kube-proxy'] && ebpf) {
-      state.report(this, FindingSeverity.ERROR, 'ALERTS-NO-KUBE-PROXY',
-        `kube-proxy alerts are on, but [${ebpf.scope.node.path}] replaces kube-proxy with ${ebpf.replacesKubeProxyWith}: KubeProxyDown would fire forever`,
-        "set 'kubeProxyAlerts' to false (or remove the kube-proxy replacement)");
-    }
-    const proxy = state.components('kube-proxy')[0];
-    if (this.groups['kube-proxy'] && proxy) {
-      const bind = parseHostPort(proxy.metricsBindAddress);
-      if (bind && bind.ip.family === 4 && bind.ip.text.startsWith('127.')) {
-        state.report(this, FindingSeverity.ERROR, 'ALERTS-KUBE-PROXY-METRICS',
-          `[${proxy.scope.node.path}] serves metrics on ${proxy.metricsBindAddress}, loopback only: Prometheus cannot scrape it, so the kube-proxy alerts cannot work`,
-          "set the TunedKubeProxy's metricsBindAddress to 0.0.0.0:10249 (its default)");
-      }
-    }
     if (this.groups.coredns) {
       const minor = this.coreDnsMinor();
       record(this.ctx, 'alerts.corednsForwardMetrics', minor < 11 ? 'coredns_forward_*' : 'coredns_proxy_*{proxy_name="forward"}', DecisionSource.COMPATIBILITY,

@@ -1,3 +1,5 @@
+import { ALERTS_KUBE_PROXY } from './alerts-kube-proxy';
+import { ALERTS_WATCH_COMPONENTS } from './alerts-watch-components';
 import { CALICO_NFTABLES } from './calico-nftables';
 import { CNI_EXCLUSIVE } from './cni-exclusive';
 import { CNI_POLICY_UNENFORCED } from './cni-policy-unenforced';
@@ -6,6 +8,8 @@ import { DEFAULT_DENY_DNS } from './default-deny-dns';
 import { DEFAULT_DENY_OVERLAP } from './default-deny-overlap';
 import { EBPF_REPLACES_KUBE_PROXY } from './ebpf-replaces-kube-proxy';
 import { NAMESPACED_SYSCTLS_ON_HOST } from './namespaced-sysctls-on-host';
+import { NODE_LOCAL_DNS_MODE } from './node-local-dns-mode';
+import { NODE_LOCAL_DNS_NFTABLES } from './node-local-dns-nftables';
 import { PRIVILEGED_NAMESPACE } from './privileged-namespace';
 import { PROFILE_CONSISTENCY } from './profile-consistency';
 import { SINGLE_INSTANCE } from './single-instance';
@@ -24,4 +28,8 @@ export const CROSS_COMPONENT_RULES: readonly CrossComponentRule[] = [
   CALICO_NFTABLES,
   PRIVILEGED_NAMESPACE,
   NAMESPACED_SYSCTLS_ON_HOST,
+  NODE_LOCAL_DNS_MODE,
+  NODE_LOCAL_DNS_NFTABLES,
+  ALERTS_WATCH_COMPONENTS,
+  ALERTS_KUBE_PROXY,
 ];
