@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { renderSections, SECTIONS } from '../scripts/readme-tables';
+import { CROSS_COMPONENT_RULES } from '../src/rules/_all';
 
 const read = (file: string) => fs.readFileSync(path.join(__dirname, '..', file), 'utf8');
 
@@ -50,4 +51,11 @@ test('the alert table lists every alert with its thresholds per tier, in each RE
   expect(en).toContain('p99 > 1s, for 10m (every tier)');
   expect(en).toContain('small: usage > 80%, for 5m<br>medium: usage > 80%, for 5m<br>large: usage > 75%, for 5m');
   expect(zh).toContain('| kube-proxy 规则同步过慢 |');
+});
+
+test('every cross-component rule is listed in both READMEs', () => {
+  for (const file of ['README.md', 'README.zh-CN.md']) {
+    const doc = read(file);
+    expect({ file, missing: CROSS_COMPONENT_RULES.map((r) => r.id).filter((id) => !doc.includes(`| \`${id}\` |`)) }).toEqual({ file, missing: [] });
+  }
 });

@@ -1,4 +1,5 @@
-import { ALERTS_KUBE_PROXY } from './alerts-kube-proxy';
+import { ALERTS_KUBE_PROXY_METRICS } from './alerts-kube-proxy-metrics';
+import { ALERTS_NO_KUBE_PROXY } from './alerts-no-kube-proxy';
 import { ALERTS_WATCH_COMPONENTS } from './alerts-watch-components';
 import { CALICO_NFTABLES } from './calico-nftables';
 import { CNI_EXCLUSIVE } from './cni-exclusive';
@@ -31,5 +32,6 @@ export const CROSS_COMPONENT_RULES: readonly CrossComponentRule[] = [
   NODE_LOCAL_DNS_MODE,
   NODE_LOCAL_DNS_NFTABLES,
   ALERTS_WATCH_COMPONENTS,
-  ALERTS_KUBE_PROXY,
+  ALERTS_NO_KUBE_PROXY,
+  ALERTS_KUBE_PROXY_METRICS,
 ];
