@@ -1,4 +1,3 @@
-import { Yaml } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { CalicoTuning, CalicoTuningProps } from './cni/calico-tuning';
 import { CiliumTuning, CiliumTuningProps } from './cni/cilium-tuning';
@@ -6,6 +5,7 @@ import { CniPlugin } from './cni/cni-plugin';
 import { CniRecommendation } from './cni/cni-recommendation';
 import { FlannelTuning, FlannelTuningProps } from './cni/flannel-tuning';
 import { componentContext, ComponentContext, record } from './core/_component';
+import { kubeletDnsConfigYaml } from './core/_k8s';
 import { ClusterProfile } from './core/cluster-profile';
 import { TuningReport } from './core/report';
 import { DecisionSource } from './core/report-types';
@@ -262,12 +262,7 @@ export class NetworkTuning extends Construct {
    */
   public kubeletConfigYaml(): string {
     if (this.nodeLocalDns) return this.nodeLocalDns.kubeletConfigYaml();
-    return Yaml.stringify({
-      apiVersion: 'kubelet.config.k8s.io/v1beta1',
-      kind: 'KubeletConfiguration',
-      clusterDNS: [this.profile.dnsServiceIp],
-      clusterDomain: this.profile.clusterDomain,
-    });
+    return kubeletDnsConfigYaml(this.profile.dnsServiceIp, this.profile.clusterDomain);
   }
 
   /** The explanation report of the app this construct is in (every decision, every finding). */

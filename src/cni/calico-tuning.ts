@@ -7,7 +7,7 @@ import { CniPlugin } from './cni-plugin';
 import { ComponentContext, componentContext, pick, record } from '../core/_component';
 import { showDuration } from '../core/_errors';
 import { meta } from '../core/_k8s';
-import { cidrContains, isDnsLabel, isDnsSubdomain, overlapsLinkLocal, ParsedCidr } from '../core/_net';
+import { cidrContains, isDnsSubdomain, overlapsLinkLocal, ParsedCidr } from '../core/_net';
 import { ClusterProfile } from '../core/cluster-profile';
 import { DecisionSource } from '../core/report-types';
 import { ScaleTier } from '../core/scale-tier';
@@ -214,7 +214,7 @@ export class CalicoTuning extends Construct {
     }
 
     const endpointNs = props.servicesEndpointNamespace ?? 'tigera-operator';
-    if (!isDnsLabel(endpointNs)) errors.add('servicesEndpointNamespace', endpointNs, 'must be a namespace name');
+    errors.namespace('servicesEndpointNamespace', endpointNs);
     if (bpfEnabled && !profile.apiServerHost) {
       errors.addMissing('bpfEnabled', "needs the profile's 'apiServerHost': in eBPF mode Felix serves the 'kubernetes' Service itself and must reach the API server directly");
     }

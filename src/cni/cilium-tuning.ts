@@ -5,7 +5,6 @@ import { CiliumLoadBalancerMode, CiliumRoutingMode, CiliumTunnelProtocol } from 
 import { CniPlugin } from './cni-plugin';
 import { ComponentContext, componentContext, pick, record } from '../core/_component';
 import { meta } from '../core/_k8s';
-import { isDnsLabel } from '../core/_net';
 import { ClusterProfile } from '../core/cluster-profile';
 import { DecisionSource } from '../core/report-types';
 import { ScaleTier } from '../core/scale-tier';
@@ -313,8 +312,8 @@ export class CiliumTuning extends Construct {
 
     const releaseNs = props.releaseNamespace ?? 'kube-system';
     const fluxNs = props.fluxNamespace ?? 'flux-system';
-    if (!isDnsLabel(releaseNs)) errors.add('releaseNamespace', releaseNs, 'must be a namespace name');
-    if (!isDnsLabel(fluxNs)) errors.add('fluxNamespace', fluxNs, 'must be a namespace name');
+    errors.namespace('releaseNamespace', releaseNs);
+    errors.namespace('fluxNamespace', fluxNs);
     errors.throwIfAny();
 
     const bpf: Record<string, unknown> = { masquerade: bpfMasquerade, tproxy, mapDynamicSizeRatio: ratio };

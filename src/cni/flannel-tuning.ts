@@ -4,7 +4,6 @@ import { CniPlugin } from './cni-plugin';
 import { FlannelBackend } from './flannel-backend';
 import { componentContext, pick, record } from '../core/_component';
 import { meta } from '../core/_k8s';
-import { isDnsLabel } from '../core/_net';
 import { ClusterProfile } from '../core/cluster-profile';
 import { DecisionSource } from '../core/report-types';
 import { ScaleTier } from '../core/scale-tier';
@@ -57,7 +56,7 @@ export class FlannelTuning extends Construct {
     const backend = pick(ctx, 'Backend.Type', props.backend, ctx.settings.flannel.backend);
     errors.oneOf('backend', backend, Object.values(FlannelBackend));
     const namespace = props.flannelNamespace ?? 'kube-flannel';
-    if (!isDnsLabel(namespace)) errors.add('flannelNamespace', namespace, 'must be a namespace name');
+    errors.namespace('flannelNamespace', namespace);
     errors.throwIfAny();
 
     const v4 = profile._podCidrs.find((c) => c.family === 4);

@@ -1,6 +1,6 @@
 import { Duration } from 'cdk8s';
 import { IConstruct } from 'constructs';
-import { formatIp, isLabelKey, isLabelValue, parseCidr, parseIp, ParsedCidr, ParsedIp } from './_net';
+import { formatIp, isDnsLabel, isLabelKey, isLabelValue, parseCidr, parseIp, ParsedCidr, ParsedIp } from './_net';
 
 /**
  * Renders a bad value for an error message: plain when it is a simple token,
@@ -128,6 +128,13 @@ export class ConfigErrors {
       && (/@sha256:[a-f0-9]{64}$/.test(value) || (tag !== undefined && /^[\w][\w.-]{0,127}$/.test(tag) && tag !== 'latest'));
     if (!ok) this.add(prop, value, 'must be an image reference pinned to a tag other than latest, or to a sha256 digest');
     return ok;
+  }
+
+  /** A namespace name (an RFC 1123 DNS label). */
+  public namespace(prop: string, value: string | undefined): boolean {
+    if (value === undefined || isDnsLabel(value)) return true;
+    this.add(prop, value, 'must be a namespace name (lowercase letters, digits and \'-\', at most 63, alphanumeric at both ends)');
+    return false;
   }
 
   /** Kubernetes labels (keys and values), as a selector's matchLabels. */

@@ -101,6 +101,8 @@ export interface AlertsFacts extends BaseFacts {
   readonly watches: Readonly<Record<AlertGroupName, boolean>>;
   /** The groups the user turned on or off explicitly. */
   readonly explicit: Readonly<Record<AlertGroupName, boolean>>;
+  /** The kube-proxy mode the user stated, if any. */
+  readonly explicitKubeProxyMode?: KubeProxyMode;
 }
 
 /** CalicoTuning, CiliumTuning, FlannelTuning. */

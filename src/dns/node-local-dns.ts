@@ -1,4 +1,4 @@
-import { Lazy, Yaml } from 'cdk8s';
+import { Lazy } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { COREDNS_LABELS } from './_coredns-workload';
@@ -6,7 +6,7 @@ import { Corefile, ServerBlock } from './corefile';
 import { CorefilePlugin } from './corefile-plugin';
 import { ComponentContext, componentContext, pick, record } from '../core/_component';
 import { NODE_CACHE_IMAGE } from '../core/_images';
-import { CONFIG_HASH_ANNOTATION, hashOf, KUBE_SYSTEM, LINUX_NODE_SELECTOR, meta, port, resources, XTABLES_LOCK_VOLUME } from '../core/_k8s';
+import { CONFIG_HASH_ANNOTATION, hashOf, KUBE_SYSTEM, kubeletDnsConfigYaml, LINUX_NODE_SELECTOR, meta, port, resources, XTABLES_LOCK_VOLUME } from '../core/_k8s';
 import { isLinkLocal, parseIp } from '../core/_net';
 import { ClusterProfile } from '../core/cluster-profile';
 import { DecisionSource } from '../core/report-types';
@@ -262,12 +262,7 @@ export class NodeLocalDns extends Construct {
    * /var/lib/kubelet/config.yaml). In iptables mode it restates the defaults.
    */
   public kubeletConfigYaml(): string {
-    return Yaml.stringify({
-      apiVersion: 'kubelet.config.k8s.io/v1beta1',
-      kind: 'KubeletConfiguration',
-      clusterDNS: [this.kubeletClusterDns()],
-      clusterDomain: this.ctx.profile.clusterDomain,
-    });
+    return kubeletDnsConfigYaml(this.kubeletClusterDns(), this.ctx.profile.clusterDomain);
   }
 
   /** The Corefile template as node-cache reads it (`Corefile.base`). */

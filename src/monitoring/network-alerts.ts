@@ -6,8 +6,8 @@ import { ComponentContext, componentContext, pick, record } from '../core/_compo
 import { goDuration, showDuration } from '../core/_errors';
 import { coreDnsMinor } from '../core/_images';
 import { KUBE_SYSTEM, meta, port } from '../core/_k8s';
-import { isDnsLabel, parseHostPort } from '../core/_net';
-import { tierSettings } from '../core/_tier-table';
+import { parseHostPort } from '../core/_net';
+import { TierSettings, tierSettings } from '../core/_tier-table';
 import { ClusterProfile } from '../core/cluster-profile';
 import { KubernetesVersion } from '../core/kubernetes-version';
 import { DecisionSource } from '../core/report-types';
@@ -190,6 +190,23 @@ export interface NetworkAlertsProps {
   readonly scrapeObjects?: boolean;
 }
 
+type Thresholds = Omit<AlertContext, 'kubeProxyMode' | 'jobs' | 'legacyForwardMetrics'>;
+
+/** A tier's thresholds and durations, as the tier table states them. */
+function tierThresholds(settings: TierSettings): Thresholds {
+  const a = settings.alerts;
+  return {
+    kubeProxySyncSeconds: a.kubeProxySyncP99Seconds.value,
+    dnsLatencySeconds: a.dnsLatencyP99Seconds.value,
+    dnsErrorRatio: a.dnsErrorRatio.value,
+    forwardLatencySeconds: a.forwardLatencyP99Seconds.value,
+    forwardErrorRatio: a.forwardErrorRatio.value,
+    conntrackUsageRatio: a.conntrackUsageRatio.value,
+    forDuration: a.forDuration.value,
+    downFor: a.downFor.value,
+  };
+}
+
 /** The job label of each scrape target: the value of its Service's `k8s-app` label. */
 const JOBS = { kubeProxy: 'kube-proxy', coreDns: 'kube-dns', nodeLocalDns: 'node-local-dns' };
 
@@ -215,18 +232,10 @@ export class NetworkAlerts extends Construct {
    * @param kubernetesVersion decides the CoreDNS metric names, through the CoreDNS kubeadm runs (default 1.28)
    */
   public static catalogue(tier?: ScaleTier, language?: AlertLanguage, kubernetesVersion?: KubernetesVersion): AlertInfo[] {
-    const a = tierSettings(tier ?? ScaleTier.SMALL).alerts;
     const ctx: AlertContext = {
+      ...tierThresholds(tierSettings(tier ?? ScaleTier.SMALL)),
       legacyForwardMetrics: coreDnsMinor(kubernetesVersion ?? KubernetesVersion.V1_28) < 11,
       jobs: { ...JOBS, nodeExporter: 'node-exporter' },
-      kubeProxySyncSeconds: a.kubeProxySyncP99Seconds.value,
-      dnsLatencySeconds: a.dnsLatencyP99Seconds.value,
-      dnsErrorRatio: a.dnsErrorRatio.value,
-      forwardLatencySeconds: a.forwardLatencyP99Seconds.value,
-      forwardErrorRatio: a.forwardErrorRatio.value,
-      conntrackUsageRatio: a.conntrackUsageRatio.value,
-      forDuration: a.forDuration.value,
-      downFor: a.downFor.value,
     };
     const lang = language === AlertLanguage.CHINESE ? 'zh' : 'en';
     return ALERTS.map((x) => ({
@@ -247,7 +256,7 @@ export class NetworkAlerts extends Construct {
   private readonly ctx: ComponentContext;
   private readonly groups: Record<AlertGroup, boolean>;
   private readonly language: AlertLanguage;
-  private readonly thresholds: Omit<AlertContext, 'kubeProxyMode' | 'jobs' | 'legacyForwardMetrics'>;
+  private readonly thresholds: Thresholds;
   private readonly nodeExporterJob: string;
   private readonly explicitMode?: KubeProxyMode;
   private readonly explicit: Record<AlertGroup, boolean>;
@@ -280,7 +289,7 @@ export class NetworkAlerts extends Construct {
     this.nodeExporterJob = props.nodeExporterJob ?? 'node-exporter';
     if (!/^[A-Za-z0-9_.:/-]+$/.test(this.nodeExporterJob)) errors.add('nodeExporterJob', this.nodeExporterJob, 'must be a job label value (letters, digits, _ . : / -)');
     const ns = props.monitoringNamespace ?? 'monitoring';
-    if (!isDnsLabel(ns)) errors.add('monitoringNamespace', ns, 'must be a namespace name');
+    errors.namespace('monitoringNamespace', ns);
     errors.labels('selectorLabels', props.selectorLabels);
     if (props.kubeProxyMode !== undefined) errors.oneOf('kubeProxyMode', props.kubeProxyMode, Object.values(KubeProxyMode));
     this.explicitMode = props.kubeProxyMode;
@@ -305,6 +314,7 @@ export class NetworkAlerts extends Construct {
     }
     errors.throwIfAny();
     this.thresholds = {
+      ...tierThresholds(settings),
       kubeProxySyncSeconds: seconds(kubeProxySync),
       dnsLatencySeconds: seconds(dnsLatency),
       dnsErrorRatio,
@@ -312,7 +322,6 @@ export class NetworkAlerts extends Construct {
       forwardErrorRatio,
       conntrackUsageRatio,
       forDuration,
-      downFor: a.downFor.value,
     };
     for (const [setting, value, rule] of [
       ['alerts.kubeProxySyncThreshold', props.kubeProxySyncThreshold, a.kubeProxySyncP99Seconds],
@@ -334,7 +343,13 @@ export class NetworkAlerts extends Construct {
     if (props.scrapeObjects ?? true) this.addScrapeObjects(ns, labels);
 
     state.register({
-      kind: 'alerts', scope: this, profile: this.ctx.profile, tier: this.ctx.tier, watches: this.groups, explicit: this.explicit,
+      kind: 'alerts',
+      scope: this,
+      profile: this.ctx.profile,
+      tier: this.ctx.tier,
+      watches: this.groups,
+      explicit: this.explicit,
+      explicitKubeProxyMode: this.explicitMode,
     }, () => this.prepare());
   }
 
@@ -346,11 +361,11 @@ export class NetworkAlerts extends Construct {
   /** The rule groups as plain Prometheus rule-file groups (for promtool or a non-operator Prometheus). */
   public ruleGroups(): any[] {
     const ctx = this.alertContext();
+    const selected = this.selectedAlerts(ctx);
     const lang = this.language === AlertLanguage.CHINESE ? 'zh' : 'en';
     const groups: any[] = [];
     for (const group of ['kube-proxy', 'coredns', 'node-local-dns', 'node'] as const) {
-      if (!this.groups[group]) continue;
-      const rules = this.selectedAlerts().filter((x) => x.group === group).map((x) => ({
+      const rules = selected.filter((x) => x.group === group).map((x) => ({
         alert: x.alert,
         expr: x.expr(ctx),
         for: goDuration(x.forDuration(ctx)),
@@ -365,8 +380,8 @@ export class NetworkAlerts extends Construct {
     return groups;
   }
 
-  private selectedAlerts(): AlertDef[] {
-    const mode = this.alertContext().kubeProxyMode;
+  private selectedAlerts(ctx: AlertContext = this.alertContext()): AlertDef[] {
+    const mode = ctx.kubeProxyMode;
     return ALERTS.filter((x) => this.groups[x.group] && (!x.modes || (mode !== undefined && x.modes.includes(mode))));
   }
 

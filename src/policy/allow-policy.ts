@@ -2,7 +2,7 @@ import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { PolicyPeer } from './policy-peer';
 import { ConfigErrors } from '../core/_errors';
-import { isDnsLabel, isDnsSubdomain } from '../core/_net';
+import { isDnsSubdomain } from '../core/_net';
 
 /** One rule of an allow policy: these peers, on these ports. */
 export interface AllowRule {
@@ -68,7 +68,7 @@ export class AllowPolicy extends Construct {
     super(scope, id);
     const errors = new ConfigErrors(ConfigErrors.labelOf(this));
     errors.labels('podLabels', props.podLabels, true);
-    if (props.policyNamespace !== undefined && !isDnsLabel(props.policyNamespace)) errors.add('policyNamespace', props.policyNamespace, 'must be a namespace name');
+    errors.namespace('policyNamespace', props.policyNamespace);
     if (props.name !== undefined && !isDnsSubdomain(props.name)) errors.add('name', props.name, 'must be a lowercase DNS name');
     if (props.ingress === undefined && props.egress === undefined) {
       errors.addMissing('ingress', "or 'egress' must be set: a policy without either restricts nothing");

@@ -3,7 +3,7 @@ import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { ComponentContext, componentContext, record } from '../core/_component';
 import { meta, port } from '../core/_k8s';
-import { isDnsLabel, parseIp } from '../core/_net';
+import { parseIp } from '../core/_net';
 import { ClusterProfile } from '../core/cluster-profile';
 import { DecisionSource } from '../core/report-types';
 import { ScaleTier } from '../core/scale-tier';
@@ -134,7 +134,7 @@ export class DefaultDenyPolicy extends Construct {
     errors.oneOf('direction', direction, Object.values(DenyDirection));
     const namespaces = props.namespaces ?? [];
     if (namespaces.length === 0) errors.add('namespaces', namespaces, 'must list at least one namespace');
-    namespaces.forEach((ns, i) => { if (!isDnsLabel(ns)) errors.add(`namespaces[${i}]`, ns, 'must be a namespace name (lowercase letters, digits and \'-\', at most 63)'); });
+    namespaces.forEach((ns, i) => errors.namespace(`namespaces[${i}]`, ns));
     const dup = namespaces.find((ns, i) => namespaces.indexOf(ns) !== i);
     if (dup) errors.add('namespaces', dup, 'is listed twice');
     const level = props.podSecurityLevel ?? PodSecurityLevel.BASELINE;

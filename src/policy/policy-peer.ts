@@ -1,7 +1,7 @@
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { ConfigErrors } from '../core/_errors';
-import { cidrContains, isDnsLabel } from '../core/_net';
+import { cidrContains } from '../core/_net';
 
 /**
  * Who a policy rule allows: pods, namespaces, both at once, or an IP block. Built
@@ -90,5 +90,5 @@ function labelText(labels: Record<string, string>): string {
 
 function checkNamespaces(errors: ConfigErrors, names: string[]): void {
   if (names.length === 0) errors.add('namespaces', names, 'must name at least one namespace');
-  names.forEach((n, i) => { if (!isDnsLabel(n)) errors.add(`namespaces[${i}]`, n, 'must be a namespace name'); });
+  names.forEach((n, i) => errors.namespace(`namespaces[${i}]`, n));
 }

@@ -1,4 +1,5 @@
 import { ALERTS_KUBE_PROXY_METRICS } from './alerts-kube-proxy-metrics';
+import { ALERTS_KUBE_PROXY_MODE } from './alerts-kube-proxy-mode';
 import { ALERTS_NO_KUBE_PROXY } from './alerts-no-kube-proxy';
 import { ALERTS_WATCH_COMPONENTS } from './alerts-watch-components';
 import { CALICO_NFTABLES } from './calico-nftables';
@@ -34,4 +35,5 @@ export const CROSS_COMPONENT_RULES: readonly CrossComponentRule[] = [
   ALERTS_WATCH_COMPONENTS,
   ALERTS_NO_KUBE_PROXY,
   ALERTS_KUBE_PROXY_METRICS,
+  ALERTS_KUBE_PROXY_MODE,
 ];

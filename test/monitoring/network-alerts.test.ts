@@ -349,3 +349,15 @@ test('the objects validate against the Prometheus Operator CRDs', () => {
   new NetworkAlerts(chart, 'Alerts', { language: AlertLanguage.CHINESE, selectorLabels: { release: 'prom' } });
   expect(ofKind(synthValid(chart), 'ServiceMonitor')).toHaveLength(3);
 });
+
+test('a kubeProxyMode that disagrees with the app\'s kube-proxy is refused', () => {
+  const chart = Testing.chart();
+  new TunedKubeProxy(chart, 'KubeProxy', { mode: KubeProxyMode.IPVS });
+  new NetworkAlerts(chart, 'Alerts', { kubeProxyMode: KubeProxyMode.IPTABLES });
+  expect(() => Testing.synth(chart)).toThrow(
+    "[test/Alerts] 'kubeProxyMode' (iptables) differs from the mode of [test/KubeProxy] (ipvs): the mode-specific alerts would watch metrics that kube-proxy never exports [ALERTS-MODE-MISMATCH]");
+  const agreeing = Testing.chart();
+  new TunedKubeProxy(agreeing, 'KubeProxy', { mode: KubeProxyMode.IPVS });
+  new NetworkAlerts(agreeing, 'Alerts', { kubeProxyMode: KubeProxyMode.IPVS });
+  expect(only(synthValid(agreeing), 'PrometheusRule').spec.groups.length).toBeGreaterThan(0);
+});
