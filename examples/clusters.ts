@@ -5,7 +5,8 @@
  * shared by every component. Imported by name, exactly as users import the library.
  */
 import {
-  AlertLanguage, AllowPolicy, CalicoTuning, ClusterProfile, CniPlugin, CniRecommendation, CorefilePlugin, DefaultDenyPolicy, KubernetesVersion,
+  AlertLanguage, AllowPolicy, CalicoTuning, ClusterProfile, CniPlugin, CniRecommendation, CorefilePlugin, DefaultDenyPolicy, KubeletConfigFile,
+  KubernetesVersion,
   NetworkAlerts, NetworkTuning, NodeLocalDns, PodDnsTuning, PodSysctlTuning, PolicyLint, PolicyPeer, ScaleTier, ServerBlock, ServiceTuning,
   SysctlTuner, TunedCoreDns, TunedKubeProxy,
 } from 'cdk8s-network-tuning';
@@ -18,10 +19,14 @@ export interface ExampleCluster {
   readonly files: () => Record<string, string>;
 }
 
-/** kubelet's config for the cluster's DNS, and the alerts as a plain rule file for a Prometheus without the operator. */
-function clusterFiles(kubeletConfigYaml: string, alerts: NetworkAlerts): Record<string, string> {
+/**
+ * kubelet's DNS settings (a drop-in for the kubelet config directory and the same as a kubeadm
+ * patch, under kubelet/ and kubeadm-patches/), and the alerts as a plain rule file for a
+ * Prometheus without the operator.
+ */
+function clusterFiles(kubelet: KubeletConfigFile[], alerts: NetworkAlerts): Record<string, string> {
   return {
-    'kubelet-config.yaml': kubeletConfigYaml,
+    ...Object.fromEntries(kubelet.map((f) => [f.path.startsWith('/') ? `kubelet/${f.path.split('/').pop()}` : f.path, f.content])),
     'prometheus-rules.yaml': Yaml.stringify({ groups: alerts.ruleGroups() }),
   };
 }
@@ -62,7 +67,7 @@ export function smallCluster(app: App): ExampleCluster {
   const tuning = new NetworkTuning(new Chart(app, 'network'), 'tuning', { tier: ScaleTier.SMALL, profile, services: [service] });
   return {
     files: () => ({
-      ...clusterFiles(tuning.kubeletConfigYaml(), tuning.alerts!),
+      ...clusterFiles(tuning.kubeletConfigFiles(), tuning.alerts!),
       'flannel-net-conf.json': tuning.flannel!.netConf,
     }),
   };
@@ -86,24 +91,25 @@ export function mediumCluster(app: App): ExampleCluster {
     alerts: { language: AlertLanguage.CHINESE },
     services: [service],
   });
-  return { files: () => clusterFiles(tuning.kubeletConfigYaml(), tuning.alerts!) };
+  return { files: () => clusterFiles(tuning.kubeletConfigFiles(), tuning.alerts!) };
 }
 
 /**
- * LARGE with NetworkTuning: Cilium, and the guide's large-cluster example on Kubernetes
- * 1.28 (IPVS, conntrack 65536/524288, CoreDNS cache 600 with 19968 entries, ttl 60).
- * Under IPVS, NodeLocal DNSCache binds only its link-local IP, so every kubelet
- * needs the clusterDNS in kubelet-config.yaml.
+ * LARGE with NetworkTuning: Cilium on Kubernetes 1.33 with the guide's Cilium snippet in
+ * today's keys — kube-proxy replacement (the API server's address is known, so no
+ * kube-proxy), native routing with direct node routes and DSR (the nodes share one L2
+ * segment), Hubble — and the guide's large CoreDNS values (cache 600 with 19968 entries,
+ * ttl 60), scaled by the autoscaler. Pods point at NodeLocal DNSCache's link-local IP
+ * (no fallback under eBPF), so it runs highly available and every kubelet needs the drop-in.
  */
 export function largeCluster(app: App): ExampleCluster {
-  const profile = new ClusterProfile({ apiServerHost: '10.0.0.100', cpuCoresPerNode: 32 });
+  const profile = new ClusterProfile({ kubernetesVersion: KubernetesVersion.V1_33, apiServerHost: '10.0.0.100', cpuCoresPerNode: 32, nodesShareL2Segment: true });
   const service = applications(app, ScaleTier.LARGE, profile, true);
   const tuning = new NetworkTuning(new Chart(app, 'network'), 'tuning', {
     tier: ScaleTier.LARGE,
     profile,
     defaultDeny: { namespaces: ['production'], createNamespaces: true },
     coreDns: { deploy: true },
-    // Cilium as the CNI, kube-proxy (IPVS) kept as in the guide's example: no kube-proxy replacement.
     cilium: { hubbleMetrics: ['dns', 'drop', 'tcp', 'flow'] },
     // kube-prometheus-stack selects rules and monitors by its release label.
     alerts: { selectorLabels: { release: 'kube-prometheus-stack' } },
@@ -111,7 +117,7 @@ export function largeCluster(app: App): ExampleCluster {
   });
   return {
     files: () => ({
-      ...clusterFiles(tuning.kubeletConfigYaml(), tuning.alerts!),
+      ...clusterFiles(tuning.kubeletConfigFiles(), tuning.alerts!),
       'cilium-values.yaml': tuning.cilium!.valuesYaml,
     }),
   };
@@ -159,7 +165,7 @@ export function customCluster(app: App): ExampleCluster {
 
   // Last, so it sees every component it watches.
   const alerts = new NetworkAlerts(new Chart(app, 'monitoring'), 'Alerts', { tier, profile });
-  return { files: () => clusterFiles(nodeLocal.kubeletConfigYaml(), alerts) };
+  return { files: () => clusterFiles(nodeLocal.kubeletConfigFiles(), alerts) };
 }
 
 /** Every example cluster by name (the folder it is written to). */

@@ -5,7 +5,7 @@ const path = require('path');
 const root = path.resolve(process.argv[2] || 'dist');
 const files = [];
 (function walk(dir) {
-  for (const entry of fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
     const full = path.join(dir, entry.name);
     if (entry.isDirectory()) walk(full);
     else files.push(path.relative(root, full));

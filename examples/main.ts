@@ -11,6 +11,7 @@ for (const [name, build] of Object.entries(CLUSTERS)) {
   const cluster = build(app);
   app.synth();
   for (const [file, content] of Object.entries(cluster.files())) {
+    fs.mkdirSync(path.dirname(path.join(app.outdir, file)), { recursive: true });
     fs.writeFileSync(path.join(app.outdir, file), content);
   }
   fs.writeFileSync(path.join(app.outdir, 'tuning-report.md'), TuningReport.of(app).toMarkdown(`Network tuning report: ${name} cluster`));

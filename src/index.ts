@@ -8,3 +8,4 @@ export * from './cni';
 export * from './monitoring';
 export * from './network-component';
 export * from './network-tuning';
+export * from './rules';

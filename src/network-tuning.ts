@@ -5,8 +5,9 @@ import { CniPlugin } from './cni/cni-plugin';
 import { CniRecommendation } from './cni/cni-recommendation';
 import { FlannelTuning, FlannelTuningProps } from './cni/flannel-tuning';
 import { componentContext, ComponentContext, record } from './core/_component';
-import { kubeletDnsConfigYaml } from './core/_k8s';
+import { kubeletConfigFiles, kubeletDropIn } from './core/_kubelet';
 import { ClusterProfile } from './core/cluster-profile';
+import { KubeletConfigFile } from './core/kubelet-config-file';
 import { TuningReport } from './core/report';
 import { DecisionSource } from './core/report-types';
 import { ScaleTier } from './core/scale-tier';
@@ -206,7 +207,7 @@ export class NetworkTuning extends Construct {
       ['podDns', NetworkComponent.POD_DNS, props.podDns], ['alerts', NetworkComponent.ALERTS, props.alerts],
     ];
     for (const [name, component, p] of skipped) {
-      if (p !== undefined && skip.has(component)) errors.add(name, '<set>', `must be unset: 'skip' leaves out ${component}`);
+      if (hasSettings(p) && skip.has(component)) errors.add(name, '<set>', `must be unset: 'skip' leaves out ${component}`);
     }
 
     // The CNI: decided once, from the user or the guide's recommendation.
@@ -232,14 +233,14 @@ export class NetworkTuning extends Construct {
       if (this.cniPlugin === CniPlugin.FLANNEL) this.flannel = new FlannelTuning(this, 'Flannel', { ...props.flannel, ...common });
     }
 
-    // kube-proxy: left out when the CNI's eBPF data plane implements Services.
-    const replacement = this.ctx.state.components('cni').find((c) => c.replacesKubeProxyWith && c.scope.node.scopes.includes(this));
-    if (replacement && !skip.has(NetworkComponent.KUBE_PROXY)) {
-      if (props.kubeProxy !== undefined) {
-        errors.add('kubeProxy', '<set>', `must be unset: ${replacement.replacesKubeProxyWith} replaces kube-proxy (or turn the replacement off)`);
+    // kube-proxy: left out when the plan's data plane is an eBPF replacement.
+    const plane = this.ctx.state.plan().dataPlane;
+    if (plane.kind === 'ebpf' && !skip.has(NetworkComponent.KUBE_PROXY)) {
+      if (hasSettings(props.kubeProxy)) {
+        errors.add('kubeProxy', '<set>', `must be unset: ${plane.replacement} replaces kube-proxy (or turn the replacement off)`);
         errors.throwIfAny();
       }
-      record(this.ctx, 'kubeProxy', 'not deployed', DecisionSource.COMPATIBILITY, `${replacement.replacesKubeProxyWith} implements Services; kube-proxy must not run beside it`);
+      record(this.ctx, 'kubeProxy', 'not deployed', DecisionSource.COMPATIBILITY, `${plane.replacement} implements Services; kube-proxy must not run beside it`);
     } else if (!skip.has(NetworkComponent.KUBE_PROXY)) {
       this.kubeProxy = new TunedKubeProxy(this, 'KubeProxy', { ...props.kubeProxy, ...common });
     }
@@ -257,16 +258,29 @@ export class NetworkTuning extends Construct {
   }
 
   /**
-   * The kubelet settings the cluster's nodes need: `clusterDNS` (the node-local
-   * IP or the kube-dns IP, as the wiring decided) and `clusterDomain`.
+   * The kubelet drop-in the cluster's nodes need: `clusterDNS` (the node-local IP or
+   * the kube-dns IP, as the plan decided) and `clusterDomain` (and `resolvConf` when the
+   * profile states it). See `kubeletConfigFiles()` for where it goes.
    */
   public kubeletConfigYaml(): string {
-    if (this.nodeLocalDns) return this.nodeLocalDns.kubeletConfigYaml();
-    return kubeletDnsConfigYaml(this.profile.dnsServiceIp, this.profile.clusterDomain);
+    return kubeletDropIn(this.ctx.state.plan());
+  }
+
+  /**
+   * The kubelet settings as files: a drop-in for the kubelet config directory and the
+   * same fields as a kubeadm patch, the one for the profile's Kubernetes version first.
+   */
+  public kubeletConfigFiles(): KubeletConfigFile[] {
+    return kubeletConfigFiles(this.ctx.state.plan());
   }
 
   /** The explanation report of the app this construct is in (every decision, every finding). */
   public report(): TuningReport {
     return TuningReport.of(this);
   }
+}
+
+/** Whether an options object sets anything (`{}` and all-undefined fields set nothing). */
+function hasSettings(options: unknown): boolean {
+  return options !== undefined && (typeof options !== 'object' || options === null || Object.values(options).some((v) => v !== undefined));
 }

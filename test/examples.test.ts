@@ -20,15 +20,15 @@ describe('examples', () => {
     expect(synthCluster(CLUSTERS[name]).charts).toMatchSnapshot();
   });
 
-  test('the large example is the guide\'s large-cluster configuration: IPVS, conntrack 65536/524288, CoreDNS cache 600/19968, ttl 60', () => {
-    const { charts } = synthCluster(CLUSTERS.large);
-    const config = YAML.parse(only(charts.network, 'ConfigMap', 'kube-proxy').data['config.conf']);
-    expect(config.mode).toBe('ipvs');
-    expect(config.ipvs).toMatchObject({ scheduler: 'rr', syncPeriod: '30s', minSyncPeriod: '1s', strictARP: true });
-    expect(config.conntrack).toMatchObject({ maxPerCore: 65536, min: 524288 });
+  test('the large example: Cilium replaces kube-proxy, native routing with DSR, the guide\'s large CoreDNS values, autoscaled', () => {
+    const { charts, files } = synthCluster(CLUSTERS.large);
+    const values = YAML.parse(files['cilium-values.yaml']);
+    expect(values).toMatchObject({ kubeProxyReplacement: true, k8sServiceHost: '10.0.0.100', routingMode: 'native', autoDirectNodeRoutes: true, loadBalancer: { mode: 'dsr' } });
+    expect(charts.network.filter((o: any) => JSON.stringify(o.metadata).includes('kube-proxy'))).toEqual([]);
     const corefile = only(charts.network, 'ConfigMap', 'coredns').data.Corefile;
-    expect(corefile).toContain('cache 600 {\n        success 19968\n        denial 19968\n    }');
+    expect(corefile).toContain('cache 600 {\n        success 19968\n        denial 19968\n        disable success cluster.local\n        disable denial cluster.local\n    }');
     expect(corefile).toContain('ttl 60');
+    expect(JSON.parse(only(charts.network, 'ConfigMap', 'coredns-autoscaler').data.linear)).toMatchObject({ nodesPerReplica: 64, min: 5 });
   });
 
   test('the tier examples are one NetworkTuning each; every node component is there', () => {
@@ -36,7 +36,7 @@ describe('examples', () => {
       const { charts } = synthCluster(CLUSTERS[name]);
       expect(Object.keys(charts).sort()).toEqual(['apps', 'network']);
       expect(only(charts.network, 'DaemonSet', 'network-sysctl-tuner')).toBeDefined();
-      expect(only(charts.network, 'ConfigMap', 'kube-proxy')).toBeDefined();
+      if (name !== 'large') expect(only(charts.network, 'ConfigMap', 'kube-proxy')).toBeDefined(); // large: Cilium replaces it
       expect(only(charts.network, 'ConfigMap', 'coredns')).toBeDefined();
       expect(only(charts.network, 'DaemonSet', 'node-local-dns')).toBeDefined();
     }
@@ -53,13 +53,15 @@ describe('examples', () => {
     expect(constructs.filter((c) => !used(c))).toEqual([]);
   });
 
-  test('NodeLocal DNS is wired for each example\'s kube-proxy mode, and the kubelet fragment says so', () => {
+  test('NodeLocal DNS is wired for each example\'s data plane, and the kubelet files say so', () => {
     const small = synthCluster(CLUSTERS.small);
     expect(only(small.charts.network, 'DaemonSet', 'node-local-dns').spec.template.spec.containers[0].args[1]).toBe('169.254.20.10,10.96.0.10');
-    expect(YAML.parse(small.files['kubelet-config.yaml']).clusterDNS).toEqual(['10.96.0.10']);
+    expect(YAML.parse(small.files['kubeadm-patches/kubeletconfiguration+strategic.yaml']).clusterDNS).toEqual(['10.96.0.10']);
     const large = synthCluster(CLUSTERS.large);
     expect(only(large.charts.network, 'DaemonSet', 'node-local-dns').spec.template.spec.containers[0].args[1]).toBe('169.254.20.10');
-    expect(YAML.parse(large.files['kubelet-config.yaml']).clusterDNS).toEqual(['169.254.20.10']);
+    expect(only(large.charts.network, 'DaemonSet', 'node-local-dns-secondary')).toBeDefined();
+    expect(YAML.parse(large.files['kubelet/90-cdk8s-network-tuning.conf']).clusterDNS).toEqual(['169.254.20.10']);
+    expect(Object.keys(large.files).sort()).toEqual(['cilium-values.yaml', 'kubeadm-patches/kubeletconfiguration+strategic.yaml', 'kubelet/90-cdk8s-network-tuning.conf', 'prometheus-rules.yaml']);
   });
 
   test('one CNI per tier: Flannel, Calico, Cilium', () => {
@@ -68,8 +70,8 @@ describe('examples', () => {
     expect(JSON.parse(small.files['flannel-net-conf.json']).Network).toBe('10.244.0.0/16');
     expect(only(synthCluster(CLUSTERS.medium).charts.network, 'IPPool').spec.cidr).toBe('10.244.0.0/16');
     const large = synthCluster(CLUSTERS.large);
-    expect(YAML.parse(only(large.charts.network, 'ConfigMap', 'cilium-values').data['values.yaml']).kubeProxyReplacement).toBe(false);
-    expect(YAML.parse(large.files['cilium-values.yaml']).kubeProxyReplacement).toBe(false);
+    expect(YAML.parse(only(large.charts.network, 'ConfigMap', 'cilium-values').data['values.yaml']).kubeProxyReplacement).toBe(true);
+    expect(YAML.parse(large.files['cilium-values.yaml']).kubeProxyReplacement).toBe(true);
     expect(only(large.charts.network, 'HelmRelease').spec.chart.spec.chart).toBe('cilium');
   });
 
@@ -79,14 +81,15 @@ describe('examples', () => {
       const { charts, files } = synthCluster(build);
       const objs = charts.monitoring ?? charts.network;
       const names = rules(objs).map((r: any) => r.alert).filter(Boolean);
-      expect({ name, names }).toEqual({ name, names: expect.arrayContaining(['KubeProxySyncSlow', 'DNSLatencyHigh', 'DNSErrorsHigh', 'NodeLocalDNSDown']) });
+      const guide = name === 'large' ? ['DNSLatencyHigh', 'DNSErrorsHigh', 'NodeLocalDNSDown'] : ['KubeProxySyncSlow', 'DNSLatencyHigh', 'DNSErrorsHigh', 'NodeLocalDNSDown'];
+      expect({ name, names }).toEqual({ name, names: expect.arrayContaining(guide) });
       expect(YAML.parse(files['prometheus-rules.yaml']).groups).toEqual(only(objs, 'PrometheusRule').spec.groups);
     }
     const medium = synthCluster(CLUSTERS.medium).charts.network;
     expect(rules(medium)[0].annotations.summary).toBe('kube-proxy 规则同步过慢');
     const large = synthCluster(CLUSTERS.large).charts.network;
     expect(rules(large).find((r: any) => r.alert === 'ConntrackTableFilling').expr).toMatch(/ > 0\.75$/);
-    expect(only(large, 'ServiceMonitor', 'kube-proxy').metadata.labels.release).toBe('kube-prometheus-stack');
+    expect(only(large, 'ServiceMonitor', 'coredns').metadata.labels.release).toBe('kube-prometheus-stack');
   });
 
   test('the production namespace: default deny with DNS (and NodeLocal DNS), allow-app, a tuned Service', () => {
@@ -97,10 +100,13 @@ describe('examples', () => {
       expect(only(policies, 'NetworkPolicy', 'default-deny-all').spec.policyTypes).toEqual(['Ingress', 'Egress']);
       const dnsPeers = only(policies, 'NetworkPolicy', 'allow-dns-egress').spec.egress[0].to.map((p: any) => p.ipBlock?.cidr ?? 'kube-dns');
       expect(dnsPeers).toEqual(name === 'large' ? ['kube-dns', '169.254.20.10/32'] : ['kube-dns', '169.254.20.10/32', '10.96.0.10/32']);
+      // Cilium: the host-network cache needs the host entity as well.
+      expect(policies.filter((o: any) => o.kind === 'CiliumNetworkPolicy').map((o: any) => o.metadata.name)).toEqual(name === 'large' ? ['allow-node-local-dns-egress'] : []);
       expect(only(charts.apps, 'NetworkPolicy', 'allow-app').spec.ingress[0].ports).toEqual([{ port: 8080, protocol: 'TCP' }]);
     }
     expect(only(synthCluster(CLUSTERS.custom).charts.apps, 'Service', 'web').spec.sessionAffinity).toBe('ClientIP');
-    expect(only(synthCluster(CLUSTERS.large).charts.apps, 'Service', 'web').metadata.annotations).toEqual({ 'service.kubernetes.io/topology-mode': 'Auto' });
+    expect(only(synthCluster(CLUSTERS.medium).charts.apps, 'Service', 'web').metadata.annotations).toEqual({ 'service.kubernetes.io/topology-mode': 'Auto' });
+    expect(only(synthCluster(CLUSTERS.large).charts.apps, 'Service', 'web').spec.trafficDistribution).toBe('PreferClose'); // 1.33: the field is GA
     const small = synthCluster(CLUSTERS.small).charts;
     expect(only(small.apps, 'Service', 'web').metadata.annotations).toBeUndefined();
     expect(small.network.filter((o: any) => o.kind === 'NetworkPolicy')).toEqual([]); // Flannel would ignore them

@@ -20,14 +20,31 @@ function render(props: NetworkTuningProps = {}, more?: (chart: Chart) => void) {
 }
 
 describe('NetworkTuning: the whole guide from one tier', () => {
-  test('LARGE reproduces the guide\'s large-cluster example: IPVS, conntrack 65536/524288, CoreDNS cache 600/19968, ttl 60', () => {
-    const { objs, proxyConfig, tuning } = render({ tier: ScaleTier.LARGE });
+  test('LARGE with Calico reproduces the guide\'s large-cluster example: IPVS, conntrack 65536/524288, CoreDNS cache 600/19968, ttl 60', () => {
+    const { objs, proxyConfig } = render({ tier: ScaleTier.LARGE, cniPlugin: CniPlugin.CALICO });
     expect(proxyConfig()).toMatchObject({ mode: 'ipvs', conntrack: { maxPerCore: 65536, min: 524288 }, ipvs: { scheduler: 'rr' } });
     const corefile = only(objs, 'ConfigMap', 'coredns').data.Corefile;
-    expect(corefile).toContain('cache 600 {\n        success 19968\n        denial 19968\n    }');
+    expect(corefile).toContain('cache 600 {\n        success 19968\n        denial 19968\n        disable success cluster.local\n        disable denial cluster.local\n    }');
     expect(corefile).toContain('ttl 60');
+  });
+
+  test('LARGE with Cilium (the guide\'s choice): kube-proxy replacement when the API server is known, else kube-proxy beside it without IPVS', () => {
+    const { tuning, objs, kinds } = render({ tier: ScaleTier.LARGE });
     expect(tuning.cniPlugin).toBe(CniPlugin.CILIUM);
     expect(only(objs, 'HelmRelease').spec.chart.spec.chart).toBe('cilium');
+    expect(YAML.parse(tuning.cilium!.valuesYaml)).toMatchObject({ kubeProxyReplacement: true, k8sServiceHost: API });
+    expect(tuning.kubeProxy).toBeUndefined();
+    expect(kinds.filter((k) => k.includes('kube-proxy'))).toEqual([]);
+    // No API server address: Cilium cannot replace kube-proxy, which then runs in nftables mode where it is GA
+    // (IPVS beside Cilium breaks pod-to-NodePort traffic, cilium/cilium#18610), iptables before.
+    for (const [version, mode] of [[KubernetesVersion.V1_28, KubeProxyMode.IPTABLES], [KubernetesVersion.V1_33, KubeProxyMode.NFTABLES]] as const) {
+      const chart = Testing.chart();
+      const t = new NetworkTuning(chart, 'tuning', { tier: ScaleTier.LARGE, profile: new ClusterProfile({ kubernetesVersion: version }) });
+      const out = synthValid(chart);
+      expect(YAML.parse(t.cilium!.valuesYaml).kubeProxyReplacement).toBe(false);
+      expect(YAML.parse(only(out, 'ConfigMap', 'kube-proxy').data['config.conf']).mode).toBe(mode);
+      expect(t.report().decisions.find((d) => d.path === 'test/tuning/KubeProxy' && d.setting === 'mode')!.reason).toMatch(/cilium\/cilium#18610/);
+    }
   });
 
   test('every component of the tier is emitted: CNI, kube-proxy, sysctls, CoreDNS, NodeLocal DNS, alerts and scrape objects', () => {
@@ -42,7 +59,7 @@ describe('NetworkTuning: the whole guide from one tier', () => {
   test('LARGE on 1.35 moves to nftables (IPVS is deprecated), and NodeLocal DNS and the alerts follow', () => {
     const chart = Testing.chart();
     const profile = new ClusterProfile({ apiServerHost: API, kubernetesVersion: KubernetesVersion.V1_35 });
-    const tuning = new NetworkTuning(chart, 'tuning', { tier: ScaleTier.LARGE, profile });
+    const tuning = new NetworkTuning(chart, 'tuning', { tier: ScaleTier.LARGE, profile, cniPlugin: CniPlugin.CALICO });
     const objs = synthValid(chart);
     expect(tuning.kubeProxy!.mode).toBe(KubeProxyMode.NFTABLES);
     expect(only(objs, 'DaemonSet', 'node-local-dns').spec.template.spec.containers[0].args[1]).toBe('169.254.20.10');
@@ -154,9 +171,9 @@ describe('NetworkTuning: overrides and opt-outs', () => {
       "[test/tuning] 'coreDns.profile' (<ClusterProfile>) must be unset: NetworkTuning passes its 'profile' to every component"],
     ['settings for another CNI', { tier: ScaleTier.SMALL, cilium: {} },
       "[test/tuning] 'cilium' (<set>) must be unset: the CNI is flannel (the small tier's recommendation); set 'cniPlugin' to cilium to configure it"],
-    ['settings for a skipped component', { skip: [NetworkComponent.COREDNS], coreDns: {} },
+    ['settings for a skipped component', { skip: [NetworkComponent.COREDNS], coreDns: { deploy: true } },
       "[test/tuning] 'coreDns' (<set>) must be unset: 'skip' leaves out coredns"],
-    ['kube-proxy settings under a replacement', { tier: ScaleTier.LARGE, cilium: { kubeProxyReplacement: true }, kubeProxy: {} },
+    ['kube-proxy settings under a replacement', { tier: ScaleTier.LARGE, cilium: { kubeProxyReplacement: true }, kubeProxy: { deployDaemonSet: true } },
       "[test/tuning] 'kubeProxy' (<set>) must be unset: Cilium kube-proxy replacement replaces kube-proxy (or turn the replacement off)"],
     ['an unknown component to skip', { skip: ['istio' as NetworkComponent] },
       "[test/tuning] 'skip[0]' (istio) must be one of: cni, kube-proxy, sysctls, coredns, node-local-dns, pod-dns, alerts"],
@@ -175,10 +192,10 @@ describe('NetworkTuning: overrides and opt-outs', () => {
 
 describe('NetworkTuning: the explanation report', () => {
   test('every tuned value says whether the tier, an override or a compatibility rule decided it', () => {
-    const { tuning } = render({ tier: ScaleTier.LARGE, coreDns: { cacheTtl: 900 } });
+    const { tuning } = render({ tier: ScaleTier.LARGE, cniPlugin: CniPlugin.CALICO, coreDns: { cacheTtl: 900 } });
     const decisions = tuning.report().decisions;
     const find = (path: string, setting: string) => decisions.find((d) => d.path === path && d.setting === setting);
-    expect(find('test/tuning', 'cni')).toMatchObject({ value: 'cilium', source: DecisionSource.TIER });
+    expect(find('test/tuning', 'cni')).toMatchObject({ value: 'calico', source: DecisionSource.OVERRIDE });
     expect(find('test/tuning/KubeProxy', 'conntrack.maxPerCore')).toMatchObject({ value: '65536', source: DecisionSource.TIER });
     expect(find('test/tuning/CoreDns', 'cache.ttl')?.source ?? find('test/tuning/CoreDns', 'cacheTtl')?.source).toBe(DecisionSource.OVERRIDE);
     expect(find('test/tuning/NodeLocalDns', '-localip')).toMatchObject({ value: '169.254.20.10' });

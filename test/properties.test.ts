@@ -47,20 +47,23 @@ const validInput: fc.Arbitrary<Input> = fc.record({
 }).map((r) => {
   const version = KubernetesVersion.of(`1.${r.minor}`);
   // nftables before GA needs the opt-in (and is refused on 1.28): opt in where it exists.
-  const mode = r.mode === KubeProxyMode.NFTABLES && r.minor < 29 ? undefined : r.mode;
+  // IPVS beside Cilium without its kube-proxy replacement is refused (CILIUM-KUBE-PROXY-IPVS).
+  const ciliumKeepsProxy = (r.cni ?? (r.tier === ScaleTier.LARGE ? CniPlugin.CILIUM : undefined)) === CniPlugin.CILIUM && !r.ebpf;
+  const mode = (r.mode === KubeProxyMode.NFTABLES && r.minor < 29) || (r.mode === KubeProxyMode.IPVS && ciliumKeepsProxy) ? undefined : r.mode;
   const optInFeatures = mode === KubeProxyMode.NFTABLES && r.minor < 33 ? [KubernetesFeature.KUBE_PROXY_NFTABLES] : [];
   const profile = new ClusterProfile({
     kubernetesVersion: version, clusterDomain: r.domain, ...r.net, cpuCoresPerNode: r.cores, apiServerHost: '10.0.0.1', optInFeatures,
   });
   const cni = r.cni ?? undefined;
-  const plugin = cni ?? (r.namespaces.length > 0 && r.tier === ScaleTier.SMALL ? CniPlugin.CALICO : undefined);
+  const recommended = { [ScaleTier.SMALL]: CniPlugin.FLANNEL, [ScaleTier.MEDIUM]: CniPlugin.CALICO, [ScaleTier.LARGE]: CniPlugin.CILIUM }[r.tier];
+  const plugin = cni ?? (r.namespaces.length > 0 && r.tier === ScaleTier.SMALL ? CniPlugin.CALICO : recommended);
   const ebpf = r.ebpf && !r.skip.includes(NetworkComponent.CNI);
   const props: NetworkTuningProps = {
     tier: r.tier,
     profile,
     cniPlugin: cni,
     skip: r.skip,
-    kubeProxy: r.skip.includes(NetworkComponent.KUBE_PROXY) || ebpf && plugin !== CniPlugin.FLANNEL && plugin !== undefined ? undefined : { mode },
+    kubeProxy: r.skip.includes(NetworkComponent.KUBE_PROXY) || ebpf && plugin !== CniPlugin.FLANNEL ? undefined : { mode },
     calico: plugin === CniPlugin.CALICO && !r.skip.includes(NetworkComponent.CNI) ? { bpfEnabled: ebpf } : undefined,
     cilium: plugin === CniPlugin.CILIUM && !r.skip.includes(NetworkComponent.CNI) ? { kubeProxyReplacement: ebpf } : undefined,
     coreDns: r.skip.includes(NetworkComponent.COREDNS) ? undefined : { deploy: r.deploy },

@@ -23,11 +23,13 @@ function everything(): any[] {
   for (const tier of Object.values(ScaleTier)) {
     for (const version of [KubernetesVersion.V1_28, KubernetesVersion.NEWEST]) {
       const app = Testing.app();
+      // LARGE keeps kube-proxy here (Cilium without its replacement), so every workload is covered.
       new NetworkTuning(new Chart(app, 'network'), 'tuning', {
         tier,
         profile: new ClusterProfile({ kubernetesVersion: version, apiServerHost: '10.0.0.1' }),
         kubeProxy: { deployDaemonSet: true },
         coreDns: { deploy: true, autoscaler: true },
+        ...(tier === ScaleTier.LARGE ? { cilium: { kubeProxyReplacement: false } } : {}),
       });
       objs.push(...objectsOf(app));
     }
@@ -65,6 +67,8 @@ const PRIVILEGES: Record<string, string> = {
   'DaemonSet/network-sysctl-tuner/pause': 'hostNetwork',
   // Binds the link-local address on a dummy interface and installs NOTRACK rules (upstream's only capability).
   'DaemonSet/node-local-dns/node-cache': 'NET_ADMIN hostNetwork',
+  // The highly available twin (kubespray's secondary DaemonSet): the same needs.
+  'DaemonSet/node-local-dns-secondary/node-cache': 'NET_ADMIN hostNetwork',
   // Listens on port 53 as a non-root user.
   'Deployment/coredns/coredns': 'NET_BIND_SERVICE',
 };
@@ -84,7 +88,7 @@ function privilegesOf(x: Container): string {
 test('the suite sees every library workload', () => {
   expect([...new Set(ours.map((x) => x.where))].sort()).toEqual([
     'DaemonSet/kube-proxy/kube-proxy', 'DaemonSet/network-sysctl-tuner/apply-sysctls', 'DaemonSet/network-sysctl-tuner/pause',
-    'DaemonSet/node-local-dns/node-cache', 'Deployment/coredns-autoscaler/autoscaler', 'Deployment/coredns/coredns',
+    'DaemonSet/node-local-dns-secondary/node-cache', 'DaemonSet/node-local-dns/node-cache', 'Deployment/coredns-autoscaler/autoscaler', 'Deployment/coredns/coredns',
   ]);
 });
 
@@ -147,7 +151,7 @@ test('RBAC is what upstream grants, nothing more', () => {
 
 test('service account tokens are mounted only where upstream mounts them, and grant only the roles above', () => {
   // node-local-dns keeps upstream's token; its ServiceAccount is bound to no role (checked above).
-  const needsApi = new Set(['kube-proxy', 'coredns', 'coredns-autoscaler', 'node-local-dns']);
+  const needsApi = new Set(['kube-proxy', 'coredns', 'coredns-autoscaler', 'node-local-dns', 'node-local-dns-secondary']);
   for (const o of OBJECTS.filter((x) => ['DaemonSet', 'Deployment'].includes(x.kind) && x.metadata.namespace === 'kube-system')) {
     const mounted = o.spec.template.spec.automountServiceAccountToken !== false;
     expect({ name: o.metadata.name, mounted }).toEqual({ name: o.metadata.name, mounted: needsApi.has(o.metadata.name) });

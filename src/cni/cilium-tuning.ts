@@ -245,14 +245,24 @@ export class CiliumTuning extends Construct {
         'check the chart\'s release notes for renamed or removed values');
     }
 
-    // ---- kube-proxy replacement ----
-    const kpr = pick(this.ctx, 'kubeProxyReplacement', props.kubeProxyReplacement, c.kubeProxyReplacement);
-    if (kpr && !profile.apiServerHost) {
-      errors.addMissing('kubeProxyReplacement', "needs the profile's 'apiServerHost' (k8sServiceHost): without kube-proxy, the agent cannot reach the API through the 'kubernetes' Service");
-    }
+    // ---- kube-proxy replacement (the plan then leaves kube-proxy out) ----
+    const kpr = this.compat('kubeProxyReplacement', 'kubeProxyReplacement', props.kubeProxyReplacement, c.kubeProxyReplacement, !!profile.apiServerHost,
+      "needs the profile's 'apiServerHost' (k8sServiceHost): without kube-proxy, the agent cannot reach the API through the 'kubernetes' Service");
 
     // ---- routing ----
-    const routingMode = pick(this.ctx, 'routingMode', props.routingMode, c.routingMode);
+    // Native routing needs nodes that reach each other's Pod CIDRs; autoDirectNodeRoutes does that
+    // only "if all nodes share a single L2 network" (Cilium routing docs). Without that fact: VXLAN.
+    const l2 = profile.nodesShareL2Segment;
+    let routingMode: CiliumRoutingMode;
+    if (props.routingMode !== undefined) {
+      routingMode = pick(this.ctx, 'routingMode', props.routingMode, c.routingMode);
+    } else if (c.routingMode.value === CiliumRoutingMode.NATIVE && !l2) {
+      routingMode = CiliumRoutingMode.TUNNEL;
+      record(this.ctx, 'routingMode', routingMode, DecisionSource.COMPATIBILITY,
+        `the ${this.ctx.tier} tier's native routing (${c.routingMode.reason}) needs nodes on one L2 segment for autoDirectNodeRoutes; the profile does not state nodesShareL2Segment, so pod traffic is tunnelled (VXLAN)`);
+    } else {
+      routingMode = pick(this.ctx, 'routingMode', undefined, c.routingMode);
+    }
     errors.oneOf('routingMode', routingMode, Object.values(CiliumRoutingMode));
     const native = routingMode === CiliumRoutingMode.NATIVE;
     const tunnelProtocol = props.tunnelProtocol ?? CiliumTunnelProtocol.VXLAN;
@@ -267,7 +277,15 @@ export class CiliumTuning extends Construct {
     }
     if (native && !nativeCidr && !v6) errors.addMissing('ipv4NativeRoutingCidr', 'is needed for native routing (the profile has no IPv4 Pod CIDR)');
     const autoRoutes = this.compat('autoDirectNodeRoutes', 'autoDirectNodeRoutes', props.autoDirectNodeRoutes, c.autoDirectNodeRoutes, native,
-      "needs routingMode 'native' (the agent refuses direct node routes with tunnels)");
+      "needs routingMode 'native' (the agent refuses direct node routes with tunnels)") && (l2 || props.autoDirectNodeRoutes === true);
+    if (native && !l2 && props.autoDirectNodeRoutes === true) {
+      state.warn(this, 'CILIUM-DIRECT-ROUTES-L2', "'autoDirectNodeRoutes' (true) but the profile does not state nodesShareL2Segment: direct routes only work between nodes on one L2 segment (Cilium routing docs), others lose pod traffic",
+        "set the profile's nodesShareL2Segment if the nodes share one segment, or route Pod CIDRs with BGP or cloud routes and leave autoDirectNodeRoutes off");
+    }
+    if (native && !l2 && props.autoDirectNodeRoutes === undefined) {
+      record(this.ctx, 'autoDirectNodeRoutes', false, DecisionSource.COMPATIBILITY,
+        'native routing without a shared L2 segment: the underlay (BGP, cloud routes) must route the Pod CIDRs');
+    }
 
     // ---- eBPF features ----
     const bpfMasquerade = this.compat('bpfMasquerade', 'bpf.masquerade', props.bpfMasquerade, c.bpfMasquerade, kpr,

@@ -1,4 +1,5 @@
 import { IConstruct } from 'constructs';
+import type { NetworkPlan } from './_plan';
 import { ClusterProfile } from './cluster-profile';
 import { ScaleTier } from './scale-tier';
 import { CniPlugin } from '../cni/cni-plugin';
@@ -14,6 +15,24 @@ export interface BaseFacts {
   readonly scope: IConstruct;
   readonly profile: ClusterProfile;
   readonly tier: ScaleTier;
+  /**
+   * Objects a component could only create when it was constructed, from the plan
+   * as it stood then; the PLAN-CHANGED-AFTER-CONSTRUCTION rule refuses an app
+   * whose final plan would have created others.
+   */
+  readonly planChecks?: PlanCheck[];
+}
+
+/** One construction-time choice that followed the plan. */
+export interface PlanCheck {
+  /** What was decided, e.g. "the secondary node-local-dns DaemonSet". */
+  readonly what: string;
+  /** The choice made at construction. */
+  readonly atConstruction: string;
+  /** The same choice from the final plan. */
+  readonly current: (plan: NetworkPlan) => string;
+  /** How to fix a difference. */
+  readonly fix: string;
 }
 
 /** A component with no facts beyond the base ones (used by tests and simple components). */
@@ -24,7 +43,8 @@ export interface GenericFacts extends BaseFacts {
 /** TunedKubeProxy. */
 export interface KubeProxyFacts extends BaseFacts {
   readonly kind: 'kube-proxy';
-  readonly mode: KubeProxyMode;
+  /** The mode the user set (`mode`); otherwise the plan decides it. */
+  readonly explicitMode?: KubeProxyMode;
   readonly conntrackMaxPerCore: number;
   readonly conntrackMin: number;
   /** What kube-proxy writes to nf_conntrack_max at start (0 = leaves the kernel value). */
@@ -34,8 +54,14 @@ export interface KubeProxyFacts extends BaseFacts {
   /** Seconds kube-proxy writes to nf_conntrack_tcp_timeout_close_wait (0 = leaves it). */
   readonly tcpCloseWaitTimeoutSeconds: number;
   readonly metricsBindAddress: string;
-  readonly strictArp: boolean;
   readonly deploysDaemonSet: boolean;
+}
+
+/** PodDnsTuning. */
+export interface PodDnsFacts extends BaseFacts {
+  readonly kind: 'pod-dns';
+  /** Nameservers added to pods' dnsConfig. */
+  readonly nameservers: string[];
 }
 
 /** SysctlTuner. */
@@ -62,6 +88,8 @@ export interface CoreDnsFacts extends BaseFacts {
   /** Port of the prometheus plugin, 0 when there is none. */
   readonly metricsPort: number;
   readonly forwardMaxConcurrent: number;
+  /** Upstreams of the main block's `forward`. */
+  readonly upstreams: string[];
   /** The CoreDNS minor version that runs: the deployed image's, else kubeadm's for the Kubernetes version. */
   readonly coreDnsMinor: number;
 }
@@ -70,15 +98,8 @@ export interface CoreDnsFacts extends BaseFacts {
 export interface NodeLocalDnsFacts extends BaseFacts {
   readonly kind: 'node-local-dns';
   readonly localIp: string;
-  /** The kube-proxy mode the user stated, if any. */
+  /** The kube-proxy mode the user stated, if any (the plan decides the wiring). */
   readonly explicitMode?: KubeProxyMode;
-  /** Whether node-local-dns also binds the kube-dns ClusterIP (kube-proxy iptables mode). */
-  readonly bindsDnsServiceIp: boolean;
-  /** What kubelet `clusterDNS` must be. */
-  readonly kubeletClusterDns: string;
-  /** The data plane node-local-dns is wired for: a kube-proxy mode or the eBPF replacement's name. */
-  readonly wiredFor: string;
-  readonly metricsPort: number;
   readonly healthPort: number;
 }
 
@@ -117,7 +138,7 @@ export interface CniFacts extends BaseFacts {
   readonly calicoNftablesMode?: string;
 }
 
-export type ComponentFacts = GenericFacts | KubeProxyFacts | SysctlTunerFacts | PodSysctlFacts
+export type ComponentFacts = GenericFacts | KubeProxyFacts | SysctlTunerFacts | PodSysctlFacts | PodDnsFacts
   | CoreDnsFacts | NodeLocalDnsFacts | DefaultDenyFacts | CniFacts | AlertsFacts;
 export type ComponentKind = ComponentFacts['kind'];
 export type FactsOf<K extends ComponentKind> = Extract<ComponentFacts, { kind: K }>;

@@ -1,4 +1,3 @@
-import { Yaml } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 
 /** Helpers shared by the constructs that emit Kubernetes objects. Internal. */
@@ -58,9 +57,4 @@ export function hashOf(text: string): string {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { createHash } = require('crypto') as typeof import('crypto');
   return createHash('sha256').update(text).digest('hex').slice(0, 16);
-}
-
-/** The KubeletConfiguration fragment for cluster DNS (`clusterDNS`, `clusterDomain`). */
-export function kubeletDnsConfigYaml(clusterDns: string, clusterDomain: string): string {
-  return Yaml.stringify({ apiVersion: 'kubelet.config.k8s.io/v1beta1', kind: 'KubeletConfiguration', clusterDNS: [clusterDns], clusterDomain });
 }

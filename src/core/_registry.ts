@@ -1,7 +1,9 @@
+import { ApiObject } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { ComponentFacts, ComponentKind, FactsOf } from './_facts';
-import { Decision, DecisionSource, Finding, FindingSeverity } from './report-types';
-import { CROSS_COMPONENT_RULES } from '../rules/_all';
+import { byCodePoint } from './_order';
+import { buildPlan, NetworkPlan } from './_plan';
+import { Decision, DecisionSource, DnsPathTrace, Finding, FindingSeverity } from './report-types';
 
 /** A finding before it is turned into public form: attributed to a construct. */
 export interface RawFinding {
@@ -35,7 +37,20 @@ const STATES = new WeakMap<IConstruct, AppState>();
  * and the findings. Components register when they are constructed; rules run
  * when the app is validated, which cdk8s does before every synthesis.
  */
+/** What `src/rules` plugs into every app: core imports no rule and no component. */
+export interface Extensions {
+  /** The cross-component rules, in the order findings are listed. */
+  readonly rules: readonly CrossComponentRule[];
+  /** Traces a DNS query from a namespace through the plan and the app's policies. */
+  readonly traceDns: (state: AppState, namespace: string) => DnsPathTrace;
+}
+
 export class AppState {
+  /** Set once, when `src/rules` is loaded (the package's index loads it). */
+  public static use(extensions: Extensions): void {
+    AppState.extensions = extensions;
+  }
+
   public static of(scope: IConstruct): AppState {
     const root = scope.node.root;
     let state = STATES.get(root);
@@ -46,8 +61,19 @@ export class AppState {
     return state;
   }
 
+  private static extensions?: Extensions;
+
   private readonly byKind = new Map<ComponentKind, ComponentFacts[]>();
   private readonly decisionsByKey = new Map<string, Decision>();
+  /** Decisions made while preparing a synthesis (they depend on other components); replaced by the next one. */
+  private passDecisions = new Map<string, Decision>();
+  private evaluating = false;
+  private cachedPlan?: NetworkPlan;
+  /** One walk of the tree and one toJson() per object, kept for one evaluation. */
+  private passObjects?: ApiObject[];
+  private readonly passJson = new Map<ApiObject, any>();
+  private readonly passTraces = new Map<string, DnsPathTrace>();
+  private readonly passMemo = new Map<string, unknown>();
   private readonly constructionWarnings: RawFinding[] = [];
   private ruleFindings: RawFinding[] = [];
   private passFindings: RawFinding[] = [];
@@ -71,6 +97,7 @@ export class AppState {
     const list = this.byKind.get(facts.kind) ?? [];
     list.push(facts);
     this.byKind.set(facts.kind, list);
+    this.cachedPlan = undefined;
     if (prepare) this.prepares.push(prepare);
     this.ensureRootValidation();
     facts.scope.node.addValidation({ validate: () => this.errorsFor(facts.scope) });
@@ -86,10 +113,58 @@ export class AppState {
     return [...this.byKind.values()].flat();
   }
 
+  /**
+   * The app's cross-component decisions, built from the facts registered so far
+   * and kept until a component registers or a synthesis starts.
+   */
+  public plan(): NetworkPlan {
+    if (!this.cachedPlan) this.cachedPlan = buildPlan(this);
+    return this.cachedPlan;
+  }
+
+  /**
+   * Every API object of the app, in tree order: one walk per synthesis (fresh on
+   * each call outside one).
+   */
+  public apiObjects(): ApiObject[] {
+    if (this.passObjects) return this.passObjects;
+    const objects = this.root.node.findAll().filter((c): c is ApiObject => ApiObject.isApiObject(c));
+    if (this.evaluating) this.passObjects = objects;
+    return objects;
+  }
+
+  /** An object's JSON, serialized once per synthesis; callers must not change it. */
+  public jsonOf(obj: ApiObject): any {
+    const cached = this.passJson.get(obj);
+    if (cached) return cached;
+    const json = obj.toJson();
+    if (this.evaluating) this.passJson.set(obj, json);
+    return json;
+  }
+
+  /** A value derived from the app's objects, computed once per synthesis (fresh on each call outside one). */
+  public memo<T>(key: string, build: () => T): T {
+    if (this.passMemo.has(key)) return this.passMemo.get(key) as T;
+    const value = build();
+    if (this.evaluating) this.passMemo.set(key, value);
+    return value;
+  }
+
+  /** The DNS path from a namespace (cached for one synthesis). */
+  public dnsTrace(namespace: string): DnsPathTrace {
+    const cached = this.passTraces.get(namespace);
+    if (cached) return cached;
+    if (!AppState.extensions) throw new Error('cdk8s-network-tuning: the rules module is not loaded (import the package, not its files)');
+    const trace = AppState.extensions.traceDns(this, namespace);
+    if (this.evaluating) this.passTraces.set(namespace, trace);
+    return trace;
+  }
+
   /** Records why a value is what it is; a later record for the same setting replaces it. */
   public decide(scope: IConstruct, setting: string, value: string, source: DecisionSource, reason: string): void {
     const path = scope.node.path;
-    this.decisionsByKey.set(`${path}\u0000${setting}`, { path, setting, value, source, reason });
+    const target = this.evaluating ? this.passDecisions : this.decisionsByKey;
+    target.set(`${path}\u0000${setting}`, { path, setting, value, source, reason });
   }
 
   /**
@@ -107,14 +182,31 @@ export class AppState {
   }
 
   public get decisions(): Decision[] {
-    return [...this.decisionsByKey.values()].sort((a, b) => a.path.localeCompare(b.path) || a.setting.localeCompare(b.setting));
+    const merged = new Map([...this.decisionsByKey, ...this.passDecisions]);
+    return [...merged.values()].sort((a, b) => byCodePoint(a.path, b.path) || byCodePoint(a.setting, b.setting));
   }
 
   /** Prepares every component, runs every cross-component rule and returns construction and rule findings. */
   public evaluate(): Finding[] {
     this.passFindings = [];
-    for (const prepare of this.prepares) prepare();
-    this.ruleFindings = [...this.passFindings, ...CROSS_COMPONENT_RULES.flatMap((rule) => rule.evaluate(this))];
+    this.passDecisions = new Map();
+    this.passObjects = undefined;
+    this.passJson.clear();
+    this.passTraces.clear();
+    this.passMemo.clear();
+    // Facts may have changed since the last plan (a Corefile block added, say): plan afresh.
+    this.cachedPlan = undefined;
+    this.evaluating = true;
+    try {
+      for (const prepare of this.prepares) prepare();
+      const rules = AppState.extensions?.rules ?? [];
+      this.ruleFindings = [...this.passFindings, ...rules.flatMap((rule) => rule.evaluate(this))];
+    } finally {
+      this.evaluating = false;
+      this.passObjects = undefined;
+      this.passJson.clear();
+      this.passMemo.clear();
+    }
     return this.findings();
   }
 

@@ -49,14 +49,20 @@ export interface TierSettings {
     readonly forwardMaxConcurrent: Rule<number>;
     readonly lameduck: Rule<Duration>;
     readonly replicas: Rule<number>;
+    readonly autoscaler: Rule<boolean>;
     readonly autoscalerNodesPerReplica: Rule<number>;
     readonly autoscalerCoresPerReplica: Rule<number>;
+    readonly autoscalerNodesPerReplicaBehindNodeLocal: Rule<number>;
+    readonly autoscalerCoresPerReplicaBehindNodeLocal: Rule<number>;
     readonly cpuRequest: Rule<string>;
     readonly memoryRequest: Rule<string>;
     readonly memoryLimit: Rule<string>;
   };
   readonly nodeLocalDns: {
     readonly enabled: Rule<boolean>;
+    readonly forwardMaxConcurrent: Rule<number>;
+    readonly reverseZoneCacheCapacity: Rule<number>;
+    readonly secondaryShutdownDelay: Rule<Duration>;
     readonly cpuRequest: Rule<string>;
     readonly memoryRequest: Rule<string>;
     readonly memoryLimit: Rule<string>;
@@ -158,9 +164,9 @@ function common(overrides: { sysctlConntrackMax: Rule<string> }) {
       reportingInterval: r(Duration.seconds(30), 'guide: Felix status report interval'),
     },
     cilium: {
-      kubeProxyReplacement: r(false, 'keeps kube-proxy as in the guide\'s large-cluster example; true needs apiServerHost and drops kube-proxy'),
+      kubeProxyReplacement: r(true, 'guide: kubeProxyReplacement strict (today true): Cilium implements Services in eBPF and kube-proxy is not deployed'),
       routingMode: r(CiliumRoutingMode.NATIVE, 'guide `tunnel: disabled` = native routing of the Pod CIDR'),
-      autoDirectNodeRoutes: r(true, 'guide: nodes on one L2 segment install routes to each other\'s pod CIDRs'),
+      autoDirectNodeRoutes: r(true, 'guide: nodes on one L2 segment install routes to each other\'s pod CIDRs (needs the profile\'s nodesShareL2Segment)'),
       enableIpv4Masquerade: r(true, 'guide: masquerade pod traffic leaving the cluster'),
       bpfMasquerade: r(true, 'guide: eBPF masquerading (needs kube-proxy replacement)'),
       bpfTproxy: r(true, 'guide: eBPF TPROXY for L7 proxy redirection (beta)'),
@@ -182,8 +188,10 @@ function common(overrides: { sysctlConntrackMax: Rule<string> }) {
     coreDnsCommon: {
       forwardMaxConcurrent: r(1000, 'guide: cap in-flight upstream queries (~2 KB each); excess gets REFUSED'),
       lameduck: r(Duration.seconds(5), 'guide: keep answering for 5s while a pod shuts down'),
-      autoscalerNodesPerReplica: r(16, 'cluster-proportional-autoscaler upstream default: one replica per 16 nodes'),
-      autoscalerCoresPerReplica: r(256, 'cluster-proportional-autoscaler upstream default: one replica per 256 cores'),
+      autoscalerNodesPerReplica: r(16, 'Kubernetes dns-horizontal-autoscaler addon, kubespray and the coredns chart: one replica per 16 nodes'),
+      autoscalerCoresPerReplica: r(256, 'Kubernetes dns-horizontal-autoscaler addon, kubespray and the coredns chart: one replica per 256 cores'),
+      autoscalerNodesPerReplicaBehindNodeLocal: r(64, 'NodeLocal DNSCache answers repeated lookups on each node (cluster answers 30s, NXDOMAIN 5s), so CoreDNS sees only misses: a quarter of the replicas'),
+      autoscalerCoresPerReplicaBehindNodeLocal: r(1024, 'behind NodeLocal DNSCache: a quarter of the upstream 256 cores per replica'),
     },
     nodeLocalCommon: {
       enabled: r(true, 'guide: deploy NodeLocal DNSCache (avoids conntrack races and the 5s DNS timeouts)'),
@@ -191,6 +199,9 @@ function common(overrides: { sysctlConntrackMax: Rule<string> }) {
       clusterZoneSuccessTtl: r(30, 'upstream node-local-dns: cache cluster answers up to 30s'),
       clusterZoneDenialTtl: r(5, 'upstream node-local-dns: cache NXDOMAIN of search-path expansions 5s'),
       externalCacheTtl: r(30, 'upstream node-local-dns: cache external answers up to 30s'),
+      forwardMaxConcurrent: r(1000, 'caps in-flight queries (~2 KB each) so a slow upstream cannot grow node-cache past its memory limit (kubernetes/dns#438)'),
+      reverseZoneCacheCapacity: r(1024, 'PTR lookups and stub zones are rare: the smallest cache CoreDNS allows keeps the worst case within the memory limit'),
+      secondaryShutdownDelay: r(Duration.seconds(20), 'kubespray\'s nodelocaldns_secondary_skew_seconds (5s) raised to cover an image pull of the restarted primary'),
     },
     alertsCommon: {
       kubeProxySyncP99Seconds: r(1, 'guide: p99 rule sync above 1s'),
@@ -244,8 +255,11 @@ function build(tier: ScaleTier): TierSettings {
       ...c.coreDnsCommon,
       replicas: small
         ? r(2, 'kubeadm: two replicas, one may be down')
-        : large ? r(5, 'large tier: spread load and survive a zone outage')
-          : r(3, 'medium tier: one replica per zone in a three-zone cluster'),
+        : large ? r(5, 'large tier: at least five replicas (the autoscaler adds more with the cluster)')
+          : r(3, 'medium tier: at least one replica per zone in a three-zone cluster (the autoscaler adds more)'),
+      autoscaler: small
+        ? r(false, 'small tier: kubeadm\'s two replicas serve up to 50 nodes')
+        : r(true, `${tier} tier: CoreDNS scales with the cluster (cluster-proportional-autoscaler, as kubespray and the coredns chart run it)`),
       cpuRequest: large ? r('200m', 'large tier: more queries per replica') : r('100m', 'kubeadm request'),
       memoryRequest: small ? r('70Mi', 'kubeadm request') : large ? r('256Mi', 'large tier: (pods+services)/1000 + 54 MB plus a doubled cache') : r('128Mi', 'medium tier: (pods+services)/1000 + 54 MB'),
       memoryLimit: small ? r('170Mi', 'kubeadm limit') : large ? r('512Mi', 'large tier: headroom for 150k pods and two 19968-entry caches') : r('256Mi', 'medium tier: headroom for 15k pods'),
@@ -253,8 +267,8 @@ function build(tier: ScaleTier): TierSettings {
     nodeLocalDns: {
       ...c.nodeLocalCommon,
       cpuRequest: small ? r('25m', 'upstream node-local-dns request') : large ? r('100m', 'large tier: busy nodes') : r('50m', 'medium tier'),
-      memoryRequest: small ? r('5Mi', 'upstream node-local-dns request') : large ? r('64Mi', 'large tier: bigger working set') : r('32Mi', 'medium tier'),
-      memoryLimit: small ? r('128Mi', 'bounds a runaway cache on small nodes') : large ? r('256Mi', 'large tier') : r('200Mi', 'kubespray limit'),
+      memoryRequest: small ? r('32Mi', 'small tier: the working set of a lightly used cache') : large ? r('96Mi', 'large tier: busy nodes fill their caches') : r('64Mi', 'medium tier (kubespray requests 70Mi)'),
+      memoryLimit: large ? r('256Mi', 'large tier: headroom above every cache full') : r('200Mi', 'kubespray nodelocaldns_memory_limit; an OOM kill skips teardown and blackholes the node\'s DNS'),
     },
     podDns: c.podDns,
     networkPolicy: {

@@ -77,6 +77,25 @@ export interface ClusterProfileProps {
   readonly nodePortRange?: string;
 
   /**
+   * Whether every node sits on one L2 segment, so nodes can route each other's Pod
+   * CIDRs directly (Cilium `autoDirectNodeRoutes`, Flannel `host-gw`). Without it,
+   * pod traffic between nodes is tunnelled.
+   *
+   * @default false
+   */
+  readonly nodesShareL2Segment?: boolean;
+
+  /**
+   * The resolv.conf kubelet gives pods with `dnsPolicy: Default` (CoreDNS and
+   * node-local-dns forward to its servers). On hosts running systemd-resolved it must
+   * be `/run/systemd/resolve/resolv.conf`: /etc/resolv.conf lists 127.0.0.53, which
+   * loops (kubeadm picks it itself when resolved runs and the field is unset).
+   *
+   * @default - kubelet's own (/etc/resolv.conf, or kubeadm's choice)
+   */
+  readonly nodeResolvConf?: string;
+
+  /**
    * Pre-GA features this cluster has enabled (their feature gates are on).
    * Without an opt-in, alpha and beta features are refused.
    *
@@ -116,6 +135,10 @@ export class ClusterProfile {
   public readonly nodePortMax: number;
   /** Pre-GA features this cluster has enabled. */
   public readonly optInFeatures: KubernetesFeature[];
+  /** Whether the nodes share one L2 segment. */
+  public readonly nodesShareL2Segment: boolean;
+  /** The resolv.conf kubelet hands to `dnsPolicy: Default` pods, when stated. */
+  public readonly nodeResolvConf?: string;
 
   /** @internal */
   public readonly _serviceCidrs: ParsedCidr[];
@@ -195,6 +218,13 @@ export class ClusterProfile {
       errors.add('nodePortRange', range, 'must be "low-high" with 1 <= low < high <= 65535, e.g. 30000-32767');
     }
 
+    this.nodesShareL2Segment = props.nodesShareL2Segment ?? false;
+    if (typeof this.nodesShareL2Segment !== 'boolean') errors.add('nodesShareL2Segment', props.nodesShareL2Segment, 'must be true or false');
+    this.nodeResolvConf = props.nodeResolvConf;
+    if (this.nodeResolvConf !== undefined && (typeof this.nodeResolvConf !== 'string' || !/^\/[A-Za-z0-9._\/-]+$/.test(this.nodeResolvConf))) {
+      errors.add('nodeResolvConf', this.nodeResolvConf, 'must be an absolute file path such as /run/systemd/resolve/resolv.conf');
+    }
+
     this.optInFeatures = [...(props.optInFeatures ?? [])];
     for (const f of this.optInFeatures) {
       errors.oneOf('optInFeatures', f, Object.values(KubernetesFeature));
@@ -244,6 +274,8 @@ export class ClusterProfile {
       `cpuCoresPerNode=${this.cpuCoresPerNode}`,
       `apiServer=${this.apiServerUrl ?? '(not set)'}`,
       `nodePortRange=${this.nodePortRange}`,
+      `nodesShareL2Segment=${this.nodesShareL2Segment}`,
+      `nodeResolvConf=${this.nodeResolvConf ?? '(kubelet default)'}`,
       `optInFeatures=${[...this.optInFeatures].sort().join(',') || '(none)'}`,
     ].join('\n');
   }

@@ -5,3 +5,4 @@ export * from './cluster-profile';
 export * from './tier-table';
 export * from './report-types';
 export * from './report';
+export * from './kubelet-config-file';

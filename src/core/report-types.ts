@@ -47,3 +47,57 @@ export interface Finding {
   /** How to fix it. */
   readonly fix: string;
 }
+
+/** One step of a DNS query's path (see `TuningReport.dnsPath`). */
+export enum DnsHopKind {
+  /** The pod's resolv.conf: kubelet `clusterDNS` and the pod's `dnsConfig`. */
+  RESOLV_CONF = 'resolv.conf',
+  /** What answers at that address on the node: NodeLocal DNSCache, or the kube-dns Service. */
+  LISTENER = 'listener',
+  /** NetworkPolicy on the pod's egress to that listener, under the CNI's semantics. */
+  POLICY = 'policy',
+  /** CoreDNS answering cluster names (reached from the pod or from node-local-dns). */
+  COREDNS = 'coredns',
+  /** The resolvers outside the cluster, for other names. */
+  UPSTREAM = 'upstream',
+}
+
+/** Whether a query gets through a hop. */
+export enum DnsHopVerdict {
+  /** It does, by what `allowedBy` names. */
+  PASS = 'pass',
+  /** It does not: the query fails here. */
+  FAIL = 'fail',
+  /** Outside this app (kubeadm's CoreDNS, the node's resolvers): assumed to work. */
+  ASSUMED = 'assumed',
+}
+
+/** One hop of a DNS query. */
+export interface DnsHop {
+  /** Which step. */
+  readonly kind: DnsHopKind;
+  /** Where the query goes at this step (an address, a Service, a set of pods). */
+  readonly target: string;
+  /** Whether it gets through. */
+  readonly verdict: DnsHopVerdict;
+  /** Why, in one line. */
+  readonly detail: string;
+  /** The objects, constructs or settings that let it through (empty when it fails). */
+  readonly allowedBy: string[];
+}
+
+/** The path a pod's DNS query takes from one namespace. */
+export interface DnsPathTrace {
+  /** The pod's namespace. */
+  readonly podNamespace: string;
+  /** Whether both cluster and external names resolve. */
+  readonly resolves: boolean;
+  /** The hops, in order. */
+  readonly hops: DnsHop[];
+  /**
+   * The first hop that fails.
+   *
+   * @default - none: the names resolve
+   */
+  readonly failedAt?: DnsHop;
+}

@@ -1,6 +1,8 @@
 import { IConstruct } from 'constructs';
+import { ConfigErrors } from './_errors';
+import { byCodePoint } from './_order';
 import { AppState } from './_registry';
-import { Decision, Finding, FindingSeverity } from './report-types';
+import { Decision, DnsPathTrace, Finding, FindingSeverity } from './report-types';
 
 /**
  * The explanation report of an app: for every tuned value, which tier rule,
@@ -33,6 +35,26 @@ export class TuningReport {
     return this.state.findings();
   }
 
+  /**
+   * The path a DNS query takes from a pod of `podNamespace`: resolv.conf, the listener,
+   * the policy verdict under the CNI's semantics, CoreDNS and the upstream, each with
+   * what lets it through, or the hop where it fails.
+   */
+  public dnsPath(podNamespace: string): DnsPathTrace {
+    const errors = new ConfigErrors('TuningReport.dnsPath');
+    if (!errors.namespace('podNamespace', podNamespace) || podNamespace === undefined) {
+      if (podNamespace === undefined) errors.addMissing('podNamespace', 'is required (a namespace name)');
+      errors.throwIfAny();
+    }
+    return this.state.dnsTrace(podNamespace);
+  }
+
+  /** The namespaces the report traces DNS for: every namespace a default deny protects, and `default`. */
+  public get tracedNamespaces(): string[] {
+    const denied = this.state.components('default-deny').flatMap((d) => d.namespaces);
+    return [...new Set(['default', ...denied])].sort(byCodePoint);
+  }
+
   /** Warnings only. */
   public get warnings(): Finding[] {
     return this.findings.filter((f) => f.severity === FindingSeverity.WARNING);
@@ -55,6 +77,21 @@ export class TuningReport {
       '|---|---|---|---|---|',
       ...this.decisions.map((d) => `| \`${d.path}\` | \`${cell(d.setting)}\` | \`${cell(d.value)}\` | ${d.source} | ${cell(d.reason)} |`),
       '',
+      '## DNS path',
+      '',
+      'What a DNS query from a pod goes through, per namespace (TuningReport.dnsPath).',
+      '',
+      ...this.tracedNamespaces.flatMap((ns) => {
+        const trace = this.dnsPath(ns);
+        return [
+          `### ${ns}: ${trace.resolves ? 'resolves' : `fails at ${trace.failedAt!.kind}`}`,
+          '',
+          '| Hop | Target | Verdict | Why | Allowed by |',
+          '|---|---|---|---|---|',
+          ...trace.hops.map((h) => `| ${h.kind} | ${cell(h.target)} | ${h.verdict} | ${cell(h.detail)} | ${cell(h.allowedBy.join(', ') || '-')} |`),
+          '',
+        ];
+      }),
       '## Warnings',
       '',
       ...(warnings.length > 0

@@ -1,3 +1,4 @@
+import { Lazy } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { DNS_AUTOSCALER_IMAGE } from '../core/_images';
@@ -16,6 +17,7 @@ export interface CoreDnsWorkloadOptions {
   readonly readyPort: number;
   readonly metricsPort?: number;
   readonly podDisruptionBudget: boolean;
+  readonly pdbMaxUnavailable: number | string;
 }
 
 /**
@@ -135,34 +137,29 @@ export function addCoreDnsWorkload(scope: Construct, opts: CoreDnsWorkloadOption
   if (opts.podDisruptionBudget) {
     new k8s.KubePodDisruptionBudget(scope, 'PodDisruptionBudget', {
       metadata: meta('coredns', KUBE_SYSTEM, COREDNS_LABELS),
-      spec: { maxUnavailable: port(1), selector: { matchLabels: COREDNS_LABELS } },
+      spec: {
+        maxUnavailable: typeof opts.pdbMaxUnavailable === 'number' ? port(opts.pdbMaxUnavailable) : k8s.IntOrString.fromString(opts.pdbMaxUnavailable),
+        selector: { matchLabels: COREDNS_LABELS },
+      },
     });
   }
 }
 
 export interface DnsAutoscalerOptions {
-  readonly nodesPerReplica: number;
-  readonly coresPerReplica: number;
-  readonly min: number;
+  /** The `linear` parameters, read at synthesis (they depend on the app's plan). */
+  readonly linear: () => Record<string, unknown>;
   readonly image?: string;
 }
 
 /**
  * cluster-proportional-autoscaler for CoreDNS, as the Kubernetes
  * dns-horizontal-autoscaler addon runs it: replicas = max(ceil(cores /
- * coresPerReplica), ceil(nodes / nodesPerReplica)), at least `min`.
+ * coresPerReplica), ceil(nodes / nodesPerReplica)), at least `min`
+ * (kubernetes-sigs/cluster-proportional-autoscaler linear_controller.go).
  */
-export function addDnsAutoscaler(scope: Construct, opts: DnsAutoscalerOptions): string {
+export function addDnsAutoscaler(scope: Construct, opts: DnsAutoscalerOptions): void {
   const name = 'coredns-autoscaler';
   const labels = { 'k8s-app': name };
-  const linear = {
-    coresPerReplica: opts.coresPerReplica,
-    nodesPerReplica: opts.nodesPerReplica,
-    min: opts.min,
-    preventSinglePointFailure: true,
-    includeUnschedulableNodes: true,
-  };
-  const params = JSON.stringify({ linear });
 
   new k8s.KubeServiceAccount(scope, 'AutoscalerServiceAccount', { metadata: meta(name, KUBE_SYSTEM) });
   new k8s.KubeClusterRole(scope, 'AutoscalerClusterRole', {
@@ -181,7 +178,7 @@ export function addDnsAutoscaler(scope: Construct, opts: DnsAutoscalerOptions): 
   });
   new k8s.KubeConfigMap(scope, 'AutoscalerConfigMap', {
     metadata: meta(name, KUBE_SYSTEM),
-    data: { linear: JSON.stringify(linear) },
+    data: { linear: Lazy.any({ produce: () => JSON.stringify(opts.linear()) }) },
   });
   new k8s.KubeDeployment(scope, 'AutoscalerDeployment', {
     metadata: meta(name, KUBE_SYSTEM, labels),
@@ -199,15 +196,17 @@ export function addDnsAutoscaler(scope: Construct, opts: DnsAutoscalerOptions): 
             name: 'autoscaler',
             image: opts.image ?? DNS_AUTOSCALER_IMAGE,
             imagePullPolicy: 'IfNotPresent',
-            command: [
-              '/cluster-proportional-autoscaler',
-              `--namespace=${KUBE_SYSTEM}`,
-              `--configmap=${name}`,
-              '--target=Deployment/coredns',
-              `--default-params=${params}`,
-              '--logtostderr=true',
-              '--v=2',
-            ],
+            command: Lazy.any({
+              produce: () => [
+                '/cluster-proportional-autoscaler',
+                `--namespace=${KUBE_SYSTEM}`,
+                `--configmap=${name}`,
+                '--target=Deployment/coredns',
+                `--default-params=${JSON.stringify({ linear: opts.linear() })}`,
+                '--logtostderr=true',
+                '--v=2',
+              ],
+            }),
             resources: resources('20m', '10Mi', '64Mi'),
             securityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } },
           }],
@@ -215,5 +214,4 @@ export function addDnsAutoscaler(scope: Construct, opts: DnsAutoscalerOptions): 
       },
     },
   });
-  return params;
 }

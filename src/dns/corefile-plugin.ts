@@ -648,6 +648,14 @@ export class CorefilePlugin {
     return new CorefilePlugin(name, args, block, true);
   }
 
+  /**
+   * @internal A plugin whose options are decided at synthesis (from the app's plan):
+   * `resolve` builds it each time the Corefile is rendered.
+   */
+  public static _deferred(name: string, resolve: () => CorefilePlugin): CorefilePlugin {
+    return new CorefilePlugin(name, [], [], false, resolve);
+  }
+
   /** The plugin's name, as written in the Corefile. */
   public readonly name: string;
 
@@ -657,16 +665,19 @@ export class CorefilePlugin {
   public readonly _block: readonly (readonly string[])[];
   /** @internal whether a server block may hold it more than once */
   public readonly _repeatable: boolean;
+  private readonly resolve?: () => CorefilePlugin;
 
-  private constructor(name: string, args: string[], block: string[][], repeatable: boolean = false) {
+  private constructor(name: string, args: string[], block: string[][], repeatable: boolean = false, resolve?: () => CorefilePlugin) {
     this.name = name;
     this._args = args;
     this._block = block;
     this._repeatable = repeatable;
+    this.resolve = resolve;
   }
 
   /** The directive as Corefile text, indented by `indent` spaces. */
   public render(indent: number = 0): string {
+    if (this.resolve) return this.resolve().render(indent);
     const pad = ' '.repeat(indent);
     const head = [this.name, ...this._args].join(' ');
     if (this._block.length === 0) return `${pad}${head}`;

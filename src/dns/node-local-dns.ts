@@ -1,17 +1,21 @@
-import { Lazy } from 'cdk8s';
+import { Duration, Lazy } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { COREDNS_LABELS } from './_coredns-workload';
 import { Corefile, ServerBlock } from './corefile';
-import { CorefilePlugin } from './corefile-plugin';
-import { ComponentContext, componentContext, pick, record } from '../core/_component';
+import { CacheCapacity, CorefilePlugin } from './corefile-plugin';
+import { checkFeature, ComponentContext, componentContext, pick, record } from '../core/_component';
+import { showDuration } from '../core/_errors';
 import { NODE_CACHE_IMAGE } from '../core/_images';
-import { CONFIG_HASH_ANNOTATION, hashOf, KUBE_SYSTEM, kubeletDnsConfigYaml, LINUX_NODE_SELECTOR, meta, port, resources, XTABLES_LOCK_VOLUME } from '../core/_k8s';
+import { CONFIG_HASH_ANNOTATION, hashOf, KUBE_SYSTEM, LINUX_NODE_SELECTOR, meta, port, quantity, XTABLES_LOCK_VOLUME } from '../core/_k8s';
+import { kubeletConfigFiles, kubeletDropIn } from '../core/_kubelet';
 import { isLinkLocal, parseIp } from '../core/_net';
+import type { NetworkPlan, NodeLocalPlan } from '../core/_plan';
 import { ClusterProfile } from '../core/cluster-profile';
+import { KubernetesFeature } from '../core/compatibility';
+import { KubeletConfigFile } from '../core/kubelet-config-file';
 import { DecisionSource } from '../core/report-types';
 import { ScaleTier } from '../core/scale-tier';
-import { tierKubeProxyMode } from '../kube-proxy/_default-mode';
 import { KubeProxyMode } from '../kube-proxy/kube-proxy-mode';
 
 /** Properties of `NodeLocalDns`. */
@@ -38,19 +42,43 @@ export interface NodeLocalDnsProps {
   readonly localIp?: string;
 
   /**
-   * The cluster's kube-proxy mode, which decides how the cache is wired in.
-   * With a TunedKubeProxy in the app, its mode is used and this must agree.
+   * The cluster's kube-proxy mode, for clusters whose kube-proxy is not managed in
+   * this app. It must agree with the app's plan (a TunedKubeProxy's mode, or the
+   * CNI's eBPF replacement).
    *
-   * @default - the TunedKubeProxy's mode if the app has one, else the tier's (as TunedKubeProxy would pick it)
+   * @default - the app's plan
    */
   readonly kubeProxyMode?: KubeProxyMode;
 
   /**
    * Port of the health endpoint on the local IP (the host network: pick a free port).
+   * The secondary DaemonSet uses the next port.
    *
    * @default 8080
    */
   readonly healthPort?: number;
+
+  /**
+   * Run a second DaemonSet, `node-local-dns-secondary`, beside the first, so a node
+   * always has a listener while either restarts (kubespray's HA shape: both bind the
+   * same addresses with SO_REUSEPORT and skip teardown; the secondary delays its
+   * shutdown). Without it, a restarting node-cache removes its interface on exit
+   * and, where pods point only at the link-local IP, the node has no DNS until the
+   * new pod is ready.
+   *
+   * @default - on where pods have no fallback (kubelet `clusterDNS` is the link-local IP:
+   * kube-proxy IPVS or nftables, eBPF data planes, Cilium); off with kube-proxy iptables,
+   * where node-cache's teardown hands queries back to kube-proxy and CoreDNS
+   */
+  readonly highAvailability?: boolean;
+
+  /**
+   * How long the secondary keeps serving after it is told to stop (preStop sleep and
+   * grace period), so a primary restarted at the same time is up again first.
+   *
+   * @default - the tier's (20s)
+   */
+  readonly secondaryShutdownDelay?: Duration;
 
   /**
    * node-cache image.
@@ -61,49 +89,67 @@ export interface NodeLocalDnsProps {
 }
 
 const NAME = 'node-local-dns';
+const SECONDARY = 'node-local-dns-secondary';
 const LABELS = { 'k8s-app': NAME };
+const SECONDARY_LABELS = { 'k8s-app': SECONDARY };
 const UPSTREAM_SERVICE = 'kube-dns-upstream';
-const METRICS_PORT = 9253;
-// node-cache's own metrics (coredns_nodecache_setup_errors_total): its -metrics-listen-address default.
-const SETUP_METRICS_PORT = 9353;
 
-interface Wiring {
-  /** kube-proxy's mode, or the eBPF data plane that replaces it. */
-  readonly mode: KubeProxyMode | string;
-  readonly bindsDnsServiceIp: boolean;
-  readonly why: string;
+/** One node-cache instance: the primary DaemonSet or the secondary. */
+interface Instance {
+  readonly name: string;
+  readonly labels: Record<string, string>;
+  readonly corefileKey: string;
+  readonly healthPort: number;
+  /** The prometheus plugin's port (cache metrics). */
+  readonly metricsPort: number;
+  /** node-cache's own -metrics-listen-address port (setup errors). */
+  readonly setupMetricsPort: number;
 }
+
+/*
+ * Memory (kubernetes/website nodelocaldns.md "Setting memory limits"; coredns/deployment
+ * Scaling_CoreDNS.md): a full 10,000-entry cache takes about 30 MB, CoreDNS's own working
+ * set about 20 MB, and each in-flight forwarded query about 2 KB. An OOM kill skips
+ * node-cache's teardown, so its rules keep steering queries to a dead listener: the
+ * limit must hold every cache full.
+ */
+const BYTES_PER_CACHE_ENTRY = 3 * 1024;
+const BASE_BYTES = 24 * 1024 * 1024;
+const BYTES_PER_INFLIGHT_QUERY = 2 * 1024;
 
 /**
  * NodeLocal DNSCache: the guide's "本地 DNS 缓存", as the Kubernetes addon
- * deploys it, wired for the cluster's kube-proxy mode.
+ * deploys it, wired for the data plane the app's plan decides.
  *
  * Emits the ServiceAccount, the `kube-dns-upstream` Service, the
- * `node-local-dns` ConfigMap (cluster domain, in-addr.arpa, ip6.arpa, stub
- * zones of a TunedCoreDns in the app, and `.`), the DaemonSet and the metrics
- * Service.
+ * `node-local-dns` ConfigMap (cluster domain, in-addr.arpa, ip6.arpa, CoreDNS's
+ * stub zones, and `.`), the DaemonSet (and the secondary one when highly
+ * available) and the metrics Services.
  *
  * - kube-proxy **iptables**: node-cache binds the link-local IP *and* the kube-dns
  *   ClusterIP (NOTRACK rules make it answer there), forwards cluster zones to
  *   `kube-dns-upstream` (never `kube-dns`, which it binds: that loops), and the
  *   kubelet `clusterDNS` stays the kube-dns IP.
- * - **IPVS, nftables and eBPF data planes**: it binds only the link-local IP and the
- *   kubelet `clusterDNS` must become that IP (`kubeletConfigYaml()`).
+ * - **IPVS, nftables, eBPF data planes and Cilium** (whose datapath translates
+ *   ClusterIPs before netfilter): it binds only the link-local IP and the kubelet
+ *   `clusterDNS` must become that IP (`kubeletConfigFiles()`), after the cache is
+ *   ready on every node.
  *
  * @see https://kubernetes.io/docs/tasks/administer-cluster/nodelocaldns/
  */
 export class NodeLocalDns extends Construct {
   /** The link-local address. */
   public readonly localIp: string;
+  /** Whether the secondary DaemonSet is emitted. */
+  public readonly highAvailability: boolean;
 
   private readonly ctx: ComponentContext;
-  private readonly explicitMode?: KubeProxyMode;
-  private readonly healthPort: number;
+  private readonly instances: Instance[];
 
   public constructor(scope: Construct, id: string, props: NodeLocalDnsProps = {}) {
     super(scope, id);
     this.ctx = componentContext(this, props.tier, props.profile);
-    const { errors, settings, profile } = this.ctx;
+    const { errors, settings, profile, state } = this.ctx;
     const n = settings.nodeLocalDns;
 
     this.localIp = props.localIp ?? '169.254.20.10';
@@ -118,16 +164,67 @@ export class NodeLocalDns extends Construct {
         errors.add('localIp', this.localIp, 'must differ from the kube-dns IP');
       }
     }
-    this.explicitMode = props.kubeProxyMode;
-    if (this.explicitMode !== undefined) errors.oneOf('kubeProxyMode', this.explicitMode, Object.values(KubeProxyMode));
-    this.healthPort = props.healthPort ?? 8080;
-    if (errors.int('healthPort', this.healthPort, 1, 65535) && [53, METRICS_PORT].includes(this.healthPort)) {
-      errors.add('healthPort', this.healthPort, `must not be 53 or ${METRICS_PORT}, which node-cache already listens on`);
+    const explicitMode = props.kubeProxyMode;
+    if (explicitMode !== undefined && errors.oneOf('kubeProxyMode', explicitMode, Object.values(KubeProxyMode))) {
+      if (explicitMode === KubeProxyMode.NFTABLES) checkFeature(this.ctx, KubernetesFeature.KUBE_PROXY_NFTABLES, 'kubeProxyMode', explicitMode);
     }
+    const healthPort = props.healthPort ?? 8080;
     const image = props.image ?? NODE_CACHE_IMAGE;
     errors.image('image', image);
+    const shutdownDelay = pick(this.ctx, 'secondary shutdown delay', props.secondaryShutdownDelay, n.secondaryShutdownDelay, showDuration);
+    errors.duration('secondaryShutdownDelay', shutdownDelay, Duration.seconds(1), Duration.minutes(5));
+    if (props.highAvailability !== undefined && typeof props.highAvailability !== 'boolean') {
+      errors.add('highAvailability', props.highAvailability, 'must be true or false');
+    }
+
+    errors.throwIfAny();
+
+    // Registered before HA is decided, so the plan that decides it includes this component.
+    const self = this;
+    const fallback = (plan: NetworkPlan) => plan.dns.nodeLocal?.bindsDnsServiceIp ?? false;
+    state.register({
+      kind: 'node-local-dns',
+      scope: this,
+      profile,
+      tier: this.ctx.tier,
+      localIp: this.localIp,
+      explicitMode,
+      healthPort,
+      // HA follows the plan as it stands now (the DaemonSet exists or not); a data plane
+      // added afterwards that changes it fails PLAN-CHANGED-AFTER-CONSTRUCTION.
+      get planChecks() {
+        return props.highAvailability !== undefined ? [] : [{
+          what: 'whether the secondary node-local-dns DaemonSet is emitted (pods without a fallback need it)',
+          atConstruction: String(self.highAvailability),
+          current: (plan: NetworkPlan) => String(!fallback(plan)),
+          fix: "create the CNI and TunedKubeProxy components before NodeLocalDns, or set 'highAvailability' explicitly",
+        }];
+      },
+    }, () => self.prepare());
+    this.highAvailability = props.highAvailability ?? !fallback(state.plan());
+    this.instances = [{ name: NAME, labels: LABELS, corefileKey: 'Corefile', healthPort, metricsPort: 9253, setupMetricsPort: 9353 }];
+    if (this.highAvailability) {
+      // kubespray's secondary ports (nodelocaldns_secondary_prometheus_port 9255), node-cache's
+      // setup metrics moved off 9353 so both instances export them (kubernetes/dns#667).
+      this.instances.push({ name: SECONDARY, labels: SECONDARY_LABELS, corefileKey: 'Corefile-secondary', healthPort: healthPort + 1, metricsPort: 9255, setupMetricsPort: 9355 });
+    }
+    const ports = this.instances.flatMap((i) => [['healthPort', i.healthPort], ['metrics', i.metricsPort], ['setup metrics', i.setupMetricsPort]] as const);
+    if (errors.int('healthPort', healthPort, 1, this.highAvailability ? 65534 : 65535)) {
+      const taken = ports.filter(([name]) => name !== 'healthPort').map(([, p]) => p);
+      for (const i of this.instances) {
+        if (i.healthPort === 53 || taken.includes(i.healthPort)) {
+          errors.add('healthPort', healthPort, `must not make node-cache listen twice on one port (53 and ${taken.join(', ')} are taken${this.highAvailability ? '; the secondary uses healthPort + 1' : ''})`);
+          break;
+        }
+      }
+    }
     errors.throwIfAny();
     record(this.ctx, 'localIp', this.localIp, props.localIp ? DecisionSource.OVERRIDE : DecisionSource.UPSTREAM, props.localIp ? 'set by the user' : 'the address in the Kubernetes NodeLocal DNSCache documentation');
+    record(this.ctx, 'highAvailability', this.highAvailability, props.highAvailability !== undefined ? DecisionSource.OVERRIDE : DecisionSource.DERIVED,
+      props.highAvailability !== undefined ? 'set by the user'
+        : this.highAvailability
+          ? 'pods point only at the link-local IP, so a restarting node-cache would leave the node without DNS: a secondary DaemonSet keeps a listener (kubespray enable_nodelocaldns_secondary)'
+          : 'kube-proxy iptables: node-cache\'s teardown on exit removes its NOTRACK rules and queries to the kube-dns IP fall back to CoreDNS (KEP-1024)');
 
     new k8s.KubeServiceAccount(this, 'ServiceAccount', { metadata: meta(NAME, KUBE_SYSTEM) });
 
@@ -144,25 +241,128 @@ export class NodeLocalDns extends Construct {
       },
     });
 
-    const corefile = Lazy.any({ produce: () => this.renderCorefile() });
     new k8s.KubeConfigMap(this, 'ConfigMap', {
       metadata: meta(NAME, KUBE_SYSTEM),
-      data: { Corefile: corefile },
+      data: Object.fromEntries(this.instances.map((i) => [i.corefileKey, Lazy.any({ produce: () => this.corefileFor(i) })])),
     });
 
-    const args = Lazy.any({ produce: () => this.args() });
-    new k8s.KubeDaemonSet(this, 'DaemonSet', {
-      metadata: meta(NAME, KUBE_SYSTEM, LABELS),
+    const memoryLimit = Lazy.any({ produce: () => quantity(this.memoryLimit()) });
+    for (const instance of this.instances) {
+      this.addDaemonSet(instance, image, memoryLimit, shutdownDelay);
+    }
+
+  }
+
+  /** What kubelet `clusterDNS` must be: the kube-dns IP (iptables mode) or the local IP. */
+  public kubeletClusterDns(): string {
+    return this.ctx.state.plan().dns.kubeletClusterDns;
+  }
+
+  /**
+   * The kubelet drop-in every node needs (`clusterDNS`, `clusterDomain`): the content
+   * of the first file of `kubeletConfigFiles()` for Kubernetes 1.30 and newer.
+   */
+  public kubeletConfigYaml(): string {
+    return kubeletDropIn(this.ctx.state.plan());
+  }
+
+  /**
+   * The kubelet settings as files: a drop-in for the kubelet config directory and the
+   * same fields as a kubeadm patch, the one for the profile's Kubernetes version first.
+   * In kube-proxy iptables mode they restate the defaults.
+   */
+  public kubeletConfigFiles(): KubeletConfigFile[] {
+    return kubeletConfigFiles(this.ctx.state.plan());
+  }
+
+  /** The Corefile template as node-cache reads it (`Corefile.base`), for the primary DaemonSet. */
+  public renderCorefile(): string {
+    return this.corefileFor(this.instances[0]);
+  }
+
+  private corefileFor(instance: Instance): string {
+    const plan = this.ctx.state.plan();
+    const wiring = this.wiring(plan);
+    const n = this.ctx.settings.nodeLocalDns;
+    const bind = wiring.listenIps;
+    const maxConcurrent = n.forwardMaxConcurrent.value;
+    const small = (): CacheCapacity => ({ capacity: n.reverseZoneCacheCapacity.value });
+    const toCoreDns = (zones: string[], cache: CorefilePlugin, health: boolean) => new ServerBlock({
+      zones,
+      plugins: [
+        CorefilePlugin.errors(),
+        cache,
+        CorefilePlugin.reload(),
+        CorefilePlugin.loop(),
+        CorefilePlugin.bind(...bind),
+        CorefilePlugin._forward({ to: [wiring.clusterUpstream], forceTcp: true, maxConcurrent }, true),
+        CorefilePlugin.prometheus(`:${instance.metricsPort}`),
+        ...(health ? [CorefilePlugin.health({ address: `${hostOf(this.localIp)}:${instance.healthPort}` })] : []),
+      ],
+    });
+    const ttl = n.externalCacheTtl.value;
+    const reverse = CorefilePlugin.cache({ ttl, success: small(), denial: small() });
+    const corefile = new Corefile(
+      toCoreDns([plan.dns.clusterDomain], CorefilePlugin.cache({
+        success: { capacity: n.clusterZoneSuccessCapacity.value, ttl: n.clusterZoneSuccessTtl.value },
+        denial: { capacity: n.clusterZoneSuccessCapacity.value, ttl: n.clusterZoneDenialTtl.value },
+      }), true),
+      toCoreDns(['in-addr.arpa'], reverse, false),
+      toCoreDns(['ip6.arpa'], reverse, false),
+      ...plan.dns.stubZones.map((z) => toCoreDns([z], reverse, false)),
+      new ServerBlock({
+        zones: ['.'],
+        plugins: [
+          CorefilePlugin.errors(),
+          CorefilePlugin.cache({ ttl }),
+          CorefilePlugin.reload(),
+          CorefilePlugin.loop(),
+          CorefilePlugin.bind(...bind),
+          // node-cache fills in the node's resolvers (or kube-dns upstreamNameservers).
+          CorefilePlugin._forward({ to: ['__PILLAR__UPSTREAM__SERVERS__'], maxConcurrent }, true),
+          CorefilePlugin.prometheus(`:${instance.metricsPort}`),
+        ],
+      }),
+    );
+    return corefile.render();
+  }
+
+  /** The container memory limit: the tier's, raised to hold every cache of the Corefile when full. */
+  private memoryLimit(): string {
+    const floor = this.ctx.settings.nodeLocalDns.memoryLimit.value;
+    const needed = this.memoryNeeded();
+    const floorBytes = mebibytes(floor) * 1024 * 1024;
+    return needed > floorBytes ? `${Math.ceil(needed / (32 * 1024 * 1024)) * 32}Mi` : floor;
+  }
+
+  /** Worst-case working set of one node-cache: every cache full, every forward at max_concurrent. */
+  private memoryNeeded(): number {
+    const n = this.ctx.settings.nodeLocalDns;
+    const plan = this.ctx.state.plan();
+    const reverseZones = 2 + plan.dns.stubZones.length;
+    const entries = 2 * n.clusterZoneSuccessCapacity.value + 2 * 9984 + reverseZones * 2 * n.reverseZoneCacheCapacity.value;
+    const forwards = 1 + reverseZones + 1;
+    return BASE_BYTES + entries * BYTES_PER_CACHE_ENTRY + forwards * n.forwardMaxConcurrent.value * BYTES_PER_INFLIGHT_QUERY;
+  }
+
+  private addDaemonSet(instance: Instance, image: string, memoryLimit: unknown, shutdownDelay: Duration): void {
+    const n = this.ctx.settings.nodeLocalDns;
+    const secondary = instance.name === SECONDARY;
+    const delay = shutdownDelay.toSeconds();
+    // kubelet joins host and port itself: a bare IPv6 address here.
+    const probe = { httpGet: { host: this.localIp, path: '/health', port: port(instance.healthPort) }, timeoutSeconds: 5 };
+    new k8s.KubeDaemonSet(this, secondary ? 'SecondaryDaemonSet' : 'DaemonSet', {
+      metadata: meta(instance.name, KUBE_SYSTEM, instance.labels),
       spec: {
         updateStrategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: k8s.IntOrString.fromString('10%') } },
-        selector: { matchLabels: LABELS },
+        selector: { matchLabels: instance.labels },
         template: {
           metadata: {
-            labels: LABELS,
+            labels: instance.labels,
             annotations: {
-              'prometheus.io/port': String(METRICS_PORT),
+              'prometheus.io/port': String(instance.metricsPort),
               'prometheus.io/scrape': 'true',
-              [CONFIG_HASH_ANNOTATION]: Lazy.any({ produce: () => hashOf(this.renderCorefile() + this.args().join(' ')) }),
+              [CONFIG_HASH_ANNOTATION]: Lazy.any({ produce: () => hashOf(this.corefileFor(instance) + this.args(instance).join(' ')) }),
             },
           },
           spec: {
@@ -177,36 +377,36 @@ export class NodeLocalDns extends Construct {
               { effect: 'NoExecute', operator: 'Exists' },
               { effect: 'NoSchedule', operator: 'Exists' },
             ],
+            // HA: skew the two instances' shutdowns so one keeps port 53 while the other restarts
+            // (kubespray nodelocaldns-second-daemonset: preStop sleep, grace period = skew; primary 0).
+            ...(this.highAvailability ? { terminationGracePeriodSeconds: secondary ? delay + 5 : 0 } : {}),
             containers: [{
               name: 'node-cache',
               image,
               imagePullPolicy: 'IfNotPresent',
-              resources: resources(
-                pick(this.ctx, 'resources.requests.cpu', undefined, n.cpuRequest),
-                pick(this.ctx, 'resources.requests.memory', undefined, n.memoryRequest),
-                pick(this.ctx, 'resources.limits.memory', undefined, n.memoryLimit),
-              ),
-              args,
+              resources: {
+                requests: {
+                  cpu: quantity(pick(this.ctx, 'resources.requests.cpu', undefined, n.cpuRequest)),
+                  memory: quantity(pick(this.ctx, 'resources.requests.memory', undefined, n.memoryRequest)),
+                },
+                limits: { memory: memoryLimit as k8s.Quantity },
+              },
+              args: Lazy.any({ produce: () => this.args(instance) }),
               // NET_ADMIN: node-cache creates the dummy interface for the local IP and
               // installs its iptables NOTRACK/ACCEPT rules (upstream's only addition).
               securityContext: { capabilities: { add: ['NET_ADMIN'] } },
               ports: [
                 { containerPort: 53, name: 'dns', protocol: 'UDP' },
                 { containerPort: 53, name: 'dns-tcp', protocol: 'TCP' },
-                { containerPort: METRICS_PORT, name: 'metrics', protocol: 'TCP' },
-                { containerPort: SETUP_METRICS_PORT, name: 'setup-metrics', protocol: 'TCP' },
+                { containerPort: instance.metricsPort, name: 'metrics', protocol: 'TCP' },
+                { containerPort: instance.setupMetricsPort, name: 'setup-metrics', protocol: 'TCP' },
               ],
-              livenessProbe: {
-                httpGet: { host: this.localIp, path: '/health', port: port(this.healthPort) },
-                initialDelaySeconds: 60,
-                timeoutSeconds: 5,
-              },
-              // Readiness gates the rolling update, so a node is never left without its cache.
-              readinessProbe: {
-                httpGet: { host: this.localIp, path: '/health', port: port(this.healthPort) },
-                periodSeconds: 10,
-                timeoutSeconds: 5,
-              },
+              livenessProbe: { ...probe, initialDelaySeconds: 60 },
+              // Readiness does not protect the node during a rolling update: the old pod is
+              // stopped before the new one starts. The secondary DaemonSet (or, in iptables
+              // mode, the teardown fallback to kube-proxy) does.
+              readinessProbe: { ...probe, periodSeconds: 10 },
+              ...(secondary ? { lifecycle: { preStop: { exec: { command: ['sh', '-c', `sleep ${delay}`] } } } } : {}),
               volumeMounts: [
                 { name: 'xtables-lock', mountPath: '/run/xtables.lock', readOnly: false },
                 { name: 'config-volume', mountPath: '/etc/coredns' },
@@ -216,153 +416,76 @@ export class NodeLocalDns extends Construct {
             volumes: [
               XTABLES_LOCK_VOLUME,
               { name: 'kube-dns-config', configMap: { name: 'kube-dns', optional: true } },
-              { name: 'config-volume', configMap: { name: NAME, items: [{ key: 'Corefile', path: 'Corefile.base' }] } },
+              { name: 'config-volume', configMap: { name: NAME, items: [{ key: instance.corefileKey, path: 'Corefile.base' }] } },
             ],
           },
         },
       },
     });
 
-    new k8s.KubeService(this, 'MetricsService', {
-      metadata: meta(NAME, KUBE_SYSTEM, LABELS, { 'prometheus.io/port': String(METRICS_PORT), 'prometheus.io/scrape': 'true' }),
+    new k8s.KubeService(this, secondary ? 'SecondaryMetricsService' : 'MetricsService', {
+      // One job for both instances: the ServiceMonitor takes `job` from the k8s-app label.
+      metadata: meta(instance.name, KUBE_SYSTEM, LABELS, { 'prometheus.io/port': String(instance.metricsPort), 'prometheus.io/scrape': 'true' }),
       spec: {
         clusterIp: 'None',
-        selector: LABELS,
+        selector: instance.labels,
         ports: [
-          { name: 'metrics', port: METRICS_PORT, targetPort: port(METRICS_PORT) },
-          { name: 'setup-metrics', port: SETUP_METRICS_PORT, targetPort: port(SETUP_METRICS_PORT) },
+          { name: 'metrics', port: instance.metricsPort, targetPort: port(instance.metricsPort) },
+          { name: 'setup-metrics', port: instance.setupMetricsPort, targetPort: port(instance.setupMetricsPort) },
         ],
       },
     });
-
-    const self = this;
-    this.ctx.state.register({
-      kind: 'node-local-dns',
-      scope: this,
-      profile,
-      tier: this.ctx.tier,
-      localIp: this.localIp,
-      explicitMode: this.explicitMode,
-      get bindsDnsServiceIp() { return self.wiring().bindsDnsServiceIp; },
-      get kubeletClusterDns() { return self.kubeletClusterDns(); },
-      get wiredFor() { return self.wiring().mode; },
-      metricsPort: METRICS_PORT,
-      healthPort: this.healthPort,
-    }, () => this.prepare());
   }
 
-  /** What kubelet `clusterDNS` must be: the kube-dns IP (iptables mode) or the local IP. */
-  public kubeletClusterDns(): string {
-    return this.wiring().bindsDnsServiceIp ? this.ctx.profile.dnsServiceIp : this.localIp;
-  }
-
-  /**
-   * The KubeletConfiguration fragment every node needs (`clusterDNS`, `clusterDomain`).
-   * Merge it into the kubelet configuration (kubeadm: the `kubelet-config` ConfigMap and
-   * /var/lib/kubelet/config.yaml). In iptables mode it restates the defaults.
-   */
-  public kubeletConfigYaml(): string {
-    return kubeletDnsConfigYaml(this.kubeletClusterDns(), this.ctx.profile.clusterDomain);
-  }
-
-  /** The Corefile template as node-cache reads it (`Corefile.base`). */
-  public renderCorefile(): string {
-    const { profile, settings } = this.ctx;
-    const n = settings.nodeLocalDns;
-    const w = this.wiring();
-    const bind = w.bindsDnsServiceIp ? [this.localIp, profile.dnsServiceIp] : [this.localIp];
-    // iptables: node-cache fills in the kube-dns-upstream ClusterIP; otherwise the kube-dns IP is not bound here and can be used directly.
-    const clusterUpstream = w.bindsDnsServiceIp ? '__PILLAR__CLUSTER__DNS__' : profile.dnsServiceIp;
-    const stubZones = this.ctx.state.components('coredns').flatMap((c) => c.stubZones);
-    const toCoreDns = (zones: string[], cache: CorefilePlugin, health: boolean) => new ServerBlock({
-      zones,
-      plugins: [
-        CorefilePlugin.errors(),
-        cache,
-        CorefilePlugin.reload(),
-        CorefilePlugin.loop(),
-        CorefilePlugin.bind(...bind),
-        CorefilePlugin._forward({ to: [clusterUpstream], forceTcp: true }, true),
-        CorefilePlugin.prometheus(`:${METRICS_PORT}`),
-        ...(health ? [CorefilePlugin.health({ address: `${this.localIp}:${this.healthPort}` })] : []),
-      ],
-    });
-    const external = CorefilePlugin.cache({ ttl: n.externalCacheTtl.value });
-    const corefile = new Corefile(
-      toCoreDns([profile.clusterDomain], CorefilePlugin.cache({
-        success: { capacity: n.clusterZoneSuccessCapacity.value, ttl: n.clusterZoneSuccessTtl.value },
-        denial: { capacity: n.clusterZoneSuccessCapacity.value, ttl: n.clusterZoneDenialTtl.value },
-      }), true),
-      toCoreDns(['in-addr.arpa'], external, false),
-      toCoreDns(['ip6.arpa'], external, false),
-      ...[...new Set(stubZones)].map((z) => toCoreDns([z], external, false)),
-      new ServerBlock({
-        zones: ['.'],
-        plugins: [
-          CorefilePlugin.errors(),
-          external,
-          CorefilePlugin.reload(),
-          CorefilePlugin.loop(),
-          CorefilePlugin.bind(...bind),
-          // node-cache fills in the node's resolvers (or kube-dns upstreamNameservers).
-          CorefilePlugin._forward({ to: ['__PILLAR__UPSTREAM__SERVERS__'] }, true),
-          CorefilePlugin.prometheus(`:${METRICS_PORT}`),
-        ],
-      }),
-    );
-    return corefile.render();
-  }
-
-  private args(): string[] {
-    const w = this.wiring();
-    const localIps = w.bindsDnsServiceIp ? `${this.localIp},${this.ctx.profile.dnsServiceIp}` : this.localIp;
+  private args(instance: Instance): string[] {
+    const wiring = this.wiring(this.ctx.state.plan());
+    const secondary = instance.name === SECONDARY;
     return [
-      '-localip', localIps,
+      '-localip', wiring.listenIps.join(','),
       '-conf', '/etc/Corefile',
       '-upstreamsvc', UPSTREAM_SERVICE,
-      '-pidfile', '/tmp/node-cache.pid',
-      ...(this.healthPort !== 8080 ? ['-health-port', String(this.healthPort)] : []),
+      '-pidfile', secondary ? '/tmp/node-cache-secondary.pid' : '/tmp/node-cache.pid',
+      ...(instance.healthPort !== 8080 ? ['-health-port', String(instance.healthPort)] : []),
+      ...(secondary ? ['-metrics-listen-address', `0.0.0.0:${instance.setupMetricsPort}`] : []),
+      // HA: neither instance removes the interface and rules the other one serves on.
+      ...(this.highAvailability ? ['-skipteardown'] : []),
     ];
   }
 
-  /** How node-cache is wired in, from the data plane in the app. */
-  private wiring(): Wiring {
-    const proxies = this.ctx.state.components('kube-proxy');
-    const ebpf = this.ctx.state.components('cni').find((c) => c.replacesKubeProxyWith);
-    let mode: KubeProxyMode | string;
-    let why: string;
-    if (ebpf) {
-      mode = ebpf.replacesKubeProxyWith!;
-      why = `${mode} (from [${ebpf.scope.node.path}]) translates Service IPs before netfilter, so the iptables NOTRACK trick does not apply`;
-    } else if (this.explicitMode) {
-      mode = this.explicitMode;
-      why = `kube-proxy mode ${mode}, as set by the user`;
-    } else if (proxies.length > 0) {
-      mode = proxies[0].mode;
-      why = `kube-proxy mode ${mode}, from [${proxies[0].scope.node.path}]`;
-    } else {
-      const chosen = tierKubeProxyMode(this.ctx.tier, this.ctx.settings, this.ctx.profile.kubernetesVersion);
-      mode = chosen.mode;
-      why = `kube-proxy mode ${mode}, the one the ${this.ctx.tier} tier uses (${chosen.reason})`;
-    }
-    return { mode, bindsDnsServiceIp: mode === KubeProxyMode.IPTABLES, why };
+  /** This component's wiring, from the plan. */
+  private wiring(plan: NetworkPlan): NodeLocalPlan {
+    return plan.dns.nodeLocal!;
   }
 
   private prepare(): void {
-    const w = this.wiring();
+    const plan = this.ctx.state.plan();
+    const w = this.wiring(plan);
     const { profile } = this.ctx;
     if (w.bindsDnsServiceIp) {
-      record(this.ctx, '-localip', `${this.localIp},${profile.dnsServiceIp}`, DecisionSource.COMPATIBILITY,
+      record(this.ctx, '-localip', w.listenIps.join(','), DecisionSource.COMPATIBILITY,
         `${w.why}: bind the link-local IP and the kube-dns IP, whose traffic NOTRACK rules keep away from kube-proxy's DNAT`);
       record(this.ctx, 'forward (cluster zones)', `${UPSTREAM_SERVICE} via __PILLAR__CLUSTER__DNS__`, DecisionSource.COMPATIBILITY,
         'the kube-dns IP is bound by node-cache itself: forwarding to it would loop, so forward to the kube-dns-upstream Service');
       record(this.ctx, 'kubelet clusterDNS', profile.dnsServiceIp, DecisionSource.COMPATIBILITY, 'unchanged: node-cache answers on the kube-dns IP');
     } else {
       record(this.ctx, '-localip', this.localIp, DecisionSource.COMPATIBILITY,
-        `${w.why}: node-cache cannot bind the kube-dns IP (the IPVS/nftables/eBPF Service path owns it), so it binds only the link-local IP`);
+        `${w.why}: node-cache cannot take over the kube-dns IP here, so it binds only the link-local IP`);
       record(this.ctx, 'forward (cluster zones)', profile.dnsServiceIp, DecisionSource.COMPATIBILITY, 'the kube-dns IP is not bound locally, so it is a safe upstream');
       record(this.ctx, 'kubelet clusterDNS', this.localIp, DecisionSource.COMPATIBILITY,
-        'pods must be pointed at the link-local IP: apply kubeletConfigYaml() to every node, or pods keep using kube-dns directly');
+        'pods must be pointed at the link-local IP: roll out node-local-dns, wait until it is ready on every node, then apply the kubelet drop-in (kubeletConfigFiles()) node by node');
     }
+    record(this.ctx, 'resources.limits.memory', this.memoryLimit(), DecisionSource.DERIVED,
+      `every cache full (${Math.round(this.memoryNeeded() / (1024 * 1024))} MiB at about 3 KB per entry, kubernetes/website nodelocaldns.md) within the ${this.ctx.tier} tier's ${this.ctx.settings.nodeLocalDns.memoryLimit.value}: an OOM kill skips teardown and blackholes the node's DNS`);
   }
+}
+
+/** An address as an HTTP host (IPv6 in brackets). */
+function hostOf(ip: string): string {
+  return parseIp(ip)?.family === 6 ? `[${ip}]` : ip;
+}
+
+/** A `NNNMi` or `NGi` quantity in MiB. */
+function mebibytes(q: string): number {
+  const m = /^(\d+)(Mi|Gi)$/.exec(q);
+  return m ? Number(m[1]) * (m[2] === 'Gi' ? 1024 : 1) : 0;
 }

@@ -203,6 +203,6 @@ export class PodDnsTuning extends Construct {
     };
     record(ctx, 'dnsConfig.options', this.options.map((o) => (o.value ? `${o.name}:${o.value}` : o.name)).join(' '), DecisionSource.DERIVED,
       'merged into every pod template in scope; values a workload sets itself are kept unless overrideExisting');
-    ctx.state.register({ kind: 'generic', scope: this, profile, tier: ctx.tier }, apply);
+    ctx.state.register({ kind: 'pod-dns', scope: this, profile, tier: ctx.tier, nameservers: [...nameservers] }, apply);
   }
 }

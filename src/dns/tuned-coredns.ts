@@ -1,16 +1,16 @@
-import { Duration } from 'cdk8s';
+import { Duration, Lazy } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { addCoreDnsWorkload, addDnsAutoscaler } from './_coredns-workload';
 import { Corefile, ServerBlock } from './corefile';
 import { CachePrefetch, CacheServeStale, CorefilePlugin, ForwardPolicy, KubernetesPodsMode } from './corefile-plugin';
-import { componentContext, pick, record } from '../core/_component';
+import { ComponentContext, componentContext, pick, record } from '../core/_component';
 import { showDuration } from '../core/_errors';
 import { coreDnsImage, coreDnsMinor, coreDnsMinorOfImage } from '../core/_images';
 import { KUBE_SYSTEM, meta } from '../core/_k8s';
 import { parseIp } from '../core/_net';
 import { ClusterProfile } from '../core/cluster-profile';
-import { DecisionSource } from '../core/report-types';
+import { DecisionSource, FindingSeverity } from '../core/report-types';
 import { ScaleTier } from '../core/scale-tier';
 
 /** Properties of `TunedCoreDns`. */
@@ -67,10 +67,12 @@ export interface TunedCoreDnsProps {
 
   /**
    * Do not cache answers for the cluster domain (`disable success|denial <domain>`), as
-   * kubeadm does since it adopted RFC 1035 §6.1.2 (kubernetes/kubernetes#128359): cached
-   * answers for headless Services lag behind endpoint changes.
+   * kubeadm does from Kubernetes 1.32 (kubernetes/kubernetes#128359, RFC 1035 §6.1.2): the
+   * kubernetes plugin answers from its own watch, so a second cache only makes answers for
+   * deleted endpoints linger.
    *
-   * @default false (the guide caches every zone)
+   * @default - true from Kubernetes 1.32 (kubeadm's Corefile) and whenever NodeLocal DNSCache
+   * is in front (it caches the cluster zone itself); false before 1.32 without it
    */
   readonly disableClusterZoneCache?: boolean;
 
@@ -161,9 +163,11 @@ export interface TunedCoreDnsProps {
   readonly replicas?: number;
 
   /**
-   * Run cluster-proportional-autoscaler for CoreDNS (one replica per 16 nodes or 256 cores).
+   * Run cluster-proportional-autoscaler for CoreDNS (with `deploy`): one replica per 16
+   * nodes or 256 cores, per 64 nodes or 1024 cores behind NodeLocal DNSCache, at least
+   * `replicas`.
    *
-   * @default false
+   * @default - the tier's when `deploy` is set (off for SMALL, on for MEDIUM and LARGE)
    */
   readonly autoscaler?: boolean;
 
@@ -192,15 +196,21 @@ export interface TunedCoreDnsProps {
  * every plugin and token is validated.
  */
 export class TunedCoreDns extends Construct {
-  /** The Corefile. */
+  /**
+   * The Corefile. Server blocks and plugins added to it later still reach the
+   * ConfigMap (and NodeLocal DNSCache's stub zones): both render at synthesis.
+   */
   public readonly corefile: Corefile;
-  /** The Corefile as text (the ConfigMap's `Corefile` key). */
-  public readonly corefileText: string;
+  /** The ConfigMap holding the Corefile. */
+  public readonly configMap: k8s.KubeConfigMap;
+
+  private readonly ctx: ComponentContext;
 
   public constructor(scope: Construct, id: string, props: TunedCoreDnsProps = {}) {
     super(scope, id);
     const ctx = componentContext(this, props.tier, props.profile);
-    const { errors, settings, profile } = ctx;
+    this.ctx = ctx;
+    const { errors, settings, profile, state } = ctx;
     const c = settings.coreDns;
     const domain = profile.clusterDomain;
 
@@ -209,7 +219,7 @@ export class TunedCoreDns extends Construct {
     const denial = pick(ctx, 'cache.denial', props.cacheDenialCapacity, c.cacheDenialCapacity);
     for (const [name, value] of [['cacheSuccessCapacity', success], ['cacheDenialCapacity', denial]] as const) {
       if (Number.isInteger(value) && value >= 1024 && value % 256 !== 0) {
-        ctx.state.warn(this, 'COREDNS-CACHE-ROUNDING', `'${name}' (${value}) is not a multiple of 256: CoreDNS rounds it down to ${value - (value % 256)}`,
+        state.warn(this, 'COREDNS-CACHE-ROUNDING', `'${name}' (${value}) is not a multiple of 256: CoreDNS rounds it down to ${value - (value % 256)}`,
           `use ${value - (value % 256)} or ${value - (value % 256) + 256}`);
       }
     }
@@ -235,10 +245,30 @@ export class TunedCoreDns extends Construct {
     });
     record(ctx, 'forward.to', upstreams.join(' '), props.upstreamServers ? DecisionSource.OVERRIDE : DecisionSource.UPSTREAM,
       props.upstreamServers ? 'set by the user' : 'kubeadm: the node\'s resolvers (CoreDNS runs with dnsPolicy Default)');
-    const disableClusterCache = props.disableClusterZoneCache ?? false;
+    if (props.disableClusterZoneCache !== undefined && typeof props.disableClusterZoneCache !== 'boolean') {
+      errors.add('disableClusterZoneCache', props.disableClusterZoneCache, 'must be true or false');
+    }
+    errors.throwIfAny();
 
-    // Build through the typed plugins; their errors carry the plugin name, so re-label them.
+    // kubeadm's Corefile for the version (cmd/kubeadm/app/phases/addons/dns/manifests.go), with the
+    // guide's tuning where it still acts: the cache TTL caps external answers, capacities above
+    // CoreDNS's built-in 9984 entries. The cache's options depend on NodeLocal DNSCache, so the
+    // plugin is built at synthesis.
+    const cache = (): CorefilePlugin => {
+      const disable = this.clusterZoneCacheDisabled(props.disableClusterZoneCache);
+      return CorefilePlugin.cache({
+        ttl: cacheTtl,
+        success: success !== DEFAULT_CACHE_CAPACITY ? { capacity: success } : undefined,
+        denial: denial !== DEFAULT_CACHE_CAPACITY ? { capacity: denial } : undefined,
+        prefetch: props.cachePrefetch,
+        serveStale: props.cacheServeStale,
+        disableSuccessFor: disable ? [domain] : undefined,
+        disableDenialFor: disable ? [domain] : undefined,
+      });
+    };
+    // Built through the typed plugins: their errors name the plugin's options.
     const main = withLabel(this, () => {
+      cache(); // validates the options now
       const block = new ServerBlock({ zones: ['.'] });
       block.addPlugin(CorefilePlugin.errors());
       block.addPlugin(CorefilePlugin.health({ lameduck }));
@@ -257,15 +287,7 @@ export class TunedCoreDns extends Construct {
         policy: props.forwardPolicy,
         preferUdp: props.forwardPreferUdp,
       }));
-      block.addPlugin(CorefilePlugin.cache({
-        ttl: cacheTtl,
-        success: { capacity: success },
-        denial: { capacity: denial },
-        prefetch: props.cachePrefetch,
-        serveStale: props.cacheServeStale,
-        disableSuccessFor: disableClusterCache ? [domain] : undefined,
-        disableDenialFor: disableClusterCache ? [domain] : undefined,
-      }));
+      block.addPlugin(CorefilePlugin._deferred('cache', cache));
       block.addPlugin(CorefilePlugin.loop());
       block.addPlugin(CorefilePlugin.reload());
       block.addPlugin(CorefilePlugin.loadbalance());
@@ -275,20 +297,20 @@ export class TunedCoreDns extends Construct {
       return corefile;
     });
     this.corefile = main;
-    this.corefileText = main.render();
 
     const deploy = props.deploy ?? false;
-    const autoscaler = props.autoscaler ?? false;
+    if (props.autoscaler !== undefined && typeof props.autoscaler !== 'boolean') errors.add('autoscaler', props.autoscaler, 'must be true or false');
+    const autoscaler = deploy && pick(ctx, 'autoscaler', props.autoscaler, c.autoscaler);
     const replicas = pick(ctx, 'replicas', props.replicas, c.replicas);
     errors.int('replicas', replicas, 1, 1000);
     const image = props.image ?? coreDnsImage(profile.kubernetesVersion);
     errors.image('image', image);
-    if (autoscaler && !deploy) errors.addMissing('autoscaler', "needs 'deploy' (the autoscaler scales the Deployment this construct emits)");
+    if (props.autoscaler === true && !deploy) errors.addMissing('autoscaler', "needs 'deploy' (the autoscaler scales the Deployment this construct emits)");
     errors.throwIfAny();
 
-    new k8s.KubeConfigMap(this, 'ConfigMap', {
+    this.configMap = new k8s.KubeConfigMap(this, 'ConfigMap', {
       metadata: meta('coredns', KUBE_SYSTEM),
-      data: { Corefile: this.corefileText },
+      data: { Corefile: Lazy.any({ produce: () => this.corefileText }) },
     });
 
     if (deploy) {
@@ -306,21 +328,17 @@ export class TunedCoreDns extends Construct {
         readyPort: portOf(mainBlock.plugin('ready'), 8181),
         metricsPort: portOf(mainBlock.plugin('prometheus'), 9153),
         podDisruptionBudget: props.podDisruptionBudget ?? true,
+        // Many replicas: let drains take a tenth at a time (rounded up, so at least one).
+        pdbMaxUnavailable: autoscaler ? '10%' : 1,
       });
       record(ctx, 'service.clusterIP', profile.dnsServiceIp, DecisionSource.DERIVED, 'the profile\'s kube-dns IP (kubelet clusterDNS without NodeLocal DNSCache)');
       if (autoscaler) {
-        const params = addDnsAutoscaler(this, {
-          nodesPerReplica: c.autoscalerNodesPerReplica.value,
-          coresPerReplica: c.autoscalerCoresPerReplica.value,
-          min: replicas,
-        });
-        record(ctx, 'autoscaler.params', params, DecisionSource.TIER,
-          `${ctx.tier} tier: ${c.autoscalerNodesPerReplica.reason}; ${c.autoscalerCoresPerReplica.reason}; min = replicas`);
+        addDnsAutoscaler(this, { linear: () => this.autoscalerParams(replicas) });
       }
     }
 
     const self = this;
-    ctx.state.register({
+    state.register({
       kind: 'coredns',
       scope: this,
       profile,
@@ -331,10 +349,64 @@ export class TunedCoreDns extends Construct {
       },
       metricsPort: portOf(main.serverBlocks[0].plugin('prometheus'), 0),
       forwardMaxConcurrent: maxConcurrent,
+      upstreams,
       coreDnsMinor: (deploy ? coreDnsMinorOfImage(image) : undefined) ?? coreDnsMinor(profile.kubernetesVersion),
-    });
+    }, () => this.prepare(props, autoscaler, replicas));
+  }
+
+  /** The Corefile as text (the ConfigMap's `Corefile` key), as it renders now. */
+  public get corefileText(): string {
+    return this.corefile.render();
+  }
+
+  /** Whether the cluster zone is left out of the cache: the user's choice, else kubeadm's (1.32+) or NodeLocal in front. */
+  private clusterZoneCacheDisabled(explicit: boolean | undefined): boolean {
+    if (explicit !== undefined) return explicit;
+    return this.ctx.profile.kubernetesVersion.minor >= 32 || this.ctx.state.plan().dns.nodeLocal !== undefined;
+  }
+
+  /** cluster-proportional-autoscaler's linear parameters (coresPerReplica, nodesPerReplica, min). */
+  private autoscalerParams(min: number): Record<string, unknown> {
+    const c = this.ctx.settings.coreDns;
+    const behind = this.ctx.state.plan().dns.nodeLocal !== undefined;
+    return {
+      coresPerReplica: (behind ? c.autoscalerCoresPerReplicaBehindNodeLocal : c.autoscalerCoresPerReplica).value,
+      nodesPerReplica: (behind ? c.autoscalerNodesPerReplicaBehindNodeLocal : c.autoscalerNodesPerReplica).value,
+      min,
+      preventSinglePointFailure: true,
+      includeUnschedulableNodes: true,
+    };
+  }
+
+  private prepare(props: TunedCoreDnsProps, autoscaler: boolean, replicas: number): void {
+    const ctx = this.ctx;
+    const plan = ctx.state.plan();
+    const disabled = this.clusterZoneCacheDisabled(props.disableClusterZoneCache);
+    const version = ctx.profile.kubernetesVersion;
+    record(ctx, 'cache (cluster zone)', disabled ? `disable success|denial ${ctx.profile.clusterDomain}` : 'cached',
+      props.disableClusterZoneCache !== undefined ? DecisionSource.OVERRIDE
+        : version.minor >= 32 || !disabled ? DecisionSource.UPSTREAM : DecisionSource.COMPATIBILITY,
+      props.disableClusterZoneCache !== undefined ? 'set by the user'
+        : version.minor >= 32 ? `kubeadm's Corefile for Kubernetes ${version.version} (kubernetes/kubernetes#128359, RFC 1035 §6.1.2): the kubernetes plugin answers from its own watch`
+          : disabled ? `kubeadm ${version.version} still caches the cluster zone, but NodeLocal DNSCache caches it in front: two caches would keep answers for deleted endpoints twice as long`
+            : `kubeadm's Corefile for Kubernetes ${version.version} (it disables the cluster-zone cache from 1.32)`);
+    if (props.disableClusterZoneCache === false && plan.dns.nodeLocal) {
+      ctx.state.report(this, FindingSeverity.WARNING, 'COREDNS-DOUBLE-CACHE',
+        "'disableClusterZoneCache' (false) with NodeLocal DNSCache in front: cluster answers are cached on every node and again in CoreDNS, so deleted endpoints keep resolving for both TTLs",
+        'leave disableClusterZoneCache unset (NodeLocal DNSCache caches the cluster zone)');
+    }
+    if (autoscaler) {
+      const params = this.autoscalerParams(replicas);
+      record(ctx, 'autoscaler.params', JSON.stringify({ linear: params }), DecisionSource.TIER,
+        plan.dns.nodeLocal
+          ? `${ctx.tier} tier: ${ctx.settings.coreDns.autoscalerNodesPerReplicaBehindNodeLocal.reason}; min = replicas`
+          : `${ctx.tier} tier: ${ctx.settings.coreDns.autoscalerNodesPerReplica.reason}; min = replicas`);
+    }
   }
 }
+
+/** CoreDNS's cache capacity when none is given (plugin/cache: 256 shards of 39 entries). */
+const DEFAULT_CACHE_CAPACITY = 9984;
 
 /** The host of a forward destination ("dns://1.2.3.4:53", "[::1]:53", "1.2.3.4"). */
 function upstreamHost(to: string): string {

@@ -5,7 +5,7 @@ import { CONFIG_HASH_ANNOTATION, KUBE_SYSTEM, LINUX_NODE_SELECTOR, meta, resourc
 export interface KubeProxyWorkloadOptions {
   readonly image: string;
   readonly configMapName: string;
-  readonly configHash: string;
+  readonly configHash: string; // may be a Lazy token, resolved at synthesis
   readonly cpuRequest: string;
   readonly memoryRequest: string;
   readonly memoryLimit: string;

@@ -1,7 +1,6 @@
-import { Duration, Yaml } from 'cdk8s';
+import { Duration, Lazy, Yaml } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { tierKubeProxyMode } from './_default-mode';
 import { addKubeProxyWorkload } from './_kube-proxy-daemonset';
 import { IpvsScheduler, KubeProxyMode } from './kube-proxy-mode';
 import { ConntrackOptions, IptablesOptions, IpvsOptions, NftablesOptions } from './kube-proxy-options';
@@ -10,9 +9,10 @@ import { goDuration, showDuration } from '../core/_errors';
 import { kubeProxyImage } from '../core/_images';
 import { hashOf, KUBE_SYSTEM, meta } from '../core/_k8s';
 import { parseHostPort } from '../core/_net';
+import { renderTierValue, Rule } from '../core/_tier-table';
 import { ClusterProfile } from '../core/cluster-profile';
 import { Compatibility, FeatureSupport, KubernetesFeature } from '../core/compatibility';
-import { DecisionSource } from '../core/report-types';
+import { DecisionSource, FindingSeverity } from '../core/report-types';
 import { ScaleTier } from '../core/scale-tier';
 
 const INT32_MAX = 2147483647;
@@ -36,8 +36,9 @@ export interface TunedKubeProxyProps {
   /**
    * The proxy mode.
    *
-   * @default - the tier's: iptables (SMALL, MEDIUM), ipvs (LARGE); LARGE uses nftables
-   * from Kubernetes 1.35, where IPVS is deprecated
+   * @default - the app's plan: the tier's (iptables for SMALL and MEDIUM, IPVS for LARGE),
+   * nftables instead of IPVS beside Cilium (iptables before 1.33) and from Kubernetes 1.35,
+   * where IPVS is deprecated; or the mode stated on NodeLocalDns or NetworkAlerts
    */
   readonly mode?: KubeProxyMode;
 
@@ -119,12 +120,6 @@ export interface TunedKubeProxyProps {
  * @see https://kubernetes.io/docs/reference/config-api/kube-proxy-config.v1alpha1/
  */
 export class TunedKubeProxy extends Construct {
-  /** The proxy mode emitted. */
-  public readonly mode: KubeProxyMode;
-
-  /** The KubeProxyConfiguration as YAML, for a kubeadm config file. */
-  public readonly configYaml: string;
-
   /**
    * What kube-proxy will write to `nf_conntrack_max` at start on a node with the
    * profile's core count: `max(maxPerCore × cores, min)`, or 0 when it leaves the kernel value.
@@ -134,70 +129,51 @@ export class TunedKubeProxy extends Construct {
   /** The ConfigMap holding the configuration. */
   public readonly configMap: k8s.KubeConfigMap;
 
+  private readonly ctx: ComponentContext;
+  private readonly props: TunedKubeProxyProps;
+  private readonly explicitMode?: KubeProxyMode;
+  private readonly conntrack: Record<string, unknown>;
+  private readonly metricsBindAddress: string;
+  private readonly healthzBindAddress: string;
+  private readonly kubeconfig?: string;
+  private readonly rendered = new Map<KubeProxyMode, Rendered>();
+
   public constructor(scope: Construct, id: string, props: TunedKubeProxyProps = {}) {
     super(scope, id);
     const ctx = componentContext(this, props.tier, props.profile);
+    this.ctx = ctx;
+    this.props = props;
     const { errors, settings, profile } = ctx;
     const kp = settings.kubeProxy;
 
-    this.mode = resolveMode(ctx, props.mode);
-
-    // ---- the active mode's section; settings for other modes are not emitted ----
-    const sections: Record<KubeProxyMode, object | undefined> = {
-      [KubeProxyMode.IPTABLES]: props.iptables,
-      [KubeProxyMode.IPVS]: props.ipvs,
-      [KubeProxyMode.NFTABLES]: props.nftables,
-    };
-    for (const [mode, section] of Object.entries(sections)) {
-      if (mode === this.mode || section === undefined) continue;
-      const keys = Object.keys(section).filter((k) => (section as any)[k] !== undefined);
-      if (keys.length === 0) continue;
-      const strictArpOnly = mode === KubeProxyMode.IPVS && keys.length === 1 && keys[0] === 'strictArp';
-      ctx.state.warn(this, strictArpOnly ? 'KP-STRICTARP-NOT-IPVS' : 'KP-INACTIVE-MODE-SETTINGS',
-        strictArpOnly
-          ? `'ipvs.strictArp' is only read in IPVS mode; 'mode' is ${this.mode}, so it is not emitted`
-          : `'${mode}' settings (${keys.join(', ')}) are ignored by kube-proxy in '${this.mode}' mode and are not emitted`,
-        `remove the '${mode}' settings or set 'mode' to KubeProxyMode.${mode.toUpperCase()}`);
+    if (props.mode !== undefined && errors.oneOf('mode', props.mode, Object.values(KubeProxyMode))) {
+      this.explicitMode = props.mode;
+      record(ctx, 'mode', props.mode, DecisionSource.OVERRIDE, 'set by the user');
+      if (props.mode === KubeProxyMode.NFTABLES) checkFeature(ctx, KubernetesFeature.KUBE_PROXY_NFTABLES, 'mode', props.mode);
+      if (props.mode === KubeProxyMode.IPVS) checkFeature(ctx, KubernetesFeature.KUBE_PROXY_IPVS, 'mode', props.mode);
     }
 
-    const active = sections[this.mode] as (IptablesOptions & IpvsOptions & NftablesOptions) | undefined ?? {};
-    const section = this.mode; // the YAML key equals the mode name
-    const syncPeriod = pick(ctx, `${section}.syncPeriod`, active.syncPeriod, kp.syncPeriod, showDuration);
-    const minSyncPeriod = pick(ctx, `${section}.minSyncPeriod`, active.minSyncPeriod, kp.minSyncPeriod, showDuration);
-    if (errors.duration(`${section}.syncPeriod`, syncPeriod, Duration.millis(1))
-      && errors.duration(`${section}.minSyncPeriod`, minSyncPeriod)
-      && minSyncPeriod.toMilliseconds() > syncPeriod.toMilliseconds()) {
-      errors.add(`${section}.minSyncPeriod`, minSyncPeriod, `must be <= '${section}.syncPeriod' (${goDuration(syncPeriod)})`);
-    }
-
-    const modeSection: Record<string, unknown> = {};
-    if (this.mode === KubeProxyMode.IPVS) {
-      const scheduler = pick(ctx, 'ipvs.scheduler', active.scheduler, kp.ipvsScheduler);
-      errors.oneOf('ipvs.scheduler', scheduler, Object.values(IpvsScheduler));
-      const strictArp = pick(ctx, 'ipvs.strictARP', active.strictArp, kp.strictArp);
-      modeSection.scheduler = scheduler;
-      modeSection.strictARP = strictArp;
-      for (const [key, value] of [['tcpTimeout', active.tcpTimeout], ['tcpFinTimeout', active.tcpFinTimeout], ['udpTimeout', active.udpTimeout]] as const) {
-        if (value !== undefined && errors.duration(`ipvs.${key}`, value)) {
-          modeSection[key] = showDuration(value);
-          record(ctx, `ipvs.${key}`, modeSection[key], DecisionSource.OVERRIDE, 'set by the user');
+    // Every section given is validated, active or not: the plan may pick the mode later.
+    for (const mode of Object.values(KubeProxyMode)) {
+      const active = sectionProps(props, mode) as (IptablesOptions & IpvsOptions & NftablesOptions) | undefined;
+      if (active === undefined) continue;
+      const syncPeriod = active.syncPeriod ?? kp.syncPeriod.value;
+      const minSyncPeriod = active.minSyncPeriod ?? kp.minSyncPeriod.value;
+      if (errors.duration(`${mode}.syncPeriod`, syncPeriod, Duration.millis(1))
+        && errors.duration(`${mode}.minSyncPeriod`, minSyncPeriod)
+        && minSyncPeriod.toMilliseconds() > syncPeriod.toMilliseconds()) {
+        errors.add(`${mode}.minSyncPeriod`, minSyncPeriod, `must be <= '${mode}.syncPeriod' (${goDuration(syncPeriod)})`);
+      }
+      if (mode === KubeProxyMode.IPVS) {
+        if (active.scheduler !== undefined) errors.oneOf('ipvs.scheduler', active.scheduler, Object.values(IpvsScheduler));
+        for (const [key, value] of [['tcpTimeout', active.tcpTimeout], ['tcpFinTimeout', active.tcpFinTimeout], ['udpTimeout', active.udpTimeout]] as const) {
+          errors.duration(`ipvs.${key}`, value);
         }
-      }
-      if (active.excludeCidrs !== undefined) {
-        active.excludeCidrs.forEach((c, i) => errors.cidr(`ipvs.excludeCidrs[${i}]`, c));
-        modeSection.excludeCIDRs = [...active.excludeCidrs];
-      }
-    } else {
-      const masqueradeBit = active.masqueradeBit ?? 14;
-      errors.int(`${section}.masqueradeBit`, masqueradeBit, 0, 31);
-      modeSection.masqueradeAll = active.masqueradeAll ?? false;
-      modeSection.masqueradeBit = masqueradeBit;
-      if (this.mode === KubeProxyMode.IPTABLES) {
-        modeSection.localhostNodePorts = active.localhostNodePorts ?? true;
+        (active.excludeCidrs ?? []).forEach((c, i) => errors.cidr(`ipvs.excludeCidrs[${i}]`, c));
+      } else {
+        errors.int(`${mode}.masqueradeBit`, active.masqueradeBit, 0, 31);
       }
     }
-    modeSection.syncPeriod = showDuration(syncPeriod);
-    modeSection.minSyncPeriod = showDuration(minSyncPeriod);
 
     // ---- conntrack ----
     const ct = props.conntrack ?? {};
@@ -209,7 +185,7 @@ export class TunedKubeProxy extends Construct {
     const closeWait = pick(ctx, 'conntrack.tcpCloseWaitTimeout', ct.tcpCloseWaitTimeout, kp.conntrackTcpCloseWaitTimeout, showDuration);
     errors.duration('conntrack.tcpEstablishedTimeout', established);
     errors.duration('conntrack.tcpCloseWaitTimeout', closeWait);
-    const conntrack: Record<string, unknown> = {
+    this.conntrack = {
       maxPerCore,
       min,
       tcpEstablishedTimeout: showDuration(established),
@@ -219,8 +195,8 @@ export class TunedKubeProxy extends Construct {
       if (value === undefined) continue;
       if (!checkFeature(ctx, KubernetesFeature.KUBE_PROXY_CONNTRACK_UDP, `conntrack.${key}`, value instanceof Duration ? showDuration(value) : value)) continue;
       if (value instanceof Duration && !errors.duration(`conntrack.${key}`, value)) continue;
-      conntrack[key] = value instanceof Duration ? showDuration(value) : value;
-      record(ctx, `conntrack.${key}`, conntrack[key], DecisionSource.OVERRIDE, 'set by the user');
+      this.conntrack[key] = value instanceof Duration ? showDuration(value) : value;
+      record(ctx, `conntrack.${key}`, this.conntrack[key], DecisionSource.OVERRIDE, 'set by the user');
     }
     this.effectiveConntrackMax = Number.isInteger(maxPerCore) && maxPerCore > 0 ? Math.max(maxPerCore * profile.cpuCoresPerNode, min) : 0;
     record(ctx, 'nf_conntrack_max (written by kube-proxy)', this.effectiveConntrackMax, DecisionSource.DERIVED,
@@ -229,45 +205,19 @@ export class TunedKubeProxy extends Construct {
         : 'conntrack.maxPerCore is 0: kube-proxy leaves the kernel value alone');
 
     // ---- endpoints ----
-    const metricsBindAddress = props.metricsBindAddress ?? '0.0.0.0:10249';
-    record(ctx, 'metricsBindAddress', metricsBindAddress, props.metricsBindAddress ? DecisionSource.OVERRIDE : DecisionSource.DERIVED,
+    this.metricsBindAddress = props.metricsBindAddress ?? '0.0.0.0:10249';
+    record(ctx, 'metricsBindAddress', this.metricsBindAddress, props.metricsBindAddress ? DecisionSource.OVERRIDE : DecisionSource.DERIVED,
       props.metricsBindAddress ? 'set by the user' : 'Prometheus must reach kube-proxy metrics; its default 127.0.0.1:10249 only listens on loopback');
-    const healthzBindAddress = props.healthzBindAddress ?? '0.0.0.0:10256';
-    if (!parseHostPort(metricsBindAddress)) errors.add('metricsBindAddress', metricsBindAddress, 'must be "ip:port" (for example 0.0.0.0:10249)');
-    if (!parseHostPort(healthzBindAddress)) errors.add('healthzBindAddress', healthzBindAddress, 'must be "ip:port" (for example 0.0.0.0:10256)');
+    this.healthzBindAddress = props.healthzBindAddress ?? '0.0.0.0:10256';
+    if (!parseHostPort(this.metricsBindAddress)) errors.add('metricsBindAddress', this.metricsBindAddress, 'must be "ip:port" (for example 0.0.0.0:10249)');
+    if (!parseHostPort(this.healthzBindAddress)) errors.add('healthzBindAddress', this.healthzBindAddress, 'must be "ip:port" (for example 0.0.0.0:10256)');
     (props.nodePortAddresses ?? []).forEach((c, i) => errors.cidr(`nodePortAddresses[${i}]`, c));
-
-    // ---- feature gates: only while the gate exists and the feature is pre-GA ----
-    const featureGates: Record<string, boolean> = {};
-    if (this.mode === KubeProxyMode.NFTABLES
-      && Compatibility.support(KubernetesFeature.KUBE_PROXY_NFTABLES, profile.kubernetesVersion) === FeatureSupport.OPT_IN) {
-      featureGates[Compatibility.featureGate(KubernetesFeature.KUBE_PROXY_NFTABLES)!] = true;
-    }
-
     errors.throwIfAny();
 
-    const config: Record<string, unknown> = {
-      apiVersion: 'kubeproxy.config.k8s.io/v1alpha1',
-      kind: 'KubeProxyConfiguration',
-      bindAddress: '0.0.0.0',
-      healthzBindAddress,
-      metricsBindAddress,
-      clientConnection: { kubeconfig: '/var/lib/kube-proxy/kubeconfig.conf' },
-      clusterCIDR: profile.podCidrs.join(','),
-      detectLocalMode: 'ClusterCIDR',
-      conntrack,
-      ...(Object.keys(featureGates).length > 0 ? { featureGates } : {}),
-      mode: this.mode,
-      [section]: modeSection,
-      ...(props.nodePortAddresses ? { nodePortAddresses: [...props.nodePortAddresses] } : {}),
-      oomScoreAdj: -999,
-    };
-    this.configYaml = Yaml.stringify(config);
-
-    const data: Record<string, string> = { 'config.conf': this.configYaml };
-    const kubeconfig = renderKubeconfig(profile);
-    if (kubeconfig) {
-      data['kubeconfig.conf'] = kubeconfig;
+    const data: Record<string, string> = { 'config.conf': Lazy.any({ produce: () => this.configYaml }) };
+    this.kubeconfig = renderKubeconfig(profile);
+    if (this.kubeconfig) {
+      data['kubeconfig.conf'] = this.kubeconfig;
     } else {
       ctx.state.warn(this, 'KP-NO-KUBECONFIG',
         "the ConfigMap has no 'kubeconfig.conf' because the profile has no 'apiServerHost'; kube-proxy cannot reach the API through the 'kubernetes' Service it implements",
@@ -280,7 +230,7 @@ export class TunedKubeProxy extends Construct {
 
     const deploy = props.deployDaemonSet ?? false;
     if (deploy) {
-      if (!kubeconfig) {
+      if (!this.kubeconfig) {
         errors.addMissing('deployDaemonSet', "needs the profile's 'apiServerHost' (kube-proxy's kubeconfig must point at the API server directly)");
         errors.throwIfAny();
       }
@@ -292,46 +242,143 @@ export class TunedKubeProxy extends Construct {
       addKubeProxyWorkload(this, {
         image,
         configMapName: 'kube-proxy',
-        configHash: hashOf(JSON.stringify(data)),
+        configHash: Lazy.any({ produce: () => hashOf(this.configYaml + (this.kubeconfig ?? '')) }),
         cpuRequest: pick(ctx, 'resources.requests.cpu', undefined, kp.cpuRequest),
         memoryRequest: pick(ctx, 'resources.requests.memory', undefined, kp.memoryRequest),
         memoryLimit: pick(ctx, 'resources.limits.memory', undefined, kp.memoryLimit),
       });
     }
 
-    const self = this;
     ctx.state.register({
       kind: 'kube-proxy',
       scope: this,
       profile,
       tier: ctx.tier,
-      mode: this.mode,
+      explicitMode: this.explicitMode,
       conntrackMaxPerCore: maxPerCore,
       conntrackMin: min,
-      effectiveConntrackMax: self.effectiveConntrackMax,
+      effectiveConntrackMax: this.effectiveConntrackMax,
       tcpEstablishedTimeoutSeconds: established.toSeconds({ integral: false }),
       tcpCloseWaitTimeoutSeconds: closeWait.toSeconds({ integral: false }),
-      metricsBindAddress,
-      strictArp: this.mode === KubeProxyMode.IPVS && modeSection.strictARP === true,
+      metricsBindAddress: this.metricsBindAddress,
       deploysDaemonSet: deploy,
-    });
+    }, () => this.prepare());
+  }
+
+  /**
+   * The proxy mode emitted: the one set here, else the app's plan (the tier's mode
+   * for the Kubernetes version and the CNI, or a mode stated on another component).
+   */
+  public get mode(): KubeProxyMode {
+    return this.ctx.state.plan().dataPlane.mode ?? this.explicitMode ?? this.ctx.settings.kubeProxy.mode.value;
+  }
+
+  /** The KubeProxyConfiguration as YAML, for a kubeadm config file. */
+  public get configYaml(): string {
+    return this.render(this.mode).yaml;
+  }
+
+  private prepare(): void {
+    const mode = this.mode;
+    if (!this.explicitMode) {
+      const plane = this.ctx.state.plan().dataPlane;
+      record(this.ctx, 'mode', mode, plane.source, plane.reason);
+    }
+    for (const d of this.render(mode).decisions) record(this.ctx, d.setting, d.value, d.source, d.reason);
+
+    // kube-proxy reads only the active mode's section: the others are not emitted.
+    for (const other of Object.values(KubeProxyMode)) {
+      const section = sectionProps(this.props, other);
+      if (other === mode || section === undefined) continue;
+      const keys = Object.keys(section).filter((k) => (section as Record<string, unknown>)[k] !== undefined);
+      if (keys.length === 0) continue;
+      const strictArpOnly = other === KubeProxyMode.IPVS && keys.length === 1 && keys[0] === 'strictArp';
+      this.ctx.state.report(this, FindingSeverity.WARNING, strictArpOnly ? 'KP-STRICTARP-NOT-IPVS' : 'KP-INACTIVE-MODE-SETTINGS',
+        strictArpOnly
+          ? `'ipvs.strictArp' is only read in IPVS mode; 'mode' is ${mode}, so it is not emitted`
+          : `'${other}' settings (${keys.join(', ')}) are ignored by kube-proxy in '${mode}' mode and are not emitted`,
+        `remove the '${other}' settings or set 'mode' to KubeProxyMode.${other.toUpperCase()}`);
+    }
+  }
+
+  /** The configuration for one mode, built once (its values were validated in the constructor). */
+  private render(mode: KubeProxyMode): Rendered {
+    const cached = this.rendered.get(mode);
+    if (cached) return cached;
+    const { settings, profile, tier } = this.ctx;
+    const kp = settings.kubeProxy;
+    const active = (sectionProps(this.props, mode) ?? {}) as IptablesOptions & IpvsOptions & NftablesOptions;
+    const decisions: Decided[] = [];
+    const choose = <T>(setting: string, override: T | undefined, rule: Rule<T>, show: (v: T) => string = renderTierValue): T => {
+      decisions.push(override !== undefined
+        ? { setting, value: show(override), source: DecisionSource.OVERRIDE, reason: 'set by the user' }
+        : { setting, value: show(rule.value), source: DecisionSource.TIER, reason: `${tier} tier: ${rule.reason}` });
+      return override ?? rule.value;
+    };
+    const syncPeriod = choose(`${mode}.syncPeriod`, active.syncPeriod, kp.syncPeriod, showDuration);
+    const minSyncPeriod = choose(`${mode}.minSyncPeriod`, active.minSyncPeriod, kp.minSyncPeriod, showDuration);
+    const section: Record<string, unknown> = {};
+    if (mode === KubeProxyMode.IPVS) {
+      section.scheduler = choose('ipvs.scheduler', active.scheduler, kp.ipvsScheduler);
+      section.strictARP = choose('ipvs.strictARP', active.strictArp, kp.strictArp);
+      for (const [key, value] of [['tcpTimeout', active.tcpTimeout], ['tcpFinTimeout', active.tcpFinTimeout], ['udpTimeout', active.udpTimeout]] as const) {
+        if (value === undefined) continue;
+        section[key] = showDuration(value);
+        decisions.push({ setting: `ipvs.${key}`, value: showDuration(value), source: DecisionSource.OVERRIDE, reason: 'set by the user' });
+      }
+      if (active.excludeCidrs !== undefined) section.excludeCIDRs = [...active.excludeCidrs];
+    } else {
+      section.masqueradeAll = active.masqueradeAll ?? false;
+      section.masqueradeBit = active.masqueradeBit ?? 14;
+      if (mode === KubeProxyMode.IPTABLES) section.localhostNodePorts = active.localhostNodePorts ?? true;
+    }
+    section.syncPeriod = showDuration(syncPeriod);
+    section.minSyncPeriod = showDuration(minSyncPeriod);
+
+    // Feature gates only while the gate exists and the feature is pre-GA.
+    const featureGates: Record<string, boolean> = {};
+    if (mode === KubeProxyMode.NFTABLES
+      && Compatibility.support(KubernetesFeature.KUBE_PROXY_NFTABLES, profile.kubernetesVersion) === FeatureSupport.OPT_IN) {
+      featureGates[Compatibility.featureGate(KubernetesFeature.KUBE_PROXY_NFTABLES)!] = true;
+    }
+    const config: Record<string, unknown> = {
+      apiVersion: 'kubeproxy.config.k8s.io/v1alpha1',
+      kind: 'KubeProxyConfiguration',
+      bindAddress: '0.0.0.0',
+      healthzBindAddress: this.healthzBindAddress,
+      metricsBindAddress: this.metricsBindAddress,
+      clientConnection: { kubeconfig: '/var/lib/kube-proxy/kubeconfig.conf' },
+      clusterCIDR: profile.podCidrs.join(','),
+      detectLocalMode: 'ClusterCIDR',
+      conntrack: this.conntrack,
+      ...(Object.keys(featureGates).length > 0 ? { featureGates } : {}),
+      mode,
+      [mode]: section,
+      ...(this.props.nodePortAddresses ? { nodePortAddresses: [...this.props.nodePortAddresses] } : {}),
+      oomScoreAdj: -999,
+    };
+    const out = { yaml: Yaml.stringify(config), decisions };
+    this.rendered.set(mode, out);
+    return out;
   }
 }
 
-function resolveMode(ctx: ComponentContext, override: KubeProxyMode | undefined): KubeProxyMode {
-  const version = ctx.profile.kubernetesVersion;
-  if (override !== undefined) {
-    if (!ctx.errors.oneOf('mode', override, Object.values(KubeProxyMode))) return KubeProxyMode.IPTABLES;
-    pick(ctx, 'mode', override, ctx.settings.kubeProxy.mode);
-    if (override === KubeProxyMode.NFTABLES) checkFeature(ctx, KubernetesFeature.KUBE_PROXY_NFTABLES, 'mode', override);
-    if (override === KubeProxyMode.IPVS) checkFeature(ctx, KubernetesFeature.KUBE_PROXY_IPVS, 'mode', override);
-    return override;
-  }
-  const chosen = tierKubeProxyMode(ctx.tier, ctx.settings, version);
-  record(ctx, 'mode', chosen.mode, chosen.source, chosen.reason);
-  return chosen.mode;
+interface Decided {
+  readonly setting: string;
+  readonly value: string;
+  readonly source: DecisionSource;
+  readonly reason: string;
 }
 
+interface Rendered {
+  readonly yaml: string;
+  readonly decisions: Decided[];
+}
+
+/** The props section for a mode (the YAML key equals the mode name). */
+function sectionProps(props: TunedKubeProxyProps, mode: KubeProxyMode): object | undefined {
+  return mode === KubeProxyMode.IPVS ? props.ipvs : mode === KubeProxyMode.NFTABLES ? props.nftables : props.iptables;
+}
 
 /**
  * kube-proxy's kubeconfig as kubeadm writes it: the in-cluster service account

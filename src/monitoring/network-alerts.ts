@@ -2,17 +2,17 @@ import { ApiObject, Duration, Lazy } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { AlertContext, AlertDef, AlertGroup, ALERTS, RECORDINGS } from './_alert-catalogue';
-import { ComponentContext, componentContext, pick, record } from '../core/_component';
+import { checkFeature, ComponentContext, componentContext, pick, record } from '../core/_component';
 import { goDuration, showDuration } from '../core/_errors';
 import { coreDnsMinor } from '../core/_images';
 import { KUBE_SYSTEM, meta, port } from '../core/_k8s';
 import { parseHostPort } from '../core/_net';
 import { TierSettings, tierSettings } from '../core/_tier-table';
 import { ClusterProfile } from '../core/cluster-profile';
+import { KubernetesFeature } from '../core/compatibility';
 import { KubernetesVersion } from '../core/kubernetes-version';
 import { DecisionSource } from '../core/report-types';
 import { ScaleTier } from '../core/scale-tier';
-import { tierKubeProxyMode } from '../kube-proxy/_default-mode';
 import { KubeProxyMode } from '../kube-proxy/kube-proxy-mode';
 
 /** Language of alert annotations. */
@@ -154,9 +154,10 @@ export interface NetworkAlertsProps {
   readonly nodeAlerts?: boolean;
 
   /**
-   * kube-proxy's mode, for mode-specific alerts when the app has no TunedKubeProxy.
+   * kube-proxy's mode, for mode-specific alerts, for clusters whose kube-proxy is not
+   * managed in this app. It must agree with the app's plan.
    *
-   * @default - the TunedKubeProxy's, else the tier's
+   * @default - the app's plan (a TunedKubeProxy's mode, else the tier's)
    */
   readonly kubeProxyMode?: KubeProxyMode;
 
@@ -291,7 +292,10 @@ export class NetworkAlerts extends Construct {
     const ns = props.monitoringNamespace ?? 'monitoring';
     errors.namespace('monitoringNamespace', ns);
     errors.labels('selectorLabels', props.selectorLabels);
-    if (props.kubeProxyMode !== undefined) errors.oneOf('kubeProxyMode', props.kubeProxyMode, Object.values(KubeProxyMode));
+    if (props.kubeProxyMode !== undefined && errors.oneOf('kubeProxyMode', props.kubeProxyMode, Object.values(KubeProxyMode))
+      && props.kubeProxyMode === KubeProxyMode.NFTABLES) {
+      checkFeature(this.ctx, KubernetesFeature.KUBE_PROXY_NFTABLES, 'kubeProxyMode', props.kubeProxyMode);
+    }
     this.explicitMode = props.kubeProxyMode;
 
     // What is watched is decided now (it decides which scrape objects exist), from the
@@ -394,14 +398,14 @@ export class NetworkAlerts extends Construct {
     };
   }
 
-  /** The CoreDNS that runs: the TunedCoreDns's, else kubeadm's for the profile's version. */
+  /** The CoreDNS that runs, from the plan. */
   private coreDnsMinor(): number {
-    return this.ctx.state.components('coredns')[0]?.coreDnsMinor ?? coreDnsMinor(this.ctx.profile.kubernetesVersion);
+    return this.ctx.state.plan().dns.coreDnsMinor;
   }
 
-  private kubeProxyMode(): KubeProxyMode {
-    const proxy = this.ctx.state.components('kube-proxy')[0];
-    return this.explicitMode ?? proxy?.mode ?? tierKubeProxyMode(this.ctx.tier, this.ctx.settings, this.ctx.profile.kubernetesVersion).mode;
+  /** kube-proxy's mode, from the plan (undefined under an eBPF replacement). */
+  private kubeProxyMode(): KubeProxyMode | undefined {
+    return this.ctx.state.plan().dataPlane.mode;
   }
 
   private addScrapeObjects(ns: string, labels: Record<string, string>): void {

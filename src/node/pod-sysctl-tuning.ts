@@ -4,6 +4,7 @@ import { SysctlCatalogue, SysctlScope } from './sysctl-catalogue';
 import { transformPodSpec, workloadsIn } from '../core/_api-objects';
 import { componentContext, record } from '../core/_component';
 import { MANAGED_BY } from '../core/_k8s';
+import { byCodePoint } from '../core/_order';
 import { ClusterProfile } from '../core/cluster-profile';
 import { DecisionSource } from '../core/report-types';
 import { ScaleTier } from '../core/scale-tier';
@@ -127,7 +128,7 @@ export class PodSysctlTuning extends Construct {
 
     this.safeSysctls = [];
     this.unsafeSysctls = [];
-    for (const [name, { value, explicit }] of [...wanted.entries()].sort(([a], [b]) => a.localeCompare(b))) {
+    for (const [name, { value, explicit }] of [...wanted.entries()].sort(([a], [b]) => byCodePoint(a, b))) {
       if (SysctlCatalogue.isPodSafe(name, version)) {
         this.safeSysctls.push({ name, value });
         record(ctx, `securityContext.sysctls[${name}]`, value, explicit ? DecisionSource.OVERRIDE : DecisionSource.TIER,

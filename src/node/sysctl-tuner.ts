@@ -249,14 +249,14 @@ export class SysctlTuner extends Construct {
       out.set(key, { value, source: DecisionSource.OVERRIDE, reason: 'set by the user' });
     }
 
-    // kube-proxy writes these at start and overwrites other values (conntrack.go setIntSysCtl).
+    // kube-proxy writes these at start and overwrites other values (conntrack.go setIntSysCtl): the plan says whose they are.
     this.dropped = new Map();
-    const proxies = this.ctx.state.components('kube-proxy');
-    for (const kp of proxies) {
+    const kp = this.ctx.state.plan().conntrack.kubeProxy;
+    if (kp) {
       const owned: Array<[string, number, string]> = [
-        ['net.netfilter.nf_conntrack_max', kp.effectiveConntrackMax, 'conntrack.maxPerCore/min'],
-        ['net.netfilter.nf_conntrack_tcp_timeout_established', kp.tcpEstablishedTimeoutSeconds, 'conntrack.tcpEstablishedTimeout'],
-        ['net.netfilter.nf_conntrack_tcp_timeout_close_wait', kp.tcpCloseWaitTimeoutSeconds, 'conntrack.tcpCloseWaitTimeout'],
+        ['net.netfilter.nf_conntrack_max', kp.max, 'conntrack.maxPerCore/min'],
+        ['net.netfilter.nf_conntrack_tcp_timeout_established', kp.tcpEstablishedSeconds, 'conntrack.tcpEstablishedTimeout'],
+        ['net.netfilter.nf_conntrack_tcp_timeout_close_wait', kp.tcpCloseWaitSeconds, 'conntrack.tcpCloseWaitTimeout'],
       ];
       for (const [key, value, field] of owned) {
         if (value > 0 && out.get(key)?.source === DecisionSource.TIER) {

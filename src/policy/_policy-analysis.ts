@@ -1,6 +1,7 @@
 import { ApiObject } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { cidrContains, parseCidr, parseIp } from '../core/_net';
+import { byCodePoint } from '../core/_order';
 
 /** A NetworkPolicy as synthesized (plain JSON). */
 export interface PolicyJson {
@@ -30,7 +31,7 @@ export function effectivePolicyTypes(p: PolicyJson): string[] {
 
 /** A canonical text for a label selector, so equal selectors compare equal. */
 export function selectorKey(selector: any): string {
-  const labels = Object.entries(selector?.matchLabels ?? {}).sort(([a], [b]) => a.localeCompare(b));
+  const labels = Object.entries(selector?.matchLabels ?? {}).sort(([a], [b]) => byCodePoint(a, b));
   const exprs = [...(selector?.matchExpressions ?? [])]
     .map((e: any) => `${e.key} ${e.operator} ${[...(e.values ?? [])].sort().join(',')}`)
     .sort();

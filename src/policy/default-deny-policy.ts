@@ -1,9 +1,10 @@
-import { Lazy } from 'cdk8s';
+import { ApiObject, Lazy } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { ComponentContext, componentContext, record } from '../core/_component';
 import { meta, port } from '../core/_k8s';
 import { parseIp } from '../core/_net';
+import type { NetworkPlan } from '../core/_plan';
 import { ClusterProfile } from '../core/cluster-profile';
 import { DecisionSource } from '../core/report-types';
 import { ScaleTier } from '../core/scale-tier';
@@ -150,10 +151,8 @@ export class DefaultDenyPolicy extends Construct {
     errors.throwIfAny();
     this.namespaces = [...namespaces];
 
-    if (!allowDns && denyEgress) {
-      state.warn(this, 'DENY-WITHOUT-DNS', `'allowDns' (false) with egress denied: pods in ${namespaces.join(', ')} cannot resolve names unless another policy allows DNS`,
-        'keep allowDns, or add a policy allowing UDP and TCP 53 to kube-dns (a missing one fails synthesis)');
-    }
+    // allowDns: false is valid when another policy allows DNS; DEFAULT-DENY-DNS traces the
+    // namespaces at synthesis and fails when none does.
     if (denyIngress && namespaces.includes('kube-system')) {
       state.warn(this, 'DENY-KUBE-SYSTEM',
         'ingress is denied in kube-system: CoreDNS then only answers pods this library allows (it adds allow-dns-ingress from every namespace), '
@@ -162,6 +161,9 @@ export class DefaultDenyPolicy extends Construct {
     }
 
     const dnsPeers = Lazy.any({ produce: () => this.dnsPeers() });
+    // Cilium's DNS allowance is an object of its own: decided from the plan as it stands now.
+    const needsCiliumHostDns = (plan: NetworkPlan) => denyEgress && allowDns && plan.policy.hostIdentity && plan.dns.nodeLocal !== undefined;
+    const ciliumHostDns = needsCiliumHostDns(state.plan());
     const psaVersion = `v${profile.kubernetesVersion.version}`;
     for (const ns of namespaces) {
       if (props.createNamespaces) {
@@ -193,6 +195,24 @@ export class DefaultDenyPolicy extends Construct {
             egress: [{ to: dnsPeers, ports: DNS_PORTS }],
           },
         });
+        if (ciliumHostDns) {
+          // Cilium gives node addresses the host identity, which CIDR rules never select
+          // (cilium/cilium#18644; CiliumNetworkPolicy docs, "IP/CIDR based"): node-local-dns on the
+          // host network is reachable only through the host entity. The ipBlock above stays for the
+          // moments an agent restart lists the address as world (cilium/cilium#33144).
+          new ApiObject(this, `AllowNodeLocalDns-${ns}`, {
+            apiVersion: 'cilium.io/v2',
+            kind: 'CiliumNetworkPolicy',
+            metadata: meta('allow-node-local-dns-egress', ns),
+            spec: {
+              endpointSelector: {},
+              egress: [{
+                toEntities: ['host'],
+                toPorts: [{ ports: [{ port: '53', protocol: 'UDP' }, { port: '53', protocol: 'TCP' }] }],
+              }],
+            },
+          });
+        }
       }
       if (denyIngress && allowDns && ns === 'kube-system') {
         new k8s.KubeNetworkPolicy(this, `AllowDnsIngress-${ns}`, {
@@ -238,24 +258,33 @@ export class DefaultDenyPolicy extends Construct {
       deniesIngress: denyIngress,
       deniesEgress: denyEgress,
       allowsDns: allowDns,
-    }, () => this.prepare());
+      planChecks: [{
+        what: 'the CiliumNetworkPolicy allow-node-local-dns-egress (Cilium with NodeLocal DNSCache needs it)',
+        atConstruction: ciliumHostDns ? 'emitted' : 'not emitted',
+        current: (plan) => (needsCiliumHostDns(plan) ? 'emitted' : 'not emitted'),
+        fix: 'create the CNI and NodeLocalDns components before DefaultDenyPolicy (NetworkTuning does)',
+      }],
+    }, () => this.prepare(ciliumHostDns));
   }
 
-  /** kube-dns pods, plus the addresses node-local-dns answers on when the app has it. */
+  /**
+   * kube-dns pods, plus the addresses node-local-dns answers on when the app has it: the
+   * link-local IP, and in kube-proxy iptables mode the kube-dns ClusterIP itself (NOTRACK:
+   * no DNAT to a pod, so policies see that address; projectcalico/calico#3795).
+   */
   private dnsPeers(): k8s.NetworkPolicyPeer[] {
-    const peers: k8s.NetworkPolicyPeer[] = [KUBE_DNS_PEER];
-    for (const nld of this.ctx.state.components('node-local-dns')) {
-      peers.push({ ipBlock: { cidr: hostCidr(nld.localIp) } });
-      // iptables mode: node-cache answers on the kube-dns ClusterIP itself (NOTRACK, no DNAT to a pod).
-      if (nld.bindsDnsServiceIp) peers.push({ ipBlock: { cidr: hostCidr(this.ctx.profile.dnsServiceIp) } });
-    }
-    return peers;
+    const ips = this.ctx.state.plan().dns.nodeLocalIps;
+    return [KUBE_DNS_PEER, ...ips.map((ip) => ({ ipBlock: { cidr: hostCidr(ip) } }))];
   }
 
-  private prepare(): void {
+  private prepare(ciliumHostDns: boolean): void {
     const peers = this.dnsPeers();
     record(this.ctx, 'allow-dns-egress peers', peers.map((p) => p.ipBlock?.cidr ?? 'kube-system/k8s-app=kube-dns').join(', '), DecisionSource.DERIVED,
       peers.length > 1 ? 'kube-dns pods, and NodeLocal DNSCache on the host network (ipBlock), which pod selectors never match' : 'the kube-dns pods (no NodeLocal DNSCache in the app)');
+    if (ciliumHostDns) {
+      record(this.ctx, 'allow-node-local-dns-egress', 'CiliumNetworkPolicy toEntities [host] on 53/UDP and 53/TCP', DecisionSource.COMPATIBILITY,
+        'Cilium: node-local-dns listens on the host network, whose addresses carry the host identity that ipBlock rules never select (cilium/cilium#18644)');
+    }
   }
 
   private apiServerCidrs(given: string[] | undefined): string[] {

@@ -134,7 +134,7 @@ export class PolicyLint extends Construct {
   /** Lints the policies in scope now (call after adding every construct). */
   public findings(extraNodeLocalIps: string[] = []): PolicyLintFinding[] {
     const policies = networkPoliciesIn(this.target).map((o) => o.toJson() as PolicyJson);
-    const dns = dnsTargetsOf(this.ctx.state, this.ctx.profile);
+    const dns = dnsTargetsOf(this.ctx.state);
     return run({
       policies,
       profile: this.ctx.profile,

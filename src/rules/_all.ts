@@ -3,6 +3,7 @@ import { ALERTS_KUBE_PROXY_MODE } from './alerts-kube-proxy-mode';
 import { ALERTS_NO_KUBE_PROXY } from './alerts-no-kube-proxy';
 import { ALERTS_WATCH_COMPONENTS } from './alerts-watch-components';
 import { CALICO_NFTABLES } from './calico-nftables';
+import { CILIUM_KUBE_PROXY_IPVS } from './cilium-kube-proxy-ipvs';
 import { CNI_EXCLUSIVE } from './cni-exclusive';
 import { CNI_POLICY_UNENFORCED } from './cni-policy-unenforced';
 import { CONNTRACK_OWNERSHIP } from './conntrack-ownership';
@@ -12,6 +13,7 @@ import { EBPF_REPLACES_KUBE_PROXY } from './ebpf-replaces-kube-proxy';
 import { NAMESPACED_SYSCTLS_ON_HOST } from './namespaced-sysctls-on-host';
 import { NODE_LOCAL_DNS_MODE } from './node-local-dns-mode';
 import { NODE_LOCAL_DNS_NFTABLES } from './node-local-dns-nftables';
+import { PLAN_CHANGED } from './plan-changed';
 import { PRIVILEGED_NAMESPACE } from './privileged-namespace';
 import { PROFILE_CONSISTENCY } from './profile-consistency';
 import { SINGLE_INSTANCE } from './single-instance';
@@ -26,6 +28,7 @@ export const CROSS_COMPONENT_RULES: readonly CrossComponentRule[] = [
   DEFAULT_DENY_OVERLAP,
   CNI_EXCLUSIVE,
   EBPF_REPLACES_KUBE_PROXY,
+  CILIUM_KUBE_PROXY_IPVS,
   CNI_POLICY_UNENFORCED,
   CALICO_NFTABLES,
   PRIVILEGED_NAMESPACE,
@@ -36,4 +39,5 @@ export const CROSS_COMPONENT_RULES: readonly CrossComponentRule[] = [
   ALERTS_NO_KUBE_PROXY,
   ALERTS_KUBE_PROXY_METRICS,
   ALERTS_KUBE_PROXY_MODE,
+  PLAN_CHANGED,
 ];

@@ -7,22 +7,17 @@ export const CALICO_NFTABLES: CrossComponentRule = {
   id: 'CALICO-NFTABLES',
   description: 'Calico nftablesMode agrees with kube-proxy\'s mode',
   evaluate(state: AppState): RawFinding[] {
-    const out: RawFinding[] = [];
-    for (const cni of state.components('cni')) {
-      const mode = cni.calicoNftablesMode;
-      if (!mode || mode === 'Auto') continue;
-      for (const kp of state.components('kube-proxy')) {
-        const kpNft = kp.mode === KubeProxyMode.NFTABLES;
-        if ((mode === 'Enabled') === kpNft) continue;
-        out.push({
-          ruleId: this.id,
-          severity: FindingSeverity.WARNING,
-          scope: cni.scope,
-          message: `'nftablesMode' (${mode}) but [${kp.scope.node.path}] runs kube-proxy in ${kp.mode} mode: Calico's nftables data plane is meant to run with kube-proxy nftables, and mixing iptables and nftables rules is hard to debug`,
-          fix: 'set nftablesMode to Auto (it follows kube-proxy) or make the two agree',
-        });
-      }
-    }
-    return out;
+    const plane = state.plan().dataPlane;
+    if (plane.kind !== 'kube-proxy') return [];
+    const kpNft = plane.mode === KubeProxyMode.NFTABLES;
+    return state.components('cni')
+      .filter((cni) => cni.calicoNftablesMode && cni.calicoNftablesMode !== 'Auto' && (cni.calicoNftablesMode === 'Enabled') !== kpNft)
+      .map((cni) => ({
+        ruleId: this.id,
+        severity: FindingSeverity.WARNING,
+        scope: cni.scope,
+        message: `'nftablesMode' (${cni.calicoNftablesMode}) but kube-proxy runs in ${plane.mode} mode (${plane.reason}): Calico's nftables data plane is meant to run with kube-proxy nftables, and mixing iptables and nftables rules is hard to debug`,
+        fix: 'set nftablesMode to Auto (it follows kube-proxy) or make the two agree',
+      }));
   },
 };

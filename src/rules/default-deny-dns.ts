@@ -1,35 +1,39 @@
 import type { AppState, CrossComponentRule, RawFinding } from '../core/_registry';
-import { FindingSeverity } from '../core/report-types';
-import { dnsTargetsOf } from '../policy/_dns-targets';
-import { EMPTY_SELECTOR, networkPoliciesIn, PolicyJson, dnsEgressProtocols, selectorKey } from '../policy/_policy-analysis';
+import { DnsHopKind, DnsHopVerdict, FindingSeverity } from '../core/report-types';
+
+/** Hops whose failure comes from policies (the listener hop is NLD-MODE-MISMATCH's). */
+const POLICY_HOPS = new Set([DnsHopKind.POLICY, DnsHopKind.COREDNS, DnsHopKind.UPSTREAM]);
 
 /**
- * Default-deny egress breaks DNS unless some policy allows UDP 53 to kube-dns
- * (and to NodeLocal DNSCache's addresses) for every pod of the namespace.
- * A DefaultDenyPolicy with allowDns: false is only valid when another policy
- * in the app does that.
+ * Default deny must keep DNS working: every namespace a DefaultDenyPolicy protects
+ * is traced (TuningReport.dnsPath) under the CNI's policy semantics, and a query
+ * that a policy blocks on its way (the pod's egress, CoreDNS's ingress or its API
+ * watch, CoreDNS's upstreams) fails synthesis at that hop.
  */
 export const DEFAULT_DENY_DNS: CrossComponentRule = {
   id: 'DEFAULT-DENY-DNS',
-  description: 'default-deny egress always comes with a DNS allowance',
+  description: 'every namespace under default deny still resolves names (DNS path trace)',
   evaluate(state: AppState): RawFinding[] {
-    const denies = state.components('default-deny').filter((d) => d.deniesEgress && !d.allowsDns);
+    const denies = state.components('default-deny');
     if (denies.length === 0) return [];
-    const root = denies[0].scope.node.root;
-    const policies = networkPoliciesIn(root).map((o) => o.toJson() as PolicyJson);
+    const guarding = (ns: string) => denies.find((d) => d.namespaces.includes(ns)) ?? denies[0];
     const out: RawFinding[] = [];
     for (const d of denies) {
-      const targets = dnsTargetsOf(state, d.profile);
-      const missing = d.namespaces.filter((ns) => !policies.some((p) => (p.metadata.namespace ?? 'default') === ns
-        && selectorKey(p.spec?.podSelector) === EMPTY_SELECTOR && dnsEgressProtocols(p, targets).has('UDP')));
-      if (missing.length === 0) continue;
-      out.push({
-        ruleId: this.id,
-        severity: FindingSeverity.ERROR,
-        scope: d.scope,
-        message: `egress is denied in ${missing.join(', ')} and no policy there allows DNS (UDP 53 to kube-dns${targets.nodeLocalIps.length > 0 ? ` and ${targets.nodeLocalIps.join(', ')}` : ''}) for every pod: name resolution would fail`,
-        fix: "set 'allowDns' to true, or add a policy with an empty pod selector allowing UDP and TCP 53 to the kube-dns pods",
-      });
+      for (const ns of d.namespaces) {
+        const hop = state.dnsTrace(ns).hops.find((h) => h.verdict === DnsHopVerdict.FAIL);
+        if (!hop || !POLICY_HOPS.has(hop.kind)) continue;
+        const owner = hop.kind === DnsHopKind.POLICY ? d : guarding('kube-system');
+        out.push({
+          ruleId: this.id,
+          severity: FindingSeverity.ERROR,
+          scope: owner.scope,
+          message: `pods in ${ns} cannot resolve names: the DNS path fails at the ${hop.kind} hop (${hop.target}): ${hop.detail}`,
+          fix: hop.kind === DnsHopKind.POLICY
+            ? "set 'allowDns' to true, or add a policy with an empty pod selector allowing UDP and TCP 53 to the kube-dns pods"
+              + ' (and, with NodeLocal DNSCache, to its addresses; under Cilium with a CiliumNetworkPolicy toEntities [host])'
+            : 'keep default deny out of kube-system, or allow CoreDNS ingress from every namespace and node, and its egress to the API server and upstreams',
+        });
+      }
     }
     return out;
   },

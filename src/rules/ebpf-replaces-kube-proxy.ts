@@ -10,19 +10,14 @@ export const EBPF_REPLACES_KUBE_PROXY: CrossComponentRule = {
   id: 'EBPF-REPLACES-KUBE-PROXY',
   description: 'no kube-proxy next to an eBPF data plane that replaces it',
   evaluate(state: AppState): RawFinding[] {
-    const out: RawFinding[] = [];
-    for (const cni of state.components('cni')) {
-      if (!cni.replacesKubeProxyWith) continue;
-      for (const kp of state.components('kube-proxy')) {
-        out.push({
-          ruleId: this.id,
-          severity: FindingSeverity.ERROR,
-          scope: kp.scope,
-          message: `kube-proxy is configured, but [${cni.scope.node.path}] enables ${cni.replacesKubeProxyWith}, which implements Services in eBPF: both would program Service routing and fight (Calico even deletes kube-proxy's rules)`,
-          fix: 'remove TunedKubeProxy (and the kube-proxy DaemonSet from the cluster: kubeadm --skip-phases=addon/kube-proxy), or turn the eBPF kube-proxy replacement off',
-        });
-      }
-    }
-    return out;
+    const plane = state.plan().dataPlane;
+    if (plane.kind !== 'ebpf') return [];
+    return state.components('kube-proxy').map((kp) => ({
+      ruleId: this.id,
+      severity: FindingSeverity.ERROR,
+      scope: kp.scope,
+      message: `kube-proxy is configured, but ${plane.reason}: both would program Service routing and fight (Calico even deletes kube-proxy's rules)`,
+      fix: 'remove TunedKubeProxy (and the kube-proxy DaemonSet from the cluster: kubeadm --skip-phases=addon/kube-proxy), or turn the eBPF kube-proxy replacement off',
+    }));
   },
 };

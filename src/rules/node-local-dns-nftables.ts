@@ -11,13 +11,15 @@ export const NODE_LOCAL_DNS_NFTABLES: CrossComponentRule = {
   id: 'NLD-NFTABLES',
   description: 'node-local-dns under kube-proxy nftables mode: not supported upstream, wired like IPVS',
   evaluate(state: AppState): RawFinding[] {
-    return state.components('node-local-dns').filter((nld) => nld.wiredFor === KubeProxyMode.NFTABLES).map((nld) => ({
+    const nld = state.plan().dns.nodeLocal;
+    if (!nld || nld.wiredFor !== KubeProxyMode.NFTABLES) return [];
+    return [{
       ruleId: this.id,
       severity: FindingSeverity.WARNING,
       scope: nld.scope,
       message: 'kube-proxy nftables mode is not supported by node-local-dns upstream (node-cache only installs iptables rules; kubernetes/dns#682): '
         + 'it is wired like IPVS mode (link-local IP only), which needs every kubelet\'s clusterDNS changed',
-      fix: `apply kubeletConfigYaml() (clusterDNS: ${nld.localIp}) to every node before rolling out, and test DNS after the kube-proxy migration`,
-    }));
+      fix: `roll out node-local-dns and wait until it is ready on every node, then apply the kubelet drop-in (clusterDNS: ${nld.localIp}) node by node, and test DNS after the kube-proxy migration`,
+    }];
   },
 };

@@ -109,7 +109,7 @@ export const BAD_INPUTS: BadInput[] = [
   // ---- policies and Services ----
   { target: 'DefaultDenyPolicy', input: 'an upper-case namespace', run: (c) => new DefaultDenyPolicy(c, 'Deny', { namespaces: ['Production'] }), message: '[test/Deny] \'namespaces[0]\' (Production) must be a namespace name (lowercase letters, digits and \'-\', at most 63, alphanumeric at both ends)' },
   { target: 'DefaultDenyPolicy', input: 'no namespace', run: (c) => new DefaultDenyPolicy(c, 'Deny', { namespaces: [] }), message: '[test/Deny] \'namespaces\' ([]) must list at least one namespace' },
-  { target: 'DefaultDenyPolicy', input: 'DNS allowance turned off', run: (c) => { new DefaultDenyPolicy(c, 'Deny', { namespaces: ['prod'], allowDns: false }); synth(c); }, message: '[test/Deny] egress is denied in prod and no policy there allows DNS (UDP 53 to kube-dns) for every pod: name resolution would fail [DEFAULT-DENY-DNS] fix: set \'allowDns\' to true, or add a policy with an empty pod selector allowing UDP and TCP 53 to the kube-dns pods' },
+  { target: 'DefaultDenyPolicy', input: 'DNS allowance turned off', run: (c) => { new DefaultDenyPolicy(c, 'Deny', { namespaces: ['prod'], allowDns: false }); synth(c); }, message: '[test/Deny] pods in prod cannot resolve names: the DNS path fails at the policy hop (egress from prod to kube-system/k8s-app=kube-dns pods on 53): egress is restricted and UDP and TCP 53 are blocked: no policy selecting these pods allows it [DEFAULT-DENY-DNS] fix: set \'allowDns\' to true, or add a policy with an empty pod selector allowing UDP and TCP 53 to the kube-dns pods (and, with NodeLocal DNSCache, to its addresses; under Cilium with a CiliumNetworkPolicy toEntities [host])' },
   {
     target: 'AllowPolicy',
     input: 'a quote in a label value',
@@ -131,7 +131,7 @@ export const BAD_INPUTS: BadInput[] = [
   { target: 'CiliumTuning', input: 'DSR without kube-proxy replacement', run: (c) => new CiliumTuning(c, 'Cilium', { loadBalancerMode: CiliumLoadBalancerMode.DSR }), message: '[test/Cilium] \'loadBalancerMode\' (dsr) needs kubeProxyReplacement (DSR is done by the eBPF NodePort datapath)' },
   { target: 'CiliumTuning', input: 'Hubble UI without relay', run: (c) => new CiliumTuning(c, 'Cilium', { hubbleRelay: false, hubbleUi: true }), message: '[test/Cilium] \'hubbleUi\' (true) needs \'hubbleRelay\' (the chart: Hubble UI requires hubble.relay.enabled=true)' },
   { target: 'CiliumTuning', input: 'chart 1.15', run: (c) => new CiliumTuning(c, 'Cilium', { chartVersion: '1.15.0' }), message: '[test/Cilium] \'chartVersion\' (1.15.0) must be a Cilium chart version 1.16.0 or newer (x.y.z): older charts use the removed kubeProxyReplacement and tunnel values' },
-  { target: 'CiliumTuning', input: 'kube-proxy replacement without the API server address', run: (c) => new CiliumTuning(c, 'Cilium', { kubeProxyReplacement: true }), message: '[test/Cilium] \'kubeProxyReplacement\' needs the profile\'s \'apiServerHost\' (k8sServiceHost): without kube-proxy, the agent cannot reach the API through the \'kubernetes\' Service' },
+  { target: 'CiliumTuning', input: 'kube-proxy replacement without the API server address', run: (c) => new CiliumTuning(c, 'Cilium', { kubeProxyReplacement: true }), message: '[test/Cilium] \'kubeProxyReplacement\' (true) needs the profile\'s \'apiServerHost\' (k8sServiceHost): without kube-proxy, the agent cannot reach the API through the \'kubernetes\' Service' },
   { target: 'FlannelTuning', input: 'an invalid namespace', run: (c) => new FlannelTuning(c, 'Flannel', { flannelNamespace: 'kube_flannel' }), message: '[test/Flannel] \'flannelNamespace\' (kube_flannel) must be a namespace name (lowercase letters, digits and \'-\', at most 63, alphanumeric at both ends)' },
   // ---- alerts and the facade ----
   { target: 'NetworkAlerts', input: 'error ratio 0', run: (c) => new NetworkAlerts(c, 'Alerts', { dnsErrorRatio: 0 }), message: '[test/Alerts] \'dnsErrorRatio\' (0) must be > 0 and <= 1 (0 fires on any single error)' },
@@ -177,7 +177,7 @@ export const BAD_INPUTS: BadInput[] = [
       new NodeLocalDns(c, 'NodeLocalDns', { kubeProxyMode: KubeProxyMode.IPTABLES });
       synth(c);
     },
-    message: '[test/NodeLocalDns] \'kubeProxyMode\' (iptables) differs from the mode of [test/KubeProxy] (ipvs): node-local-dns would be wired for the wrong data plane and DNS would fail [NLD-MODE-MISMATCH] fix: remove kubeProxyMode from NodeLocalDns (it follows the TunedKubeProxy) or make the two agree',
+    message: '[test/NodeLocalDns] \'kubeProxyMode\' (iptables) disagrees with the app\'s data plane, kube-proxy ipvs (\'mode\' set on [test/KubeProxy]): node-local-dns would be wired for the wrong data plane and DNS would fail [NLD-MODE-MISMATCH] fix: remove kubeProxyMode from NodeLocalDns (it follows the plan) or make the two agree',
   },
   {
     target: 'TunedKubeProxy + TunedKubeProxy',

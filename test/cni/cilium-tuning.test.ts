@@ -9,6 +9,7 @@ import {
 import { only, synthValid } from '../util';
 
 const API = new ClusterProfile({ apiServerHost: '10.0.0.100' });
+const L2 = new ClusterProfile({ apiServerHost: '10.0.0.100', nodesShareL2Segment: true });
 const CHART_PATHS = new Set<string>(JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'fixtures', 'cilium-1.20.0-value-paths.json'), 'utf8')).paths);
 
 function render(props: CiliumTuningProps = {}) {
@@ -27,8 +28,8 @@ function keyPaths(o: any, prefix = ''): string[] {
 }
 
 describe('CiliumTuning values', () => {
-  test('LARGE with kube-proxy replacement: the guide\'s Cilium snippet in today\'s keys', () => {
-    const { values } = render({ tier: ScaleTier.LARGE, profile: API, kubeProxyReplacement: true });
+  test('LARGE on one L2 segment: the guide\'s Cilium snippet in today\'s keys', () => {
+    const { values } = render({ tier: ScaleTier.LARGE, profile: L2 });
     expect(values).toEqual({
       kubeProxyReplacement: true, // the guide's `strict`
       k8sServiceHost: '10.0.0.100',
@@ -44,11 +45,25 @@ describe('CiliumTuning values', () => {
     });
   });
 
+  test('nodes not known to share an L2 segment: VXLAN tunnelling, no direct routes, SNAT (DSR needs native routing or Geneve)', () => {
+    const { values, chart } = render({ tier: ScaleTier.LARGE, profile: API });
+    expect(values).toMatchObject({ kubeProxyReplacement: true, routingMode: 'tunnel', tunnelProtocol: 'vxlan', loadBalancer: { mode: 'snat' } });
+    expect(values.autoDirectNodeRoutes).toBeUndefined();
+    expect(values.ipv4NativeRoutingCIDR).toBeUndefined();
+    expect(TuningReport.of(chart).decisions.find((d) => d.setting === 'routingMode')).toMatchObject({ value: 'tunnel', source: DecisionSource.COMPATIBILITY });
+    // Native routing stated without the L2 fact: routes are the underlay's job; direct routes asked for anyway warn.
+    const native = render({ profile: API, routingMode: CiliumRoutingMode.NATIVE });
+    expect(native.values.autoDirectNodeRoutes).toBe(false);
+    const direct = render({ profile: API, routingMode: CiliumRoutingMode.NATIVE, autoDirectNodeRoutes: true });
+    expect(direct.values.autoDirectNodeRoutes).toBe(true);
+    expect(TuningReport.of(direct.chart).warnings.map((w) => w.ruleId)).toEqual(['CILIUM-DIRECT-ROUTES-L2']);
+  });
+
   test('every emitted key is a value the Cilium 1.20 chart reads', () => {
     for (const props of [
       {
         tier: ScaleTier.LARGE,
-        profile: API,
+        profile: L2,
         kubeProxyReplacement: true,
         hubbleUi: true,
         hubbleMetrics: ['dns', 'drop'],
@@ -73,9 +88,10 @@ describe('CiliumTuning values', () => {
     }
   });
 
-  test('without kube-proxy replacement (the tier default) the KPR-only features are turned off, and the report says why', () => {
+  test('without the API server\'s address there is no kube-proxy replacement, and the KPR-only features are turned off, with reasons', () => {
     const { values, chart } = render({ tier: ScaleTier.LARGE });
     expect(values.kubeProxyReplacement).toBe(false);
+    expect(TuningReport.of(chart).decisions.find((x) => x.setting === 'kubeProxyReplacement')).toMatchObject({ value: 'false', source: DecisionSource.COMPATIBILITY });
     expect(values.k8sServiceHost).toBeUndefined();
     expect(values.bpf.masquerade).toBe(false);
     expect(values.loadBalancer).toEqual({ mode: 'snat', serviceTopology: false });
@@ -95,7 +111,7 @@ describe('CiliumTuning values', () => {
   });
 
   test('the Pod CIDR of the profile, not Cilium\'s 10.0.0.0/8', () => {
-    const { values } = render({ profile: new ClusterProfile({ podCidr: '172.16.0.0/16', serviceCidr: '10.96.0.0/12' }) });
+    const { values } = render({ profile: new ClusterProfile({ podCidr: '172.16.0.0/16', serviceCidr: '10.96.0.0/12', nodesShareL2Segment: true }) });
     expect(values.ipam.operator.clusterPoolIPv4PodCIDRList).toEqual(['172.16.0.0/16']);
     expect(values.ipv4NativeRoutingCIDR).toBe('172.16.0.0/16');
   });
@@ -124,7 +140,7 @@ describe('CiliumTuning refuses what the chart refuses', () => {
   });
 
   test('kube-proxy replacement needs the API server; old charts and bad sizes are refused', () => {
-    fails({ kubeProxyReplacement: true }, "'kubeProxyReplacement' needs the profile's 'apiServerHost' (k8sServiceHost)");
+    fails({ kubeProxyReplacement: true }, "'kubeProxyReplacement' (true) needs the profile's 'apiServerHost' (k8sServiceHost)");
     fails({ chartVersion: '1.15.7' }, "'chartVersion' (1.15.7) must be a Cilium chart version 1.16.0 or newer");
     fails({ mapDynamicSizeRatio: 2 }, "'mapDynamicSizeRatio' (2) must be a number with 0 < ratio <= 1");
     fails({ bpfCtTcpMax: 33554432 }, "'bpfCtTcpMax' (33554432) must be an integer in 1024..16777216");

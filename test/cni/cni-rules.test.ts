@@ -1,7 +1,7 @@
 import { Testing } from 'cdk8s';
 import {
   CalicoNftablesMode, CalicoTuning, CiliumTuning, ClusterProfile, DefaultDenyPolicy, FlannelTuning, KubeProxyMode, KubernetesVersion,
-  NodeLocalDns, TunedKubeProxy, TuningReport,
+  NodeLocalDns, ScaleTier, TunedKubeProxy, TuningReport,
 } from '../../src';
 import { only, synthValid } from '../util';
 
@@ -29,11 +29,17 @@ describe('CNI cross-component rules', () => {
     expect(() => Testing.synth(chart)).toThrow(/enables Cilium kube-proxy replacement/);
   });
 
-  test('Cilium without replacement keeps kube-proxy (the guide\'s large-cluster example)', () => {
+  test('Cilium without replacement keeps kube-proxy, never in IPVS mode (cilium/cilium#18610)', () => {
     const chart = Testing.chart();
-    new CiliumTuning(chart, 'Cilium', { profile: API });
-    new TunedKubeProxy(chart, 'KubeProxy', { profile: API, mode: KubeProxyMode.IPVS });
+    new CiliumTuning(chart, 'Cilium', { profile: API, kubeProxyReplacement: false });
+    const kp = new TunedKubeProxy(chart, 'KubeProxy', { profile: API, tier: ScaleTier.LARGE });
     expect(() => synthValid(chart)).not.toThrow();
+    expect(kp.mode).toBe(KubeProxyMode.IPTABLES); // 1.28: nftables is not GA yet
+    const ipvs = Testing.chart();
+    new CiliumTuning(ipvs, 'Cilium', { profile: API, kubeProxyReplacement: false });
+    new TunedKubeProxy(ipvs, 'KubeProxy', { profile: API, mode: KubeProxyMode.IPVS });
+    expect(() => Testing.synth(ipvs)).toThrow("[test/KubeProxy] kube-proxy runs in IPVS mode ('mode' set on [test/KubeProxy]) beside Cilium: pod-to-NodePort traffic to other nodes breaks (cilium/cilium#18610) [CILIUM-KUBE-PROXY-IPVS] "
+      + "fix: turn on Cilium's kubeProxyReplacement (it needs the profile's apiServerHost), or run kube-proxy in nftables mode (GA in 1.33) or iptables mode");
   });
 
   test('NodeLocal DNS under an eBPF data plane binds only its link-local IP, and the DNS policy follows', () => {
@@ -42,18 +48,23 @@ describe('CNI cross-component rules', () => {
     const nld = new NodeLocalDns(chart, 'NodeLocalDns', { profile: API });
     new DefaultDenyPolicy(chart, 'Deny', { namespaces: ['prod'], profile: API });
     const objs = synthValid(chart);
-    expect(only(objs, 'DaemonSet').spec.template.spec.containers[0].args.slice(0, 2)).toEqual(['-localip', '169.254.20.10']);
+    expect(only(objs, 'DaemonSet', 'node-local-dns').spec.template.spec.containers[0].args.slice(0, 2)).toEqual(['-localip', '169.254.20.10']);
     expect(nld.kubeletClusterDns()).toBe('169.254.20.10');
     expect(only(objs, 'NetworkPolicy', 'allow-dns-egress').spec.egress[0].to.map((p: any) => p.ipBlock?.cidr)).toEqual([undefined, '169.254.20.10/32']);
+    // Cilium: the host-network cache is the host entity, which the ipBlock above never selects.
+    expect(only(objs, 'CiliumNetworkPolicy', 'allow-node-local-dns-egress').spec).toEqual({
+      endpointSelector: {},
+      egress: [{ toEntities: ['host'], toPorts: [{ ports: [{ port: '53', protocol: 'UDP' }, { port: '53', protocol: 'TCP' }] }] }],
+    });
     const d = TuningReport.of(chart).decisions.find((x) => x.setting === '-localip')!;
-    expect(d.reason).toMatch(/^Cilium kube-proxy replacement \(from \[test\/Cilium\]\) translates Service IPs before netfilter/);
+    expect(d.reason).toMatch(/^Cilium kube-proxy replacement translates Service IPs before netfilter/);
   });
 
   test('a stated kube-proxy mode under an eBPF data plane is refused', () => {
     const chart = Testing.chart();
     new CalicoTuning(chart, 'Calico', { bpfEnabled: true, profile: API });
     new NodeLocalDns(chart, 'NodeLocalDns', { profile: API, kubeProxyMode: KubeProxyMode.IPTABLES });
-    expect(() => Testing.synth(chart)).toThrow(/'kubeProxyMode' \(iptables\) is set, but \[test\/Calico\] replaces kube-proxy/);
+    expect(() => Testing.synth(chart)).toThrow(/'kubeProxyMode' \(iptables\) is set, but \[test\/Calico\] enables Calico eBPF \(bpfEnabled\), which implements Services in eBPF: no kube-proxy runs/);
   });
 
   test('Flannel with NetworkPolicies: a warning, they would be ignored', () => {

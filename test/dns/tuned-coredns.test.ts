@@ -1,6 +1,6 @@
 import { Duration, Testing } from 'cdk8s';
 import {
-  ClusterProfile, CorefilePlugin, DecisionSource, ForwardPolicy, KubernetesVersion, ScaleTier, ServerBlock,
+  ClusterProfile, CorefilePlugin, DecisionSource, ForwardPolicy, KubernetesVersion, NodeLocalDns, ScaleTier, ServerBlock,
   TunedCoreDns, TunedCoreDnsProps, TuningReport,
 } from '../../src';
 import { ofKind, only, synthValid } from '../util';
@@ -31,10 +31,7 @@ describe('TunedCoreDns Corefile', () => {
     forward . /etc/resolv.conf {
         max_concurrent 1000
     }
-    cache 300 {
-        success 9984
-        denial 9984
-    }
+    cache 300
     loop
     reload
     loadbalance
@@ -42,6 +39,45 @@ describe('TunedCoreDns Corefile', () => {
 `);
     expect(coredns.corefileText).toBe(corefile);
     expect(objs).toHaveLength(1);
+  });
+
+  test('kubeadm\'s Corefile for the version: the cluster zone is not cached from 1.32 (kubernetes/kubernetes#128359)', () => {
+    const versions = [
+      [KubernetesVersion.V1_28, false], [KubernetesVersion.V1_31, false], [KubernetesVersion.V1_32, true], [KubernetesVersion.NEWEST, true],
+    ] as const;
+    for (const [version, disabled] of versions) {
+      const { corefile, chart } = render({ profile: new ClusterProfile({ kubernetesVersion: version }) });
+      const block = '    cache 300 {\n        disable success cluster.local\n        disable denial cluster.local\n    }\n';
+      expect(corefile.includes(block)).toBe(disabled);
+      expect(corefile.includes('    cache 300\n')).toBe(!disabled);
+      const d = TuningReport.of(chart).decisions.find((x) => x.setting === 'cache (cluster zone)')!;
+      expect(d.source).toBe(DecisionSource.UPSTREAM); // kubeadm's choice either way
+    }
+  });
+
+  test('behind NodeLocal DNSCache the cluster zone is cached once, on the node, whatever the version', () => {
+    const chart = Testing.chart();
+    new NodeLocalDns(chart, 'NodeLocalDns');
+    const coredns = new TunedCoreDns(chart, 'CoreDns');
+    synthValid(chart);
+    expect(coredns.corefileText).toContain('disable success cluster.local');
+    expect(TuningReport.of(chart).decisions.find((x) => x.setting === 'cache (cluster zone)')).toMatchObject({ source: DecisionSource.COMPATIBILITY });
+    const cached = Testing.chart();
+    new NodeLocalDns(cached, 'NodeLocalDns');
+    new TunedCoreDns(cached, 'CoreDns', { disableClusterZoneCache: false });
+    synthValid(cached);
+    expect(TuningReport.of(cached).warnings.map((w) => w.ruleId)).toEqual(['COREDNS-DOUBLE-CACHE']);
+  });
+
+  test('server blocks added after construction reach the ConfigMap and NodeLocal DNSCache', () => {
+    const chart = Testing.chart();
+    const nld = new NodeLocalDns(chart, 'NodeLocalDns');
+    const coredns = new TunedCoreDns(chart, 'CoreDns');
+    coredns.corefile.addServerBlock(new ServerBlock({ zones: ['late.example.com'], plugins: [CorefilePlugin.forward({ to: ['10.1.0.53'] })] }));
+    const objs = synthValid(chart);
+    expect(only(objs, 'ConfigMap', 'coredns').data.Corefile).toContain('late.example.com:53 {\n    forward . 10.1.0.53\n}');
+    expect(only(objs, 'ConfigMap', 'node-local-dns').data.Corefile).toContain('late.example.com:53 {');
+    expect(nld.renderCorefile()).toContain('late.example.com:53 {');
   });
 
   test('LARGE: the guide\'s large-cluster values (cache 600, 19968, ttl 60)', () => {
@@ -158,11 +194,36 @@ describe('TunedCoreDns workload (deploy: true)', () => {
   });
 
   test('replicas and resources follow the tier; the image follows the Kubernetes version', () => {
-    const { objs } = render({ deploy: true, tier: ScaleTier.LARGE, profile: new ClusterProfile({ kubernetesVersion: KubernetesVersion.V1_36 }) });
+    const profile = new ClusterProfile({ kubernetesVersion: KubernetesVersion.V1_36 });
+    const { objs } = render({ deploy: true, tier: ScaleTier.LARGE, autoscaler: false, profile });
     const d = only(objs, 'Deployment');
     expect(d.spec.replicas).toBe(5);
     expect(d.spec.template.spec.containers[0].resources.limits.memory).toBe('512Mi');
     expect(d.spec.template.spec.containers[0].image).toBe('registry.k8s.io/coredns/coredns:v1.14.2');
+  });
+
+  test('MEDIUM and LARGE scale with the cluster by default; SMALL keeps kubeadm\'s fixed two', () => {
+    expect(ofKind(render({ deploy: true }).objs, 'Deployment').map((o) => o.metadata.name)).toEqual(['coredns']);
+    for (const [tier, min] of [[ScaleTier.MEDIUM, 3], [ScaleTier.LARGE, 5]] as const) {
+      const { objs } = render({ deploy: true, tier });
+      expect(only(objs, 'Deployment', 'coredns').spec.replicas).toBeUndefined();
+      expect(JSON.parse(only(objs, 'ConfigMap', 'coredns-autoscaler').data.linear).min).toBe(min);
+      expect(only(objs, 'PodDisruptionBudget').spec.maxUnavailable).toBe('10%');
+    }
+    // At 5,000 nodes the autoscaler runs far more than the fixed five: ceil(5000 / 16) = 313.
+    expect(Math.max(Math.ceil(5000 / 16), 5)).toBe(313);
+  });
+
+  test('behind NodeLocal DNSCache a replica covers four times as many nodes and cores', () => {
+    const chart = Testing.chart();
+    new NodeLocalDns(chart, 'NodeLocalDns', { tier: ScaleTier.MEDIUM });
+    new TunedCoreDns(chart, 'CoreDns', { tier: ScaleTier.MEDIUM, deploy: true });
+    const objs = synthValid(chart);
+    expect(JSON.parse(only(objs, 'ConfigMap', 'coredns-autoscaler').data.linear)).toEqual({
+      coresPerReplica: 1024, nodesPerReplica: 64, min: 3, preventSinglePointFailure: true, includeUnschedulableNodes: true,
+    });
+    expect(only(objs, 'Deployment', 'coredns-autoscaler').spec.template.spec.containers[0].command)
+      .toContain('--default-params={"linear":{"coresPerReplica":1024,"nodesPerReplica":64,"min":3,"preventSinglePointFailure":true,"includeUnschedulableNodes":true}}');
   });
 
   test('the autoscaler: cluster-proportional-autoscaler with the tier\'s ratios, and no replicas to fight it', () => {

@@ -1,7 +1,7 @@
 import { Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import {
-  ClusterProfile, DefaultDenyPolicy, DefaultDenyPolicyProps, DenyDirection, KubeProxyMode, KubernetesVersion, NodeLocalDns,
+  ClusterProfile, DefaultDenyPolicy, DefaultDenyPolicyProps, DenyDirection, DnsHopKind, KubeProxyMode, KubernetesVersion, NodeLocalDns,
   PodSecurityLevel, ScaleTier, TunedKubeProxy, TuningReport,
 } from '../../src';
 import { only, synthValid } from '../util';
@@ -78,27 +78,41 @@ describe('DefaultDenyPolicy', () => {
     expect(objs[0].kind).toBe('Namespace');
   });
 
-  test('kube-system: a warning, and CoreDNS stays reachable from every namespace', () => {
-    const { objs, chart } = render({ namespaces: ['kube-system'] });
+  test('kube-system: CoreDNS stays reachable from every namespace, but denying its egress to the API server breaks DNS', () => {
+    const chart = Testing.chart();
+    new DefaultDenyPolicy(chart, 'Deny', { namespaces: ['kube-system'] });
+    expect(() => Testing.synth(chart)).toThrow("[test/Deny] pods in kube-system cannot resolve names: the DNS path fails at the coredns hop (kubeadm's CoreDNS (not managed in this app) (kube-system/k8s-app=kube-dns)): "
+      + "kube-system denies CoreDNS's egress to the API server (apiServerHost not set:6443): its kubernetes plugin cannot watch Services and endpoints [DEFAULT-DENY-DNS]");
+    // With the API server allowed, the next hop that breaks is CoreDNS's upstreams.
+    const profile = new ClusterProfile({ apiServerHost: '10.0.0.1' });
+    const api = Testing.chart();
+    new DefaultDenyPolicy(api, 'Deny', { namespaces: ['kube-system'], allowApiServer: true, profile });
+    expect(() => Testing.synth(api)).toThrow(/fails at the upstream hop \(CoreDNS forward to \/etc\/resolv.conf\): kube-system restricts CoreDNS's egress and no policy allows UDP and TCP 53 to its upstreams/);
+    // Egress left alone: CoreDNS answers every namespace (allow-dns-ingress), with a warning about the rest of kube-system.
+    const { objs, chart: ingressOnly } = render({ namespaces: ['kube-system'], direction: DenyDirection.INGRESS });
     expect(only(objs, 'NetworkPolicy', 'allow-dns-ingress').spec).toEqual({ podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } }, policyTypes: ['Ingress'], ingress: [{ from: [{ namespaceSelector: {} }], ports: DNS_PORTS }] });
-    expect(TuningReport.of(chart).warnings.map((w) => w.ruleId)).toEqual(['DENY-KUBE-SYSTEM']);
+    expect(TuningReport.of(ingressOnly).warnings.map((w) => w.ruleId)).toEqual(['DENY-KUBE-SYSTEM']);
+    expect(TuningReport.of(ingressOnly).dnsPath('kube-system').resolves).toBe(true);
   });
 
-  test('default deny without any DNS path fails synthesis, listing the namespaces', () => {
+  test('default deny without any DNS path fails synthesis at the policy hop, per namespace', () => {
     const chart = Testing.chart();
     new DefaultDenyPolicy(chart, 'Deny', { namespaces: ['a', 'b'], allowDns: false });
-    expect(() => Testing.synth(chart)).toThrow(
-      '[test/Deny] egress is denied in a, b and no policy there allows DNS (UDP 53 to kube-dns) for every pod: name resolution would fail [DEFAULT-DENY-DNS]');
+    const hop = (ns: string) => `[test/Deny] pods in ${ns} cannot resolve names: the DNS path fails at the policy hop (egress from ${ns} to kube-system/k8s-app=kube-dns pods on 53): `
+      + 'egress is restricted and UDP and TCP 53 are blocked: no policy selecting these pods allows it [DEFAULT-DENY-DNS]';
+    expect(() => Testing.synth(chart)).toThrow(hop('a'));
+    expect(() => Testing.synth(chart)).toThrow(hop('b'));
   });
 
-  test('allowDns: false is accepted when another policy (here cdk8s-plus) allows DNS for every pod', () => {
+  test('allowDns: false is accepted, without a warning, when another policy (here cdk8s-plus) allows DNS for every pod', () => {
     const chart = Testing.chart();
     new DefaultDenyPolicy(chart, 'Deny', { namespaces: ['a'], allowDns: false });
     const dns = new kplus.NetworkPolicy(chart, 'dns', { metadata: { namespace: 'a' }, selector: kplus.Pods.all(chart, 'all') });
     dns.addEgressRule(kplus.Pods.select(chart, 'kubedns', { labels: { 'k8s-app': 'kube-dns' }, namespaces: kplus.Namespaces.select(chart, 'ks', { names: ['kube-system'] }) }),
       [kplus.NetworkPolicyPort.udp(53), kplus.NetworkPolicyPort.tcp(53)]);
     expect(() => synthValid(chart)).not.toThrow();
-    expect(TuningReport.of(chart).warnings.map((w) => w.ruleId)).toEqual(['DENY-WITHOUT-DNS']);
+    expect(TuningReport.of(chart).warnings).toEqual([]);
+    expect(TuningReport.of(chart).dnsPath('a').hops.find((h) => h.kind === DnsHopKind.POLICY)!.allowedBy).toEqual(['NetworkPolicy a/test-dns-c88e98fb']);
   });
 
   test('validation', () => {

@@ -238,7 +238,10 @@ test('19. cache layering: node-cache caches the cluster zone briefly; CoreDNS ca
 });
 
 test('20. Cilium DSR needs native routing and kube-proxy replacement', () => {
-  expect(() => new CiliumTuning(chart(), 'Cilium', { profile, loadBalancerMode: CiliumLoadBalancerMode.DSR })).toThrow(/kubeProxyReplacement/);
+  const l2 = new ClusterProfile({ apiServerHost: '10.0.0.1', nodesShareL2Segment: true });
+  expect(() => new CiliumTuning(chart(), 'Cilium', { profile: l2, kubeProxyReplacement: false, loadBalancerMode: CiliumLoadBalancerMode.DSR })).toThrow(/needs kubeProxyReplacement/);
+  expect(() => new CiliumTuning(chart(), 'Cilium', { profile, loadBalancerMode: CiliumLoadBalancerMode.DSR })).toThrow(/needs routingMode native/);
+  expect(() => new CiliumTuning(chart(), 'Cilium', { profile: l2, loadBalancerMode: CiliumLoadBalancerMode.DSR })).not.toThrow();
 });
 
 test('21. Calico IPPool: not both VXLAN and IPIP', () => {
