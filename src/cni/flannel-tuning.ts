@@ -55,6 +55,11 @@ export class FlannelTuning extends Construct {
     const { errors, profile } = ctx;
     const backend = pick(ctx, 'Backend.Type', props.backend, ctx.settings.flannel.backend);
     errors.oneOf('backend', backend, Object.values(FlannelBackend));
+    // host-gw routes pod traffic through the next hop of each node: only nodes on one L2 segment (Flannel backends doc).
+    if (backend === FlannelBackend.HOST_GW && !profile.nodesShareL2Segment) {
+      ctx.state.warn(this, 'FLANNEL-HOST-GW-L2', "'backend' (host-gw) but the profile does not state nodesShareL2Segment: host-gw only reaches nodes on the same L2 segment, others lose pod traffic",
+        "set the profile's nodesShareL2Segment if the nodes share one segment, or keep the vxlan backend");
+    }
     const namespace = props.flannelNamespace ?? 'kube-flannel';
     errors.namespace('flannelNamespace', namespace);
     errors.throwIfAny();

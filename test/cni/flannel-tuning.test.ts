@@ -1,5 +1,5 @@
 import { Testing } from 'cdk8s';
-import { ClusterProfile, FlannelBackend, FlannelTuning } from '../../src';
+import { ClusterProfile, FlannelBackend, FlannelTuning, TuningReport } from '../../src';
 import { only, synthValid } from '../util';
 
 describe('FlannelTuning', () => {
@@ -22,6 +22,12 @@ describe('FlannelTuning', () => {
     const cm = only(synthValid(chart), 'ConfigMap');
     expect(cm.metadata.namespace).toBe('kube-system');
     expect(JSON.parse(cm.data['net-conf.json'])).toEqual({ Network: '10.1.0.0/16', EnableIPv6: true, IPv6Network: 'fd00:10:1::/56', Backend: { Type: 'host-gw' } });
+    // host-gw needs nodes on one L2 segment, which this profile does not state.
+    expect(TuningReport.of(chart).warnings.map((w) => w.ruleId)).toEqual(['FLANNEL-HOST-GW-L2']);
+    const l2 = Testing.chart();
+    new FlannelTuning(l2, 'Flannel', { backend: FlannelBackend.HOST_GW, profile: new ClusterProfile({ nodesShareL2Segment: true }) });
+    synthValid(l2);
+    expect(TuningReport.of(l2).warnings).toEqual([]);
   });
 
   test('refuses bad input', () => {
