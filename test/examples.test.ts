@@ -68,7 +68,7 @@ describe('examples', () => {
     const small = synthCluster(CLUSTERS.small);
     expect(only(small.charts.network, 'ConfigMap', 'kube-flannel-cfg')).toBeDefined();
     expect(JSON.parse(small.files['flannel-net-conf.json']).Network).toBe('10.244.0.0/16');
-    expect(only(synthCluster(CLUSTERS.medium).charts.network, 'IPPool').spec.cidr).toBe('10.244.0.0/16');
+    expect(only(synthCluster(CLUSTERS.medium).charts.network, 'IPPool').spec.cidr).toBe('10.244.0.0/15'); // 500 nodes at /24 each
     const large = synthCluster(CLUSTERS.large);
     expect(YAML.parse(only(large.charts.network, 'ConfigMap', 'cilium-values').data['values.yaml']).kubeProxyReplacement).toBe(true);
     expect(YAML.parse(large.files['cilium-values.yaml']).kubeProxyReplacement).toBe(true);

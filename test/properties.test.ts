@@ -34,6 +34,9 @@ const validInput: fc.Arbitrary<Input> = fc.record({
     { serviceCidr: '172.16.0.0/20', dnsServiceIp: '172.16.0.53', podCidr: '192.168.0.0/16' },
   ),
   cores: fc.integer({ min: 1, max: 256 }),
+  // Every Pod CIDR below is a /16 or wider: 256 nodes at /24 each (capacity is tested in test/core/capacity.test.ts).
+  nodes: fc.integer({ min: 1, max: 256 }),
+  services: fc.integer({ min: 0, max: 4000 }), // the smallest Service CIDR below, a /20, holds 4093
   cni: fc.option(fc.constantFrom(...Object.values(CniPlugin)), { nil: undefined }),
   ebpf: fc.boolean(),
   mode: fc.option(fc.constantFrom(...Object.values(KubeProxyMode)), { nil: undefined }),
@@ -52,7 +55,7 @@ const validInput: fc.Arbitrary<Input> = fc.record({
   const mode = (r.mode === KubeProxyMode.NFTABLES && r.minor < 29) || (r.mode === KubeProxyMode.IPVS && ciliumKeepsProxy) ? undefined : r.mode;
   const optInFeatures = mode === KubeProxyMode.NFTABLES && r.minor < 33 ? [KubernetesFeature.KUBE_PROXY_NFTABLES] : [];
   const profile = new ClusterProfile({
-    kubernetesVersion: version, clusterDomain: r.domain, ...r.net, cpuCoresPerNode: r.cores, apiServerHost: '10.0.0.1', optInFeatures,
+    kubernetesVersion: version, clusterDomain: r.domain, ...r.net, cpuCoresPerNode: r.cores, apiServerHost: '10.0.0.1', optInFeatures, nodes: r.nodes, services: r.services,
   });
   const cni = r.cni ?? undefined;
   const recommended = { [ScaleTier.SMALL]: CniPlugin.FLANNEL, [ScaleTier.MEDIUM]: CniPlugin.CALICO, [ScaleTier.LARGE]: CniPlugin.CILIUM }[r.tier];

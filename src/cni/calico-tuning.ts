@@ -4,10 +4,11 @@ import { Construct } from 'constructs';
 import { CalicoEncapsulationMode } from './calico-encapsulation';
 import { CalicoBpfLogLevel, CalicoExternalServiceMode, CalicoIpForwarding, CalicoLogSeverity, CalicoNftablesMode } from './calico-felix-enums';
 import { CniPlugin } from './cni-plugin';
+import { blocksOf } from '../core/_capacity';
 import { ComponentContext, componentContext, pick, record } from '../core/_component';
 import { showDuration } from '../core/_errors';
 import { meta } from '../core/_k8s';
-import { cidrContains, isDnsSubdomain, overlapsLinkLocal, ParsedCidr } from '../core/_net';
+import { blockSize as addressCount, cidrContains, isDnsSubdomain, overlapsLinkLocal, parseCidr, ParsedCidr } from '../core/_net';
 import { ClusterProfile } from '../core/cluster-profile';
 import { DecisionSource } from '../core/report-types';
 import { ScaleTier } from '../core/scale-tier';
@@ -258,12 +259,14 @@ export class CalicoTuning extends Construct {
   }
 
   private pools(given: CalicoIpPoolOptions[] | undefined): Array<{ name: string; spec: Record<string, unknown> }> {
-    const { errors, settings, profile } = this.ctx;
+    const { errors, settings } = this.ctx;
     const c = settings.calico;
-    const options: CalicoIpPoolOptions[] = given ?? profile.podCidrs.map((cidr) => ({ cidr }));
+    const plan = this.ctx.state.plan();
+    const capacity = plan.capacity;
+    const options: CalicoIpPoolOptions[] = given ?? plan.podCidrs.map((cidr) => ({ cidr: cidr.text }));
     if (given !== undefined && given.length === 0) errors.add('ipPools', given, 'must list at least one pool');
     const names = new Set<string>();
-    return options.map((o, i) => {
+    const pools = options.map((o, i) => {
       const at = `ipPools[${i}]`;
       const cidr = errors.cidr(`${at}.cidr`, o.cidr);
       const v6 = cidr?.family === 6;
@@ -280,15 +283,26 @@ export class CalicoTuning extends Construct {
         errors.add(`${at}.ipipMode`, ipip, `cannot be enabled together with vxlanMode (${vxlan}): ipipMode and vxlanMode cannot both be enabled`);
       }
       if (v6 && ipip !== CalicoEncapsulationMode.NEVER) errors.add(`${at}.ipipMode`, ipip, 'must be Never: IPIP is not supported on IPv6 pools');
-      const blockSize = o.blockSize ?? (v6 ? 122 : c.blockSize.value);
       const [lo, hi] = v6 ? [116, 128] : [20, 32];
+      let blockSize = o.blockSize ?? (v6 ? 122 : c.blockSize.value);
+      // Each node claims at least one block (Calico IPAM block affinity); a pool with fewer blocks than
+      // planned nodes makes the rest borrow single addresses from others' blocks (/32 routes each).
+      // A default block size shrinks to give every node one; blockSize cannot change later (CRD rule).
+      if (o.blockSize === undefined && cidr && blocksOf(cidr, blockSize) < BigInt(capacity.nodes)) {
+        const fitted = cidr.prefix + Math.ceil(Math.log2(capacity.nodes));
+        if (fitted <= hi) {
+          record(this.ctx, `ipPool[${o.name ?? (v6 ? 'default-ipv6-ippool' : 'default-ipv4-ippool')}].blockSize`, fitted, DecisionSource.COMPATIBILITY,
+            `a /${blockSize} block per node gives ${o.cidr} ${blocksOf(cidr, blockSize)} blocks for ${capacity.nodes} planned nodes (${capacity.nodesFrom}): /${fitted} gives each node one`);
+          blockSize = fitted;
+        }
+      }
       errors.int(`${at}.blockSize`, blockSize, lo, hi);
       if (cidr && Number.isInteger(blockSize) && cidr.prefix > blockSize) {
         errors.add(`${at}.blockSize`, blockSize, `must be >= the pool's prefix length (/${cidr.prefix}): the pool is smaller than one block`);
       }
       if (cidr && overlapsLinkLocal(cidr)) errors.add(`${at}.cidr`, o.cidr, `must not overlap link-local space (${v6 ? 'fe80::/10' : '169.254.0.0/16'})`);
-      if (cidr && !profile._podCidrs.some((p) => inside(cidr, p))) {
-        this.ctx.state.warn(this, 'CALICO-POOL-OUTSIDE-POD-CIDR', `'${at}.cidr' (${o.cidr}) is not inside the profile's Pod CIDR (${profile.podCidrs.join(',')}): kube-proxy's clusterCIDR and the kubelet disagree with the addresses pods get`,
+      if (cidr && !plan.podCidrs.some((p) => inside(cidr, p))) {
+        this.ctx.state.warn(this, 'CALICO-POOL-OUTSIDE-POD-CIDR', `'${at}.cidr' (${o.cidr}) is not inside the profile's Pod CIDR (${plan.podCidrs.map((p) => p.text).join(',')}): kube-proxy's clusterCIDR and the kubelet disagree with the addresses pods get`,
           'make the pools and the profile\'s podCidr describe the same range');
       }
       if (o.nodeSelector !== undefined && (o.nodeSelector.length === 0 || o.nodeSelector.length > 1024 || /[\n"`]/.test(o.nodeSelector))) {
@@ -296,12 +310,30 @@ export class CalicoTuning extends Construct {
       }
       const natOutgoing = o.natOutgoing ?? c.natOutgoing.value;
       record(this.ctx, `ipPool[${name}]`, `${o.cidr} vxlan=${vxlan} ipip=${ipip} nat=${natOutgoing} block=/${blockSize}`,
-        given ? DecisionSource.OVERRIDE : DecisionSource.TIER, given ? 'set by the user' : `${this.ctx.tier} tier: ${c.vxlanMode.reason}; the profile's Pod CIDR`);
+        given ? DecisionSource.OVERRIDE : DecisionSource.TIER, given ? 'set by the user' : `${this.ctx.tier} tier: ${c.vxlanMode.reason}; ${plan.podCidrFrom}`);
       return {
         name,
         spec: { cidr: o.cidr, vxlanMode: vxlan, ipipMode: ipip, natOutgoing, blockSize, nodeSelector: o.nodeSelector ?? 'all()' },
       };
     });
+    this.checkCapacity(pools, given !== undefined);
+    return pools;
+  }
+
+  /** The pools of each family must hold every planned node's pods (Calico IPAM hands out addresses from any pool of the family). */
+  private checkCapacity(pools: Array<{ name: string; spec: Record<string, unknown> }>, given: boolean): void {
+    const { capacity } = this.ctx.state.plan();
+    for (const family of [4, 6] as const) {
+      const cidrs = pools.map((p) => parseCidr(String(p.spec.cidr))).filter((x): x is ParsedCidr => x !== undefined && x.family === family);
+      if (cidrs.length === 0) continue;
+      const addresses = cidrs.reduce((n, x) => n + addressCount(x), 0n);
+      const needed = BigInt(capacity.nodes) * BigInt(capacity.podsPerNode);
+      if (addresses < needed) {
+        const prop = given ? 'ipPools' : 'podCidr';
+        this.ctx.errors.add(prop, cidrs.map((x) => x.text).join(','), `holds ${addresses} IPv${family} addresses; ${capacity.nodes} nodes × ${capacity.podsPerNode} pods need ${needed} `
+          + `(${capacity.nodesFrom}): use a /${(family === 4 ? 32 : 128) - Math.ceil(Math.log2(Number(needed)))} or larger`);
+      }
+    }
   }
 }
 

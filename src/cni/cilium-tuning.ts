@@ -3,6 +3,7 @@ import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { CiliumLoadBalancerMode, CiliumRoutingMode, CiliumTunnelProtocol } from './cilium-modes';
 import { CniPlugin } from './cni-plugin';
+import { blocksOf, podCidrCapacityProblem } from '../core/_capacity';
 import { ComponentContext, componentContext, pick, record } from '../core/_component';
 import { meta } from '../core/_k8s';
 import { ClusterProfile } from '../core/cluster-profile';
@@ -268,8 +269,24 @@ export class CiliumTuning extends Construct {
     const tunnelProtocol = props.tunnelProtocol ?? CiliumTunnelProtocol.VXLAN;
     errors.oneOf('tunnelProtocol', tunnelProtocol, Object.values(CiliumTunnelProtocol));
     if (props.tunnelProtocol !== undefined && native) errors.addMissing('tunnelProtocol', "only applies with routingMode 'tunnel'");
-    const v4 = profile._podCidrs.find((p) => p.family === 4);
-    const v6 = profile._podCidrs.find((p) => p.family === 6);
+    // ---- IPAM: cluster-pool carves each Pod CIDR into one block per node (the operator writes CiliumNode podCIDRs) ----
+    const plan = state.plan();
+    const capacity = plan.capacity;
+    const v4 = plan.podCidrs.find((p) => p.family === 4);
+    const v6 = plan.podCidrs.find((p) => p.family === 6);
+    if (v4) {
+      const problem = podCidrCapacityProblem(v4, capacity.nodePrefix4, capacity);
+      if (problem) errors.add('podCidr', v4.text, problem);
+    }
+    if (v6) {
+      // pkg/ipam/cidrset: an IPv6 pool splits into at most 2^16 node blocks ("node CIDR size is too big").
+      if (capacity.nodePrefix6 - v6.prefix > 16) {
+        errors.add('podCidr', v6.text, `is too large for Cilium's cluster-pool: with /${capacity.nodePrefix6} per node it may span at most 16 more bits (use a /${capacity.nodePrefix6 - 16} or longer)`);
+      } else {
+        const problem = podCidrCapacityProblem(v6, capacity.nodePrefix6, capacity);
+        if (problem) errors.add('podCidr', v6.text, problem);
+      }
+    }
     const nativeCidr = props.ipv4NativeRoutingCidr ?? v4?.text;
     if (props.ipv4NativeRoutingCidr !== undefined) {
       errors.cidr('ipv4NativeRoutingCidr', props.ipv4NativeRoutingCidr, 4);
@@ -341,8 +358,9 @@ export class CiliumTuning extends Construct {
     if (props.bpfLbMapMax !== undefined) bpf.lbMapMax = props.bpfLbMapMax;
     if (props.bpfPolicyMapMax !== undefined) bpf.policyMapMax = props.bpfPolicyMapMax;
     const operator: Record<string, unknown> = {};
-    if (v4) Object.assign(operator, { clusterPoolIPv4PodCIDRList: [v4.text], clusterPoolIPv4MaskSize: Math.max(24, v4.prefix) });
-    if (v6) Object.assign(operator, { clusterPoolIPv6PodCIDRList: [v6.text], clusterPoolIPv6MaskSize: Math.max(120, v6.prefix) });
+    // The mask cannot change once nodes have blocks (Cilium docs "Expanding the cluster pool"): sized from maxPods now.
+    if (v4) Object.assign(operator, { clusterPoolIPv4PodCIDRList: [v4.text], clusterPoolIPv4MaskSize: capacity.nodePrefix4 });
+    if (v6) Object.assign(operator, { clusterPoolIPv6PodCIDRList: [v6.text], clusterPoolIPv6MaskSize: capacity.nodePrefix6 });
     const nativeRouting = {
       ...(nativeCidr ? { ipv4NativeRoutingCIDR: nativeCidr } : {}),
       ...(v6 ? { ipv6NativeRoutingCIDR: v6.text } : {}),
@@ -370,8 +388,10 @@ export class CiliumTuning extends Construct {
       },
       ...(props.localRedirectPolicies ? { localRedirectPolicies: { enabled: true } } : {}),
     };
-    record(this.ctx, 'ipam.operator.clusterPoolIPv4PodCIDRList', profile.podCidrs.join(','), DecisionSource.DERIVED,
-      'the profile\'s Pod CIDR (Cilium\'s default pool, 10.0.0.0/8, would disagree with kube-proxy, CoreDNS and policies)');
+    record(this.ctx, 'ipam.operator.clusterPoolIPv4PodCIDRList', plan.podCidrs.map((x) => x.text).join(','), DecisionSource.DERIVED,
+      `${plan.podCidrFrom} (Cilium's default pool, 10.0.0.0/8, would disagree with kube-proxy, CoreDNS and policies)`);
+    record(this.ctx, 'ipam.operator.clusterPoolIPv4MaskSize', capacity.nodePrefix4, DecisionSource.DERIVED,
+      `twice ${capacity.podsPerNode} pods per node; the pool holds ${v4 ? blocksOf(v4, capacity.nodePrefix4) : 0} such blocks for ${capacity.nodes} planned nodes`);
     record(this.ctx, 'loadBalancer.serviceTopology', serviceTopology, DecisionSource.DERIVED,
       kpr ? 'Cilium implements Services: it honours topology hints only with serviceTopology (the tier\'s topology-aware routing)' : 'kube-proxy implements Services (no kube-proxy replacement)');
     this.valuesYaml = Yaml.stringify(values);

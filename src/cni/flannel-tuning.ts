@@ -2,6 +2,7 @@ import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { CniPlugin } from './cni-plugin';
 import { FlannelBackend } from './flannel-backend';
+import { podCidrCapacityProblem } from '../core/_capacity';
 import { componentContext, pick, record } from '../core/_component';
 import { meta } from '../core/_k8s';
 import { ClusterProfile } from '../core/cluster-profile';
@@ -62,17 +63,28 @@ export class FlannelTuning extends Construct {
     }
     const namespace = props.flannelNamespace ?? 'kube-flannel';
     errors.namespace('flannelNamespace', namespace);
-    errors.throwIfAny();
 
-    const v4 = profile._podCidrs.find((c) => c.family === 4);
-    const v6 = profile._podCidrs.find((c) => c.family === 6);
+    // kube-flannel runs with --kube-subnet-mgr: each node's subnet is the node's spec.podCIDR, which
+    // kube-controller-manager carves from --cluster-cidr in --node-cidr-mask-size blocks.
+    const plan = ctx.state.plan();
+    const capacity = plan.capacity;
+    const v4 = plan.podCidrs.find((c) => c.family === 4);
+    const v6 = plan.podCidrs.find((c) => c.family === 6);
+    // IPv6: kube-controller-manager's --node-cidr-mask-size-ipv6 default, /64.
+    for (const [cidr, prefix] of [[v4, capacity.nodePrefix4], [v6, 64]] as const) {
+      const problem = cidr && podCidrCapacityProblem(cidr, prefix, capacity);
+      if (problem) errors.add('podCidr', cidr!.text, problem);
+    }
+    errors.throwIfAny();
     const netConf: Record<string, unknown> = {
       ...(v4 ? { Network: v4.text } : { EnableIPv4: false }),
       ...(v6 ? { EnableIPv6: true, IPv6Network: v6.text } : {}),
       Backend: { Type: backend },
     };
     this.netConf = JSON.stringify(netConf, undefined, 2);
-    record(ctx, 'Network', profile.podCidrs.join(','), DecisionSource.DERIVED, 'the profile\'s Pod CIDR (kube-controller-manager --cluster-cidr must match)');
+    record(ctx, 'Network', plan.podCidrs.map((c) => c.text).join(','), DecisionSource.DERIVED, `${plan.podCidrFrom} (kube-controller-manager --cluster-cidr must match)`);
+    record(ctx, 'kube-controller-manager --node-cidr-mask-size-ipv4', capacity.nodePrefix4, DecisionSource.DERIVED,
+      `each node's subnet (node.spec.podCIDR) holds twice ${capacity.podsPerNode} pods; kubeadm: controllerManager.extraArgs node-cidr-mask-size-ipv4 (its default is 24)`);
     const cniConf = {
       name: 'cbr0',
       cniVersion: '0.3.1',

@@ -25,14 +25,10 @@ export function componentContext(scope: IConstruct, tier: ScaleTier | undefined,
     errors.add('profile', profile, 'must be a ClusterProfile');
     errors.throwIfAny();
   }
-  return {
-    scope,
-    state: AppState.of(scope),
-    tier: t,
-    profile: profile ?? new ClusterProfile(),
-    settings: tierSettings(t),
-    errors,
-  };
+  const state = AppState.of(scope);
+  const p = profile ?? new ClusterProfile();
+  state.seed(p, t);
+  return { scope, state, tier: t, profile: p, settings: tierSettings(t), errors };
 }
 
 /**

@@ -69,6 +69,8 @@ export interface SysctlTunerFacts extends BaseFacts {
   readonly kind: 'sysctl-tuner';
   /** Keys the user set explicitly, with their values. */
   readonly explicitSysctls: Readonly<Record<string, string>>;
+  /** Every key the tuner writes, with its value (read at synthesis). */
+  readonly effectiveSysctls: Readonly<Record<string, string>>;
 }
 
 /** PodSysctlTuning. */

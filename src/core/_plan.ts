@@ -1,5 +1,7 @@
 import { IConstruct } from 'constructs';
+import { CapacityPlan, capacityOf, collides, defaultPodCidr, GUIDE_POD_CIDR } from './_capacity';
 import { coreDnsMinor } from './_images';
+import { ParsedCidr } from './_net';
 import type { AppState } from './_registry';
 import { TierSettings, tierSettings } from './_tier-table';
 import { ClusterProfile } from './cluster-profile';
@@ -103,6 +105,11 @@ export interface ConntrackPlan {
 export interface NetworkPlan {
   readonly profile: ClusterProfile;
   readonly tier: ScaleTier;
+  /** The size every IPAM output is checked against. */
+  readonly capacity: CapacityPlan;
+  /** The Pod CIDRs every component uses: the profile's, or a default wide enough for the planned nodes. */
+  readonly podCidrs: ParsedCidr[];
+  readonly podCidrFrom: string;
   readonly dataPlane: DataPlanePlan;
   readonly dns: DnsPlan;
   readonly policy: PolicyPlan;
@@ -148,7 +155,7 @@ export function defaultKubeProxyMode(
 /** Builds the plan from the facts registered so far. */
 export function buildPlan(state: AppState): NetworkPlan {
   const all = state.allComponents();
-  const first = all[0];
+  const first = all[0] ?? state.seeded;
   const profile = first?.profile ?? new ClusterProfile();
   const tier = first?.tier ?? ScaleTier.SMALL;
   const cnis = state.components('cni');
@@ -157,6 +164,20 @@ export function buildPlan(state: AppState): NetworkPlan {
   const proxy = proxies[0];
 
   const dataPlane = decideDataPlane(state, profile, tier);
+
+  // ---- capacity and the Pod CIDR ----
+  const capacity = capacityOf(profile, tier);
+  let podCidrs = profile._podCidrs;
+  let podCidrFrom = "the profile's 'podCidr'";
+  if (!profile._podCidrStated) {
+    const wide = defaultPodCidr(capacity);
+    if (wide !== GUIDE_POD_CIDR && !collides(wide, profile._serviceCidrs)) {
+      podCidrs = [wide];
+      podCidrFrom = `the guide's 10.244.0.0/16 gives ${2 ** (capacity.nodePrefix4 - 16)} nodes a /${capacity.nodePrefix4} each; ${capacity.nodesFrom} plans for ${capacity.nodes}: its aligned supernet ${wide.text}`;
+    } else {
+      podCidrFrom = "the guide's 10.244.0.0/16 (the profile states no 'podCidr')";
+    }
+  }
 
   // ---- DNS ----
   const nld = state.components('node-local-dns')[0];
@@ -223,7 +244,7 @@ export function buildPlan(state: AppState): NetworkPlan {
     },
   };
 
-  return { profile, tier, dataPlane, dns, policy, conntrack };
+  return { profile, tier, capacity, podCidrs, podCidrFrom, dataPlane, dns, policy, conntrack };
 }
 
 /**

@@ -3,7 +3,9 @@ import { IConstruct } from 'constructs';
 import { ComponentFacts, ComponentKind, FactsOf } from './_facts';
 import { byCodePoint } from './_order';
 import { buildPlan, NetworkPlan } from './_plan';
+import type { ClusterProfile } from './cluster-profile';
 import { Decision, DecisionSource, DnsPathTrace, Finding, FindingSeverity } from './report-types';
+import type { ScaleTier } from './scale-tier';
 
 /** A finding before it is turned into public form: attributed to a construct. */
 export interface RawFinding {
@@ -63,6 +65,8 @@ export class AppState {
 
   private static extensions?: Extensions;
 
+  private seedFacts?: { profile: ClusterProfile; tier: ScaleTier };
+
   private readonly byKind = new Map<ComponentKind, ComponentFacts[]>();
   private readonly decisionsByKey = new Map<string, Decision>();
   /** Decisions made while preparing a synthesis (they depend on other components); replaced by the next one. */
@@ -82,6 +86,21 @@ export class AppState {
   private validationAdded = false;
 
   private constructor(private readonly root: IConstruct) {}
+
+  /**
+   * The profile and tier of the first component constructed: the plan's until a
+   * component registers (components read the plan before they register).
+   */
+  public seed(profile: ClusterProfile, tier: ScaleTier): void {
+    if (this.seedFacts) return;
+    this.seedFacts = { profile, tier };
+    this.cachedPlan = undefined;
+  }
+
+  /** The first constructed component's profile and tier. */
+  public get seeded(): { profile: ClusterProfile; tier: ScaleTier } | undefined {
+    return this.seedFacts;
+  }
 
   /** The app (root construct) this state belongs to. */
   public get app(): IConstruct {

@@ -24,6 +24,13 @@ export interface Rule<T> {
 }
 
 export interface TierSettings {
+  /** The size the tier plans for, when the profile does not state it. */
+  readonly capacity: {
+    readonly nodes: Rule<number>;
+    readonly services: Rule<number>;
+    readonly maxPodsPerNode: Rule<number>;
+    readonly conntrackEntriesPerPod: Rule<number>;
+  };
   readonly cni: Rule<CniPlugin>;
   readonly kubeProxy: {
     readonly mode: Rule<KubeProxyMode>;
@@ -226,6 +233,16 @@ function build(tier: ScaleTier): TierSettings {
         : r('524288', 'medium tier: half of the guide\'s 1048576'),
   });
   return {
+    capacity: {
+      nodes: small ? r(50, 'small tier: up to 50 nodes') : large
+        ? r(5000, 'large tier: up to 5,000 nodes, Kubernetes\' documented limit (kubernetes.io "Considerations for large clusters")')
+        : r(500, 'medium tier: up to 500 nodes'),
+      services: large ? r(10000, 'large tier: 10,000 Services, the Kubernetes scalability threshold') : r(999, `${tier} tier: fewer than 1,000 Services (the guide's limit for iptables mode)`),
+      maxPodsPerNode: r(110, 'kubelet maxPods default'),
+      conntrackEntriesPerPod: large
+        ? r(2048, 'large tier: busy pods behind many Services; each flow through a Service is tracked on the node')
+        : r(1024, 'each pod\'s flows through Services and to the outside are tracked on its node'),
+    },
     cni: small
       ? r(CniPlugin.FLANNEL, 'guide: small clusters use Flannel (simple VXLAN/host-gw)')
       : large

@@ -30,11 +30,37 @@ export interface ClusterProfileProps {
 
   /**
    * The Pod CIDR (kube-controller-manager `--cluster-cidr`, kube-proxy `clusterCIDR`,
-   * the CNI's pool). A dual-stack pair is written as two comma-separated CIDRs.
+   * the CNI's pool). A dual-stack pair is written as two comma-separated CIDRs. It must
+   * give every planned node (`nodes`) its per-node block.
    *
-   * @default '10.244.0.0/16' (the guide's IPPool, Flannel's default)
+   * @default - the guide's '10.244.0.0/16' (its IPPool, Flannel's default) when it holds the
+   * planned nodes, else the aligned supernet of 10.244.0.0 that does (10.244.0.0/15 for 500
+   * nodes, 10.224.0.0/11 for 5,000)
    */
   readonly podCidr?: string;
+
+  /**
+   * How many nodes the cluster is planned for: every Pod CIDR, IP pool and per-node
+   * block is checked against it.
+   *
+   * @default - the tier's upper bound (50, 500, 5,000)
+   */
+  readonly nodes?: number;
+
+  /**
+   * kubelet's `maxPods` on the nodes: each node's Pod CIDR block holds twice as many
+   * addresses (/24 for 110).
+   *
+   * @default 110 (kubelet's default)
+   */
+  readonly maxPodsPerNode?: number;
+
+  /**
+   * How many Services the cluster is planned for: the Service CIDR must hold them.
+   *
+   * @default - the tier's (999, 999, 10,000)
+   */
+  readonly services?: number;
 
   /**
    * The ClusterIP of the `kube-dns` Service (kubelet `clusterDNS` without NodeLocal
@@ -119,8 +145,14 @@ export class ClusterProfile {
   public readonly clusterDomain: string;
   /** The Service CIDRs (one, or one per family for dual-stack). */
   public readonly serviceCidrs: string[];
-  /** The Pod CIDRs (one, or one per family for dual-stack). */
+  /** The Pod CIDRs as stated (one, or one per family for dual-stack); the guide's 10.244.0.0/16 when none was. */
   public readonly podCidrs: string[];
+  /** The planned node count, when stated. */
+  public readonly nodes?: number;
+  /** kubelet's maxPods, when stated. */
+  public readonly maxPodsPerNode?: number;
+  /** The planned Service count, when stated. */
+  public readonly services?: number;
   /** The kube-dns Service ClusterIP. */
   public readonly dnsServiceIp: string;
   /** CPU cores per node. */
@@ -146,6 +178,8 @@ export class ClusterProfile {
   public readonly _podCidrs: ParsedCidr[];
   /** @internal */
   public readonly _dnsServiceIp: ParsedIp;
+  /** @internal whether `podCidr` was given (else the plan may widen the default to fit the cluster) */
+  public readonly _podCidrStated: boolean;
 
   public constructor(props: ClusterProfileProps = {}) {
     const errors = new ConfigErrors('ClusterProfile');
@@ -170,6 +204,7 @@ export class ClusterProfile {
       }
     }
 
+    this._podCidrStated = props.podCidr !== undefined;
     const podCidrText = props.podCidr ?? '10.244.0.0/16';
     this._podCidrs = parseCidrList(errors, 'podCidr', podCidrText);
     this.podCidrs = this._podCidrs.map((c) => c.text);
@@ -199,6 +234,13 @@ export class ClusterProfile {
         errors.add('dnsServiceIp', dnsText, `is the broadcast address of ${home.text}`);
       }
     }
+
+    this.nodes = props.nodes;
+    errors.int('nodes', this.nodes, 1, 100000);
+    this.maxPodsPerNode = props.maxPodsPerNode;
+    errors.int('maxPodsPerNode', this.maxPodsPerNode, 1, 2048);
+    this.services = props.services;
+    errors.int('services', this.services, 0, 1000000);
 
     this.cpuCoresPerNode = props.cpuCoresPerNode ?? 8;
     errors.int('cpuCoresPerNode', this.cpuCoresPerNode, 1, 1024);
@@ -269,7 +311,10 @@ export class ClusterProfile {
       `kubernetesVersion=${this.kubernetesVersion.version}`,
       `clusterDomain=${this.clusterDomain}`,
       `serviceCidr=${this.serviceCidrs.join(',')}`,
-      `podCidr=${this.podCidrs.join(',')}`,
+      `podCidr=${this._podCidrStated ? this.podCidrs.join(',') : '(default)'}`,
+      `nodes=${this.nodes ?? '(tier)'}`,
+      `maxPodsPerNode=${this.maxPodsPerNode ?? '(110)'}`,
+      `services=${this.services ?? '(tier)'}`,
       `dnsServiceIp=${this.dnsServiceIp}`,
       `cpuCoresPerNode=${this.cpuCoresPerNode}`,
       `apiServer=${this.apiServerUrl ?? '(not set)'}`,

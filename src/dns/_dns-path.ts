@@ -49,7 +49,7 @@ export function traceDns(state: AppState, namespace: string): DnsPathTrace {
   const cluster = byNs.get('') ?? [];
   const inNs = (ns: string) => [...(byNs.get(ns) ?? []), ...cluster];
   const enforced = plan.policy.enforces;
-  const sem: PolicySemantics = { hostIdentity: plan.policy.hostIdentity, podCidrs: plan.profile._podCidrs };
+  const sem: PolicySemantics = { hostIdentity: plan.policy.hostIdentity, podCidrs: plan.podCidrs };
   const cilium = plan.policy.hostIdentity;
   const pod = { namespace, labels: {} };
   const hops: DnsHop[] = [];

@@ -348,7 +348,7 @@ export class TunedKubeProxy extends Construct {
       healthzBindAddress: this.healthzBindAddress,
       metricsBindAddress: this.metricsBindAddress,
       clientConnection: { kubeconfig: '/var/lib/kube-proxy/kubeconfig.conf' },
-      clusterCIDR: profile.podCidrs.join(','),
+      clusterCIDR: this.ctx.state.plan().podCidrs.map((c) => c.text).join(','),
       detectLocalMode: 'ClusterCIDR',
       conntrack: this.conntrack,
       ...(Object.keys(featureGates).length > 0 ? { featureGates } : {}),

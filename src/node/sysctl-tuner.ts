@@ -211,6 +211,9 @@ export class SysctlTuner extends Construct {
       get explicitSysctls() {
         return Object.fromEntries(self.explicit);
       },
+      get effectiveSysctls() {
+        return Object.fromEntries([...self._effective].map(([k, e]) => [k, e.value]));
+      },
     }, () => this.recordDecisions());
   }
 

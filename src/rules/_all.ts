@@ -3,6 +3,7 @@ import { ALERTS_KUBE_PROXY_MODE } from './alerts-kube-proxy-mode';
 import { ALERTS_NO_KUBE_PROXY } from './alerts-no-kube-proxy';
 import { ALERTS_WATCH_COMPONENTS } from './alerts-watch-components';
 import { CALICO_NFTABLES } from './calico-nftables';
+import { CONNTRACK_CAPACITY, SERVICE_CIDR_CAPACITY } from './capacity';
 import { CILIUM_KUBE_PROXY_IPVS } from './cilium-kube-proxy-ipvs';
 import { CNI_EXCLUSIVE } from './cni-exclusive';
 import { CNI_POLICY_UNENFORCED } from './cni-policy-unenforced';
@@ -24,6 +25,8 @@ export const CROSS_COMPONENT_RULES: readonly CrossComponentRule[] = [
   PROFILE_CONSISTENCY,
   SINGLE_INSTANCE,
   CONNTRACK_OWNERSHIP,
+  CONNTRACK_CAPACITY,
+  SERVICE_CIDR_CAPACITY,
   DEFAULT_DENY_DNS,
   DEFAULT_DENY_OVERLAP,
   CNI_EXCLUSIVE,

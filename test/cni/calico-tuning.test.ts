@@ -20,7 +20,8 @@ describe('CalicoTuning', () => {
       'projectcalico.org/v3 FelixConfiguration/default', 'projectcalico.org/v3 IPPool/default-ipv4-ippool',
     ]);
     expect(only(objs, 'FelixConfiguration').spec).toEqual({ bpfEnabled: false, bpfLogLevel: 'Off', ipForwarding: 'Enabled', logSeverityScreen: 'Warning', reportingInterval: '30s' });
-    expect(only(objs, 'IPPool').spec).toEqual({ cidr: '10.244.0.0/16', vxlanMode: 'Always', ipipMode: 'Never', natOutgoing: true, blockSize: 26, nodeSelector: 'all()' });
+    // The guide's 10.244.0.0/16 gives 256 nodes a /24 each; the medium tier plans for 500: its aligned supernet.
+    expect(only(objs, 'IPPool').spec).toEqual({ cidr: '10.244.0.0/15', vxlanMode: 'Always', ipipMode: 'Never', natOutgoing: true, blockSize: 26, nodeSelector: 'all()' });
   });
 
   test('never emits the guide\'s bpfDisableUnprivilegedBPF; the real field needs an opt-in to be turned off', () => {

@@ -35,10 +35,10 @@ describe('CiliumTuning values', () => {
       k8sServiceHost: '10.0.0.100',
       k8sServicePort: 6443,
       routingMode: 'native', // the guide's `tunnel: disabled`
-      ipv4NativeRoutingCIDR: '10.244.0.0/16',
+      ipv4NativeRoutingCIDR: '10.224.0.0/11', // 10.244.0.0/16 widened for 5,000 nodes at /24 each
       autoDirectNodeRoutes: true,
       enableIPv4Masquerade: true,
-      ipam: { mode: 'cluster-pool', operator: { clusterPoolIPv4PodCIDRList: ['10.244.0.0/16'], clusterPoolIPv4MaskSize: 24 } },
+      ipam: { mode: 'cluster-pool', operator: { clusterPoolIPv4PodCIDRList: ['10.224.0.0/11'], clusterPoolIPv4MaskSize: 24 } },
       bpf: { masquerade: true, tproxy: true, mapDynamicSizeRatio: 0.005 },
       hubble: { enabled: true, relay: { enabled: true }, ui: { enabled: false } },
       loadBalancer: { mode: 'dsr', serviceTopology: true },
@@ -81,7 +81,7 @@ describe('CiliumTuning values', () => {
         kubeProxyReplacement: true,
         loadBalancerMode: CiliumLoadBalancerMode.DSR,
       },
-      { profile: new ClusterProfile({ podCidr: '10.244.0.0/16,fd00:10:244::/56', serviceCidr: '10.96.0.0/12,fd00:10:96::/108' }) },
+      { profile: new ClusterProfile({ podCidr: '10.244.0.0/16,fd00:10:244::/104', serviceCidr: '10.96.0.0/12,fd00:10:96::/108' }) },
     ]) {
       const unknown = keyPaths(render(props).values).filter((p) => !CHART_PATHS.has(p));
       expect(unknown).toEqual([]);
