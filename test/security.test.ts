@@ -62,9 +62,10 @@ const ours = CONTAINERS.filter((x) => !x.where.includes('apps-web')); // the exa
 const PRIVILEGES: Record<string, string> = {
   // kubeadm's kube-proxy: programs iptables/IPVS/nftables and writes conntrack sysctls on the host.
   'DaemonSet/kube-proxy/kube-proxy': 'privileged hostNetwork',
-  // Writes the host's sysctls once per node, then sleeps.
-  'DaemonSet/network-sysctl-tuner/apply-sysctls': 'privileged hostNetwork',
-  'DaemonSet/network-sysctl-tuner/pause': 'hostNetwork',
+  // Writes the host's sysctls (net.* in the host's namespace) and loads their modules with the host's
+  // modprobe (nsenter into PID 1's mount namespace), then applies them again every few minutes.
+  'DaemonSet/network-sysctl-tuner/apply-sysctls': 'privileged hostNetwork hostPID',
+  'DaemonSet/network-sysctl-tuner/reapply-sysctls': 'privileged hostNetwork hostPID',
   // Binds the link-local address on a dummy interface and installs NOTRACK rules (upstream's only capability).
   'DaemonSet/node-local-dns/node-cache': 'NET_ADMIN hostNetwork',
   // The highly available twin (kubespray's secondary DaemonSet): the same needs.
@@ -87,7 +88,7 @@ function privilegesOf(x: Container): string {
 
 test('the suite sees every library workload', () => {
   expect([...new Set(ours.map((x) => x.where))].sort()).toEqual([
-    'DaemonSet/kube-proxy/kube-proxy', 'DaemonSet/network-sysctl-tuner/apply-sysctls', 'DaemonSet/network-sysctl-tuner/pause',
+    'DaemonSet/kube-proxy/kube-proxy', 'DaemonSet/network-sysctl-tuner/apply-sysctls', 'DaemonSet/network-sysctl-tuner/reapply-sysctls',
     'DaemonSet/node-local-dns-secondary/node-cache', 'DaemonSet/node-local-dns/node-cache', 'Deployment/coredns-autoscaler/autoscaler', 'Deployment/coredns/coredns',
   ]);
 });

@@ -25,6 +25,19 @@ export interface SysctlInfo {
   readonly podSafeSince?: string;
   /** What values it takes and what it does. */
   readonly description: string;
+  /**
+   * Whether the value is a floor: the tuner never lowers a higher value the node already has.
+   *
+   * @default false
+   */
+  readonly atLeast?: boolean;
+  /**
+   * Whether the key is for the host's own network namespace (routing, conntrack of the
+   * node's traffic), even when it is per namespace: setting it on the host is the point.
+   *
+   * @default false
+   */
+  readonly forHost?: boolean;
 }
 
 type Check = (errors: ConfigErrors, prop: string, value: string) => void;
@@ -36,6 +49,12 @@ interface Spec {
   readonly description: string;
   /** The key the kernel really stores it under (legacy aliases). */
   readonly aliasOf?: string;
+  /** A floor: never lower a higher node value. */
+  readonly atLeast?: boolean;
+  /** Meant for the host's namespace. */
+  readonly forHost?: boolean;
+  /** The kernel module that provides the key, when it is not built in everywhere. */
+  readonly module?: string;
 }
 
 const INT32_MAX = 2147483647;
@@ -87,22 +106,22 @@ const NS = SysctlScope.NAMESPACED;
 // Scopes and safe versions: kubernetes/website sysctl-cluster.md, kubernetes/pod-security-admission
 // policy/check_sysctls.go (sysctlsAllowedV1Dot0/27/29/32/37).
 const CATALOGUE: Record<string, Spec> = {
-  'net.netfilter.nf_conntrack_max': { scope: N, check: int(1), description: 'size of the conntrack table (kube-proxy rewrites it at start unless conntrack.maxPerCore is 0)' },
-  'net.nf_conntrack_max': { scope: N, check: int(1), aliasOf: 'net.netfilter.nf_conntrack_max', description: 'legacy alias of net.netfilter.nf_conntrack_max' },
-  'net.netfilter.nf_conntrack_buckets': { scope: N, check: int(1), description: 'conntrack hash table size (kube-proxy raises it to nf_conntrack_max/4)' },
-  'net.netfilter.nf_conntrack_tcp_timeout_established': { scope: NS, check: int(1), description: 'seconds an idle established TCP entry lives (kube-proxy writes conntrack.tcpEstablishedTimeout)' },
-  'net.netfilter.nf_conntrack_tcp_timeout_close_wait': { scope: NS, check: int(1), description: 'seconds a CLOSE_WAIT entry lives (kube-proxy writes conntrack.tcpCloseWaitTimeout)' },
-  'net.netfilter.nf_conntrack_tcp_timeout_fin_wait': { scope: NS, check: int(1), description: 'seconds a FIN_WAIT entry lives' },
-  'net.netfilter.nf_conntrack_tcp_timeout_time_wait': { scope: NS, check: int(1), description: 'seconds a TIME_WAIT entry lives' },
-  'net.netfilter.nf_conntrack_udp_timeout': { scope: NS, check: int(1), description: 'seconds a one-way UDP entry lives' },
-  'net.netfilter.nf_conntrack_udp_timeout_stream': { scope: NS, check: int(1), description: 'seconds a two-way UDP entry lives' },
-  'net.core.somaxconn': { scope: NS, check: int(1), description: 'accept queue length cap' },
-  'net.core.netdev_max_backlog': { scope: N, check: int(1), description: 'packets queued per CPU before the kernel drops them' },
-  'net.core.rmem_max': { scope: N, check: int(1), description: 'maximum socket receive buffer (bytes)' },
-  'net.core.wmem_max': { scope: N, check: int(1), description: 'maximum socket send buffer (bytes)' },
+  'net.netfilter.nf_conntrack_max': { atLeast: true, module: 'nf_conntrack', scope: N, check: int(1), description: 'size of the conntrack table (kube-proxy rewrites it at start unless conntrack.maxPerCore is 0)' },
+  'net.nf_conntrack_max': { atLeast: true, module: 'nf_conntrack', scope: N, check: int(1), aliasOf: 'net.netfilter.nf_conntrack_max', description: 'legacy alias of net.netfilter.nf_conntrack_max' },
+  'net.netfilter.nf_conntrack_buckets': { atLeast: true, module: 'nf_conntrack', scope: N, check: int(1), description: 'conntrack hash table size (kube-proxy raises it to nf_conntrack_max/4)' },
+  'net.netfilter.nf_conntrack_tcp_timeout_established': { forHost: true, module: 'nf_conntrack', scope: NS, check: int(1), description: 'seconds an idle established TCP entry lives (kube-proxy writes conntrack.tcpEstablishedTimeout)' },
+  'net.netfilter.nf_conntrack_tcp_timeout_close_wait': { forHost: true, module: 'nf_conntrack', scope: NS, check: int(1), description: 'seconds a CLOSE_WAIT entry lives (kube-proxy writes conntrack.tcpCloseWaitTimeout)' },
+  'net.netfilter.nf_conntrack_tcp_timeout_fin_wait': { forHost: true, module: 'nf_conntrack', scope: NS, check: int(1), description: 'seconds a FIN_WAIT entry lives' },
+  'net.netfilter.nf_conntrack_tcp_timeout_time_wait': { forHost: true, module: 'nf_conntrack', scope: NS, check: int(1), description: 'seconds a TIME_WAIT entry lives' },
+  'net.netfilter.nf_conntrack_udp_timeout': { forHost: true, module: 'nf_conntrack', scope: NS, check: int(1), description: 'seconds a one-way UDP entry lives' },
+  'net.netfilter.nf_conntrack_udp_timeout_stream': { forHost: true, module: 'nf_conntrack', scope: NS, check: int(1), description: 'seconds a two-way UDP entry lives' },
+  'net.core.somaxconn': { atLeast: true, scope: NS, check: int(1), description: 'accept queue length cap' },
+  'net.core.netdev_max_backlog': { atLeast: true, scope: N, check: int(1), description: 'packets queued per CPU before the kernel drops them' },
+  'net.core.rmem_max': { atLeast: true, scope: N, check: int(1), description: 'maximum socket receive buffer (bytes)' },
+  'net.core.wmem_max': { atLeast: true, scope: N, check: int(1), description: 'maximum socket send buffer (bytes)' },
   'net.core.rmem_default': { scope: N, check: int(1), description: 'default socket receive buffer (bytes)' },
   'net.core.wmem_default': { scope: N, check: int(1), description: 'default socket send buffer (bytes)' },
-  'net.ipv4.tcp_max_syn_backlog': { scope: NS, check: int(1), description: 'half-open connections remembered per listener' },
+  'net.ipv4.tcp_max_syn_backlog': { atLeast: true, scope: NS, check: int(1), description: 'half-open connections remembered per listener' },
   'net.ipv4.tcp_slow_start_after_idle': { scope: NS, podSafeSince: 37, check: bool, description: '0 keeps the congestion window on idle connections' },
   'net.ipv4.tcp_tw_reuse': { scope: NS, check: int(0, 2), description: 'reuse TIME_WAIT sockets for outgoing connections (2: loopback only)' },
   'net.ipv4.tcp_tw_recycle': { scope: NS, check: (errors, prop, value) => { errors.add(prop, value, 'does not exist: it was removed in Linux 4.12 (it broke clients behind NAT); use net.ipv4.tcp_tw_reuse'); }, description: 'removed in Linux 4.12; refused' },
@@ -115,28 +134,31 @@ const CATALOGUE: Record<string, Spec> = {
   'net.ipv4.tcp_wmem': { scope: NS, podSafeSince: 32, check: triple, description: 'TCP send buffer "min default max" (bytes)' },
   'net.ipv4.tcp_notsent_lowat': { scope: NS, podSafeSince: 37, check: int(1), description: 'unsent bytes that make a socket writable' },
   'net.ipv4.tcp_mtu_probing': { scope: NS, check: int(0, 2), description: 'path MTU probing (1: after an ICMP black hole, 2: always)' },
-  'net.ipv4.ip_forward': { scope: NS, check: bool, description: 'route packets between interfaces (required on nodes)' },
-  'net.ipv6.conf.all.forwarding': { scope: NS, check: bool, description: 'route IPv6 packets between interfaces (dual-stack nodes)' },
-  'net.ipv4.conf.all.rp_filter': { scope: NS, check: int(0, 2), description: 'reverse path filtering (0 off, 1 strict, 2 loose)' },
+  'net.ipv4.ip_forward': { forHost: true, scope: NS, check: bool, description: 'route packets between interfaces (required on nodes)' },
+  'net.ipv6.conf.all.forwarding': { forHost: true, scope: NS, check: bool, description: 'route IPv6 packets between interfaces (dual-stack nodes)' },
+  'net.ipv4.conf.all.rp_filter': { forHost: true, scope: NS, check: int(0, 2), description: 'reverse path filtering (0 off, 1 strict, 2 loose)' },
   'net.ipv4.ip_local_port_range': { scope: NS, podSafeSince: 28, check: pair(1, 65535, true), description: 'ephemeral ports for outgoing connections, "low high"' },
-  'net.ipv4.ip_local_reserved_ports': { scope: NS, podSafeSince: 28, check: portList, description: 'ports never picked as ephemeral ports (reserve the NodePort range)' },
+  'net.ipv4.ip_local_reserved_ports': { forHost: true, scope: NS, podSafeSince: 28, check: portList, description: 'ports never picked as ephemeral ports (reserve the NodePort range)' },
   'net.ipv4.ip_unprivileged_port_start': { scope: NS, podSafeSince: 28, check: int(0, 65535), description: 'first port unprivileged processes may bind' },
   'net.ipv4.ping_group_range': { scope: NS, podSafeSince: 28, check: pair(0, INT32_MAX, false), description: 'groups allowed ICMP echo sockets, "low high"' },
   // The gc_thresh values live in the one global ARP table (neigh_table): a write from any namespace changes the node's.
-  'net.ipv4.neigh.default.gc_thresh1': { scope: N, check: int(0), description: 'ARP entries kept without garbage collection' },
-  'net.ipv4.neigh.default.gc_thresh2': { scope: N, check: int(0), description: 'soft limit of ARP entries' },
-  'net.ipv4.neigh.default.gc_thresh3': { scope: N, check: int(0), description: 'hard limit of ARP entries (raise on large flat networks)' },
-  'net.bridge.bridge-nf-call-iptables': { scope: N, check: bool, description: 'bridged IPv4 traffic traverses iptables (needs the br_netfilter module)' },
-  'net.bridge.bridge-nf-call-ip6tables': { scope: N, check: bool, description: 'bridged IPv6 traffic traverses ip6tables (needs br_netfilter)' },
-  'net.bridge.bridge-nf-call-arptables': { scope: N, check: bool, description: 'bridged ARP traffic traverses arptables (needs br_netfilter)' },
-  'fs.file-max': { scope: N, check: int(1), description: 'system-wide open file limit' },
-  'fs.nr_open': { scope: N, check: int(1), description: 'per-process open file ceiling' },
-  'fs.inotify.max_user_watches': { scope: N, check: int(1), description: 'inotify watches per user' },
-  'fs.inotify.max_user_instances': { scope: N, check: int(1), description: 'inotify instances per user' },
-  'fs.inotify.max_queued_events': { scope: N, check: int(1), description: 'queued inotify events per instance' },
-  'vm.max_map_count': { scope: N, check: int(1), description: 'memory map areas per process' },
+  'net.ipv4.neigh.default.gc_thresh1': { atLeast: true, scope: N, check: int(0), description: 'ARP entries kept without garbage collection' },
+  'net.ipv4.neigh.default.gc_thresh2': { atLeast: true, scope: N, check: int(0), description: 'soft limit of ARP entries' },
+  'net.ipv4.neigh.default.gc_thresh3': { atLeast: true, scope: N, check: int(0), description: 'hard limit of ARP entries (raise on large flat networks)' },
+  'net.ipv6.neigh.default.gc_thresh1': { atLeast: true, scope: N, check: int(0), description: 'IPv6 neighbour entries kept without garbage collection' },
+  'net.ipv6.neigh.default.gc_thresh2': { atLeast: true, scope: N, check: int(0), description: 'soft limit of IPv6 neighbour entries' },
+  'net.ipv6.neigh.default.gc_thresh3': { atLeast: true, scope: N, check: int(0), description: 'hard limit of IPv6 neighbour entries (raise on large flat networks)' },
+  'net.bridge.bridge-nf-call-iptables': { module: 'br_netfilter', scope: N, check: bool, description: 'bridged IPv4 traffic traverses iptables (needs the br_netfilter module)' },
+  'net.bridge.bridge-nf-call-ip6tables': { module: 'br_netfilter', scope: N, check: bool, description: 'bridged IPv6 traffic traverses ip6tables (needs br_netfilter)' },
+  'net.bridge.bridge-nf-call-arptables': { module: 'br_netfilter', scope: N, check: bool, description: 'bridged ARP traffic traverses arptables (needs br_netfilter)' },
+  'fs.file-max': { atLeast: true, scope: N, check: int(1), description: 'system-wide open file limit' },
+  'fs.nr_open': { atLeast: true, scope: N, check: int(1), description: 'per-process open file ceiling' },
+  'fs.inotify.max_user_watches': { atLeast: true, scope: N, check: int(1), description: 'inotify watches per user' },
+  'fs.inotify.max_user_instances': { atLeast: true, scope: N, check: int(1), description: 'inotify instances per user' },
+  'fs.inotify.max_queued_events': { atLeast: true, scope: N, check: int(1), description: 'queued inotify events per instance' },
+  'vm.max_map_count': { atLeast: true, scope: N, check: int(1), description: 'memory map areas per process' },
   'vm.swappiness': { scope: N, check: int(0, 200), description: 'swap tendency' },
-  'kernel.pid_max': { scope: N, check: int(301, 4194304), description: 'highest PID' },
+  'kernel.pid_max': { atLeast: true, scope: N, check: int(301, 4194304), description: 'highest PID' },
   'kernel.shm_rmid_forced': { scope: NS, podSafeSince: 28, check: bool, description: 'destroy orphaned SysV shared memory' },
   'kernel.unprivileged_bpf_disabled': { scope: N, check: int(0, 2), description: 'forbid bpf() to unprivileged users (Calico eBPF sets 1; 0 is a security downgrade)' },
 };
@@ -158,14 +180,21 @@ export class SysctlCatalogue {
 
   /** What the library knows about `key`, or undefined when it is not catalogued. */
   public static lookup(key: string): SysctlInfo | undefined {
-    const spec = CATALOGUE[key];
+    const spec = Object.prototype.hasOwnProperty.call(CATALOGUE, key) ? CATALOGUE[key] : undefined;
     if (!spec) return undefined;
     return {
       key,
       scope: spec.scope,
       description: spec.description,
       ...(spec.podSafeSince !== undefined ? { podSafeSince: `1.${spec.podSafeSince}` } : {}),
+      ...(spec.atLeast ? { atLeast: true } : {}),
+      ...(spec.forHost ? { forHost: true } : {}),
     };
+  }
+
+  /** @internal The kernel module a key needs, when it is a loadable one. */
+  public static _module(key: string): string | undefined {
+    return Object.prototype.hasOwnProperty.call(CATALOGUE, key) ? CATALOGUE[key].module : undefined;
   }
 
   /**
@@ -174,7 +203,7 @@ export class SysctlCatalogue {
    * Pod Security `baseline` also allows).
    */
   public static isPodSafe(key: string, version: KubernetesVersion): boolean {
-    const since = CATALOGUE[key]?.podSafeSince;
+    const since = Object.prototype.hasOwnProperty.call(CATALOGUE, key) ? CATALOGUE[key].podSafeSince : undefined;
     return since !== undefined && version.minor >= since;
   }
 
@@ -188,7 +217,7 @@ export class SysctlCatalogue {
       errors.add(`${prop}[${key}]`, value, 'must be letters, digits, \',\', \':\', \'.\', \'-\' or \'_\' separated by single spaces (no newlines, quotes, \'=\' or \'#\')');
       return key;
     }
-    const spec = CATALOGUE[key];
+    const spec = Object.prototype.hasOwnProperty.call(CATALOGUE, key) ? CATALOGUE[key] : undefined;
     if (!spec) {
       if (!allowUnknown) {
         errors.add(prop, key, 'is not in the sysctl catalogue (SysctlCatalogue.keys()); set \'allowUnknownSysctls\' to emit it anyway');

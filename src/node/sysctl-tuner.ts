@@ -1,14 +1,17 @@
-import { Lazy } from 'cdk8s';
+import { Duration, Lazy } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { APPLY_SYSCTLS_SCRIPT } from './_apply-sysctls-script';
 import { SysctlCatalogue, SysctlScope } from './sysctl-catalogue';
 import { ComponentContext, componentContext, record } from '../core/_component';
+import { showDuration } from '../core/_errors';
+import { hostPorts, portList, portsOf } from '../core/_host-ports';
 import { PAUSE_IMAGE, SYSCTL_INIT_IMAGE } from '../core/_images';
 import { CONFIG_HASH_ANNOTATION, hashOf, KUBE_SYSTEM, LINUX_NODE_SELECTOR, meta, resources, TOLERATE_ALL } from '../core/_k8s';
 import { ClusterProfile } from '../core/cluster-profile';
 import { DecisionSource } from '../core/report-types';
 import { ScaleTier } from '../core/scale-tier';
+import { KubeProxyMode } from '../kube-proxy/kube-proxy-mode';
 
 /** Properties of `SysctlTuner`. */
 export interface SysctlTunerProps {
@@ -63,11 +66,20 @@ export interface SysctlTunerProps {
   readonly initImage?: string;
 
   /**
-   * Image of the long-running container that keeps the pod Ready.
+   * Image of the long-running container when `reapplyInterval` is 0 (it only keeps the pod Ready).
    *
    * @default 'registry.k8s.io/pause:3.10'
    */
   readonly pauseImage?: string;
+
+  /**
+   * How often the long-running container applies the file again, so keys whose module
+   * is loaded later (br_netfilter by the container runtime, ip_vs by kube-proxy) still get
+   * their values. 0 applies once and keeps the pod Ready with a pause container.
+   *
+   * @default Duration.minutes(5)
+   */
+  readonly reapplyInterval?: Duration;
 }
 
 /** One sysctl as emitted, and why. */
@@ -145,15 +157,50 @@ export class SysctlTuner extends Construct {
     const pauseImage = props.pauseImage ?? PAUSE_IMAGE;
     errors.image('initImage', initImage);
     errors.image('pauseImage', pauseImage);
+    const reapply = props.reapplyInterval ?? Duration.minutes(5);
+    const reapplySeconds = errors.duration('reapplyInterval', reapply, Duration.seconds(0), Duration.days(1)) ? reapply.toSeconds({ integral: false }) : 0;
+    if (reapplySeconds > 0 && (!Number.isInteger(reapplySeconds) || reapplySeconds < 10)) {
+      errors.add('reapplyInterval', reapply, 'must be 0 or whole seconds of at least 10s');
+    }
     errors.throwIfAny();
+    record(this.ctx, 'reapplyInterval', showDuration(reapply), props.reapplyInterval ? DecisionSource.OVERRIDE : DecisionSource.DERIVED,
+      props.reapplyInterval ? 'set by the user' : 'keys of modules loaded after boot (br_netfilter, ip_vs) get their values within minutes');
 
     const file = Lazy.any({ produce: () => this.renderFile() });
+    const modules = Lazy.any({ produce: () => this.modules().join('\n') + '\n' });
+    const atLeast = Lazy.any({ produce: () => this.atLeastKeys().join('\n') + '\n' });
     const configMap = new k8s.KubeConfigMap(this, 'ConfigMap', {
       metadata: meta(NAME, KUBE_SYSTEM, { 'app.kubernetes.io/name': NAME }),
-      data: { [CONF_FILE]: file, 'apply-sysctls.sh': APPLY_SYSCTLS_SCRIPT },
+      data: { [CONF_FILE]: file, 'modules': modules, 'at-least': atLeast, 'apply-sysctls.sh': APPLY_SYSCTLS_SCRIPT },
     });
 
     const labels = { 'app.kubernetes.io/name': NAME };
+    const mounts = [{ name: 'sysctls', mountPath: MOUNT, readOnly: true }];
+    // The long-running container applies the file again every few minutes: it writes /proc/sys and
+    // loads modules through the host's modprobe, so it needs the same privileges as the first pass.
+    const main: k8s.Container = reapplySeconds > 0
+      ? {
+        name: 'reapply-sysctls',
+        image: initImage,
+        imagePullPolicy: 'IfNotPresent',
+        command: ['sh', `${MOUNT}/apply-sysctls.sh`, MOUNT, '--watch', String(reapplySeconds)],
+        securityContext: { privileged: true },
+        resources: resources('5m', '16Mi', '32Mi'),
+        volumeMounts: mounts,
+      }
+      : {
+        name: 'pause',
+        image: pauseImage,
+        imagePullPolicy: 'IfNotPresent',
+        securityContext: {
+          runAsNonRoot: true,
+          runAsUser: 65535,
+          allowPrivilegeEscalation: false,
+          readOnlyRootFilesystem: true,
+          capabilities: { drop: ['ALL'] },
+        },
+        resources: resources('1m', '8Mi', '16Mi'),
+      };
     new k8s.KubeDaemonSet(this, 'DaemonSet', {
       metadata: meta(NAME, KUBE_SYSTEM, labels),
       spec: {
@@ -162,11 +209,15 @@ export class SysctlTuner extends Construct {
         template: {
           metadata: {
             labels,
-            annotations: { [CONFIG_HASH_ANNOTATION]: Lazy.any({ produce: () => hashOf(this.renderFile() + APPLY_SYSCTLS_SCRIPT) }) },
+            annotations: {
+              [CONFIG_HASH_ANNOTATION]: Lazy.any({ produce: () => hashOf(this.renderFile() + this.modules().join() + this.atLeastKeys().join() + APPLY_SYSCTLS_SCRIPT) }),
+            },
           },
           spec: {
             // net.* keys must land in the host's network namespace.
             hostNetwork: true,
+            // nsenter -t 1 -m: modules are loaded with the host's own modprobe.
+            hostPid: true,
             priorityClassName: 'system-node-critical',
             automountServiceAccountToken: false,
             terminationGracePeriodSeconds: 5,
@@ -176,26 +227,14 @@ export class SysctlTuner extends Construct {
               name: 'apply-sysctls',
               image: initImage,
               imagePullPolicy: 'IfNotPresent',
-              command: ['sh', `${MOUNT}/apply-sysctls.sh`, `${MOUNT}/${CONF_FILE}`],
+              command: ['sh', `${MOUNT}/apply-sysctls.sh`, MOUNT],
               // /proc/sys is read-only in unprivileged containers: writing node
               // sysctls is what this pod is for.
               securityContext: { privileged: true },
               resources: resources('10m', '16Mi', '32Mi'),
-              volumeMounts: [{ name: 'sysctls', mountPath: MOUNT, readOnly: true }],
+              volumeMounts: mounts,
             }],
-            containers: [{
-              name: 'pause',
-              image: pauseImage,
-              imagePullPolicy: 'IfNotPresent',
-              securityContext: {
-                runAsNonRoot: true,
-                runAsUser: 65535,
-                allowPrivilegeEscalation: false,
-                readOnlyRootFilesystem: true,
-                capabilities: { drop: ['ALL'] },
-              },
-              resources: resources('1m', '8Mi', '16Mi'),
-            }],
+            containers: [main],
             volumes: [{ name: 'sysctls', configMap: { name: configMap.name } }],
           },
         },
@@ -236,59 +275,117 @@ export class SysctlTuner extends Construct {
     const effective = this.effective();
     for (const key of new Set([...this.preset.keys(), ...this.explicit.keys(), ...effective.keys()])) {
       const e = effective.get(key);
-      if (e) {
-        record(this.ctx, `sysctls[${key}]`, e.value, e.source, e.reason);
-      }
+      if (!e) continue;
+      const info = SysctlCatalogue.lookup(key);
+      // Per-network-namespace keys set here change the host's namespace only: say so, never claim pod effects.
+      const hostOnly = info?.scope === SysctlScope.NAMESPACED && !info.forHost
+        ? "; per network namespace: this sets the host's (node daemons, host-network pods), pods keep their own (PodSysctlTuning sets them)" : '';
+      const floor = info?.atLeast ? '; a floor: a higher value the node has is kept' : '';
+      record(this.ctx, `sysctls[${key}]`, e.value, e.source, `${e.reason}${hostOnly}${floor}`);
     }
     for (const [key, why] of this.dropped) {
       record(this.ctx, `sysctls[${key}]`, '(left out)', DecisionSource.COMPATIBILITY, why);
     }
   }
 
-  /** Preset, then overrides, then the rules that involve kube-proxy and the NodePort range. */
+  /** Preset, then overrides, then what the plan adds: kube-proxy's keys out, neighbour tables, reserved ports. */
   private effective(): Map<string, Effective> {
     const out = new Map<string, Effective>(this.preset);
     for (const [key, value] of this.explicit) {
       out.set(key, { value, source: DecisionSource.OVERRIDE, reason: 'set by the user' });
     }
+    const plan = this.ctx.state.plan();
 
     // kube-proxy writes these at start and overwrites other values (conntrack.go setIntSysCtl): the plan says whose they are.
     this.dropped = new Map();
-    const kp = this.ctx.state.plan().conntrack.kubeProxy;
+    const kp = plan.conntrack.kubeProxy;
     if (kp) {
-      const owned: Array<[string, number, string]> = [
-        ['net.netfilter.nf_conntrack_max', kp.max, 'conntrack.maxPerCore/min'],
-        ['net.netfilter.nf_conntrack_tcp_timeout_established', kp.tcpEstablishedSeconds, 'conntrack.tcpEstablishedTimeout'],
-        ['net.netfilter.nf_conntrack_tcp_timeout_close_wait', kp.tcpCloseWaitSeconds, 'conntrack.tcpCloseWaitTimeout'],
+      const owned: Array<[string, number, string, string]> = [
+        ['net.netfilter.nf_conntrack_max', kp.max, kp.maxFrom, 'set its conntrack.maxPerCore to 0'],
+        ['net.netfilter.nf_conntrack_tcp_timeout_established', kp.tcpEstablishedSeconds, 'conntrack.tcpEstablishedTimeout', 'set its conntrack.tcpEstablishedTimeout to 0s'],
+        ['net.netfilter.nf_conntrack_tcp_timeout_close_wait', kp.tcpCloseWaitSeconds, 'conntrack.tcpCloseWaitTimeout', 'set its conntrack.tcpCloseWaitTimeout to 0s'],
       ];
-      for (const [key, value, field] of owned) {
+      for (const [key, value, from, hand] of owned) {
         if (value > 0 && out.get(key)?.source === DecisionSource.TIER) {
           out.delete(key);
-          this.dropped.set(key, `[${kp.scope.node.path}] kube-proxy writes ${value} from its ${field} at start and would overwrite the tuner; set its conntrack.maxPerCore to 0 or set the key explicitly to make the tuner own it`);
+          this.dropped.set(key, `[${kp.scope.node.path}] kube-proxy writes ${value} (${from}) at every start and would overwrite the tuner; ${hand} (kube-proxy then leaves it) or set the key explicitly to make the tuner own it`);
         }
       }
     }
 
-    // A wider ephemeral range must not hand out NodePorts (kubespray reserves them).
+    // Neighbour tables: on flat networks every other node (and each local pod) is a neighbour; the kernel's
+    // gc_thresh3 of 1024 overflows ("neighbour table overflow") long before 5,000 nodes. The three are set together.
+    const { capacity } = plan;
+    const neighbours = 2 * (capacity.nodes + capacity.podsPerNode);
+    if (neighbours > 1024) {
+      const hard = 2 ** Math.ceil(Math.log2(neighbours));
+      const families = plan.podCidrs.some((c) => c.family === 6) ? ['ipv4', 'ipv6'] : ['ipv4'];
+      for (const family of families) {
+        [hard / 4, hard / 2, hard].forEach((value, i) => {
+          const key = `net.${family}.neigh.default.gc_thresh${i + 1}`;
+          if (out.has(key)) return;
+          out.set(key, {
+            value: String(value),
+            source: DecisionSource.DERIVED,
+            reason: `${capacity.nodes} planned nodes and ${capacity.podsPerNode} pods per node are up to ${capacity.nodes + capacity.podsPerNode} neighbours (the kernel's gc_thresh3 is 1024): thresholds of ${hard / 4} / ${hard / 2} / ${hard}`,
+          });
+        });
+      }
+    }
+
+    // Ephemeral ports must never take a node daemon's port or a NodePort (a restarting listener then fails with
+    // EADDRINUSE): reserve those inside the range; the script merges them with what the node reserves already.
     const range = out.get('net.ipv4.ip_local_port_range')?.value;
     const m = range ? /^(\d+)\s+(\d+)$/.exec(range) : null;
-    const { nodePortMin, nodePortMax } = this.ctx.profile;
-    if (m && Number(m[1]) <= nodePortMax && Number(m[2]) >= nodePortMin) {
+    if (m) {
+      const [lo, hi] = [Number(m[1]), Number(m[2])];
+      const { nodePortMin, nodePortMax } = this.ctx.profile;
+      const inRange = hostPorts(plan).filter((p) => p.port >= lo && p.port <= hi);
+      const nodePorts = nodePortMin <= hi && nodePortMax >= lo;
+      const wanted = [...inRange.map((p) => p.port), ...(nodePorts ? rangeOf(Math.max(lo, nodePortMin), Math.min(hi, nodePortMax)) : [])];
       const reserved = out.get('net.ipv4.ip_local_reserved_ports');
-      if (!reserved) {
+      if (!reserved && wanted.length > 0) {
         out.set('net.ipv4.ip_local_reserved_ports', {
-          value: `${nodePortMin}-${nodePortMax}`,
+          value: portList(wanted),
           source: DecisionSource.DERIVED,
-          reason: `ip_local_port_range (${range}) overlaps the NodePort range ${this.ctx.profile.nodePortRange}: reserve it so outgoing connections never take a NodePort`,
+          reason: `ip_local_port_range (${range}) holds ${[...(nodePorts ? [`the NodePort range ${this.ctx.profile.nodePortRange}`] : []), ...inRange.map((p) => `${p.who} (${p.port})`)].join(', ')}: `
+            + 'reserved so outgoing connections never take them (merged with the node\'s own reservations at apply time)',
         });
-      } else if (!coversRange(reserved.value, nodePortMin, nodePortMax)) {
-        this.ctx.state.warn(this, 'SYSCTL-NODEPORT-OVERLAP',
-          `'sysctls[net.ipv4.ip_local_port_range]' (${range}) overlaps the NodePort range ${this.ctx.profile.nodePortRange}, which 'net.ipv4.ip_local_reserved_ports' (${reserved.value}) does not fully reserve`,
-          `add ${nodePortMin}-${nodePortMax} to net.ipv4.ip_local_reserved_ports or start the port range above ${nodePortMax}`);
+      } else if (reserved) {
+        const have = new Set(portsOf(reserved.value));
+        const missing = wanted.filter((p) => !have.has(p));
+        if (missing.length > 0) {
+          this.ctx.state.warn(this, 'SYSCTL-NODEPORT-OVERLAP',
+            `'sysctls[net.ipv4.ip_local_port_range]' (${range}) holds ports that 'net.ipv4.ip_local_reserved_ports' (${reserved.value}) does not reserve: ${portList(missing)}`
+            + `${nodePorts ? ` (the NodePort range is ${this.ctx.profile.nodePortRange})` : ''}`,
+            `add ${portList(missing)} to net.ipv4.ip_local_reserved_ports, or keep the port range above ${nodePortMax}`);
+        }
       }
     }
     this.lastEffective = out;
     return out;
+  }
+
+  /** Kernel modules the emitted keys (and the data plane) need, loaded before the keys are written. */
+  private modules(): string[] {
+    const plan = this.ctx.state.plan();
+    const out = new Set<string>();
+    for (const key of this._effective.keys()) {
+      const m = SysctlCatalogue._module(key);
+      if (m) out.add(m);
+    }
+    if (plan.dataPlane.mode === KubeProxyMode.IPVS) {
+      // kube-proxy's IPVS proxier needs ip_vs and the scheduler modules (kubespray kube-proxy role).
+      for (const m of ['ip_vs', 'ip_vs_rr', 'ip_vs_wrr', 'ip_vs_sh', 'nf_conntrack']) out.add(m);
+    }
+    // node-cache creates a dummy interface for its addresses; numdummies=0 keeps modprobe from adding dummy0 (kubespray).
+    if (plan.dns.nodeLocal) out.add('dummy numdummies=0');
+    return [...out].sort();
+  }
+
+  /** Keys whose value is a floor: never lowered below what the node has. */
+  private atLeastKeys(): string[] {
+    return [...this._effective.keys()].filter((k) => SysctlCatalogue.lookup(k)?.atLeast).sort();
   }
 
   /** @internal The sysctls of the last rendering, for rules and tests. */
@@ -297,9 +394,6 @@ export class SysctlTuner extends Construct {
   }
 }
 
-function coversRange(list: string, lo: number, hi: number): boolean {
-  return list.split(',').some((part) => {
-    const [a, b] = part.trim().split('-').map(Number);
-    return a <= lo && (b ?? a) >= hi;
-  });
+function rangeOf(lo: number, hi: number): number[] {
+  return Array.from({ length: hi - lo + 1 }, (_, i) => lo + i);
 }

@@ -16,7 +16,11 @@ export const NAMESPACED_SYSCTLS_ON_HOST: CrossComponentRule = {
     const out: RawFinding[] = [];
     for (const tuner of state.components('sysctl-tuner')) {
       const keys = Object.keys(tuner.explicitSysctls)
-        .filter((k) => SysctlCatalogue.lookup(k)?.scope === SysctlScope.NAMESPACED && !inPods.has(k))
+        .filter((k) => {
+          const info = SysctlCatalogue.lookup(k);
+          // Keys for the host's own namespace (ip_forward, conntrack timeouts) are set there on purpose.
+          return info?.scope === SysctlScope.NAMESPACED && !info.forHost && !inPods.has(k);
+        })
         .sort();
       if (keys.length === 0) continue;
       out.push({

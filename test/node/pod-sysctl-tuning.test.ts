@@ -23,8 +23,8 @@ describe('PodSysctlTuning', () => {
   test('on 1.28 only ip_local_port_range is safe for pods; it reaches raw and cdk8s-plus workloads', () => {
     const { chart, tuning } = app();
     const objs = synthValid(chart);
-    expect(sysctlsOf(objs, 'raw')).toEqual([{ name: 'net.ipv4.ip_local_port_range', value: '1024 65535' }]);
-    expect(sysctlsOf(objs)).toEqual(expect.arrayContaining([{ name: 'net.ipv4.ip_local_port_range', value: '1024 65535' }]));
+    expect(sysctlsOf(objs, 'raw')).toEqual([{ name: 'net.ipv4.ip_local_port_range', value: '32768 65535' }]);
+    expect(sysctlsOf(objs)).toEqual(expect.arrayContaining([{ name: 'net.ipv4.ip_local_port_range', value: '32768 65535' }]));
     expect(tuning.allowedUnsafeSysctls).toEqual([
       'net.core.somaxconn', 'net.ipv4.tcp_keepalive_intvl', 'net.ipv4.tcp_keepalive_probes', 'net.ipv4.tcp_keepalive_time',
       'net.ipv4.tcp_max_syn_backlog', 'net.ipv4.tcp_slow_start_after_idle', 'net.ipv4.tcp_tw_reuse',
@@ -65,7 +65,7 @@ describe('PodSysctlTuning', () => {
       return only(synthValid(chart), 'CronJob').spec.jobTemplate.spec.template.spec.securityContext.sysctls;
     };
     expect(build(false)).toEqual([{ name: 'net.ipv4.ip_local_port_range', value: '2000 3000' }]);
-    expect(build(true)).toEqual([{ name: 'net.ipv4.ip_local_port_range', value: '1024 65535' }]);
+    expect(build(true)).toEqual([{ name: 'net.ipv4.ip_local_port_range', value: '32768 65535' }]);
   });
 
   test('host-network pods get no net.* sysctls (the kubelet refuses them)', () => {
@@ -88,7 +88,7 @@ describe('PodSysctlTuning', () => {
     new ApiObject(other, 'p', { ...pod, metadata: { name: 'p' } });
     new ApiObject(chart, 'q', { ...pod, metadata: { name: 'q' } });
     new PodSysctlTuning(chart, 'PodSysctls', { appliesTo: other });
-    expect(only(synthValid(other), 'Pod').spec.securityContext.sysctls).toEqual([{ name: 'net.ipv4.ip_local_port_range', value: '1024 65535' }]);
+    expect(only(synthValid(other), 'Pod').spec.securityContext.sysctls).toEqual([{ name: 'net.ipv4.ip_local_port_range', value: '32768 65535' }]);
     expect(only(synthValid(chart), 'Pod').spec.securityContext).toBeUndefined();
 
     expect(() => new PodSysctlTuning(Testing.chart(), 'Elsewhere', { appliesTo: other })).toThrow(

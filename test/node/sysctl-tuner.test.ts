@@ -2,8 +2,10 @@ import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { Testing } from 'cdk8s';
-import { ClusterProfile, DecisionSource, ScaleTier, SysctlTuner, SysctlTunerProps, TunedKubeProxy, TuningReport } from '../../src';
+import { Duration, Testing } from 'cdk8s';
+import { ClusterProfile, CniPlugin, DecisionSource, KubeProxyMode, NetworkTuning, NodeLocalDns, ScaleTier, SysctlTuner, SysctlTunerProps, TunedKubeProxy, TuningReport } from '../../src';
+import { hostPorts, portsOf } from '../../src/core/_host-ports';
+import { AppState } from '../../src/core/_registry';
 import { only, synthValid } from '../util';
 
 function parseConf(text: string): Record<string, string> {
@@ -24,18 +26,23 @@ const fails = (props: SysctlTunerProps, message: string) => {
 };
 
 describe('SysctlTuner presets', () => {
-  test('LARGE alone emits the guide\'s 99-kubernetes-network.conf, plus the NodePort reservation', () => {
+  test('LARGE alone emits the guide\'s 99-kubernetes-network.conf, with ports and neighbour tables for its size', () => {
     const { conf } = render({ tier: ScaleTier.LARGE });
     expect(conf).toEqual({
       'fs.file-max': '2097152',
-      'fs.inotify.max_user_instances': '512',
+      'fs.inotify.max_user_instances': '8192',
       'fs.inotify.max_user_watches': '524288',
       'net.bridge.bridge-nf-call-iptables': '1',
       'net.core.netdev_max_backlog': '16384',
       'net.core.somaxconn': '32768',
       'net.ipv4.ip_forward': '1',
-      'net.ipv4.ip_local_port_range': '1024 65535',
-      'net.ipv4.ip_local_reserved_ports': '30000-32767',
+      // Above the NodePorts and the node daemons; the WireGuard ports above 32767 are reserved.
+      'net.ipv4.ip_local_port_range': '32768 65535',
+      'net.ipv4.ip_local_reserved_ports': '51820-51821,51871',
+      // 5,000 nodes + 110 pods: up to 5,110 neighbours, far beyond the kernel's gc_thresh3 of 1024.
+      'net.ipv4.neigh.default.gc_thresh1': '4096',
+      'net.ipv4.neigh.default.gc_thresh2': '8192',
+      'net.ipv4.neigh.default.gc_thresh3': '16384',
       'net.ipv4.tcp_keepalive_intvl': '30',
       'net.ipv4.tcp_keepalive_probes': '10',
       'net.ipv4.tcp_keepalive_time': '600',
@@ -80,21 +87,60 @@ describe('SysctlTuner presets', () => {
     expect(conf['net.nf_conntrack_max']).toBeUndefined();
   });
 
-  test('namespaced keys are reported: on the host they reach only host-network pods', () => {
-    const { tuner } = render();
+  test('namespaced keys are reported: on the host they reach only host-network pods, and the report says so', () => {
+    const { tuner, chart } = render();
     expect(tuner.namespacedKeys()).toEqual(expect.arrayContaining(['net.core.somaxconn', 'net.ipv4.tcp_tw_reuse', 'net.ipv4.ip_local_port_range']));
     expect(tuner.namespacedKeys()).not.toContain('fs.file-max');
+    const reason = (key: string) => TuningReport.of(chart).decisions.find((d) => d.setting === `sysctls[${key}]`)!.reason;
+    expect(reason('net.core.somaxconn')).toMatch(/per network namespace: this sets the host's \(node daemons, host-network pods\), pods keep their own \(PodSysctlTuning sets them\); a floor/);
+    // Keys meant for the host's own namespace (routing, conntrack of node traffic) are not hedged.
+    expect(reason('net.ipv4.ip_forward')).not.toMatch(/per network namespace/);
+    expect(reason('net.netfilter.nf_conntrack_tcp_timeout_fin_wait')).not.toMatch(/per network namespace/);
+  });
+
+  test('neighbour tables follow the planned size: none for SMALL, IPv6 too on dual-stack', () => {
+    expect(render({ tier: ScaleTier.SMALL }).conf['net.ipv4.neigh.default.gc_thresh3']).toBeUndefined();
+    expect(render({ tier: ScaleTier.MEDIUM }).conf['net.ipv4.neigh.default.gc_thresh3']).toBe('2048');
+    const dual = render({ tier: ScaleTier.MEDIUM, profile: new ClusterProfile({ podCidr: '10.244.0.0/15,fd00:10:244::/56', serviceCidr: '10.96.0.0/12,fd00:10:96::/108' }) }).conf;
+    expect([dual['net.ipv6.neigh.default.gc_thresh1'], dual['net.ipv6.neigh.default.gc_thresh2'], dual['net.ipv6.neigh.default.gc_thresh3']]).toEqual(['512', '1024', '2048']);
   });
 });
 
 describe('SysctlTuner NodePort reservation', () => {
-  test('no reservation when the port range stays below the NodePort range', () => {
-    expect(render({ sysctls: { 'net.ipv4.ip_local_port_range': '1024 29999' } }).conf['net.ipv4.ip_local_reserved_ports']).toBeUndefined();
+  test('no reservation when nothing listens in the port range', () => {
+    expect(render({ sysctls: { 'net.ipv4.ip_local_port_range': '20000 29999' } }).conf['net.ipv4.ip_local_reserved_ports']).toBeUndefined();
   });
 
-  test('follows the profile\'s NodePort range', () => {
-    const { conf } = render({ profile: new ClusterProfile({ nodePortRange: '31000-31999' }) });
-    expect(conf['net.ipv4.ip_local_reserved_ports']).toBe('31000-31999');
+  test('the guide\'s 1024-65535 reserves the NodePort range and every node daemon in it', () => {
+    const { conf } = render({ sysctls: { 'net.ipv4.ip_local_port_range': '1024 65535' }, profile: new ClusterProfile({ nodePortRange: '31000-31999' }) });
+    const reserved = conf['net.ipv4.ip_local_reserved_ports'];
+    expect(reserved).toContain('31000-31999');
+    for (const port of [2379, 2380, 6443, 9100, 10248, 10249, 10250, 10256, 10257, 10259]) expect(portsOf(reserved)).toContain(port);
+  });
+
+  test('no ephemeral port collides with a node daemon or a NodePort, in every tier and CNI', () => {
+    for (const tier of Object.values(ScaleTier)) {
+      for (const cni of Object.values(CniPlugin)) {
+        const chart = Testing.chart();
+        new NetworkTuning(chart, 'tuning', { tier, cniPlugin: cni, profile: new ClusterProfile({ apiServerHost: '10.0.0.1' }) });
+        const objs = Testing.synth(chart);
+        const conf = parseConf(only(objs, 'ConfigMap', 'network-sysctl-tuner').data['99-kubernetes-network.conf']);
+        const [lo, hi] = conf['net.ipv4.ip_local_port_range'].split(' ').map(Number);
+        const reserved = new Set(portsOf(conf['net.ipv4.ip_local_reserved_ports'] ?? ''));
+        const plan = AppState.of(chart).plan();
+        const listeners = [...hostPorts(plan).map((p) => p.port), ...Array.from({ length: 2768 }, (_, i) => 30000 + i)];
+        // Every host-network port the library's own DaemonSets declare is among them.
+        for (const ds of objs.filter((o) => o.kind === 'DaemonSet' && o.spec.template.spec.hostNetwork)) {
+          for (const c of ds.spec.template.spec.containers) {
+            for (const p of c.ports ?? []) {
+              if (p.containerPort !== 53) expect({ ds: ds.metadata.name, port: p.containerPort, known: listeners.includes(p.containerPort) }).toMatchObject({ known: true });
+            }
+          }
+        }
+        const exposed = listeners.filter((p) => p >= lo && p <= hi && !reserved.has(p));
+        expect({ tier, cni, exposed }).toEqual({ tier, cni, exposed: [] });
+      }
+    }
   });
 
   test('warns when an explicit reservation does not cover the NodePort range', () => {
@@ -105,26 +151,47 @@ describe('SysctlTuner NodePort reservation', () => {
 });
 
 describe('SysctlTuner DaemonSet', () => {
-  test('host network, privileged init step, unprivileged pause container, every node', () => {
-    const { ds } = render();
+  test('host network, host PID for the host\'s modprobe, a privileged first pass, then a re-apply loop, every node', () => {
+    const { ds, cm } = render();
     const pod = ds.spec.template.spec;
     expect(ds.metadata.namespace).toBe('kube-system');
-    expect(pod).toMatchObject({ hostNetwork: true, priorityClassName: 'system-node-critical', automountServiceAccountToken: false });
+    expect(pod).toMatchObject({ hostNetwork: true, hostPID: true, priorityClassName: 'system-node-critical', automountServiceAccountToken: false });
     expect(pod.tolerations).toEqual([{ key: 'CriticalAddonsOnly', operator: 'Exists' }, { operator: 'Exists' }]);
     expect(pod.nodeSelector).toEqual({ 'kubernetes.io/os': 'linux' });
     const init = pod.initContainers[0];
     expect(init.image).toBe('docker.io/library/busybox:1.36.1');
     expect(init.securityContext).toEqual({ privileged: true });
-    expect(init.command).toEqual(['sh', '/etc/network-sysctl-tuner/apply-sysctls.sh', '/etc/network-sysctl-tuner/99-kubernetes-network.conf']);
-    const pause = pod.containers[0];
-    expect(pause.image).toBe('registry.k8s.io/pause:3.10');
-    expect(pause.securityContext).toEqual({
-      runAsNonRoot: true, runAsUser: 65535, allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] },
-    });
-    for (const c of [init, pause]) {
+    expect(init.command).toEqual(['sh', '/etc/network-sysctl-tuner/apply-sysctls.sh', '/etc/network-sysctl-tuner']);
+    const loop = pod.containers[0];
+    expect(loop.name).toBe('reapply-sysctls');
+    expect(loop.command).toEqual(['sh', '/etc/network-sysctl-tuner/apply-sysctls.sh', '/etc/network-sysctl-tuner', '--watch', '300']);
+    expect(loop.securityContext).toEqual({ privileged: true });
+    for (const c of [init, loop]) {
       expect(c.resources.requests).toBeDefined();
       expect(c.resources.limits.memory).toBeDefined();
     }
+    // The modules the keys need, and the floors.
+    expect(cm.data.modules).toBe('br_netfilter\nnf_conntrack\n');
+    expect(cm.data['at-least'].split('\n')).toEqual(expect.arrayContaining(['fs.file-max', 'fs.inotify.max_user_watches', 'net.core.somaxconn', 'net.netfilter.nf_conntrack_max']));
+    expect(cm.data['at-least']).not.toContain('tcp_keepalive');
+  });
+
+  test('reapplyInterval 0: one pass, then an unprivileged pause container', () => {
+    const pod = render({ reapplyInterval: Duration.seconds(0) }).ds.spec.template.spec;
+    expect(pod.containers[0]).toMatchObject({
+      name: 'pause',
+      image: 'registry.k8s.io/pause:3.10',
+      securityContext: { runAsNonRoot: true, runAsUser: 65535, allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } },
+    });
+    expect(() => render({ reapplyInterval: Duration.seconds(3) })).toThrow("'reapplyInterval' (3s) must be 0 or whole seconds of at least 10s");
+  });
+
+  test('IPVS and NodeLocal DNSCache add their modules', () => {
+    const { cm } = render({}, (c) => {
+      new TunedKubeProxy(c, 'KubeProxy', { mode: KubeProxyMode.IPVS });
+      new NodeLocalDns(c, 'NodeLocalDns', { highAvailability: true });
+    });
+    expect(cm.data.modules.trimEnd().split('\n')).toEqual(['br_netfilter', 'dummy numdummies=0', 'ip_vs', 'ip_vs_rr', 'ip_vs_sh', 'ip_vs_wrr', 'nf_conntrack']);
   });
 
   test('node selector and images can be set', () => {
@@ -202,7 +269,11 @@ describe('SysctlTuner and kube-proxy: one owner per conntrack key', () => {
     expect(conf['net.netfilter.nf_conntrack_tcp_timeout_fin_wait']).toBe('120'); // kube-proxy does not write this one
     const decision = TuningReport.of(chart).decisions.find((d) => d.setting === 'sysctls[net.netfilter.nf_conntrack_max]')!;
     expect(decision).toMatchObject({ path: 'test/Sysctls', value: '(left out)', source: DecisionSource.COMPATIBILITY });
-    expect(decision.reason).toMatch(/^\[test\/KubeProxy\] kube-proxy writes 524288 from its conntrack.maxPerCore\/min at start/);
+    expect(decision.reason).toBe('[test/KubeProxy] kube-proxy writes 524288 (max(conntrack.maxPerCore 65536 × 8 cores, conntrack.min 524288)) at every start and would overwrite the tuner; '
+      + 'set its conntrack.maxPerCore to 0 (kube-proxy then leaves it) or set the key explicitly to make the tuner own it');
+    // A timeout is handed over with its own field, not maxPerCore.
+    const timeout = TuningReport.of(chart).decisions.find((d) => d.setting === 'sysctls[net.netfilter.nf_conntrack_tcp_timeout_established]')!;
+    expect(timeout.reason).toMatch(/set its conntrack.tcpEstablishedTimeout to 0s \(kube-proxy then leaves it\)/);
   });
 
   test('the tuner owns nf_conntrack_max when kube-proxy gets maxPerCore 0', () => {
@@ -239,49 +310,109 @@ describe('SysctlTuner and kube-proxy: one owner per conntrack key', () => {
   });
 });
 
-describe('the init step script, run by a real shell against a fake /proc/sys', () => {
-  function run(conf: string, existing: string[]) {
+describe('the apply script, run by a real shell against a fake /proc/sys', () => {
+  /** Runs one pass with a fake /proc/sys holding `existing` (key -> current value) and a modprobe that logs. */
+  function run(conf: string, existing: Record<string, string>, files: { atLeast?: string[]; modules?: string[] } = {}) {
     const root = fs.mkdtempSync(path.join(os.tmpdir(), 'sysctl-'));
-    for (const key of existing) {
-      const file = path.join(root, ...key.split('.'));
+    const proc = path.join(root, 'proc');
+    for (const [key, value] of Object.entries(existing)) {
+      const file = path.join(proc, ...key.split('.'));
       fs.mkdirSync(path.dirname(file), { recursive: true });
-      fs.writeFileSync(file, 'old\n');
+      if (value === '<dir>') fs.mkdirSync(file);
+      else fs.writeFileSync(file, `${value}\n`);
     }
+    const dir = path.join(root, 'conf');
+    fs.mkdirSync(dir);
     const { cm } = render();
-    const script = path.join(root, 'apply.sh');
-    const confFile = path.join(root, 'conf');
-    fs.writeFileSync(script, cm.data['apply-sysctls.sh']);
-    fs.writeFileSync(confFile, conf);
-    let status = 0;
-    let output = '';
-    try {
-      output = execFileSync('sh', [script, confFile], { env: { ...process.env, SYSCTL_ROOT: root }, encoding: 'utf8' });
-    } catch (e: any) {
-      status = e.status;
-      output = e.stdout;
-    }
-    const read = (key: string) => fs.readFileSync(path.join(root, ...key.split('.')), 'utf8').trim();
-    return { status, output, read };
+    fs.writeFileSync(path.join(dir, 'apply-sysctls.sh'), cm.data['apply-sysctls.sh']);
+    fs.writeFileSync(path.join(dir, '99-kubernetes-network.conf'), conf);
+    fs.writeFileSync(path.join(dir, 'at-least'), (files.atLeast ?? []).join('\n') + '\n');
+    fs.writeFileSync(path.join(dir, 'modules'), (files.modules ?? []).join('\n') + '\n');
+    const log = path.join(root, 'modprobe.log');
+    const modprobe = path.join(root, 'modprobe');
+    fs.writeFileSync(modprobe, `#!/bin/sh\necho "$*" >> ${log}\n`, { mode: 0o755 });
+    const env = { ...process.env, SYSCTL_ROOT: proc, SYS_MODULE_ROOT: path.join(root, 'sys-module'), MODPROBE: modprobe, LANG: 'C' };
+    const pass = () => {
+      try {
+        return { status: 0, output: execFileSync('sh', [path.join(dir, 'apply-sysctls.sh'), dir], { env, encoding: 'utf8' }) };
+      } catch (e: any) {
+        return { status: e.status as number, output: e.stdout as string };
+      }
+    };
+    const read = (key: string) => fs.readFileSync(path.join(proc, ...key.split('.')), 'utf8').trim();
+    const appear = (key: string, value: string) => {
+      const file = path.join(proc, ...key.split('.'));
+      fs.mkdirSync(path.dirname(file), { recursive: true });
+      fs.writeFileSync(file, `${value}\n`);
+    };
+    const modprobed = () => (fs.existsSync(log) ? fs.readFileSync(log, 'utf8').trim().split('\n') : []);
+    const loaded = (module: string) => fs.mkdirSync(path.join(root, 'sys-module', module), { recursive: true });
+    return { pass, read, appear, modprobed, loaded };
   }
 
   test('writes every key, skips comments, keeps multi-word values', () => {
-    const { status, output, read } = run('# header\nnet.core.somaxconn = 32768\nnet.ipv4.ip_local_port_range = 1024 65535\n',
-      ['net.core.somaxconn', 'net.ipv4.ip_local_port_range']);
+    const { pass, read } = run('# header\nnet.core.somaxconn = 32768\nnet.ipv4.ip_local_port_range = 32768 65535\n',
+      { 'net.core.somaxconn': '4096', 'net.ipv4.ip_local_port_range': '32768\t60999' });
+    const { status, output } = pass();
     expect(status).toBe(0);
     expect(read('net.core.somaxconn')).toBe('32768');
-    expect(read('net.ipv4.ip_local_port_range')).toBe('1024 65535');
-    expect(output).toContain('done: 0 failed, 0 absent');
+    expect(read('net.ipv4.ip_local_port_range')).toBe('32768 65535');
+    expect(output).toContain('done: 0 failed, 0 absent, 0 kept');
   });
 
-  test('a key the kernel does not have is reported and skipped, not fatal', () => {
-    const { status, output } = run('net.bridge.bridge-nf-call-iptables = 1\n', []);
+  test('never lowers an "at least" key: a higher node value is kept, compared as numbers of any length', () => {
+    const { pass, read } = run('fs.file-max = 2097152\nfs.inotify.max_user_watches = 524288\nnet.core.somaxconn = 32768\nnet.ipv4.tcp_keepalive_time = 600\n', {
+      'fs.file-max': '9223372036854775807', // systemd >= 240
+      'fs.inotify.max_user_watches': '1048576', // kernel >= 5.11 on a big node
+      'net.core.somaxconn': '4096',
+      'net.ipv4.tcp_keepalive_time': '7200',
+    }, { atLeast: ['fs.file-max', 'fs.inotify.max_user_watches', 'net.core.somaxconn'] });
+    const { status, output } = pass();
     expect(status).toBe(0);
-    expect(output).toContain('absent  net.bridge.bridge-nf-call-iptables (not on this kernel; is its module loaded?)');
+    expect(read('fs.file-max')).toBe('9223372036854775807');
+    expect(read('fs.inotify.max_user_watches')).toBe('1048576');
+    expect(read('net.core.somaxconn')).toBe('32768'); // lower on the node: raised
+    expect(read('net.ipv4.tcp_keepalive_time')).toBe('600'); // not a floor: set as given
+    expect(output).toContain('kept    fs.file-max = 9223372036854775807 (>= 2097152)');
+    expect(output).toContain('done: 0 failed, 0 absent, 2 kept');
   });
 
-  test('a refused write fails the pod', () => {
-    const { status, output } = run('net.core.somaxconn = 1\n', ['net.core.somaxconn/is-a-directory']);
+  test('the reserved ports are merged with what the node reserves already', () => {
+    const { pass, read } = run('net.ipv4.ip_local_reserved_ports = 30000-32767\n', { 'net.ipv4.ip_local_reserved_ports': '8500' });
+    expect(pass().status).toBe(0);
+    expect(read('net.ipv4.ip_local_reserved_ports')).toBe('8500,30000-32767');
+  });
+
+  test('modules are loaded first with the host\'s modprobe, unless loaded already', () => {
+    const { pass, modprobed, loaded } = run('net.bridge.bridge-nf-call-iptables = 1\n', {}, { modules: ['br_netfilter', 'dummy numdummies=0', 'nf_conntrack'] });
+    loaded('nf_conntrack');
+    const { output } = pass();
+    expect(modprobed()).toEqual(['br_netfilter', 'dummy numdummies=0']);
+    expect(output).toContain('module  br_netfilter loaded');
+    expect(output).toContain('module  dummy loaded');
+  });
+
+  test('a key whose module is missing is reported and set on a later pass, once it appears', () => {
+    const { pass, read, appear } = run('net.bridge.bridge-nf-call-iptables = 1\n', {});
+    const first = pass();
+    expect(first.status).toBe(0);
+    expect(first.output).toContain('absent  net.bridge.bridge-nf-call-iptables (not on this kernel or its module is not loaded; retried next pass)');
+    appear('net.bridge.bridge-nf-call-iptables', '0'); // br_netfilter loaded later by the container runtime
+    const second = pass();
+    expect(second.output).toContain('set     net.bridge.bridge-nf-call-iptables = 1');
+    expect(read('net.bridge.bridge-nf-call-iptables')).toBe('1');
+  });
+
+  test('a refused write fails the pass', () => {
+    const { pass } = run('net.core.somaxconn = 1\n', { 'net.core.somaxconn': '<dir>' });
+    const { status, output } = pass();
     expect(status).toBe(1);
     expect(output).toContain('FAILED  net.core.somaxconn = 1');
   });
+});
+
+test('SYSCTL-NAMESPACED-HOST-ONLY leaves alone the keys meant for the host (ip_forward, conntrack timeouts)', () => {
+  const { chart } = render({ sysctls: { 'net.ipv4.ip_forward': '1', 'net.netfilter.nf_conntrack_tcp_timeout_time_wait': '60', 'net.ipv4.tcp_tw_reuse': '1' } });
+  const w = TuningReport.of(chart).warnings.filter((f) => f.ruleId === 'SYSCTL-NAMESPACED-HOST-ONLY');
+  expect(w.map((f) => f.message)).toEqual(["'sysctls' sets net.ipv4.tcp_tw_reuse on the host; these are per network namespace, so pods keep their own defaults"]);
 });

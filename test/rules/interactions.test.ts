@@ -153,10 +153,14 @@ test('11. namespaced sysctls set on the host do not reach pods: a warning unless
 
 test('12. a widened ephemeral port range reserves the NodePort range', () => {
   const c = chart();
-  new SysctlTuner(c, 'Sysctls', { profile });
+  new SysctlTuner(c, 'Sysctls', { profile, sysctls: { 'net.ipv4.ip_local_port_range': '1024 65535' } });
   const conf = only(synthValid(c), 'ConfigMap', 'network-sysctl-tuner').data['99-kubernetes-network.conf'];
   expect(conf).toContain('net.ipv4.ip_local_port_range = 1024 65535');
-  expect(conf).toContain('net.ipv4.ip_local_reserved_ports = 30000-32767');
+  expect(conf).toMatch(/net.ipv4.ip_local_reserved_ports = .*30000-32767/);
+  // The preset keeps the range above the NodePorts.
+  const preset = chart();
+  new SysctlTuner(preset, 'Sysctls', { profile });
+  expect(only(synthValid(preset), 'ConfigMap', 'network-sysctl-tuner').data['99-kubernetes-network.conf']).toContain('net.ipv4.ip_local_port_range = 32768 65535');
 });
 
 test('13. kube-proxy metrics: 0.0.0.0:10249, a job="kube-proxy" target, mode-specific metric names', () => {
