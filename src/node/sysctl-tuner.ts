@@ -210,7 +210,9 @@ export class SysctlTuner extends Construct {
           metadata: {
             labels,
             annotations: {
-              [CONFIG_HASH_ANNOTATION]: Lazy.any({ produce: () => hashOf(this.renderFile() + this.modules().join() + this.atLeastKeys().join() + APPLY_SYSCTLS_SCRIPT) }),
+              [CONFIG_HASH_ANNOTATION]: Lazy.any({
+                produce: () => hashOf(this.renderFile() + this.modules().join() + this.atLeastKeys().join() + APPLY_SYSCTLS_SCRIPT),
+              }),
             },
           },
           spec: {
