@@ -213,7 +213,7 @@ function common(overrides: { sysctlConntrackMax: Rule<string> }) {
     alertsCommon: {
       kubeProxySyncP99Seconds: r(1, 'guide: p99 rule sync above 1s'),
       dnsLatencyP99Seconds: r(0.5, 'guide: p99 DNS latency above 0.5s'),
-      dnsErrorRatio: r(0.01, 'guide: more than 1% of answers are not NOERROR'),
+      dnsErrorRatio: r(0.01, 'guide: 1% of answers; counted as SERVFAIL and REFUSED (coredns-mixin), since search-path expansion answers NXDOMAIN all day'),
       forDuration: r(Duration.minutes(10), 'guide: for 10m'),
       downFor: r(Duration.minutes(15), 'kubernetes-mixin and coredns-mixin: a target absent for 15m'),
       forwardLatencyP99Seconds: r(1, 'an upstream answering slower than 1s at p99 makes pods hit their 2s resolver timeout'),

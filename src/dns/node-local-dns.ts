@@ -428,6 +428,9 @@ export class NodeLocalDns extends Construct {
       metadata: meta(instance.name, KUBE_SYSTEM, LABELS, { 'prometheus.io/port': String(instance.metricsPort), 'prometheus.io/scrape': 'true' }),
       spec: {
         clusterIp: 'None',
+        // A NotReady node-cache stays a scrape target, so NodeLocalDNSInstanceDown sees it
+        // (setups that keep only ready endpoints would otherwise drop the target silently).
+        publishNotReadyAddresses: true,
         selector: instance.labels,
         ports: [
           { name: 'metrics', port: instance.metricsPort, targetPort: port(instance.metricsPort) },

@@ -42,15 +42,39 @@ export interface AlertDef {
   forDuration(ctx: AlertContext): Duration;
   /** The threshold as shown in the README table. */
   threshold(ctx: AlertContext): string;
+  /** The number the expression compares against (`> limit`), drawn on the dashboards. */
+  limit?(ctx: AlertContext): number;
 }
 
 const num = (n: number) => String(Number(n.toPrecision(12)));
 
 /** A forward-plugin series selector in the names the running CoreDNS exports. */
-function forward(c: AlertContext, metric: string, extra?: string): string {
+export function forward(c: AlertContext, metric: string, extra?: string): string {
   const matchers = [`job="${c.jobs.coreDns}"`, ...(c.legacyForwardMetrics ? [] : ['proxy_name="forward"']), ...(extra ? [extra] : [])];
   return `coredns_${c.legacyForwardMetrics ? 'forward' : 'proxy'}_${metric}{${matchers.join(',')}}`;
 }
+
+/**
+ * The share of SERVFAIL and REFUSED answers; `series` is a selector without its closing brace.
+ * `by` keeps labels (e.g. instance) so each resolver is judged on its own answers.
+ */
+export function servfailShare(series: string, by?: string): string {
+  const agg = by ? `sum by (${by})` : 'sum';
+  return `${agg} (rate(${series},rcode=~"SERVFAIL|REFUSED"}[5m])) / ${agg} (rate(${series}}[5m]))`;
+}
+
+/**
+ * A node-local cache serving a handful of queries would page on one SERVFAIL; its error
+ * alert needs at least this many answers per second (300 in the 5m window).
+ */
+const NODE_LOCAL_MIN_QPS = 1;
+
+/**
+ * Conntrack insert failures per second on one node before it pages: each failure drops the first
+ * packet of a flow (for DNS over UDP, a 5s resolver timeout in a pod); kernels >= 5.x resolve most
+ * UDP clashes without counting them (netfilter nf_ct_resolve_clash), so a sustained rate is a fault.
+ */
+const CONNTRACK_INSERT_FAILED_PER_SECOND = 0.1;
 
 export const ALERTS: readonly AlertDef[] = [
   // ---- the guide's three ----
@@ -62,6 +86,7 @@ export const ALERTS: readonly AlertDef[] = [
     expr: (c) => `histogram_quantile(0.99, sum by (instance, le) (rate(kubeproxy_sync_proxy_rules_duration_seconds_bucket{job="${c.jobs.kubeProxy}"}[5m]))) > ${num(c.kubeProxySyncSeconds)}`,
     forDuration: (c) => c.forDuration,
     threshold: (c) => `p99 > ${num(c.kubeProxySyncSeconds)}s`,
+    limit: (c) => c.kubeProxySyncSeconds,
     summary: { en: 'kube-proxy rule sync is slow', zh: 'kube-proxy 规则同步过慢' },
     description: {
       en: 'p99 of kube-proxy rule syncs on {{ $labels.instance }} is {{ $value | humanizeDuration }}: Service and endpoint changes reach this node late.',
@@ -80,6 +105,7 @@ export const ALERTS: readonly AlertDef[] = [
     expr: (c) => `histogram_quantile(0.99, sum by (le) (rate(coredns_dns_request_duration_seconds_bucket{job="${c.jobs.coreDns}"}[5m]))) > ${num(c.dnsLatencySeconds)}`,
     forDuration: (c) => c.forDuration,
     threshold: (c) => `p99 > ${num(c.dnsLatencySeconds)}s`,
+    limit: (c) => c.dnsLatencySeconds,
     summary: { en: 'DNS latency is high', zh: 'DNS 查询延迟过高' },
     description: {
       en: 'p99 of CoreDNS answers is {{ $value | humanizeDuration }}.',
@@ -95,17 +121,21 @@ export const ALERTS: readonly AlertDef[] = [
     group: 'coredns',
     fromGuide: true,
     severity: 'warning',
-    expr: (c) => `sum(rate(coredns_dns_responses_total{job="${c.jobs.coreDns}",rcode!="NOERROR"}[5m])) / sum(rate(coredns_dns_responses_total{job="${c.jobs.coreDns}"}[5m])) > ${num(c.dnsErrorRatio)}`,
+    // The guide counts rcode!="NOERROR", which includes the NXDOMAINs that search-path expansion
+    // answers all day (ndots:5): it pages on healthy clusters. coredns-mixin's CoreDNSErrorsHigh
+    // counts SERVFAIL; REFUSED is what forward answers when max_concurrent is reached.
+    expr: (c) => `${servfailShare(`coredns_dns_responses_total{job="${c.jobs.coreDns}"`)} > ${num(c.dnsErrorRatio)}`,
     forDuration: (c) => c.forDuration,
-    threshold: (c) => `non-NOERROR share > ${num(c.dnsErrorRatio * 100)}%`,
+    threshold: (c) => `SERVFAIL+REFUSED share > ${num(c.dnsErrorRatio * 100)}%`,
+    limit: (c) => c.dnsErrorRatio,
     summary: { en: 'DNS error rate is high', zh: 'DNS 错误率过高' },
     description: {
-      en: '{{ $value | humanizePercentage }} of CoreDNS answers are not NOERROR.',
-      zh: 'CoreDNS 应答中 {{ $value | humanizePercentage }} 不是 NOERROR。',
+      en: '{{ $value | humanizePercentage }} of CoreDNS answers are SERVFAIL or REFUSED.',
+      zh: 'CoreDNS 应答中 {{ $value | humanizePercentage }} 为 SERVFAIL 或 REFUSED。',
     },
     runbook: {
-      en: 'Split by rcode: NXDOMAIN usually means search-path expansion (lower ndots with PodDnsTuning); SERVFAIL means upstream or API trouble (see CoreDNSForwardErrorsHigh).',
-      zh: '按 rcode 拆分：NXDOMAIN 多来自搜索域展开（用 PodDnsTuning 降低 ndots）；SERVFAIL 表示上游或 API 故障（见 CoreDNSForwardErrorsHigh）。',
+      en: 'SERVFAIL: upstream or API trouble (see CoreDNSForwardErrorsHigh); REFUSED: forward max_concurrent reached (CoreDNSMaxConcurrentRejects). NXDOMAIN is not counted: it is normal search-path traffic (recorded as network:coredns_nxdomain:ratio5m).',
+      zh: 'SERVFAIL：上游或 API 故障（见 CoreDNSForwardErrorsHigh）；REFUSED：forward 达到 max_concurrent（CoreDNSMaxConcurrentRejects）。NXDOMAIN 不计入：它是正常的搜索域展开流量（记录为 network:coredns_nxdomain:ratio5m）。',
     },
   },
   // ---- beyond the guide: the components this library deploys ----
@@ -135,6 +165,7 @@ export const ALERTS: readonly AlertDef[] = [
     expr: (c) => `kubeproxy_sync_proxy_rules_last_queued_timestamp_seconds{job="${c.jobs.kubeProxy}"} - kubeproxy_sync_proxy_rules_last_timestamp_seconds{job="${c.jobs.kubeProxy}"} > 300`,
     forDuration: (c) => c.forDuration,
     threshold: () => 'queued change not synced for > 300s',
+    limit: () => 300,
     summary: { en: 'kube-proxy has stopped syncing rules', zh: 'kube-proxy 停止同步规则' },
     description: {
       en: 'kube-proxy on {{ $labels.instance }} queued a change {{ $value | humanizeDuration }} ago and has not synced since: it may be hung.',
@@ -151,9 +182,12 @@ export const ALERTS: readonly AlertDef[] = [
     fromGuide: false,
     severity: 'warning',
     modes: [KubeProxyMode.IPTABLES, KubeProxyMode.IPVS],
-    expr: (c) => `increase(kubeproxy_sync_proxy_rules_iptables_restore_failures_total{job="${c.jobs.kubeProxy}"}[10m]) > 0`,
-    forDuration: () => Duration.minutes(5),
-    threshold: () => 'any iptables-restore failure in 10m',
+    // One failed sync is retried as a full sync after syncPeriod (pkg/proxy/*/proxier.go RetryAfter);
+    // only failures in every 5m window for 15m mean the node's rules are stuck.
+    expr: (c) => `rate(kubeproxy_sync_proxy_rules_iptables_restore_failures_total{job="${c.jobs.kubeProxy}"}[5m]) > 0`,
+    forDuration: () => Duration.minutes(15),
+    threshold: () => 'iptables-restore failures in every 5m window',
+    limit: () => 0,
     summary: { en: 'kube-proxy fails to apply iptables rules', zh: 'kube-proxy 应用 iptables 规则失败' },
     description: {
       en: 'iptables-restore failed on {{ $labels.instance }}: Service routing on this node may be stale.',
@@ -170,9 +204,12 @@ export const ALERTS: readonly AlertDef[] = [
     fromGuide: false,
     severity: 'warning',
     modes: [KubeProxyMode.NFTABLES],
-    expr: (c) => `increase(kubeproxy_sync_proxy_rules_nftables_sync_failures_total{job="${c.jobs.kubeProxy}"}[10m]) > 0`,
-    forDuration: () => Duration.minutes(5),
-    threshold: () => 'any nftables sync failure in 10m',
+    // One failed sync is retried as a full sync after syncPeriod (pkg/proxy/*/proxier.go RetryAfter);
+    // only failures in every 5m window for 15m mean the node's rules are stuck.
+    expr: (c) => `rate(kubeproxy_sync_proxy_rules_nftables_sync_failures_total{job="${c.jobs.kubeProxy}"}[5m]) > 0`,
+    forDuration: () => Duration.minutes(15),
+    threshold: () => 'nftables sync failures in every 5m window',
+    limit: () => 0,
     summary: { en: 'kube-proxy fails to apply nftables rules', zh: 'kube-proxy 应用 nftables 规则失败' },
     description: {
       en: 'nftables syncs failed on {{ $labels.instance }}: Service routing on this node may be stale.',
@@ -209,6 +246,7 @@ export const ALERTS: readonly AlertDef[] = [
     expr: (c) => `histogram_quantile(0.99, sum by (to, le) (rate(${forward(c, 'request_duration_seconds_bucket')}[5m]))) > ${num(c.forwardLatencySeconds)}`,
     forDuration: (c) => c.forDuration,
     threshold: (c) => `p99 > ${num(c.forwardLatencySeconds)}s per upstream`,
+    limit: (c) => c.forwardLatencySeconds,
     summary: { en: 'Upstream DNS is slow', zh: '上游 DNS 响应慢' },
     description: {
       en: 'p99 of CoreDNS queries forwarded to {{ $labels.to }} is {{ $value | humanizeDuration }}.',
@@ -230,6 +268,7 @@ export const ALERTS: readonly AlertDef[] = [
     },
     forDuration: (c) => c.forDuration,
     threshold: (c) => `SERVFAIL share > ${num(c.forwardErrorRatio * 100)}% per upstream`,
+    limit: (c) => c.forwardErrorRatio,
     summary: { en: 'Upstream DNS returns errors', zh: '上游 DNS 返回错误' },
     description: {
       en: '{{ $value | humanizePercentage }} of queries forwarded to {{ $labels.to }} end in SERVFAIL.',
@@ -266,6 +305,7 @@ export const ALERTS: readonly AlertDef[] = [
     expr: (c) => `sum(rate(coredns_forward_max_concurrent_rejects_total{job="${c.jobs.coreDns}"}[5m])) > 0`,
     forDuration: () => Duration.minutes(5),
     threshold: () => 'any rejection',
+    limit: () => 0,
     summary: { en: 'CoreDNS refuses queries: forward max_concurrent reached', zh: 'CoreDNS 拒绝查询：forward max_concurrent 已达上限' },
     description: {
       en: 'CoreDNS answers REFUSED because more than max_concurrent queries wait on upstreams.',
@@ -320,6 +360,7 @@ export const ALERTS: readonly AlertDef[] = [
     expr: (c) => `increase(coredns_nodecache_setup_errors_total{job="${c.jobs.nodeLocalDns}"}[10m]) > 0`,
     forDuration: () => Duration.minutes(2),
     threshold: () => 'any setup error in 10m',
+    limit: () => 0,
     summary: { en: 'NodeLocal DNSCache cannot set up its interface or iptables rules', zh: 'NodeLocal DNSCache 无法创建网卡或 iptables 规则' },
     description: {
       en: 'node-cache on {{ $labels.instance }} reports {{ $labels.errortype }} setup errors: queries may bypass the cache or fail.',
@@ -331,6 +372,49 @@ export const ALERTS: readonly AlertDef[] = [
     },
   },
   {
+    alert: 'NodeLocalDNSLatencyHigh',
+    group: 'node-local-dns',
+    fromGuide: false,
+    severity: 'warning',
+    // Pods behind NodeLocal DNSCache ask it, not CoreDNS: the guide's latency bound applies to
+    // each node's cache (node-cache exports CoreDNS's own metrics on its prometheus port).
+    expr: (c) => `histogram_quantile(0.99, sum by (instance, le) (rate(coredns_dns_request_duration_seconds_bucket{job="${c.jobs.nodeLocalDns}"}[5m]))) > ${num(c.dnsLatencySeconds)}`,
+    forDuration: (c) => c.forDuration,
+    threshold: (c) => `p99 > ${num(c.dnsLatencySeconds)}s per node`,
+    limit: (c) => c.dnsLatencySeconds,
+    summary: { en: 'NodeLocal DNSCache answers slowly on a node', zh: '某节点上的 NodeLocal DNSCache 应答缓慢' },
+    description: {
+      en: 'p99 of node-local-dns answers on {{ $labels.instance }} is {{ $value | humanizeDuration }}: pods on that node wait on DNS.',
+      zh: '{{ $labels.instance }} 上 node-local-dns 应答的 p99 为 {{ $value | humanizeDuration }}：该节点上的 Pod 在等待 DNS。',
+    },
+    runbook: {
+      en: 'Cache misses go to CoreDNS over TCP: check DNSLatencyHigh and CoreDNS replicas; check CPU throttling and memory of the node-local-dns pod on that node.',
+      zh: '缓存未命中经 TCP 发往 CoreDNS：检查 DNSLatencyHigh 与 CoreDNS 副本数；检查该节点 node-local-dns Pod 的 CPU 限流与内存。',
+    },
+  },
+  {
+    alert: 'NodeLocalDNSErrorsHigh',
+    group: 'node-local-dns',
+    fromGuide: false,
+    severity: 'warning',
+    expr: (c) => {
+      const series = `coredns_dns_responses_total{job="${c.jobs.nodeLocalDns}"`;
+      return `(${servfailShare(series, 'instance')} > ${num(c.dnsErrorRatio)}) and sum by (instance) (rate(${series}}[5m])) > ${NODE_LOCAL_MIN_QPS}`;
+    },
+    forDuration: (c) => c.forDuration,
+    threshold: (c) => `SERVFAIL+REFUSED share > ${num(c.dnsErrorRatio * 100)}% per node (at > ${NODE_LOCAL_MIN_QPS} answer/s)`,
+    limit: (c) => c.dnsErrorRatio,
+    summary: { en: 'NodeLocal DNSCache returns errors on a node', zh: '某节点上的 NodeLocal DNSCache 返回错误' },
+    description: {
+      en: '{{ $value | humanizePercentage }} of node-local-dns answers on {{ $labels.instance }} are SERVFAIL or REFUSED.',
+      zh: '{{ $labels.instance }} 上 node-local-dns 应答中 {{ $value | humanizePercentage }} 为 SERVFAIL 或 REFUSED。',
+    },
+    runbook: {
+      en: 'The cache cannot reach CoreDNS (kube-dns-upstream Service, TCP 53) or the upstream resolvers from that node: check network policy egress from the node, the node resolv.conf, and DNSErrorsHigh.',
+      zh: '该节点上的缓存无法访问 CoreDNS（kube-dns-upstream Service，TCP 53）或上游解析器：检查该节点的出站策略、节点 resolv.conf 以及 DNSErrorsHigh。',
+    },
+  },
+  {
     alert: 'ConntrackTableFilling',
     group: 'node',
     fromGuide: false,
@@ -338,6 +422,7 @@ export const ALERTS: readonly AlertDef[] = [
     expr: (c) => `node_nf_conntrack_entries{job="${c.jobs.nodeExporter}"} / node_nf_conntrack_entries_limit{job="${c.jobs.nodeExporter}"} > ${num(c.conntrackUsageRatio)}`,
     forDuration: () => Duration.minutes(5),
     threshold: (c) => `usage > ${num(c.conntrackUsageRatio * 100)}%`,
+    limit: (c) => c.conntrackUsageRatio,
     summary: { en: 'The conntrack table is filling up', zh: '连接跟踪表即将写满' },
     description: {
       en: 'The conntrack table on {{ $labels.instance }} is {{ $value | humanizePercentage }} full: at 100% the kernel drops new connections ("nf_conntrack: table full").',
@@ -346,6 +431,88 @@ export const ALERTS: readonly AlertDef[] = [
     runbook: {
       en: 'Raise conntrack.maxPerCore / min on TunedKubeProxy (kube-proxy sets the table size at start); find the workload opening many short connections.',
       zh: '提高 TunedKubeProxy 的 conntrack.maxPerCore / min（kube-proxy 启动时设置表大小）；找出大量创建短连接的工作负载。',
+    },
+  },
+  {
+    alert: 'NodeConntrackInsertFailing',
+    group: 'node',
+    fromGuide: false,
+    severity: 'warning',
+    // node-exporter's conntrack collector exports /proc/net/stat/nf_conntrack sums as gauges
+    // (collector/conntrack_linux.go); they only grow until a reboot, so rate() reads them right.
+    expr: (c) => `rate(node_nf_conntrack_stat_insert_failed{job="${c.jobs.nodeExporter}"}[5m]) > ${num(CONNTRACK_INSERT_FAILED_PER_SECOND)}`,
+    forDuration: (c) => c.forDuration,
+    threshold: () => `> ${num(CONNTRACK_INSERT_FAILED_PER_SECOND)} insert failures/s`,
+    limit: () => CONNTRACK_INSERT_FAILED_PER_SECOND,
+    summary: { en: 'Conntrack insertions fail on a node', zh: '某节点上连接跟踪插入失败' },
+    description: {
+      en: '{{ $value | humanize }} conntrack insertions per second fail on {{ $labels.instance }}: each drops the first packet of a flow (DNS over UDP then waits 5s).',
+      zh: '{{ $labels.instance }} 上每秒 {{ $value | humanize }} 次连接跟踪插入失败：每次都丢弃一个流的首包（UDP DNS 因此等待 5 秒）。',
+    },
+    runbook: {
+      en: 'The SNAT/DNAT race on parallel UDP queries (A and AAAA from one socket): deploy NodeLocal DNSCache (TCP to CoreDNS), or PodDnsTuning single-request-reopen for glibc pods; check the kernel version.',
+      zh: '并发 UDP 查询（同一套接字的 A 与 AAAA）触发 SNAT/DNAT 竞争：部署 NodeLocal DNSCache（以 TCP 访问 CoreDNS），或对 glibc Pod 用 PodDnsTuning 设置 single-request-reopen；检查内核版本。',
+    },
+  },
+  {
+    alert: 'NodeConntrackDropping',
+    group: 'node',
+    fromGuide: false,
+    severity: 'critical',
+    // early_drop evicts entries only when the table is full; drop counts packets refused a new entry.
+    expr: (c) => `(rate(node_nf_conntrack_stat_drop{job="${c.jobs.nodeExporter}"}[5m]) + rate(node_nf_conntrack_stat_early_drop{job="${c.jobs.nodeExporter}"}[5m])) > 0`,
+    forDuration: () => Duration.minutes(5),
+    threshold: () => 'drops in every 5m window',
+    limit: () => 0,
+    summary: { en: 'The kernel drops connections: conntrack is full', zh: '内核正在丢弃连接：连接跟踪表已满' },
+    description: {
+      en: 'conntrack on {{ $labels.instance }} drops {{ $value | humanize }} packets or entries per second ("nf_conntrack: table full, dropping packet"): new connections on that node fail.',
+      zh: '{{ $labels.instance }} 上连接跟踪每秒丢弃 {{ $value | humanize }} 个包或条目（"nf_conntrack: table full, dropping packet"）：该节点上的新连接失败。',
+    },
+    runbook: {
+      en: 'Raise the table (TunedKubeProxy conntrack.maxPerCore/min, or the CNI\'s map size under eBPF) and lower conntrack tcpTimeWait/tcpCloseWait; find the workload opening connections (see ConntrackTableFilling).',
+      zh: '扩大连接跟踪表（TunedKubeProxy 的 conntrack.maxPerCore/min，eBPF 下为 CNI 的 map 大小）并缩短 tcpTimeWait/tcpCloseWait；找出大量建连的工作负载（见 ConntrackTableFilling）。',
+    },
+  },
+  {
+    alert: 'NodeSoftnetDropping',
+    group: 'node',
+    fromGuide: false,
+    severity: 'warning',
+    // /proc/net/softnet_stat column 2: packets dropped because a CPU's input backlog was full.
+    expr: (c) => `sum without (cpu) (rate(node_softnet_dropped_total{job="${c.jobs.nodeExporter}"}[5m])) > 0`,
+    forDuration: (c) => c.forDuration,
+    threshold: () => 'drops in every 5m window',
+    limit: () => 0,
+    summary: { en: 'A node drops received packets: the CPU backlog is full', zh: '节点丢弃收到的包：CPU 积压队列已满' },
+    description: {
+      en: '{{ $labels.instance }} drops {{ $value | humanize }} received packets per second because a CPU backlog (net.core.netdev_max_backlog) is full.',
+      zh: '{{ $labels.instance }} 每秒丢弃 {{ $value | humanize }} 个收到的包，因为 CPU 积压队列（net.core.netdev_max_backlog）已满。',
+    },
+    runbook: {
+      en: 'Raise net.core.netdev_max_backlog (SysctlTuner); spread receive work with RPS/RSS; check node_softnet_times_squeezed_total (net.core.netdev_budget) on the dashboard.',
+      zh: '提高 net.core.netdev_max_backlog（SysctlTuner）；用 RPS/RSS 分散接收负载；在看板上查看 node_softnet_times_squeezed_total（net.core.netdev_budget）。',
+    },
+  },
+  {
+    alert: 'NodeTcpListenOverflows',
+    group: 'node',
+    fromGuide: false,
+    severity: 'warning',
+    // node-exporter's netstat collector reads its own network namespace: on hostNetwork (as
+    // kube-prometheus deploys it) that is the host's, so this sees host daemons, not pods.
+    expr: (c) => `rate(node_netstat_TcpExt_ListenOverflows{job="${c.jobs.nodeExporter}"}[5m]) > 0`,
+    forDuration: (c) => c.forDuration,
+    threshold: () => 'overflows in every 5m window',
+    limit: () => 0,
+    summary: { en: 'TCP accept queues overflow on a node', zh: '节点上 TCP 接受队列溢出' },
+    description: {
+      en: 'On {{ $labels.instance }} {{ $value | humanize }} connections per second find a full accept queue in the host network namespace (hostNetwork daemons); clients retry or time out.',
+      zh: '{{ $labels.instance }} 的主机网络命名空间中（hostNetwork 守护进程）每秒 {{ $value | humanize }} 个连接遇到已满的接受队列；客户端重试或超时。',
+    },
+    runbook: {
+      en: 'Raise net.core.somaxconn and net.ipv4.tcp_max_syn_backlog (SysctlTuner, host) and the listener\'s own backlog; find the listener with ss -ltn (Recv-Q at Send-Q). Pods have their own counters: tune them with PodSysctlTuning.',
+      zh: '提高 net.core.somaxconn 与 net.ipv4.tcp_max_syn_backlog（SysctlTuner，主机）以及监听进程自身的 backlog；用 ss -ltn 找出 Recv-Q 达到 Send-Q 的监听者。Pod 有各自的计数器：用 PodSysctlTuning 调整。',
     },
   },
 ];
@@ -358,7 +525,7 @@ export interface RecordingDef {
   expr(ctx: AlertContext): string;
 }
 
-const NODE_DEVICES = 'device!~"lo|veth.*|cali.*|cilium.*|lxc.*|flannel.*|vxlan.*|cni.*|docker.*|nodelocaldns"';
+export const NODE_DEVICES = 'device!~"lo|veth.*|cali.*|cilium.*|lxc.*|flannel.*|vxlan.*|cni.*|docker.*|nodelocaldns"';
 
 export const RECORDINGS: readonly RecordingDef[] = [
   {
@@ -376,6 +543,13 @@ export const RECORDINGS: readonly RecordingDef[] = [
     record: 'network:coredns_cache_hit_ratio',
     group: 'coredns',
     expr: (c) => `sum(rate(coredns_cache_hits_total{job="${c.jobs.coreDns}"}[5m])) / sum(rate(coredns_cache_requests_total{job="${c.jobs.coreDns}"}[5m]))`,
+  },
+  {
+    // NXDOMAIN is not an alert (search-path expansion answers it all day) but its share shows
+    // what ndots costs: PodDnsTuning lowers it.
+    record: 'network:coredns_nxdomain:ratio5m',
+    group: 'coredns',
+    expr: (c) => `sum(rate(coredns_dns_responses_total{job="${c.jobs.coreDns}",rcode="NXDOMAIN"}[5m])) / sum(rate(coredns_dns_responses_total{job="${c.jobs.coreDns}"}[5m]))`,
   },
   {
     record: 'network:coredns_responses:rate5m',

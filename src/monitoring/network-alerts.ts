@@ -2,6 +2,7 @@ import { ApiObject, Duration, Lazy } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { AlertContext, AlertDef, AlertGroup, ALERTS, RECORDINGS } from './_alert-catalogue';
+import { DASHBOARD_FILES, renderDashboards } from './_dashboards';
 import { checkFeature, ComponentContext, componentContext, pick, record } from '../core/_component';
 import { goDuration, showDuration } from '../core/_errors';
 import { coreDnsMinor } from '../core/_images';
@@ -84,14 +85,17 @@ export interface NetworkAlertsProps {
   readonly kubeProxySyncThreshold?: Duration;
 
   /**
-   * DNSLatencyHigh fires above this p99 CoreDNS latency.
+   * DNSLatencyHigh fires above this p99 CoreDNS latency, and NodeLocalDNSLatencyHigh above
+   * this p99 on one node's cache (the resolver those pods ask).
    *
    * @default - the tier's (500ms, the guide's)
    */
   readonly dnsLatencyThreshold?: Duration;
 
   /**
-   * DNSErrorsHigh fires above this share of non-NOERROR answers (0..1).
+   * DNSErrorsHigh fires above this share of SERVFAIL and REFUSED answers (0..1), and
+   * NodeLocalDNSErrorsHigh above it on one node's cache. NXDOMAIN is not counted: search-path
+   * expansion answers it all day (it is recorded as `network:coredns_nxdomain:ratio5m`).
    *
    * @default - the tier's (0.01, the guide's 1%)
    */
@@ -176,12 +180,29 @@ export interface NetworkAlertsProps {
   readonly monitoringNamespace?: string;
 
   /**
-   * Labels on the PrometheusRule and ServiceMonitors, so the Prometheus selects them
-   * (kube-prometheus-stack: `{ release: '<helm release>' }`).
+   * Labels on the PrometheusRule, ServiceMonitors and dashboards, so the Prometheus selects
+   * them. kube-prometheus-stack's Prometheus only loads rules and monitors labelled
+   * `release: <helm release name>` unless its `ruleSelectorNilUsesHelmValues` and
+   * `serviceMonitorSelectorNilUsesHelmValues` are false: pass `{ release: '<name>' }`.
    *
-   * @default - none
+   * @default - none (a warning-free default; the report says what kube-prometheus-stack needs)
    */
   readonly selectorLabels?: Record<string, string>;
+
+  /**
+   * Emit Grafana dashboards (kube-proxy, DNS, node network) as ConfigMaps for the Grafana
+   * sidecar, each panel's alert threshold drawn as a line.
+   *
+   * @default true
+   */
+  readonly dashboards?: boolean;
+
+  /**
+   * Labels that make the Grafana sidecar load the dashboard ConfigMaps (added to `selectorLabels`).
+   *
+   * @default { grafana_dashboard: '1' } (kube-prometheus-stack's `sidecar.dashboards.label` and `labelValue`)
+   */
+  readonly dashboardLabels?: Record<string, string>;
 
   /**
    * Emit the ServiceMonitors (and the kube-proxy metrics Service) the alerts need.
@@ -261,6 +282,7 @@ export class NetworkAlerts extends Construct {
   private readonly nodeExporterJob: string;
   private readonly explicitMode?: KubeProxyMode;
   private readonly explicit: Record<AlertGroup, boolean>;
+  private readonly selectorLabels: Record<string, string>;
 
   public constructor(scope: Construct, id: string, props: NetworkAlertsProps = {}) {
     super(scope, id);
@@ -292,6 +314,7 @@ export class NetworkAlerts extends Construct {
     const ns = props.monitoringNamespace ?? 'monitoring';
     errors.namespace('monitoringNamespace', ns);
     errors.labels('selectorLabels', props.selectorLabels);
+    errors.labels('dashboardLabels', props.dashboardLabels);
     if (props.kubeProxyMode !== undefined && errors.oneOf('kubeProxyMode', props.kubeProxyMode, Object.values(KubeProxyMode))
       && props.kubeProxyMode === KubeProxyMode.NFTABLES) {
       checkFeature(this.ctx, KubernetesFeature.KUBE_PROXY_NFTABLES, 'kubeProxyMode', props.kubeProxyMode);
@@ -345,6 +368,8 @@ export class NetworkAlerts extends Construct {
     });
 
     if (props.scrapeObjects ?? true) this.addScrapeObjects(ns, labels);
+    if (props.dashboards ?? true) this.addDashboards(ns, { ...labels, ...(props.dashboardLabels ?? { grafana_dashboard: '1' }) });
+    this.selectorLabels = labels;
 
     state.register({
       kind: 'alerts',
@@ -426,6 +451,8 @@ export class NetworkAlerts extends Construct {
         metadata: meta('kube-proxy-metrics', KUBE_SYSTEM, { 'k8s-app': JOBS.kubeProxy }),
         spec: {
           clusterIp: 'None',
+          // A NotReady pod stays a scrape target (up == 0 then fires the per-instance alerts).
+          publishNotReadyAddresses: true,
           selector: { 'k8s-app': 'kube-proxy' },
           ports: [{ name: 'http-metrics', port: 10249, targetPort: Lazy.any({ produce: () => port(this.kubeProxyMetricsPort()) }) }],
         },
@@ -434,6 +461,26 @@ export class NetworkAlerts extends Construct {
     }
     if (this.groups.coredns) monitor('CoreDnsMonitor', 'coredns', { 'k8s-app': JOBS.coreDns }, ['metrics']);
     if (this.groups['node-local-dns']) monitor('NodeLocalDnsMonitor', 'node-local-dns', { 'k8s-app': JOBS.nodeLocalDns }, ['metrics', 'setup-metrics']);
+  }
+
+  private addDashboards(ns: string, labels: Record<string, string>): void {
+    // Which dashboards exist follows the watched groups (known now); their panels follow the
+    // plan's kube-proxy mode and CoreDNS version, so the data renders at synthesis.
+    const lang = this.language === AlertLanguage.CHINESE ? 'zh' : 'en';
+    let rendered: ReturnType<typeof renderDashboards> | undefined;
+    const render = () => rendered ??= renderDashboards(this.alertContext(), this.groups, lang);
+    for (const file of DASHBOARD_FILES) {
+      if (!file.groups.some((g) => this.groups[g])) continue;
+      new k8s.KubeConfigMap(this, `Dashboard-${file.name}`, {
+        metadata: meta(`network-tuning-dashboard-${file.name}`, ns, labels),
+        data: Lazy.any({
+          produce: () => {
+            const d = render().find((x) => x.file === `network-tuning-${file.name}.json`);
+            return d ? { [d.file]: JSON.stringify(d.json, undefined, 2) } : {};
+          },
+        }) as unknown as Record<string, string>,
+      });
+    }
   }
 
   private kubeProxyMetricsPort(): number {
@@ -447,6 +494,10 @@ export class NetworkAlerts extends Construct {
       record(this.ctx, 'alerts.corednsForwardMetrics', minor < 11 ? 'coredns_forward_*' : 'coredns_proxy_*{proxy_name="forward"}', DecisionSource.COMPATIBILITY,
         `CoreDNS 1.${minor} runs here; 1.11 replaced the forward plugin's own series with coredns_proxy_*`);
     }
+    const selector = Object.entries(this.selectorLabels).map(([k, v]) => `${k}=${v}`).join(', ');
+    record(this.ctx, 'alerts.selectorLabels', selector || 'none', selector ? DecisionSource.OVERRIDE : DecisionSource.UPSTREAM, selector
+      ? 'set by the user: the Prometheus must select these labels'
+      : 'none set; kube-prometheus-stack loads only PrometheusRules and ServiceMonitors labelled release=<helm release> by default: set selectorLabels');
     record(this.ctx, 'alerts', this.alertNames().join(', '), DecisionSource.DERIVED,
       `the components in the app (${Object.entries(this.groups).filter(([, on]) => on).map(([g]) => g).join(', ')}); kube-proxy mode ${this.groups['kube-proxy'] ? this.kubeProxyMode() : 'n/a'}`);
   }

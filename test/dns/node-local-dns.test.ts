@@ -35,6 +35,8 @@ describe('NodeLocalDns objects', () => {
     const metrics = only(objs, 'Service', 'node-local-dns');
     expect(metrics.spec).toMatchObject({
       clusterIP: 'None',
+      // A NotReady cache stays a scrape target: NodeLocalDNSInstanceDown must see it.
+      publishNotReadyAddresses: true,
       selector: { 'k8s-app': 'node-local-dns' },
       ports: [{ name: 'metrics', port: 9253, targetPort: 9253 }, { name: 'setup-metrics', port: 9353, targetPort: 9353 }],
     });
@@ -290,6 +292,7 @@ describe('NodeLocalDns rollouts and capacity', () => {
       ['node-local-dns', 'node-local-dns', 'node-local-dns', [9253, 9353]],
       ['node-local-dns-secondary', 'node-local-dns', 'node-local-dns-secondary', [9255, 9355]],
     ]);
+    expect(metrics.map((o) => o.spec.publishNotReadyAddresses)).toEqual([true, true]);
   });
 
   test('no two host-network listeners of node-local-dns share a port (53 is shared on purpose, with SO_REUSEPORT)', () => {
