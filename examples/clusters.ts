@@ -5,11 +5,14 @@
  * shared by every component. Imported by name, exactly as users import the library.
  */
 import {
-  AlertLanguage, AllowPolicy, CalicoTuning, ClusterProfile, CniPlugin, CniRecommendation, CorefilePlugin, DefaultDenyPolicy, KubeletConfigFile,
+  AlertLanguage, AllowPolicy, CalicoInstallMethod, CalicoTuning, ClusterProfile, CniPlugin, CniRecommendation, CorefilePlugin,
+  DefaultDenyPolicy, KubeletConfigFile,
   KubernetesVersion,
   NetworkAlerts, NetworkTuning, NodeLocalDns, PodDnsTuning, PodSysctlTuning, PolicyLint, PolicyPeer, ScaleTier, ServerBlock, ServiceTuning,
-  SysctlTuner, TunedCoreDns, TunedKubeProxy,
+  SysctlTuner, TunedCoreDns, TunedKubeProxy, TuningReport,
 } from 'cdk8s-network-tuning';
+import * as fs from 'fs';
+import * as path from 'path';
 import { App, Chart, Duration, Yaml } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 
@@ -22,12 +25,13 @@ export interface ExampleCluster {
 /**
  * kubelet's DNS settings (a drop-in for the kubelet config directory and the same as a kubeadm
  * patch, under kubelet/ and kubeadm-patches/), and the alerts as a plain rule file for a
- * Prometheus without the operator.
+ * Prometheus without the operator (prometheus/). Files that are not Kubernetes objects go in
+ * subfolders, so `kubectl apply -f <folder>` (which does not recurse) reads only manifests.
  */
 function clusterFiles(kubelet: KubeletConfigFile[], alerts: NetworkAlerts): Record<string, string> {
   return {
     ...Object.fromEntries(kubelet.map((f) => [f.path.startsWith('/') ? `kubelet/${f.path.split('/').pop()}` : f.path, f.content])),
-    'prometheus-rules.yaml': Yaml.stringify({ groups: alerts.ruleGroups() }),
+    'prometheus/rules.yaml': Yaml.stringify({ groups: alerts.ruleGroups() }),
   };
 }
 
@@ -38,6 +42,13 @@ function clusterFiles(kubelet: KubeletConfigFile[], alerts: NetworkAlerts): Reco
  */
 function applications(app: App, tier: ScaleTier, profile: ClusterProfile, enforcesPolicies: boolean): kplus.Service {
   const apps = new Chart(app, 'apps', { namespace: 'production' });
+  // Where DefaultDenyPolicy creates the namespace (with Pod Security labels) the library orders
+  // it first; without one, the namespace has a chart of its own that the apps depend on.
+  if (!enforcesPolicies) {
+    const namespaces = new Chart(app, 'namespaces');
+    new kplus.Namespace(namespaces, 'production', { metadata: { name: 'production' } });
+    apps.addDependency(namespaces);
+  }
   const web = new kplus.Deployment(apps, 'web', {
     replicas: tier === ScaleTier.SMALL ? 2 : 9,
     podMetadata: { labels: { app: 'web' } },
@@ -68,14 +79,14 @@ export function smallCluster(app: App): ExampleCluster {
   return {
     files: () => ({
       ...clusterFiles(tuning.kubeletConfigFiles(), tuning.alerts!),
-      'flannel-net-conf.json': tuning.flannel!.netConf,
+      'flannel/net-conf.json': tuning.flannel!.netConf,
     }),
   };
 }
 
 /**
- * MEDIUM with NetworkTuning: up to 500 nodes, Calico (default deny needs an enforcing
- * CNI), iptables under the 1,000-Service limit, kube-proxy and CoreDNS workloads
+ * MEDIUM with NetworkTuning: up to 500 nodes, Calico installed by the tigera-operator
+ * (default deny needs an enforcing CNI), iptables under the 1,000-Service limit, kube-proxy and CoreDNS workloads
  * managed here (CoreDNS scaled by cluster-proportional-autoscaler), alerts in Chinese.
  */
 export function mediumCluster(app: App): ExampleCluster {
@@ -85,6 +96,8 @@ export function mediumCluster(app: App): ExampleCluster {
     tier: ScaleTier.MEDIUM,
     profile,
     defaultDeny: { namespaces: ['production'], createNamespaces: true },
+    // Calico installed by the tigera-operator: the pools and the data plane go in its Installation.
+    calico: { installMethod: CalicoInstallMethod.OPERATOR },
     kubeProxy: { deployDaemonSet: true },
     coreDns: { deploy: true, autoscaler: true },
     // The guide's alert summaries are Chinese: this team reads them in Chinese.
@@ -118,7 +131,7 @@ export function largeCluster(app: App): ExampleCluster {
   return {
     files: () => ({
       ...clusterFiles(tuning.kubeletConfigFiles(), tuning.alerts!),
-      'cilium-values.yaml': tuning.cilium!.valuesYaml,
+      'helm/cilium-values.yaml': tuning.cilium!.valuesYaml,
     }),
   };
 }
@@ -175,3 +188,19 @@ export const CLUSTERS: Record<string, (app: App) => ExampleCluster> = {
   large: largeCluster,
   custom: customCluster,
 };
+
+/**
+ * Synthesizes one example cluster into `outdir`: its charts (in dependency order, with numbered
+ * file names when charts depend on each other), its extra files, and the tuning report.
+ */
+export function writeCluster(build: (app: App) => ExampleCluster, outdir: string, title: string): string[] {
+  const app = new App({ outdir });
+  const cluster = build(app);
+  app.synth();
+  for (const [file, content] of Object.entries(cluster.files())) {
+    fs.mkdirSync(path.dirname(path.join(outdir, file)), { recursive: true });
+    fs.writeFileSync(path.join(outdir, file), content);
+  }
+  fs.writeFileSync(path.join(outdir, 'tuning-report.md'), TuningReport.of(app).toMarkdown(title));
+  return fs.readdirSync(outdir);
+}

@@ -7,6 +7,7 @@ import {
   AlertLanguage, Compatibility, DnsLookupCost, FeatureSupport, KubernetesFeature, KubernetesVersion, NetworkAlerts, PolicyLint, ScaleTier,
   SysctlCatalogue, TierTable,
 } from '../src';
+import { CRD_SOURCES } from '../src/core/_prerequisites';
 import { BAD_INPUTS } from '../test/bad-inputs/catalogue';
 
 const esc = (s: string) => s.replace(/\|/g, '\\|');
@@ -101,6 +102,26 @@ export function badInputs(lang: 'en' | 'zh'): string {
   return [header, '|---|---|---|', ...rows].join('\n');
 }
 
+const INSTALLED_BY_ZH: Record<string, string> = {
+  'monitoring.coreos.com': 'Prometheus Operator（kube-prometheus-stack 会安装其 CRD）',
+  'projectcalico.org': 'Calico：其 projectcalico.org/v3 CRD（3.32+），旧版本则需 Calico API server（crd.projectcalico.org/v1 是其存储，不供 kubectl 使用）',
+  'operator.tigera.io': 'tigera-operator（其清单或 Helm chart 会安装该 CRD）',
+  'cilium.io': 'Cilium（operator 启动时注册 CRD：先安装 Cilium）',
+  'helm.toolkit.fluxcd.io': 'Flux（flux install 或 flux bootstrap）',
+  'source.toolkit.fluxcd.io': 'Flux（flux install 或 flux bootstrap）',
+};
+
+/** The CRDs the library's output can need before it applies, and what installs them. */
+export function prerequisiteTable(lang: 'en' | 'zh'): string {
+  const rows = Object.entries(CRD_SOURCES).map(([group, src]) => {
+    const by = lang === 'zh' ? INSTALLED_BY_ZH[group] : src.installedBy;
+    if (by === undefined) throw new Error(`no Chinese text for CRD group ${group}`);
+    return `| \`${group}\` | ${src.kinds.join(', ')} | ${esc(by)} |`;
+  });
+  const header = lang === 'zh' ? '| API 组 | 种类 | 由谁安装 |' : '| API group | Kinds | Installed by |';
+  return [header, '|---|---|---|', ...rows].join('\n');
+}
+
 /** Every generated section, by marker name; each renders in the README's language. */
 export const SECTIONS: Record<string, (lang: 'en' | 'zh') => string> = {
   'alert-table': alertTable,
@@ -110,6 +131,7 @@ export const SECTIONS: Record<string, (lang: 'en' | 'zh') => string> = {
   'sysctl-catalogue': sysctlCatalogue,
   'ndots-table': ndotsTable,
   'lint-rules': lintRules,
+  'prerequisite-table': prerequisiteTable,
 };
 
 /** Replaces each marked section of a document; throws when a marker pair is missing. */

@@ -1,11 +1,14 @@
 import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 import { App, Testing } from 'cdk8s';
 import { Construct } from 'constructs';
 import * as YAML from 'yaml';
 import * as lib from '../src';
 import { assertValid, only } from './util';
-import { CLUSTERS, ExampleCluster } from '../examples/clusters';
+import { CLUSTERS, ExampleCluster, writeCluster } from '../examples/clusters';
+import { CLUSTER_SCOPED_KINDS } from '../src/core/_api-objects';
+import { CRD_SOURCES, NAMESPACE_SOURCES, SYSTEM_NAMESPACES } from '../src/core/_prerequisites';
 
 /** Synthesizes every chart of an example cluster (cross-component checks included). */
 function synthCluster(build: (app: App) => ExampleCluster) {
@@ -22,7 +25,7 @@ describe('examples', () => {
 
   test('the large example: Cilium replaces kube-proxy, native routing with DSR, the guide\'s large CoreDNS values, autoscaled', () => {
     const { charts, files } = synthCluster(CLUSTERS.large);
-    const values = YAML.parse(files['cilium-values.yaml']);
+    const values = YAML.parse(files['helm/cilium-values.yaml']);
     expect(values).toMatchObject({ kubeProxyReplacement: true, k8sServiceHost: '10.0.0.100', routingMode: 'native', autoDirectNodeRoutes: true, loadBalancer: { mode: 'dsr' } });
     expect(charts.network.filter((o: any) => JSON.stringify(o.metadata).includes('kube-proxy'))).toEqual([]);
     const corefile = only(charts.network, 'ConfigMap', 'coredns').data.Corefile;
@@ -34,7 +37,7 @@ describe('examples', () => {
   test('the tier examples are one NetworkTuning each; every node component is there', () => {
     for (const name of ['small', 'medium', 'large']) {
       const { charts } = synthCluster(CLUSTERS[name]);
-      expect(Object.keys(charts).sort()).toEqual(['apps', 'network']);
+      expect(Object.keys(charts).sort()).toEqual(name === 'small' ? ['apps', 'namespaces', 'network'] : ['apps', 'network']);
       expect(only(charts.network, 'DaemonSet', 'network-sysctl-tuner')).toBeDefined();
       if (name !== 'large') expect(only(charts.network, 'ConfigMap', 'kube-proxy')).toBeDefined(); // large: Cilium replaces it
       expect(only(charts.network, 'ConfigMap', 'coredns')).toBeDefined();
@@ -61,17 +64,21 @@ describe('examples', () => {
     expect(only(large.charts.network, 'DaemonSet', 'node-local-dns').spec.template.spec.containers[0].args[1]).toBe('169.254.20.10');
     expect(only(large.charts.network, 'DaemonSet', 'node-local-dns-secondary')).toBeDefined();
     expect(YAML.parse(large.files['kubelet/90-cdk8s-network-tuning.conf']).clusterDNS).toEqual(['169.254.20.10']);
-    expect(Object.keys(large.files).sort()).toEqual(['cilium-values.yaml', 'kubeadm-patches/kubeletconfiguration+strategic.yaml', 'kubelet/90-cdk8s-network-tuning.conf', 'prometheus-rules.yaml']);
+    expect(Object.keys(large.files).sort()).toEqual([
+      'helm/cilium-values.yaml', 'kubeadm-patches/kubeletconfiguration+strategic.yaml', 'kubelet/90-cdk8s-network-tuning.conf', 'prometheus/rules.yaml',
+    ]);
   });
 
   test('one CNI per tier: Flannel, Calico, Cilium', () => {
     const small = synthCluster(CLUSTERS.small);
     expect(only(small.charts.network, 'ConfigMap', 'kube-flannel-cfg')).toBeDefined();
-    expect(JSON.parse(small.files['flannel-net-conf.json']).Network).toBe('10.244.0.0/16');
-    expect(only(synthCluster(CLUSTERS.medium).charts.network, 'IPPool').spec.cidr).toBe('10.244.0.0/15'); // 500 nodes at /24 each
+    expect(JSON.parse(small.files['flannel/net-conf.json']).Network).toBe('10.244.0.0/16');
+    // 500 nodes at /24 each; the tigera-operator creates the pool from its Installation.
+    expect(only(synthCluster(CLUSTERS.medium).charts.network, 'Installation').spec.calicoNetwork.ipPools[0].cidr).toBe('10.244.0.0/15');
+    expect(only(synthCluster(CLUSTERS.custom).charts.cni, 'IPPool').spec.cidr).toBe('10.244.0.0/15');
     const large = synthCluster(CLUSTERS.large);
     expect(YAML.parse(only(large.charts.network, 'ConfigMap', 'cilium-values').data['values.yaml']).kubeProxyReplacement).toBe(true);
-    expect(YAML.parse(large.files['cilium-values.yaml']).kubeProxyReplacement).toBe(true);
+    expect(YAML.parse(large.files['helm/cilium-values.yaml']).kubeProxyReplacement).toBe(true);
     expect(only(large.charts.network, 'HelmRelease').spec.chart.spec.chart).toBe('cilium');
   });
 
@@ -83,7 +90,7 @@ describe('examples', () => {
       const names = rules(objs).map((r: any) => r.alert).filter(Boolean);
       const guide = name === 'large' ? ['DNSLatencyHigh', 'DNSErrorsHigh', 'NodeLocalDNSDown'] : ['KubeProxySyncSlow', 'DNSLatencyHigh', 'DNSErrorsHigh', 'NodeLocalDNSDown'];
       expect({ name, names }).toEqual({ name, names: expect.arrayContaining(guide) });
-      expect(YAML.parse(files['prometheus-rules.yaml']).groups).toEqual(only(objs, 'PrometheusRule').spec.groups);
+      expect(YAML.parse(files['prometheus/rules.yaml']).groups).toEqual(only(objs, 'PrometheusRule').spec.groups);
     }
     const medium = synthCluster(CLUSTERS.medium).charts.network;
     expect(rules(medium)[0].annotations.summary).toBe('kube-proxy 规则同步过慢');
@@ -119,5 +126,98 @@ describe('examples', () => {
     }
     const custom = synthCluster(CLUSTERS.custom);
     expect(only(custom.charts.dns, 'ConfigMap', 'node-local-dns').data.Corefile).toContain('corp.example.internal:53 {');
+  });
+});
+
+/** API groups and kinds a fresh cluster serves (the kinds the examples use). */
+const BUILT_IN: Record<string, readonly string[]> = {
+  'v1': ['Namespace', 'ServiceAccount', 'Service', 'ConfigMap', 'Secret', 'Pod'],
+  'apps/v1': ['Deployment', 'DaemonSet', 'StatefulSet'],
+  'rbac.authorization.k8s.io/v1': ['ClusterRole', 'ClusterRoleBinding', 'Role', 'RoleBinding'],
+  'policy/v1': ['PodDisruptionBudget'],
+  'networking.k8s.io/v1': ['NetworkPolicy'],
+  'scheduling.k8s.io/v1': ['PriorityClass'],
+};
+
+/**
+ * `kubectl apply -f <dir>` on a fresh cluster that has the prerequisites installed, as kubectl does
+ * it: the directory's files (no subdirectories without -R) in name order (filepath.Walk), only
+ * .json/.yaml/.yml, every document in order, each created or failing on its own. Returns the failures.
+ */
+function applyOnePass(dir: string, prerequisites: { crds: string[]; namespaces: string[] }): string[] {
+  const served = new Map<string, Set<string>>(Object.entries(BUILT_IN).map(([v, kinds]) => [v, new Set(kinds)]));
+  for (const apiVersion of prerequisites.crds) served.set(apiVersion, new Set(CRD_SOURCES[apiVersion.split('/')[0]].kinds));
+  const namespaces = new Set([...SYSTEM_NAMESPACES, ...prerequisites.namespaces]);
+  const failures: string[] = [];
+  const files = fs.readdirSync(dir, { withFileTypes: true }).filter((e) => e.isFile() && /\.(json|ya?ml)$/.test(e.name)).map((e) => e.name).sort();
+  for (const file of files) {
+    for (const doc of YAML.parseAllDocuments(fs.readFileSync(path.join(dir, file), 'utf8'))) {
+      const obj = doc.toJS();
+      if (obj === null) continue;
+      const where = `${file}: ${obj?.kind}/${obj?.metadata?.name}`;
+      if (!obj?.apiVersion || !obj?.kind) {
+        failures.push(`${file}: not a Kubernetes object (apiVersion and kind not set)`);
+        continue;
+      }
+      if (!served.get(obj.apiVersion)?.has(obj.kind)) {
+        failures.push(`${where}: no matches for kind "${obj.kind}" in version "${obj.apiVersion}"`);
+        continue;
+      }
+      const ns = obj.metadata.namespace;
+      if (CLUSTER_SCOPED_KINDS.has(obj.kind)) {
+        if (ns !== undefined) failures.push(`${where}: cluster-scoped but carries namespace ${ns}`);
+      } else if (!namespaces.has(ns ?? 'default')) {
+        failures.push(`${where}: namespaces "${ns}" not found`);
+        continue;
+      }
+      if (obj.kind === 'Namespace') namespaces.add(obj.metadata.name);
+    }
+  }
+  return failures;
+}
+
+describe('examples apply in one pass', () => {
+  let root: string;
+  beforeAll(() => {
+    root = fs.mkdtempSync(path.join(os.tmpdir(), 'examples-apply-'));
+  });
+  afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
+
+  test.each(Object.keys(CLUSTERS))('%s: `kubectl apply -f <dir>` with the report\'s prerequisites installed creates every object', (name) => {
+    const dir = path.join(root, name);
+    writeCluster(CLUSTERS[name], dir, name);
+    const report = fs.readFileSync(path.join(dir, 'tuning-report.md'), 'utf8');
+    // The report lists what must exist first; the simulation installs exactly that, nothing more.
+    const needs = [...report.matchAll(/^\| (CRDs of|namespace) `([^`]+)` \|/gm)].map((m) => ({ kind: m[1], name: m[2] }));
+    const crds = needs.filter((n) => n.kind === 'CRDs of').map((n) => n.name);
+    const namespaces = needs.filter((n) => n.kind === 'namespace').map((n) => n.name);
+    for (const ns of namespaces) expect({ ns, source: NAMESPACE_SOURCES[ns] !== undefined }).toEqual({ ns, source: true });
+    expect(applyOnePass(dir, { crds, namespaces })).toEqual([]);
+    // Only manifests at the top: the other files live in subfolders kubectl does not read.
+    const top = fs.readdirSync(dir, { withFileTypes: true }).filter((e) => e.isFile()).map((e) => e.name);
+    expect(top.filter((f) => !f.endsWith('.k8s.yaml'))).toEqual(['tuning-report.md']);
+  });
+
+  test('the check is real: without a prerequisite, or with the namespace after its objects, it fails', () => {
+    const dir = path.join(root, 'broken');
+    writeCluster(CLUSTERS.medium, dir, 'broken');
+    expect(applyOnePass(dir, { crds: [], namespaces: [] })).toEqual(expect.arrayContaining([
+      expect.stringMatching(/PrometheusRule\/network-tuning-alerts: no matches for kind "PrometheusRule"/),
+    ]));
+    const files = fs.readdirSync(dir).filter((f) => f.endsWith('.k8s.yaml')).sort();
+    // Reversed order: the apps file first, before the Namespace it lives in.
+    const reversed = path.join(root, 'reversed');
+    fs.mkdirSync(reversed);
+    files.reverse().forEach((f, i) => fs.copyFileSync(path.join(dir, f), path.join(reversed, `${i}-${f}`)));
+    expect(applyOnePass(reversed, { crds: ['monitoring.coreos.com/v1', 'projectcalico.org/v3'], namespaces: ['monitoring'] })).toEqual(
+      expect.arrayContaining([expect.stringMatching(/Deployment\/apps-web-\w+: namespaces "production" not found/)]));
+  });
+
+  test('charts that depend on each other get numbered file names in dependency order', () => {
+    const dir = path.join(root, 'names');
+    const files = writeCluster(CLUSTERS.custom, dir, 'custom').filter((f) => f.endsWith('.k8s.yaml'));
+    expect(files.every((f) => /^\d{4}-/.test(f))).toBe(true);
+    const index = (chart: string) => files.findIndex((f) => f.endsWith(`-${chart}.k8s.yaml`));
+    expect(index('policies')).toBeLessThan(index('apps')); // policies creates the production Namespace
   });
 });

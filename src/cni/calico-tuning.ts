@@ -3,7 +3,9 @@ import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { CalicoEncapsulationMode } from './calico-encapsulation';
 import { CalicoBpfLogLevel, CalicoExternalServiceMode, CalicoIpForwarding, CalicoLogSeverity, CalicoNftablesMode } from './calico-felix-enums';
+import { CalicoInstallMethod } from './calico-install-method';
 import { CniPlugin } from './cni-plugin';
+import { clusterScoped } from '../core/_api-objects';
 import { blocksOf } from '../core/_capacity';
 import { ComponentContext, componentContext, pick, record } from '../core/_component';
 import { showDuration } from '../core/_errors';
@@ -78,8 +80,18 @@ export interface CalicoTuningProps {
   readonly profile?: ClusterProfile;
 
   /**
-   * The eBPF data plane (`bpfEnabled`). It replaces kube-proxy, so no TunedKubeProxy
-   * may be in the app, and it needs the profile's `apiServerHost`.
+   * How Calico is installed. With the tigera-operator the data plane and the pools go in
+   * its `Installation` (the operator owns FelixConfiguration `bpfEnabled` and the pools:
+   * editing them directly degrades it); with the manifest they are FelixConfiguration and
+   * IPPool objects.
+   *
+   * @default CalicoInstallMethod.MANIFEST (the guide's objects)
+   */
+  readonly installMethod?: CalicoInstallMethod;
+
+  /**
+   * The eBPF data plane (`bpfEnabled`, or `linuxDataplane: BPF` with the operator). It replaces
+   * kube-proxy, so no TunedKubeProxy may be in the app, and it needs the profile's `apiServerHost`.
    *
    * @default - the tier's (false: the guide enables it, but it replaces kube-proxy)
    */
@@ -130,14 +142,17 @@ export interface CalicoTuningProps {
   readonly logSeverityScreen?: CalicoLogSeverity;
 
   /**
-   * `reportingInterval`.
+   * `reportingInterval`: how often Felix writes status reports to the datastore. calico-node
+   * sets it to 0 at startup (FELIX_REPORTINGINTERVALSECS; node/pkg/lifecycle/startup) because
+   * only OpenStack reads them; set it only for an OpenStack deployment.
    *
-   * @default - the tier's (30s)
+   * @default - not set (calico-node's 0: no reports)
    */
   readonly reportingInterval?: Duration;
 
   /**
-   * `nftablesMode` (Calico 3.29+).
+   * `nftablesMode` (Calico 3.29+). With the operator it becomes `linuxDataplane: Nftables`
+   * (Enabled, Auto) or `Iptables` (Disabled): the operator owns the field.
    *
    * @default - not set (Calico 3.32: Auto, following kube-proxy)
    */
@@ -151,9 +166,10 @@ export interface CalicoTuningProps {
   readonly ipPools?: CalicoIpPoolOptions[];
 
   /**
-   * Namespace of the `kubernetes-services-endpoint` ConfigMap eBPF mode needs.
+   * Namespace of the `kubernetes-services-endpoint` ConfigMap eBPF mode needs (calico-node
+   * reads it from its own namespace).
    *
-   * @default 'tigera-operator' (operator installs; manifest installs use kube-system)
+   * @default - 'tigera-operator' with the operator, 'kube-system' with the manifest
    */
   readonly servicesEndpointNamespace?: string;
 }
@@ -161,11 +177,14 @@ export interface CalicoTuningProps {
 /**
  * Calico tuned as in the guide's "Calico 优化": the FelixConfiguration `default`
  * and the IPPools, in `projectcalico.org/v3` with the real field names, validated
- * as Calico's CRDs do. In eBPF mode also the `kubernetes-services-endpoint`
+ * as Calico's CRDs do; with the tigera-operator, its `Installation` carries the data
+ * plane and the pools instead. In eBPF mode also the `kubernetes-services-endpoint`
  * ConfigMap, which gives Felix the API server's real address (the `kubernetes`
  * Service IP is served by Felix itself).
  *
- * The objects need Calico's API server or its v3 CRDs (Calico 3.32+).
+ * The objects need Calico's API server or its v3 CRDs (Calico 3.32+). A pool's `cidr`
+ * and `blockSize` cannot change once it exists (Calico rejects the update): the values
+ * must be right before calico-node or the operator first creates the pool.
  */
 export class CalicoTuning extends Construct {
   private readonly ctx: ComponentContext;
@@ -176,8 +195,13 @@ export class CalicoTuning extends Construct {
     const { errors, settings, profile, state } = this.ctx;
     const c = settings.calico;
 
+    const installMethod = props.installMethod ?? CalicoInstallMethod.MANIFEST;
+    errors.oneOf('installMethod', installMethod, Object.values(CalicoInstallMethod));
+    const operator = installMethod === CalicoInstallMethod.OPERATOR;
     const bpfEnabled = pick(this.ctx, 'bpfEnabled', props.bpfEnabled, c.bpfEnabled);
-    const spec: Record<string, unknown> = { bpfEnabled };
+    // The operator writes bpfEnabled from linuxDataplane and refuses (degrades) when someone
+    // else changed it (tigera/operator pkg/controller/installation: bpfEnabled is owned).
+    const spec: Record<string, unknown> = operator ? {} : { bpfEnabled };
     if (props.bpfDisableUnprivileged !== undefined) {
       if (props.bpfDisableUnprivileged === false && !props.allowUnprivilegedBpf) {
         errors.add('bpfDisableUnprivileged', false, "lets unprivileged users load BPF programs (a security downgrade): set 'allowUnprivilegedBpf' to accept it");
@@ -206,15 +230,20 @@ export class CalicoTuning extends Construct {
     const logSeverity = pick(this.ctx, 'logSeverityScreen', props.logSeverityScreen, c.logSeverityScreen);
     errors.oneOf('logSeverityScreen', logSeverity, Object.values(CalicoLogSeverity));
     spec.logSeverityScreen = logSeverity;
-    const reporting = pick(this.ctx, 'reportingInterval', props.reportingInterval, c.reportingInterval, showDuration);
-    if (errors.duration('reportingInterval', reporting, Duration.seconds(0))) spec.reportingInterval = showDuration(reporting);
+    if (props.reportingInterval !== undefined) {
+      if (errors.duration('reportingInterval', props.reportingInterval, Duration.seconds(0))) spec.reportingInterval = showDuration(props.reportingInterval);
+      record(this.ctx, 'reportingInterval', showDuration(props.reportingInterval), DecisionSource.OVERRIDE, 'set by the user (status reports are read by OpenStack only)');
+    } else {
+      record(this.ctx, 'reportingInterval', '(calico-node: 0)', DecisionSource.UPSTREAM,
+        'not written: calico-node sets 0 at startup on purpose (node/pkg/lifecycle/startup; only OpenStack reads status reports), the guide\'s 30s would add datastore writes per node');
+    }
     if (props.nftablesMode !== undefined) {
       errors.oneOf('nftablesMode', props.nftablesMode, Object.values(CalicoNftablesMode));
-      spec.nftablesMode = props.nftablesMode;
-      record(this.ctx, 'nftablesMode', props.nftablesMode, DecisionSource.OVERRIDE, 'set by the user');
+      if (!operator) spec.nftablesMode = props.nftablesMode;
+      record(this.ctx, 'nftablesMode', props.nftablesMode, DecisionSource.OVERRIDE, operator ? 'set by the user: written as the Installation\'s linuxDataplane' : 'set by the user');
     }
 
-    const endpointNs = props.servicesEndpointNamespace ?? 'tigera-operator';
+    const endpointNs = props.servicesEndpointNamespace ?? (operator ? 'tigera-operator' : 'kube-system');
     errors.namespace('servicesEndpointNamespace', endpointNs);
     if (bpfEnabled && !profile.apiServerHost) {
       errors.addMissing('bpfEnabled', "needs the profile's 'apiServerHost': in eBPF mode Felix serves the 'kubernetes' Service itself and must reach the API server directly");
@@ -223,19 +252,34 @@ export class CalicoTuning extends Construct {
     const pools = this.pools(props.ipPools);
     errors.throwIfAny();
 
-    new ApiObject(this, 'FelixConfiguration', {
+    clusterScoped(new ApiObject(this, 'FelixConfiguration', {
       apiVersion: 'projectcalico.org/v3',
       kind: 'FelixConfiguration',
       metadata: meta('default', undefined),
       spec,
-    });
-    for (const pool of pools) {
-      new ApiObject(this, `IPPool-${pool.name}`, {
-        apiVersion: 'projectcalico.org/v3',
-        kind: 'IPPool',
-        metadata: meta(pool.name, undefined),
-        spec: pool.spec,
-      });
+    }));
+    if (operator) {
+      const linuxDataplane = bpfEnabled ? 'BPF'
+        : props.nftablesMode === CalicoNftablesMode.ENABLED || props.nftablesMode === CalicoNftablesMode.AUTO ? 'Nftables' : 'Iptables';
+      clusterScoped(new ApiObject(this, 'Installation', {
+        apiVersion: 'operator.tigera.io/v1',
+        kind: 'Installation',
+        // The operator reads the Installation named default (utils.DefaultInstanceKey).
+        metadata: meta('default', undefined),
+        spec: { calicoNetwork: { linuxDataplane, ipPools: pools.map((p) => operatorPool(p)) } },
+      }));
+      record(this.ctx, 'Installation.calicoNetwork.linuxDataplane', linuxDataplane, DecisionSource.DERIVED,
+        'the tigera-operator writes FelixConfiguration bpfEnabled (and nftablesMode) from it; the pools are the Installation\'s, created and owned by the operator');
+    } else {
+      for (const pool of pools) {
+        clusterScoped(new ApiObject(this, `IPPool-${pool.name}`, {
+          apiVersion: 'projectcalico.org/v3',
+          kind: 'IPPool',
+          metadata: meta(pool.name, undefined),
+          spec: pool.spec,
+        }));
+      }
+      this.warnImmutablePools(pools);
     }
     if (bpfEnabled) {
       new k8s.KubeConfigMap(this, 'ServicesEndpoint', {
@@ -320,6 +364,29 @@ export class CalicoTuning extends Construct {
     return pools;
   }
 
+  /**
+   * calico-node creates `default-ipv4-ippool` at its first start when no IPv4 pool exists, from
+   * CALICO_IPV4POOL_CIDR (192.168.0.0/16 unset) and CALICO_IPV4POOL_BLOCK_SIZE (26), and
+   * Calico refuses later changes to a pool's cidr or blockSize ("IPPool CIDR cannot be
+   * modified", libcalico-go clientv3/ippool.go): apply fails unless calico-node was set up to match.
+   */
+  private warnImmutablePools(pools: Array<{ name: string; spec: Record<string, unknown> }>): void {
+    const env = pools.map((p) => {
+      const v6 = String(p.spec.cidr).includes(':');
+      const f = v6 ? 'IPV6' : 'IPV4';
+      return `CALICO_${f}POOL_CIDR=${p.spec.cidr} CALICO_${f}POOL_BLOCK_SIZE=${p.spec.blockSize}`;
+    });
+    for (const p of pools) {
+      record(this.ctx, `ipPool[${p.name}].immutable`, `cidr ${p.spec.cidr}, blockSize ${p.spec.blockSize}`, DecisionSource.UPSTREAM,
+        'cannot change once the pool exists: calico-node must create it with these values, or not create one (NO_DEFAULT_POOLS=true)');
+    }
+    this.ctx.state.warn(this, 'CALICO-IPPOOL-IMMUTABLE',
+      `IPPool ${pools.map((p) => `'${p.name}' (${p.spec.cidr}, blockSize ${p.spec.blockSize})`).join(', ')}: cidr and blockSize cannot change once a pool exists, `
+      + 'and calico-node creates default-ipv4-ippool at first start from CALICO_IPV4POOL_CIDR (192.168.0.0/16 when unset): applying a different pool then fails',
+      `before calico-node first starts set ${env.join(' ')} on it (or NO_DEFAULT_POOLS=true and apply these pools first), or install with the tigera-operator `
+      + '(installMethod: CalicoInstallMethod.OPERATOR); on a running cluster create a new pool and migrate instead of editing one');
+  }
+
   /** The pools of each family must hold every planned node's pods (Calico IPAM hands out addresses from any pool of the family). */
   private checkCapacity(pools: Array<{ name: string; spec: Record<string, unknown> }>, given: boolean): void {
     const { capacity } = this.ctx.state.plan();
@@ -339,4 +406,13 @@ export class CalicoTuning extends Construct {
 
 function inside(inner: ParsedCidr, outer: ParsedCidr): boolean {
   return inner.family === outer.family && inner.prefix >= outer.prefix && cidrContains(outer, { family: inner.family, value: inner.network, text: '' });
+}
+
+/** An IPPool in the operator's Installation shape (tigera/operator api/v1 IPPool). */
+function operatorPool(pool: { name: string; spec: Record<string, unknown> }): Record<string, unknown> {
+  const { cidr, vxlanMode, ipipMode, natOutgoing, blockSize, nodeSelector } = pool.spec;
+  const cross = (m: unknown) => m === CalicoEncapsulationMode.CROSS_SUBNET ? 'CrossSubnet' : '';
+  const encapsulation = vxlanMode !== CalicoEncapsulationMode.NEVER ? `VXLAN${cross(vxlanMode)}`
+    : ipipMode !== CalicoEncapsulationMode.NEVER ? `IPIP${cross(ipipMode)}` : 'None';
+  return { name: pool.name, cidr, blockSize, encapsulation, natOutgoing: natOutgoing ? 'Enabled' : 'Disabled', nodeSelector };
 }

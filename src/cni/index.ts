@@ -2,6 +2,7 @@ export * from './cni-plugin';
 export * from './cni-recommendation';
 export * from './calico-encapsulation';
 export * from './calico-felix-enums';
+export * from './calico-install-method';
 export * from './calico-tuning';
 export * from './cilium-modes';
 export * from './cilium-tuning';

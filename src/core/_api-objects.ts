@@ -74,3 +74,22 @@ export function transformJson(obj: ApiObject, key: string, fn: JsonTransform): v
   }
   transforms.set(key, fn);
 }
+
+/**
+ * Kinds the API server serves without a namespace. A `metadata.namespace` on them is dropped by the
+ * API server but kept by GitOps diffs and policy tools, so these objects never carry one, also
+ * inside a chart that has a namespace (cdk8s gives every object the chart's).
+ */
+export const CLUSTER_SCOPED_KINDS: ReadonlySet<string> = new Set([
+  'Namespace', 'ClusterRole', 'ClusterRoleBinding', 'PriorityClass', 'CustomResourceDefinition',
+  'FelixConfiguration', 'IPPool', 'Installation',
+]);
+
+/** Drops the namespace a chart gives a cluster-scoped object (see CLUSTER_SCOPED_KINDS). */
+export function clusterScoped<T extends ApiObject>(obj: T): T {
+  if (!CLUSTER_SCOPED_KINDS.has(obj.kind)) throw new Error(`${obj.kind} is not a cluster-scoped kind`);
+  transformJson(obj, 'cluster-scoped', (json) => {
+    if (json.metadata) delete json.metadata.namespace;
+  });
+  return obj;
+}

@@ -109,7 +109,6 @@ export interface TierSettings {
     readonly bpfLogLevel: Rule<CalicoBpfLogLevel>;
     readonly ipForwarding: Rule<CalicoIpForwarding>;
     readonly logSeverityScreen: Rule<CalicoLogSeverity>;
-    readonly reportingInterval: Rule<Duration>;
   };
   readonly cilium: {
     readonly kubeProxyReplacement: Rule<boolean>;
@@ -168,7 +167,6 @@ function common(overrides: { sysctlConntrackMax: Rule<string> }) {
       bpfLogLevel: r(CalicoBpfLogLevel.OFF, 'guide: no per-packet eBPF logging'),
       ipForwarding: r(CalicoIpForwarding.ENABLED, 'guide: Felix enables IP forwarding on the host'),
       logSeverityScreen: r(CalicoLogSeverity.WARNING, 'guide: quieter Felix logs'),
-      reportingInterval: r(Duration.seconds(30), 'guide: Felix status report interval'),
     },
     cilium: {
       kubeProxyReplacement: r(true, 'guide: kubeProxyReplacement strict (today true): Cilium implements Services in eBPF and kube-proxy is not deployed'),

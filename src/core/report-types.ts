@@ -101,3 +101,23 @@ export interface DnsPathTrace {
    */
   readonly failedAt?: DnsHop;
 }
+
+/** What an apply prerequisite is. */
+export enum PrerequisiteKind {
+  /** A CustomResourceDefinition another install provides. */
+  CUSTOM_RESOURCE_DEFINITION = 'crd',
+  /** A namespace the app writes into but does not create. */
+  NAMESPACE = 'namespace',
+}
+
+/** Something the cluster must have before the app's manifests apply in one pass. */
+export interface ApplyPrerequisite {
+  /** A CRD or a namespace. */
+  readonly kind: PrerequisiteKind;
+  /** The API group and version (CRDs, e.g. `monitoring.coreos.com/v1`) or the namespace. */
+  readonly name: string;
+  /** The objects that need it, as `Kind namespace/name` (or `Kind name`), in output order. */
+  readonly neededBy: string[];
+  /** What installs it. */
+  readonly installedBy: string;
+}

@@ -1,8 +1,9 @@
 import { IConstruct } from 'constructs';
 import { ConfigErrors } from './_errors';
 import { byCodePoint } from './_order';
+import { prerequisitesOf } from './_prerequisites';
 import { AppState } from './_registry';
-import { Decision, DnsPathTrace, Finding, FindingSeverity } from './report-types';
+import { ApplyPrerequisite, Decision, DnsPathTrace, Finding, FindingSeverity, PrerequisiteKind } from './report-types';
 
 /**
  * The explanation report of an app: for every tuned value, which tier rule,
@@ -55,6 +56,16 @@ export class TuningReport {
     return [...new Set(['default', ...denied])].sort(byCodePoint);
   }
 
+  /**
+   * What the cluster needs before the app's manifests apply in one pass: the CRDs of every
+   * custom resource (and what installs them), and namespaces the app writes into without
+   * creating them. Namespaces the app creates are written first (they become dependencies
+   * of the objects in them), so they are not listed.
+   */
+  public get prerequisites(): ApplyPrerequisite[] {
+    return prerequisitesOf(this.state.apiObjects());
+  }
+
   /** Warnings only. */
   public get warnings(): Finding[] {
     return this.findings.filter((f) => f.severity === FindingSeverity.WARNING);
@@ -92,6 +103,12 @@ export class TuningReport {
           '',
         ];
       }),
+      '## Before you apply',
+      '',
+      'What the cluster needs before `kubectl apply -f` creates these objects in one pass (TuningReport.prerequisites).',
+      '',
+      ...this.prerequisiteLines(cell),
+      '',
       '## Warnings',
       '',
       ...(warnings.length > 0
@@ -99,5 +116,16 @@ export class TuningReport {
         : ['None.']),
       '',
     ].join('\n');
+  }
+
+  private prerequisiteLines(cell: (text: string) => string): string[] {
+    const list = this.prerequisites;
+    if (list.length === 0) return ['Nothing: every object is built in or created by the app.'];
+    const more = (xs: string[]) => xs.length > 3 ? `${xs.slice(0, 3).join(', ')} and ${xs.length - 3} more` : xs.join(', ');
+    return [
+      '| Needs | Installed by | For |',
+      '|---|---|---|',
+      ...list.map((p) => `| ${p.kind === PrerequisiteKind.NAMESPACE ? 'namespace' : 'CRDs of'} \`${p.name}\` | ${cell(p.installedBy)} | ${cell(more(p.neededBy))} |`),
+    ];
   }
 }

@@ -1,6 +1,7 @@
 import { Lazy } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
+import { clusterScoped } from '../core/_api-objects';
 import { DNS_AUTOSCALER_IMAGE } from '../core/_images';
 import { KUBE_SYSTEM, LINUX_NODE_SELECTOR, meta, port, resources } from '../core/_k8s';
 
@@ -29,19 +30,19 @@ export interface CoreDnsWorkloadOptions {
 export function addCoreDnsWorkload(scope: Construct, opts: CoreDnsWorkloadOptions): void {
   new k8s.KubeServiceAccount(scope, 'ServiceAccount', { metadata: meta('coredns', KUBE_SYSTEM) });
 
-  new k8s.KubeClusterRole(scope, 'ClusterRole', {
+  clusterScoped(new k8s.KubeClusterRole(scope, 'ClusterRole', {
     metadata: meta('system:coredns', undefined),
     rules: [
       { apiGroups: [''], resources: ['endpoints', 'services', 'pods', 'namespaces'], verbs: ['list', 'watch'] },
       { apiGroups: ['discovery.k8s.io'], resources: ['endpointslices'], verbs: ['list', 'watch'] },
     ],
-  });
+  }));
 
-  new k8s.KubeClusterRoleBinding(scope, 'ClusterRoleBinding', {
+  clusterScoped(new k8s.KubeClusterRoleBinding(scope, 'ClusterRoleBinding', {
     metadata: meta('system:coredns', undefined),
     roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'system:coredns' },
     subjects: [{ kind: 'ServiceAccount', name: 'coredns', namespace: KUBE_SYSTEM }],
-  });
+  }));
 
   const ports: k8s.ContainerPort[] = [
     { containerPort: 53, name: 'dns', protocol: 'UDP' },
@@ -162,7 +163,7 @@ export function addDnsAutoscaler(scope: Construct, opts: DnsAutoscalerOptions): 
   const labels = { 'k8s-app': name };
 
   new k8s.KubeServiceAccount(scope, 'AutoscalerServiceAccount', { metadata: meta(name, KUBE_SYSTEM) });
-  new k8s.KubeClusterRole(scope, 'AutoscalerClusterRole', {
+  clusterScoped(new k8s.KubeClusterRole(scope, 'AutoscalerClusterRole', {
     metadata: meta(`system:${name}`, undefined),
     rules: [
       { apiGroups: [''], resources: ['nodes'], verbs: ['list', 'watch'] },
@@ -170,12 +171,12 @@ export function addDnsAutoscaler(scope: Construct, opts: DnsAutoscalerOptions): 
       { apiGroups: ['apps'], resources: ['deployments/scale', 'replicasets/scale'], verbs: ['get', 'update'] },
       { apiGroups: [''], resources: ['configmaps'], verbs: ['get', 'create'] },
     ],
-  });
-  new k8s.KubeClusterRoleBinding(scope, 'AutoscalerClusterRoleBinding', {
+  }));
+  clusterScoped(new k8s.KubeClusterRoleBinding(scope, 'AutoscalerClusterRoleBinding', {
     metadata: meta(`system:${name}`, undefined),
     roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: `system:${name}` },
     subjects: [{ kind: 'ServiceAccount', name, namespace: KUBE_SYSTEM }],
-  });
+  }));
   new k8s.KubeConfigMap(scope, 'AutoscalerConfigMap', {
     metadata: meta(name, KUBE_SYSTEM),
     data: { linear: Lazy.any({ produce: () => JSON.stringify(opts.linear()) }) },

@@ -1,5 +1,6 @@
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
+import { clusterScoped } from '../core/_api-objects';
 import { CONFIG_HASH_ANNOTATION, KUBE_SYSTEM, LINUX_NODE_SELECTOR, meta, resources, TOLERATE_ALL, XTABLES_LOCK_VOLUME } from '../core/_k8s';
 
 export interface KubeProxyWorkloadOptions {
@@ -25,11 +26,11 @@ export function addKubeProxyWorkload(scope: Construct, opts: KubeProxyWorkloadOp
     metadata: meta('kube-proxy', KUBE_SYSTEM),
   });
 
-  new k8s.KubeClusterRoleBinding(scope, 'NodeProxierBinding', {
+  clusterScoped(new k8s.KubeClusterRoleBinding(scope, 'NodeProxierBinding', {
     metadata: meta('kubeadm:node-proxier', undefined),
     roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'system:node-proxier' },
     subjects: [{ kind: 'ServiceAccount', name: 'kube-proxy', namespace: KUBE_SYSTEM }],
-  });
+  }));
 
   new k8s.KubeDaemonSet(scope, 'DaemonSet', {
     metadata: meta('kube-proxy', KUBE_SYSTEM, LABELS),

@@ -1,6 +1,7 @@
 import { ApiObject, Lazy } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
+import { clusterScoped } from '../core/_api-objects';
 import { ComponentContext, componentContext, record } from '../core/_component';
 import { meta, port } from '../core/_k8s';
 import { parseIp } from '../core/_net';
@@ -126,6 +127,7 @@ export class DefaultDenyPolicy extends Construct {
   public readonly namespaces: string[];
 
   private readonly ctx: ComponentContext;
+  private readonly createdNamespaces = new Map<string, ApiObject>();
 
   public constructor(scope: Construct, id: string, props: DefaultDenyPolicyProps) {
     super(scope, id);
@@ -167,7 +169,7 @@ export class DefaultDenyPolicy extends Construct {
     const psaVersion = `v${profile.kubernetesVersion.version}`;
     for (const ns of namespaces) {
       if (props.createNamespaces) {
-        new k8s.KubeNamespace(this, `Namespace-${ns}`, {
+        this.createdNamespaces.set(ns, clusterScoped(new k8s.KubeNamespace(this, `Namespace-${ns}`, {
           metadata: meta(ns, undefined, {
             'pod-security.kubernetes.io/enforce': level,
             'pod-security.kubernetes.io/enforce-version': psaVersion,
@@ -176,7 +178,7 @@ export class DefaultDenyPolicy extends Construct {
             'pod-security.kubernetes.io/warn': level,
             'pod-security.kubernetes.io/warn-version': psaVersion,
           }),
-        });
+        })));
       }
       new k8s.KubeNetworkPolicy(this, `DefaultDeny-${ns}`, {
         metadata: meta('default-deny-all', ns),
@@ -277,7 +279,34 @@ export class DefaultDenyPolicy extends Construct {
     return [KUBE_DNS_PEER, ...ips.map((ip) => ({ ipBlock: { cidr: hostCidr(ip) } }))];
   }
 
+  /**
+   * Every object of the app in a namespace this policy creates depends on the Namespace, so cdk8s
+   * writes it first (in its chart's file, and the charts in dependency order with numbered file
+   * names): one `kubectl apply -f <dir>` then never meets "namespaces not found".
+   */
+  private orderAfterNamespaces(): void {
+    if (this.createdNamespaces.size === 0) return;
+    const { state } = this.ctx;
+    const byNamespace = state.memo('objects-by-namespace', () => {
+      const index = new Map<string, ApiObject[]>();
+      for (const obj of state.apiObjects()) {
+        const ns = obj.metadata.namespace;
+        if (ns === undefined) continue;
+        const list = index.get(ns) ?? [];
+        list.push(obj);
+        index.set(ns, list);
+      }
+      return index;
+    });
+    for (const [ns, namespaceObject] of this.createdNamespaces) {
+      for (const obj of byNamespace.get(ns) ?? []) {
+        if (obj !== namespaceObject && obj.kind !== 'Namespace') obj.node.addDependency(namespaceObject);
+      }
+    }
+  }
+
   private prepare(ciliumHostDns: boolean): void {
+    this.orderAfterNamespaces();
     const peers = this.dnsPeers();
     record(this.ctx, 'allow-dns-egress peers', peers.map((p) => p.ipBlock?.cidr ?? 'kube-system/k8s-app=kube-dns').join(', '), DecisionSource.DERIVED,
       peers.length > 1 ? 'kube-dns pods, and NodeLocal DNSCache on the host network (ipBlock), which pod selectors never match' : 'the kube-dns pods (no NodeLocal DNSCache in the app)');
