@@ -75,7 +75,13 @@ function applications(app: App, tier: ScaleTier, profile: ClusterProfile, enforc
 export function smallCluster(app: App): ExampleCluster {
   const profile = new ClusterProfile({ apiServerHost: '192.168.10.10' });
   const service = applications(app, ScaleTier.SMALL, profile, false);
-  const tuning = new NetworkTuning(new Chart(app, 'network'), 'tuning', { tier: ScaleTier.SMALL, profile, services: [service] });
+  const tuning = new NetworkTuning(new Chart(app, 'network'), 'tuning', {
+    tier: ScaleTier.SMALL,
+    profile,
+    services: [service],
+    // kube-prometheus-stack selects rules and monitors by its release label.
+    alerts: { selectorLabels: { release: 'kube-prometheus-stack' } },
+  });
   return {
     files: () => ({
       ...clusterFiles(tuning.kubeletConfigFiles(), tuning.alerts!),
@@ -101,7 +107,7 @@ export function mediumCluster(app: App): ExampleCluster {
     kubeProxy: { deployDaemonSet: true },
     coreDns: { deploy: true, autoscaler: true },
     // The guide's alert summaries are Chinese: this team reads them in Chinese.
-    alerts: { language: AlertLanguage.CHINESE },
+    alerts: { language: AlertLanguage.CHINESE, selectorLabels: { release: 'kube-prometheus-stack' } },
     services: [service],
   });
   return { files: () => clusterFiles(tuning.kubeletConfigFiles(), tuning.alerts!) };
@@ -177,7 +183,7 @@ export function customCluster(app: App): ExampleCluster {
   new PodDnsTuning(policies, 'PodDns', { tier, profile, appliesTo: workloads });
 
   // Last, so it sees every component it watches.
-  const alerts = new NetworkAlerts(new Chart(app, 'monitoring'), 'Alerts', { tier, profile });
+  const alerts = new NetworkAlerts(new Chart(app, 'monitoring'), 'Alerts', { tier, profile, selectorLabels: { release: 'kube-prometheus-stack' } });
   return { files: () => clusterFiles(nodeLocal.kubeletConfigFiles(), alerts) };
 }
 

@@ -106,7 +106,7 @@ const INSTALLED_BY_ZH: Record<string, string> = {
   'monitoring.coreos.com': 'Prometheus Operator（kube-prometheus-stack 会安装其 CRD）',
   'projectcalico.org': 'Calico：其 projectcalico.org/v3 CRD（3.32+），旧版本则需 Calico API server（crd.projectcalico.org/v1 是其存储，不供 kubectl 使用）',
   'operator.tigera.io': 'tigera-operator（其清单或 Helm chart 会安装该 CRD）',
-  'cilium.io': 'Cilium（operator 启动时注册 CRD：先安装 Cilium）',
+  'cilium.io': 'Cilium 本身：它就是 CNI，须最先安装（用 helm/cilium-values.yaml 或 valuesYaml 执行 helm install；operator 启动时注册 CRD），之后由 HelmRelease 保持同步',
   'helm.toolkit.fluxcd.io': 'Flux（flux install 或 flux bootstrap）',
   'source.toolkit.fluxcd.io': 'Flux（flux install 或 flux bootstrap）',
 };

@@ -46,7 +46,7 @@ test('the compatibility matrix has a row per feature and a column per version', 
 test('the alert table lists every alert with its thresholds per tier, in each README\'s language', () => {
   const en = SECTIONS['alert-table']('en');
   const zh = SECTIONS['alert-table']('zh');
-  expect(en.split('\n')).toHaveLength(2 + 22);
+  expect(en.split('\n')).toHaveLength(2 + 24);
   expect(en).toContain('| KubeProxySyncSlow (guide) | kube-proxy |');
   expect(en).toContain('p99 > 1s, for 10m (every tier)');
   expect(en).toContain('small: usage > 80%, for 5m<br>medium: usage > 80%, for 5m<br>large: usage > 75%, for 5m');

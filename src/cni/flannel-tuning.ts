@@ -100,6 +100,7 @@ export class FlannelTuning extends Construct {
 
     ctx.state.register({
       kind: 'cni', scope: this, profile, tier: ctx.tier, plugin: CniPlugin.FLANNEL, enforcesNetworkPolicy: false,
-    });
+    }, () => ctx.state.afterApply(this, `kubectl -n ${namespace} rollout restart daemonset kube-flannel-ds: flanneld reads net-conf.json only at start `
+      + '(its Network cannot change on a running cluster: node subnets were leased from the old one)'));
   }
 }

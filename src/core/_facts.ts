@@ -55,6 +55,8 @@ export interface KubeProxyFacts extends BaseFacts {
   readonly tcpCloseWaitTimeoutSeconds: number;
   readonly metricsBindAddress: string;
   readonly deploysDaemonSet: boolean;
+  /** The longest minSyncPeriod of any mode section (a queued change waits at most this long for a sync). */
+  readonly maxMinSyncPeriodSeconds: number;
 }
 
 /** PodDnsTuning. */

@@ -28,7 +28,7 @@ export const CRD_SOURCES: Readonly<Record<string, { readonly kinds: readonly str
   },
   'cilium.io': {
     kinds: ['CiliumNetworkPolicy'],
-    installedBy: 'Cilium (the operator registers its CRDs at start: install Cilium first)',
+    installedBy: 'Cilium itself: it is the CNI, so install it first (helm install with helm/cilium-values.yaml or valuesYaml; the operator registers its CRDs at start), then a HelmRelease keeps it in sync',
   },
   'helm.toolkit.fluxcd.io': { kinds: ['HelmRelease'], installedBy: 'Flux (flux install or flux bootstrap)' },
   'source.toolkit.fluxcd.io': { kinds: ['HelmRepository'], installedBy: 'Flux (flux install or flux bootstrap)' },

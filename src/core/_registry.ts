@@ -71,6 +71,8 @@ export class AppState {
   private readonly decisionsByKey = new Map<string, Decision>();
   /** Decisions made while preparing a synthesis (they depend on other components); replaced by the next one. */
   private passDecisions = new Map<string, Decision>();
+  /** Steps a component needs after `kubectl apply`, found while preparing a synthesis. */
+  private passSteps = new Map<string, string>();
   private evaluating = false;
   private cachedPlan?: NetworkPlan;
   /** One walk of the tree and one toJson() per object, kept for one evaluation. */
@@ -200,6 +202,19 @@ export class AppState {
     if (!dup) this.constructionWarnings.push({ ruleId, severity: FindingSeverity.WARNING, scope, message, fix });
   }
 
+  /**
+   * A step the operator must take after applying (a restart, a file on every node): recorded
+   * while preparing a synthesis, replaced by the next one.
+   */
+  public afterApply(scope: IConstruct, step: string): void {
+    this.passSteps.set(`${scope.node.path}\u0000${step}`, `\`${scope.node.path}\`: ${step}`);
+  }
+
+  /** The after-apply steps of the last synthesis, by construct path. */
+  public get afterApplySteps(): string[] {
+    return [...this.passSteps.entries()].sort(([a], [b]) => byCodePoint(a, b)).map(([, v]) => v);
+  }
+
   public get decisions(): Decision[] {
     const merged = new Map([...this.decisionsByKey, ...this.passDecisions]);
     return [...merged.values()].sort((a, b) => byCodePoint(a.path, b.path) || byCodePoint(a.setting, b.setting));
@@ -209,6 +224,7 @@ export class AppState {
   public evaluate(): Finding[] {
     this.passFindings = [];
     this.passDecisions = new Map();
+    this.passSteps = new Map();
     this.passObjects = undefined;
     this.passJson.clear();
     this.passTraces.clear();

@@ -66,6 +66,15 @@ export class TuningReport {
     return prerequisitesOf(this.state.apiObjects());
   }
 
+  /**
+   * What to do after `kubectl apply` for the output to take effect (restart kube-proxy when only
+   * its ConfigMap is managed, install the kubelet drop-in on every node, ...), as
+   * `` `construct path`: step ``. Known after synthesis (or `check()`).
+   */
+  public get afterApply(): string[] {
+    return this.state.afterApplySteps;
+  }
+
   /** Warnings only. */
   public get warnings(): Finding[] {
     return this.findings.filter((f) => f.severity === FindingSeverity.WARNING);
@@ -108,6 +117,10 @@ export class TuningReport {
       'What the cluster needs before `kubectl apply -f` creates these objects in one pass (TuningReport.prerequisites).',
       '',
       ...this.prerequisiteLines(cell),
+      '',
+      '## After you apply',
+      '',
+      ...(this.afterApply.length > 0 ? this.afterApply.map((step) => `- ${cell(step)}`) : ['Nothing: the workloads in the output roll out the changes.']),
       '',
       '## Warnings',
       '',

@@ -476,6 +476,8 @@ export class NodeLocalDns extends Construct {
       record(this.ctx, 'forward (cluster zones)', profile.dnsServiceIp, DecisionSource.COMPATIBILITY, 'the kube-dns IP is not bound locally, so it is a safe upstream');
       record(this.ctx, 'kubelet clusterDNS', this.localIp, DecisionSource.COMPATIBILITY,
         'pods must be pointed at the link-local IP: roll out node-local-dns, wait until it is ready on every node, then apply the kubelet drop-in (kubeletConfigFiles()) node by node');
+      this.ctx.state.afterApply(this, 'when node-local-dns is ready on every node, install the kubelet drop-in (kubeletConfigFiles()) on each node and restart kubelet, '
+        + 'node by node: kubelet writes a pod\'s resolv.conf when the pod starts, so running pods keep kube-dns until they are recreated');
     }
     record(this.ctx, 'resources.limits.memory', this.memoryLimit(), DecisionSource.DERIVED,
       `every cache full (${Math.round(this.memoryNeeded() / (1024 * 1024))} MiB at about 3 KB per entry, kubernetes/website nodelocaldns.md) within the ${this.ctx.tier} tier's ${this.ctx.settings.nodeLocalDns.memoryLimit.value}: an OOM kill skips teardown and blackholes the node's DNS`);

@@ -129,6 +129,7 @@ export class TunedKubeProxy extends Construct {
   /** The ConfigMap holding the configuration. */
   public readonly configMap: k8s.KubeConfigMap;
 
+  private readonly deploysDaemonSet: boolean;
   private readonly ctx: ComponentContext;
   private readonly props: TunedKubeProxyProps;
   private readonly explicitMode?: KubeProxyMode;
@@ -154,11 +155,15 @@ export class TunedKubeProxy extends Construct {
     }
 
     // Every section given is validated, active or not: the plan may pick the mode later.
+    let maxMinSyncPeriodSeconds = kp.minSyncPeriod.value.toSeconds({ integral: false });
     for (const mode of Object.values(KubeProxyMode)) {
       const active = sectionProps(props, mode) as (IptablesOptions & IpvsOptions & NftablesOptions) | undefined;
       if (active === undefined) continue;
       const syncPeriod = active.syncPeriod ?? kp.syncPeriod.value;
       const minSyncPeriod = active.minSyncPeriod ?? kp.minSyncPeriod.value;
+      if (minSyncPeriod instanceof Duration) {
+        maxMinSyncPeriodSeconds = Math.max(maxMinSyncPeriodSeconds, minSyncPeriod.toSeconds({ integral: false }));
+      }
       if (errors.duration(`${mode}.syncPeriod`, syncPeriod, Duration.millis(1))
         && errors.duration(`${mode}.minSyncPeriod`, minSyncPeriod)
         && minSyncPeriod.toMilliseconds() > syncPeriod.toMilliseconds()) {
@@ -229,6 +234,7 @@ export class TunedKubeProxy extends Construct {
     });
 
     const deploy = props.deployDaemonSet ?? false;
+    this.deploysDaemonSet = deploy;
     if (deploy) {
       if (!this.kubeconfig) {
         errors.addMissing('deployDaemonSet', "needs the profile's 'apiServerHost' (kube-proxy's kubeconfig must point at the API server directly)");
@@ -262,6 +268,7 @@ export class TunedKubeProxy extends Construct {
       tcpCloseWaitTimeoutSeconds: closeWait.toSeconds({ integral: false }),
       metricsBindAddress: this.metricsBindAddress,
       deploysDaemonSet: deploy,
+      maxMinSyncPeriodSeconds,
     }, () => this.prepare());
   }
 
@@ -280,6 +287,11 @@ export class TunedKubeProxy extends Construct {
 
   private prepare(): void {
     const mode = this.mode;
+    if (!this.deploysDaemonSet) {
+      // kube-proxy reads its config file once, at start (cmd/kube-proxy/app/server.go): a changed ConfigMap waits for a restart.
+      this.ctx.state.afterApply(this, 'kubectl -n kube-system rollout restart daemonset kube-proxy: kube-proxy reads its ConfigMap only at start '
+        + '(until then it keeps its old mode and metrics address, and KubeProxyDown may fire)');
+    }
     if (!this.explicitMode) {
       const plane = this.ctx.state.plan().dataPlane;
       record(this.ctx, 'mode', mode, plane.source, plane.reason);

@@ -11,6 +11,8 @@ export interface AlertContext {
   readonly legacyForwardMetrics: boolean;
   readonly jobs: { readonly kubeProxy: string; readonly coreDns: string; readonly nodeLocalDns: string; readonly nodeExporter: string };
   readonly kubeProxySyncSeconds: number;
+  /** KubeProxySyncStalled: a queued change unsynced for longer than this. */
+  readonly kubeProxyStallSeconds: number;
   readonly dnsLatencySeconds: number;
   readonly dnsErrorRatio: number;
   readonly forwardLatencySeconds: number;
@@ -64,10 +66,15 @@ export function servfailShare(series: string, by?: string): string {
 }
 
 /**
- * A node-local cache serving a handful of queries would page on one SERVFAIL; its error
- * alert needs at least this many answers per second (300 in the 5m window).
+ * A resolver serving a handful of queries would page on one SERVFAIL or one slow answer: the
+ * DNS ratio and p99 alerts need at least this many answers per second (300 in the 5m window).
  */
-const NODE_LOCAL_MIN_QPS = 1;
+export const MIN_ANSWERS_PER_SECOND = 1;
+
+/** `expr` only where `series` (a selector without its closing brace) answers MIN_ANSWERS_PER_SECOND. */
+function busy(expr: string, series: string, by?: string): string {
+  return `(${expr}) and ${by ? `sum by (${by})` : 'sum'} (rate(${series}}[5m])) > ${MIN_ANSWERS_PER_SECOND}`;
+}
 
 /**
  * Conntrack insert failures per second on one node before it pages: each failure drops the first
@@ -102,9 +109,10 @@ export const ALERTS: readonly AlertDef[] = [
     group: 'coredns',
     fromGuide: true,
     severity: 'warning',
-    expr: (c) => `histogram_quantile(0.99, sum by (le) (rate(coredns_dns_request_duration_seconds_bucket{job="${c.jobs.coreDns}"}[5m]))) > ${num(c.dnsLatencySeconds)}`,
+    expr: (c) => busy(`histogram_quantile(0.99, sum by (le) (rate(coredns_dns_request_duration_seconds_bucket{job="${c.jobs.coreDns}"}[5m]))) > ${num(c.dnsLatencySeconds)}`,
+      `coredns_dns_request_duration_seconds_count{job="${c.jobs.coreDns}"`),
     forDuration: (c) => c.forDuration,
-    threshold: (c) => `p99 > ${num(c.dnsLatencySeconds)}s`,
+    threshold: (c) => `p99 > ${num(c.dnsLatencySeconds)}s (at > ${MIN_ANSWERS_PER_SECOND} answer/s)`,
     limit: (c) => c.dnsLatencySeconds,
     summary: { en: 'DNS latency is high', zh: 'DNS 查询延迟过高' },
     description: {
@@ -124,9 +132,12 @@ export const ALERTS: readonly AlertDef[] = [
     // The guide counts rcode!="NOERROR", which includes the NXDOMAINs that search-path expansion
     // answers all day (ndots:5): it pages on healthy clusters. coredns-mixin's CoreDNSErrorsHigh
     // counts SERVFAIL; REFUSED is what forward answers when max_concurrent is reached.
-    expr: (c) => `${servfailShare(`coredns_dns_responses_total{job="${c.jobs.coreDns}"`)} > ${num(c.dnsErrorRatio)}`,
+    expr: (c) => {
+      const series = `coredns_dns_responses_total{job="${c.jobs.coreDns}"`;
+      return busy(`${servfailShare(series)} > ${num(c.dnsErrorRatio)}`, series);
+    },
     forDuration: (c) => c.forDuration,
-    threshold: (c) => `SERVFAIL+REFUSED share > ${num(c.dnsErrorRatio * 100)}%`,
+    threshold: (c) => `SERVFAIL+REFUSED share > ${num(c.dnsErrorRatio * 100)}% (at > ${MIN_ANSWERS_PER_SECOND} answer/s)`,
     limit: (c) => c.dnsErrorRatio,
     summary: { en: 'DNS error rate is high', zh: 'DNS 错误率过高' },
     description: {
@@ -158,18 +169,44 @@ export const ALERTS: readonly AlertDef[] = [
     },
   },
   {
+    alert: 'KubeProxyInstanceDown',
+    group: 'kube-proxy',
+    fromGuide: false,
+    severity: 'warning',
+    // kubernetes-mixin's KubeProxyInstanceUnreachable: one node's kube-proxy, which absent() does not see.
+    expr: (c) => `up{job="${c.jobs.kubeProxy}"} == 0`,
+    forDuration: (c) => c.forDuration,
+    threshold: () => 'a target down',
+    summary: { en: 'kube-proxy is down on a node', zh: '某节点上的 kube-proxy 不可用' },
+    description: {
+      en: 'kube-proxy on {{ $labels.instance }} is not answering scrapes: Service changes stop reaching that node.',
+      zh: '{{ $labels.instance }} 上的 kube-proxy 未响应抓取：Service 的变化不再同步到该节点。',
+    },
+    runbook: {
+      en: 'Check the kube-proxy pod on that node (CrashLoopBackOff, a port conflict on 10249/10256); restart it.',
+      zh: '检查该节点上的 kube-proxy Pod（CrashLoopBackOff、10249/10256 端口冲突）；重启它。',
+    },
+  },
+  {
     alert: 'KubeProxySyncStalled',
     group: 'kube-proxy',
     fromGuide: false,
     severity: 'warning',
-    expr: (c) => `kubeproxy_sync_proxy_rules_last_queued_timestamp_seconds{job="${c.jobs.kubeProxy}"} - kubeproxy_sync_proxy_rules_last_timestamp_seconds{job="${c.jobs.kubeProxy}"} > 300`,
+    // kube-proxy syncs when a change is queued (within minSyncPeriod) and otherwise at most hourly
+    // (pkg/proxy/*/proxier.go: BoundedFrequencyRunner maxInterval time.Hour), so a quiet node's last
+    // sync may be old: only a change that waits is a hang. The upstream hint (queued - last) misses a
+    // hang after a single change.
+    expr: (c) => {
+      const last = `kubeproxy_sync_proxy_rules_last_timestamp_seconds{job="${c.jobs.kubeProxy}"}`;
+      return `(time() - ${last} > ${num(c.kubeProxyStallSeconds)}) and (kubeproxy_sync_proxy_rules_last_queued_timestamp_seconds{job="${c.jobs.kubeProxy}"} > ${last})`;
+    },
     forDuration: (c) => c.forDuration,
-    threshold: () => 'queued change not synced for > 300s',
-    limit: () => 300,
+    threshold: (c) => `a queued change and no sync for > ${num(c.kubeProxyStallSeconds)}s`,
+    limit: (c) => c.kubeProxyStallSeconds,
     summary: { en: 'kube-proxy has stopped syncing rules', zh: 'kube-proxy 停止同步规则' },
     description: {
-      en: 'kube-proxy on {{ $labels.instance }} queued a change {{ $value | humanizeDuration }} ago and has not synced since: it may be hung.',
-      zh: '{{ $labels.instance }} 上的 kube-proxy 在 {{ $value | humanizeDuration }} 前排队了变更却一直未同步：可能已卡住。',
+      en: 'kube-proxy on {{ $labels.instance }} has a change waiting and last synced its rules {{ $value | humanizeDuration }} ago: it may be hung.',
+      zh: '{{ $labels.instance }} 上的 kube-proxy 有待同步的变更，而上次同步规则已是 {{ $value | humanizeDuration }} 前：可能已卡住。',
     },
     runbook: {
       en: 'Read the kube-proxy logs on that node; restart the pod; check xtables lock contention with other iptables users.',
@@ -243,9 +280,13 @@ export const ALERTS: readonly AlertDef[] = [
     group: 'coredns',
     fromGuide: false,
     severity: 'warning',
-    expr: (c) => `histogram_quantile(0.99, sum by (to, le) (rate(${forward(c, 'request_duration_seconds_bucket')}[5m]))) > ${num(c.forwardLatencySeconds)}`,
+    expr: (c) => {
+      const count = forward(c, 'request_duration_seconds_count');
+      return busy(`histogram_quantile(0.99, sum by (to, le) (rate(${forward(c, 'request_duration_seconds_bucket')}[5m]))) > ${num(c.forwardLatencySeconds)}`,
+        count.slice(0, -1), 'to');
+    },
     forDuration: (c) => c.forDuration,
-    threshold: (c) => `p99 > ${num(c.forwardLatencySeconds)}s per upstream`,
+    threshold: (c) => `p99 > ${num(c.forwardLatencySeconds)}s per upstream (at > ${MIN_ANSWERS_PER_SECOND} answer/s)`,
     limit: (c) => c.forwardLatencySeconds,
     summary: { en: 'Upstream DNS is slow', zh: '上游 DNS 响应慢' },
     description: {
@@ -264,10 +305,11 @@ export const ALERTS: readonly AlertDef[] = [
     severity: 'warning',
     expr: (c) => {
       const answers = c.legacyForwardMetrics ? 'responses_total' : 'request_duration_seconds_count';
-      return `sum by (to) (rate(${forward(c, answers, 'rcode="SERVFAIL"')}[5m])) / sum by (to) (rate(${forward(c, answers)}[5m])) > ${num(c.forwardErrorRatio)}`;
+      const share = `sum by (to) (rate(${forward(c, answers, 'rcode="SERVFAIL"')}[5m])) / sum by (to) (rate(${forward(c, answers)}[5m])) > ${num(c.forwardErrorRatio)}`;
+      return busy(share, forward(c, answers).slice(0, -1), 'to');
     },
     forDuration: (c) => c.forDuration,
-    threshold: (c) => `SERVFAIL share > ${num(c.forwardErrorRatio * 100)}% per upstream`,
+    threshold: (c) => `SERVFAIL share > ${num(c.forwardErrorRatio * 100)}% per upstream (at > ${MIN_ANSWERS_PER_SECOND} answer/s)`,
     limit: (c) => c.forwardErrorRatio,
     summary: { en: 'Upstream DNS returns errors', zh: '上游 DNS 返回错误' },
     description: {
@@ -344,8 +386,8 @@ export const ALERTS: readonly AlertDef[] = [
     threshold: () => 'a target down',
     summary: { en: 'NodeLocal DNSCache is down on a node', zh: '某节点上的 NodeLocal DNSCache 不可用' },
     description: {
-      en: 'node-local-dns on {{ $labels.instance }} is not answering scrapes: pods on that node may lose DNS.',
-      zh: '{{ $labels.instance }} 上的 node-local-dns 未响应抓取：该节点上的 Pod 可能失去 DNS。',
+      en: 'node-local-dns {{ $labels.instance }} on node {{ $labels.node }} is not answering scrapes: pods on that node may lose DNS.',
+      zh: '节点 {{ $labels.node }} 上的 node-local-dns（{{ $labels.instance }}）未响应抓取：该节点上的 Pod 可能失去 DNS。',
     },
     runbook: {
       en: 'Check the pod on that node; a port conflict on 53 or the health port (8080 by default) is a common cause.',
@@ -357,7 +399,12 @@ export const ALERTS: readonly AlertDef[] = [
     group: 'node-local-dns',
     fromGuide: false,
     severity: 'warning',
-    expr: (c) => `increase(coredns_nodecache_setup_errors_total{job="${c.jobs.nodeLocalDns}"}[10m]) > 0`,
+    // The counter's series appears with its first error (a labelled CounterVec), often before the
+    // first scrape: increase() sees it flat, so a series new within 10m that is above 0 counts too.
+    expr: (c) => {
+      const errs = `coredns_nodecache_setup_errors_total{job="${c.jobs.nodeLocalDns}"}`;
+      return `increase(${errs}[10m]) > 0 or ((${errs} unless ${errs} offset 10m) + 0 > 0)`;
+    },
     forDuration: () => Duration.minutes(2),
     threshold: () => 'any setup error in 10m',
     limit: () => 0,
@@ -378,14 +425,16 @@ export const ALERTS: readonly AlertDef[] = [
     severity: 'warning',
     // Pods behind NodeLocal DNSCache ask it, not CoreDNS: the guide's latency bound applies to
     // each node's cache (node-cache exports CoreDNS's own metrics on its prometheus port).
-    expr: (c) => `histogram_quantile(0.99, sum by (instance, le) (rate(coredns_dns_request_duration_seconds_bucket{job="${c.jobs.nodeLocalDns}"}[5m]))) > ${num(c.dnsLatencySeconds)}`,
+    // Per node, not per target: the HA secondary on the same node is a second target (node label from the ServiceMonitor).
+    expr: (c) => busy(`histogram_quantile(0.99, sum by (node, le) (rate(coredns_dns_request_duration_seconds_bucket{job="${c.jobs.nodeLocalDns}"}[5m]))) > ${num(c.dnsLatencySeconds)}`,
+      `coredns_dns_request_duration_seconds_count{job="${c.jobs.nodeLocalDns}"`, 'node'),
     forDuration: (c) => c.forDuration,
-    threshold: (c) => `p99 > ${num(c.dnsLatencySeconds)}s per node`,
+    threshold: (c) => `p99 > ${num(c.dnsLatencySeconds)}s per node (at > ${MIN_ANSWERS_PER_SECOND} answer/s)`,
     limit: (c) => c.dnsLatencySeconds,
     summary: { en: 'NodeLocal DNSCache answers slowly on a node', zh: '某节点上的 NodeLocal DNSCache 应答缓慢' },
     description: {
-      en: 'p99 of node-local-dns answers on {{ $labels.instance }} is {{ $value | humanizeDuration }}: pods on that node wait on DNS.',
-      zh: '{{ $labels.instance }} 上 node-local-dns 应答的 p99 为 {{ $value | humanizeDuration }}：该节点上的 Pod 在等待 DNS。',
+      en: 'p99 of node-local-dns answers on node {{ $labels.node }} is {{ $value | humanizeDuration }}: pods on that node wait on DNS.',
+      zh: '节点 {{ $labels.node }} 上 node-local-dns 应答的 p99 为 {{ $value | humanizeDuration }}：该节点上的 Pod 在等待 DNS。',
     },
     runbook: {
       en: 'Cache misses go to CoreDNS over TCP: check DNSLatencyHigh and CoreDNS replicas; check CPU throttling and memory of the node-local-dns pod on that node.',
@@ -399,19 +448,38 @@ export const ALERTS: readonly AlertDef[] = [
     severity: 'warning',
     expr: (c) => {
       const series = `coredns_dns_responses_total{job="${c.jobs.nodeLocalDns}"`;
-      return `(${servfailShare(series, 'instance')} > ${num(c.dnsErrorRatio)}) and sum by (instance) (rate(${series}}[5m])) > ${NODE_LOCAL_MIN_QPS}`;
+      return busy(`${servfailShare(series, 'node')} > ${num(c.dnsErrorRatio)}`, series, 'node');
     },
     forDuration: (c) => c.forDuration,
-    threshold: (c) => `SERVFAIL+REFUSED share > ${num(c.dnsErrorRatio * 100)}% per node (at > ${NODE_LOCAL_MIN_QPS} answer/s)`,
+    threshold: (c) => `SERVFAIL+REFUSED share > ${num(c.dnsErrorRatio * 100)}% per node (at > ${MIN_ANSWERS_PER_SECOND} answer/s)`,
     limit: (c) => c.dnsErrorRatio,
     summary: { en: 'NodeLocal DNSCache returns errors on a node', zh: '某节点上的 NodeLocal DNSCache 返回错误' },
     description: {
-      en: '{{ $value | humanizePercentage }} of node-local-dns answers on {{ $labels.instance }} are SERVFAIL or REFUSED.',
-      zh: '{{ $labels.instance }} 上 node-local-dns 应答中 {{ $value | humanizePercentage }} 为 SERVFAIL 或 REFUSED。',
+      en: '{{ $value | humanizePercentage }} of node-local-dns answers on node {{ $labels.node }} are SERVFAIL or REFUSED.',
+      zh: '节点 {{ $labels.node }} 上 node-local-dns 应答中 {{ $value | humanizePercentage }} 为 SERVFAIL 或 REFUSED。',
     },
     runbook: {
       en: 'The cache cannot reach CoreDNS (kube-dns-upstream Service, TCP 53) or the upstream resolvers from that node: check network policy egress from the node, the node resolv.conf, and DNSErrorsHigh.',
       zh: '该节点上的缓存无法访问 CoreDNS（kube-dns-upstream Service，TCP 53）或上游解析器：检查该节点的出站策略、节点 resolv.conf 以及 DNSErrorsHigh。',
+    },
+  },
+  {
+    alert: 'NodeExporterDown',
+    group: 'node',
+    fromGuide: false,
+    severity: 'warning',
+    // Every node alert reads node-exporter: without it they are all silent.
+    expr: (c) => `absent(up{job="${c.jobs.nodeExporter}"} == 1)`,
+    forDuration: (c) => c.downFor,
+    threshold: () => 'no target up',
+    summary: { en: 'node-exporter has disappeared from Prometheus', zh: 'node-exporter 从 Prometheus 中消失' },
+    description: {
+      en: 'No node-exporter target is up: the node network alerts (conntrack, softnet, accept queues) cannot fire.',
+      zh: '没有任何 node-exporter 抓取目标在线：节点网络告警（连接跟踪、softnet、接受队列）无法触发。',
+    },
+    runbook: {
+      en: 'Check the node-exporter DaemonSet and that its job label is the nodeExporterJob of NetworkAlerts (default node-exporter).',
+      zh: '检查 node-exporter DaemonSet，并确认其 job 标签与 NetworkAlerts 的 nodeExporterJob 一致（默认 node-exporter）。',
     },
   },
   {

@@ -56,14 +56,14 @@ const KUBE_PROXY: DashboardDef = {
       targets: (c) => [{ expr: `max by (table) (kubeproxy_sync_proxy_rules_iptables_total{job="${c.jobs.kubeProxy}"})`, legend: '{{table}}' }],
     },
     {
-      title: { en: 'Queued change not yet synced', zh: '已排队但未同步的变更时长' },
+      title: { en: 'Unsynced for, with a change waiting', zh: '有待同步变更时距上次同步的时长' },
       group: 'kube-proxy',
       unit: 's',
       alert: 'KubeProxySyncStalled',
-      targets: (c) => [{
-        expr: `kubeproxy_sync_proxy_rules_last_queued_timestamp_seconds{job="${c.jobs.kubeProxy}"} - kubeproxy_sync_proxy_rules_last_timestamp_seconds{job="${c.jobs.kubeProxy}"}`,
-        legend: '{{instance}}',
-      }],
+      targets: (c) => {
+        const last = `kubeproxy_sync_proxy_rules_last_timestamp_seconds{job="${c.jobs.kubeProxy}"}`;
+        return [{ expr: `(time() - ${last}) and (kubeproxy_sync_proxy_rules_last_queued_timestamp_seconds{job="${c.jobs.kubeProxy}"} > ${last})`, legend: '{{instance}}' }];
+      },
     },
     {
       title: { en: 'Pending Service and endpoint changes', zh: '待处理的 Service 与端点变更' },
@@ -186,28 +186,28 @@ const DNS: DashboardDef = {
       group: 'node-local-dns',
       unit: 's',
       alert: 'NodeLocalDNSLatencyHigh',
-      targets: (c) => [{ expr: p99('instance, le', `coredns_dns_request_duration_seconds_bucket{job="${c.jobs.nodeLocalDns}"}`), legend: '{{instance}}' }],
+      targets: (c) => [{ expr: p99('node, le', `coredns_dns_request_duration_seconds_bucket{job="${c.jobs.nodeLocalDns}"}`), legend: '{{node}}' }],
     },
     {
       title: { en: 'NodeLocal DNSCache SERVFAIL and REFUSED share per node', zh: '各节点 NodeLocal DNSCache SERVFAIL 与 REFUSED 占比' },
       group: 'node-local-dns',
       unit: 'percentunit',
       alert: 'NodeLocalDNSErrorsHigh',
-      targets: (c) => [{ expr: servfailShare(`coredns_dns_responses_total{job="${c.jobs.nodeLocalDns}"`, 'instance'), legend: '{{instance}}' }],
+      targets: (c) => [{ expr: servfailShare(`coredns_dns_responses_total{job="${c.jobs.nodeLocalDns}"`, 'node'), legend: '{{node}}' }],
     },
     {
       title: { en: 'NodeLocal DNSCache answers per node', zh: '各节点 NodeLocal DNSCache 应答速率' },
       group: 'node-local-dns',
       unit: 'reqps',
-      targets: (c) => [{ expr: `sum by (instance) (${rate(`coredns_dns_responses_total{job="${c.jobs.nodeLocalDns}"}`)})`, legend: '{{instance}}' }],
+      targets: (c) => [{ expr: `sum by (node) (${rate(`coredns_dns_responses_total{job="${c.jobs.nodeLocalDns}"}`)})`, legend: '{{node}}' }],
     },
     {
       title: { en: 'NodeLocal DNSCache hit ratio per node', zh: '各节点 NodeLocal DNSCache 命中率' },
       group: 'node-local-dns',
       unit: 'percentunit',
       targets: (c) => [{
-        expr: `sum by (instance) (${rate(`coredns_cache_hits_total{job="${c.jobs.nodeLocalDns}"}`)}) / sum by (instance) (${rate(`coredns_cache_requests_total{job="${c.jobs.nodeLocalDns}"}`)})`,
-        legend: '{{instance}}',
+        expr: `sum by (node) (${rate(`coredns_cache_hits_total{job="${c.jobs.nodeLocalDns}"}`)}) / sum by (node) (${rate(`coredns_cache_requests_total{job="${c.jobs.nodeLocalDns}"}`)})`,
+        legend: '{{node}}',
       }],
     },
     {
@@ -215,7 +215,7 @@ const DNS: DashboardDef = {
       group: 'node-local-dns',
       unit: 'short',
       alert: 'NodeLocalDNSSetupErrors',
-      targets: (c) => [{ expr: `sum by (instance, errortype) (increase(coredns_nodecache_setup_errors_total{job="${c.jobs.nodeLocalDns}"}[10m]))`, legend: '{{instance}} {{errortype}}' }],
+      targets: (c) => [{ expr: `sum by (node, errortype) (increase(coredns_nodecache_setup_errors_total{job="${c.jobs.nodeLocalDns}"}[10m]))`, legend: '{{node}} {{errortype}}' }],
     },
   ],
 };
@@ -342,7 +342,9 @@ export function renderDashboards(ctx: AlertContext, watched: Record<AlertGroup, 
         panels: panels.map((p, i) => {
           const alert = p.alert ? byName.get(p.alert) : undefined;
           if (p.alert && !alert?.limit) throw new Error(`panel '${p.title.en}' draws alert ${p.alert}, which has no numeric limit`);
-          const limit = alert?.limit ? alert.limit(ctx) : undefined;
+          // A line at 0 sits on the axis: alerts on "any" draw none (the description names them).
+          const alertLimit = alert?.limit ? alert.limit(ctx) : undefined;
+          const limit = alertLimit !== undefined && alertLimit > 0 ? alertLimit : undefined;
           return {
             id: i + 1,
             type: 'timeseries',

@@ -219,6 +219,7 @@ function tierThresholds(settings: TierSettings): Thresholds {
   const a = settings.alerts;
   return {
     kubeProxySyncSeconds: a.kubeProxySyncP99Seconds.value,
+    kubeProxyStallSeconds: STALL_SECONDS,
     dnsLatencySeconds: a.dnsLatencyP99Seconds.value,
     dnsErrorRatio: a.dnsErrorRatio.value,
     forwardLatencySeconds: a.forwardLatencyP99Seconds.value,
@@ -228,6 +229,9 @@ function tierThresholds(settings: TierSettings): Thresholds {
     downFor: a.downFor.value,
   };
 }
+
+/** KubeProxySyncStalled: a change waiting this long (or 10 minSyncPeriods, if longer) is a hang. */
+const STALL_SECONDS = 300;
 
 /** The job label of each scrape target: the value of its Service's `k8s-app` label. */
 const JOBS = { kubeProxy: 'kube-proxy', coreDns: 'kube-dns', nodeLocalDns: 'node-local-dns' };
@@ -415,8 +419,10 @@ export class NetworkAlerts extends Construct {
   }
 
   private alertContext(): AlertContext {
+    const minSync = Math.max(0, ...this.ctx.state.components('kube-proxy').map((k) => k.maxMinSyncPeriodSeconds));
     return {
       ...this.thresholds,
+      kubeProxyStallSeconds: Math.max(STALL_SECONDS, 10 * minSync),
       legacyForwardMetrics: this.coreDnsMinor() < 11,
       kubeProxyMode: this.groups['kube-proxy'] ? this.kubeProxyMode() : undefined,
       jobs: { ...JOBS, nodeExporter: this.nodeExporterJob },
@@ -442,7 +448,12 @@ export class NetworkAlerts extends Construct {
         jobLabel: 'k8s-app',
         namespaceSelector: { matchNames: [KUBE_SYSTEM] },
         selector: { matchLabels: selector },
-        endpoints: ports.map((p) => ({ port: p, interval: '30s' })),
+        // A `node` label on every target: per-node views add up a node's HA node-cache pair.
+        endpoints: ports.map((p) => ({
+          port: p,
+          interval: '30s',
+          relabelings: [{ sourceLabels: ['__meta_kubernetes_pod_node_name'], targetLabel: 'node', action: 'replace' }],
+        })),
       },
     });
     if (this.groups['kube-proxy']) {

@@ -4,7 +4,8 @@ import * as path from 'path';
 import { App, Chart, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import {
-  CalicoTuning, ClusterProfile, DefaultDenyPolicy, NetworkAlerts, NetworkTuning, PrerequisiteKind, ScaleTier, TunedCoreDns,
+  CalicoTuning, ClusterProfile, DefaultDenyPolicy, KubeProxyMode, NetworkAlerts, NetworkTuning, NodeLocalDns, PrerequisiteKind, ScaleTier,
+  TunedCoreDns,
   TunedKubeProxy, TuningReport,
 } from '../../src';
 import { CLUSTER_SCOPED_KINDS } from '../../src/core/_api-objects';
@@ -107,5 +108,33 @@ describe('TuningReport.prerequisites', () => {
     new TunedCoreDns(new Chart(app, 'c'), 'CoreDns', {});
     expect(TuningReport.of(app).prerequisites).toEqual([]);
     expect(TuningReport.of(app).toMarkdown()).toContain('Nothing: every object is built in or created by the app.');
+  });
+});
+
+describe('TuningReport.afterApply', () => {
+  test('kube-proxy managed only through its ConfigMap must be restarted; the kubelet drop-in goes on every node', () => {
+    const app = Testing.app();
+    const chart = new Chart(app, 'c');
+    const profile = new ClusterProfile({ apiServerHost: '10.0.0.1' });
+    new TunedKubeProxy(chart, 'KubeProxy', { profile, mode: KubeProxyMode.IPVS });
+    new NodeLocalDns(chart, 'NodeLocalDns', { profile });
+    app.synth();
+    const steps = TuningReport.of(app).afterApply;
+    expect(steps).toEqual([
+      expect.stringMatching(/^`c\/KubeProxy`: kubectl -n kube-system rollout restart daemonset kube-proxy: kube-proxy reads its ConfigMap only at start/),
+      expect.stringMatching(/^`c\/NodeLocalDns`: when node-local-dns is ready on every node, install the kubelet drop-in/),
+    ]);
+    expect(TuningReport.of(app).toMarkdown()).toContain('## After you apply\n\n- `c/KubeProxy`: kubectl -n kube-system rollout restart daemonset kube-proxy');
+  });
+
+  test('workloads the output deploys roll out by themselves: nothing to do', () => {
+    const app = Testing.app();
+    const chart = new Chart(app, 'c');
+    const profile = new ClusterProfile({ apiServerHost: '10.0.0.1' });
+    new TunedKubeProxy(chart, 'KubeProxy', { profile, deployDaemonSet: true });
+    new NodeLocalDns(chart, 'NodeLocalDns', { profile }); // iptables: binds the kube-dns IP, kubelet unchanged
+    app.synth();
+    expect(TuningReport.of(app).afterApply).toEqual([]);
+    expect(TuningReport.of(app).toMarkdown()).toContain('Nothing: the workloads in the output roll out the changes.');
   });
 });
