@@ -128,6 +128,12 @@ project.addTask('readme', {
   exec: 'ts-node -P test/tsconfig.json scripts/update-readme.ts',
 });
 
+// The public API's input types, read from the source, for the runtime boundary checks.
+project.addTask('schema', {
+  description: 'Regenerate src/core/_schema.generated.ts (the boundary checks\' view of the public API)',
+  exec: 'ts-node -P test/tsconfig.json scripts/prop-schema.ts',
+});
+
 // The main job: build the library and synthesize the bundled example app into YAML.
 // The example imports `cdk8s-network-tuning` by name; a symlink in node_modules
 // points that name at this package so the built `lib/` is what gets imported.

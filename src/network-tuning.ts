@@ -4,6 +4,7 @@ import { CiliumTuning, CiliumTuningProps } from './cni/cilium-tuning';
 import { CniPlugin } from './cni/cni-plugin';
 import { CniRecommendation } from './cni/cni-recommendation';
 import { FlannelTuning, FlannelTuningProps } from './cni/flannel-tuning';
+import { checkProps } from './core/_boundary';
 import { componentContext, ComponentContext, record } from './core/_component';
 import { kubeletConfigFiles, kubeletDropIn } from './core/_kubelet';
 import { ClusterProfile } from './core/cluster-profile';
@@ -176,6 +177,7 @@ export class NetworkTuning extends Construct {
 
   public constructor(scope: Construct, id: string, props: NetworkTuningProps = {}) {
     super(scope, id);
+    props = checkProps(this, 'NetworkTuningProps', props);
     this.ctx = componentContext(this, props.tier, props.profile);
     const { errors } = this.ctx;
     this.tier = this.ctx.tier;

@@ -6,6 +6,7 @@ import { CalicoBpfLogLevel, CalicoExternalServiceMode, CalicoIpForwarding, Calic
 import { CalicoInstallMethod } from './calico-install-method';
 import { CniPlugin } from './cni-plugin';
 import { clusterScoped } from '../core/_api-objects';
+import { checkProps } from '../core/_boundary';
 import { blocksOf } from '../core/_capacity';
 import { ComponentContext, componentContext, pick, record } from '../core/_component';
 import { showDuration } from '../core/_errors';
@@ -191,6 +192,7 @@ export class CalicoTuning extends Construct {
 
   public constructor(scope: Construct, id: string, props: CalicoTuningProps = {}) {
     super(scope, id);
+    props = checkProps(this, 'CalicoTuningProps', props);
     this.ctx = componentContext(this, props.tier, props.profile);
     const { errors, settings, profile, state } = this.ctx;
     const c = settings.calico;

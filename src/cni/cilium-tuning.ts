@@ -3,6 +3,7 @@ import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { CiliumLoadBalancerMode, CiliumRoutingMode, CiliumTunnelProtocol } from './cilium-modes';
 import { CniPlugin } from './cni-plugin';
+import { checkProps } from '../core/_boundary';
 import { blocksOf, podCidrCapacityProblem } from '../core/_capacity';
 import { ComponentContext, componentContext, pick, record } from '../core/_component';
 import { meta } from '../core/_k8s';
@@ -233,6 +234,7 @@ export class CiliumTuning extends Construct {
 
   public constructor(scope: Construct, id: string, props: CiliumTuningProps = {}) {
     super(scope, id);
+    props = checkProps(this, 'CiliumTuningProps', props);
     this.ctx = componentContext(this, props.tier, props.profile);
     const { errors, settings, profile, state } = this.ctx;
     const c = settings.cilium;

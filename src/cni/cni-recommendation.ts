@@ -1,4 +1,5 @@
 import { CniPlugin } from './cni-plugin';
+import { checkCall } from '../core/_boundary';
 import { ConfigErrors } from '../core/_errors';
 import { tierSettings } from '../core/_tier-table';
 import { ScaleTier } from '../core/scale-tier';
@@ -43,6 +44,7 @@ export interface CniChoice {
 export class CniRecommendation {
   /** The plugin for these requirements, with reasons. */
   public static recommend(requirements: CniRequirements): CniChoice {
+    [requirements] = checkCall('CniRecommendation.recommend', [requirements]) as [CniRequirements];
     const errors = new ConfigErrors('CniRecommendation');
     errors.oneOf('tier', requirements.tier, Object.values(ScaleTier));
     errors.throwIfAny();

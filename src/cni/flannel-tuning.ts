@@ -2,6 +2,7 @@ import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { CniPlugin } from './cni-plugin';
 import { FlannelBackend } from './flannel-backend';
+import { checkProps } from '../core/_boundary';
 import { podCidrCapacityProblem } from '../core/_capacity';
 import { componentContext, pick, record } from '../core/_component';
 import { meta } from '../core/_k8s';
@@ -52,6 +53,7 @@ export class FlannelTuning extends Construct {
 
   public constructor(scope: Construct, id: string, props: FlannelTuningProps = {}) {
     super(scope, id);
+    props = checkProps(this, 'FlannelTuningProps', props);
     const ctx = componentContext(this, props.tier, props.profile);
     const { errors, profile } = ctx;
     const backend = pick(ctx, 'Backend.Type', props.backend, ctx.settings.flannel.backend);

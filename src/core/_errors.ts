@@ -8,13 +8,29 @@ import { formatIp, isDnsLabel, isLabelKey, isLabelValue, parseCidr, parseIp, Par
  * injection attempt is shown, not interpreted.
  */
 export function formatValue(value: unknown): string {
+  const text = render(value, 0);
+  // A 100,000-character value is not echoed whole.
+  return text.length > MAX_SHOWN ? `${text.slice(0, MAX_SHOWN - 1)}… (${text.length} characters)` : text;
+}
+
+const MAX_SHOWN = 80;
+
+function render(value: unknown, depth: number): string {
   if (value === undefined) return 'undefined';
   if (value instanceof Duration) return goDuration(value, true);
-  if (Array.isArray(value)) return `[${value.map(formatValue).join(', ')}]`;
+  if (Array.isArray(value)) return depth > 2 ? '[…]' : `[${value.slice(0, 20).map((v) => render(v, depth + 1)).join(', ')}${value.length > 20 ? ', …' : ''}]`;
   if (typeof value === 'string') {
     return /^[\x21-\x7e]*$/.test(value) && value.length > 0 && !/["'()]/.test(value) ? value : JSON.stringify(value);
   }
-  if (typeof value === 'object' && value !== null) return JSON.stringify(value);
+  if (typeof value === 'bigint') return `${value}n`;
+  if (typeof value === 'symbol' || typeof value === 'function') return `<${typeof value}>`;
+  if (typeof value === 'object' && value !== null) {
+    try {
+      return JSON.stringify(value, (_k, v) => (typeof v === 'bigint' ? `${v}n` : v)) ?? `<${value.constructor?.name ?? 'object'}>`;
+    } catch {
+      return `<${value.constructor?.name ?? 'object'}>`; // cycles, or a toJSON that throws
+    }
+  }
   return String(value);
 }
 

@@ -1,3 +1,4 @@
+import { checkCall, checkProps, registerValueClass } from './_boundary';
 import { ConfigErrors } from './_errors';
 import { cidrContains, cidrsOverlap, isDnsSubdomain, nthAddress, parseIp, ParsedCidr, ParsedIp, blockSize } from './_net';
 import { Compatibility, FeatureSupport, KubernetesFeature } from './compatibility';
@@ -182,6 +183,7 @@ export class ClusterProfile {
   public readonly _podCidrStated: boolean;
 
   public constructor(props: ClusterProfileProps = {}) {
+    props = checkProps('ClusterProfile', 'ClusterProfileProps', props);
     const errors = new ConfigErrors('ClusterProfile');
 
     this.kubernetesVersion = props.kubernetesVersion ?? KubernetesVersion.V1_28;
@@ -293,6 +295,7 @@ export class ClusterProfile {
    * opted in reports `UNAVAILABLE`.
    */
   public featureSupport(feature: KubernetesFeature): FeatureSupport {
+    [feature] = checkCall('ClusterProfile#featureSupport', [feature]) as [KubernetesFeature];
     const support = Compatibility.support(feature, this.kubernetesVersion);
     if (support === FeatureSupport.OPT_IN && !this.optInFeatures.includes(feature)) {
       return FeatureSupport.UNAVAILABLE;
@@ -302,6 +305,7 @@ export class ClusterProfile {
 
   /** Whether the two profiles state the same facts. */
   public sameAs(other: ClusterProfile): boolean {
+    [other] = checkCall('ClusterProfile#sameAs', [other]) as [ClusterProfile];
     return this.describe() === other.describe();
   }
 
@@ -342,3 +346,5 @@ function parseCidrList(errors: ConfigErrors, prop: string, text: string): Parsed
   }
   return out;
 }
+
+registerValueClass('ClusterProfile', ClusterProfile);

@@ -1,3 +1,4 @@
+import { checkCall } from './_boundary';
 import { KubernetesVersion } from './kubernetes-version';
 
 /** How a Kubernetes version supports a feature. */
@@ -130,6 +131,7 @@ export interface FeatureCompatibility {
 export class Compatibility {
   /** How `version` supports `feature`. */
   public static support(feature: KubernetesFeature, version: KubernetesVersion): FeatureSupport {
+    [feature, version] = checkCall('Compatibility.support', [feature, version]) as [KubernetesFeature, KubernetesVersion];
     return Compatibility.stage(feature, version).support;
   }
 
@@ -146,23 +148,27 @@ export class Compatibility {
 
   /** The matrix cell for one feature and version. */
   public static describe(feature: KubernetesFeature, version: KubernetesVersion): FeatureCompatibility {
+    [feature, version] = checkCall('Compatibility.describe', [feature, version]) as [KubernetesFeature, KubernetesVersion];
     const stage = Compatibility.stage(feature, version);
     return { feature, title: FEATURES[feature].title, version: version.version, support: stage.support, note: stage.note };
   }
 
   /** The feature gate that enables `feature` while it is pre-GA, if it has one. */
   public static featureGate(feature: KubernetesFeature): string | undefined {
+    [feature] = checkCall('Compatibility.featureGate', [feature]) as [KubernetesFeature];
     return FEATURES[feature].gate;
   }
 
   /** The first version where `feature` is generally available, if any known version has it GA. */
   public static generallyAvailableIn(feature: KubernetesFeature): string | undefined {
+    [feature] = checkCall('Compatibility.generallyAvailableIn', [feature]) as [KubernetesFeature];
     const ga = FEATURES[feature].stages.find((s) => s.support === A || s.support === D);
     return ga ? `1.${ga.from}` : undefined;
   }
 
   /** The first version where `feature` can be used at all (possibly opt-in). */
   public static introducedIn(feature: KubernetesFeature): string | undefined {
+    [feature] = checkCall('Compatibility.introducedIn', [feature]) as [KubernetesFeature];
     const first = FEATURES[feature].stages.find((s) => s.support !== U);
     return first ? `1.${first.from}` : undefined;
   }

@@ -1,3 +1,4 @@
+import { checkCall, registerValueClass } from './_boundary';
 import { ConfigErrors } from './_errors';
 
 const OLDEST_MINOR = 28;
@@ -32,6 +33,7 @@ export class KubernetesVersion {
    * and ignored) and checks that the library knows the minor version.
    */
   public static of(version: string): KubernetesVersion {
+    [version] = checkCall('KubernetesVersion.of', [version]) as [string];
     const m = typeof version === 'string' ? /^v?1\.(\d{1,3})(\.\d+)?$/.exec(version.trim()) : null;
     if (!m) {
       ConfigErrors.fail('KubernetesVersion', 'version', version, `must look like 1.N (for example 1.30), with N in ${OLDEST_MINOR}..${NEWEST_MINOR}`);
@@ -65,11 +67,13 @@ export class KubernetesVersion {
 
   /** Whether this version is the same as or newer than `other`. */
   public isAtLeast(other: KubernetesVersion): boolean {
+    [other] = checkCall('KubernetesVersion#isAtLeast', [other]) as [KubernetesVersion];
     return this.minor >= other.minor;
   }
 
   /** Whether this version is older than `other`. */
   public isOlderThan(other: KubernetesVersion): boolean {
+    [other] = checkCall('KubernetesVersion#isOlderThan', [other]) as [KubernetesVersion];
     return this.minor < other.minor;
   }
 
@@ -77,3 +81,5 @@ export class KubernetesVersion {
     return this.version;
   }
 }
+
+registerValueClass('KubernetesVersion', KubernetesVersion);

@@ -1,4 +1,5 @@
 import { IConstruct } from 'constructs';
+import { checkCall } from './_boundary';
 import { ConfigErrors } from './_errors';
 import { byCodePoint } from './_order';
 import { prerequisitesOf } from './_prerequisites';
@@ -16,6 +17,7 @@ import { ApplyPrerequisite, Decision, DnsPathTrace, Finding, FindingSeverity, Pr
 export class TuningReport {
   /** The report of the app that contains `scope`. */
   public static of(scope: IConstruct): TuningReport {
+    [scope] = checkCall('TuningReport.of', [scope]) as [IConstruct];
     return new TuningReport(AppState.of(scope));
   }
 
@@ -42,6 +44,7 @@ export class TuningReport {
    * what lets it through, or the hop where it fails.
    */
   public dnsPath(podNamespace: string): DnsPathTrace {
+    [podNamespace] = checkCall('TuningReport#dnsPath', [podNamespace]) as [string];
     const errors = new ConfigErrors('TuningReport.dnsPath');
     if (!errors.namespace('podNamespace', podNamespace) || podNamespace === undefined) {
       if (podNamespace === undefined) errors.addMissing('podNamespace', 'is required (a namespace name)');
@@ -85,6 +88,7 @@ export class TuningReport {
    * Write it after synthesis, when every value is decided.
    */
   public toMarkdown(title: string = 'Network tuning report'): string {
+    [title = 'Network tuning report'] = checkCall('TuningReport#toMarkdown', [title]) as [string];
     const cell = (text: string) => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
     const warnings = this.warnings;
     return [

@@ -1,3 +1,4 @@
+import { checkCall } from './_boundary';
 import { ConfigErrors } from './_errors';
 import { renderTierValue, Rule, TIER_LIMITS, tierSettings } from './_tier-table';
 import { ClusterSize, ScaleTier } from './scale-tier';
@@ -23,6 +24,7 @@ export class TierTable {
    * for kube-proxy iptables mode).
    */
   public static tierFor(size: ClusterSize): ScaleTier {
+    [size] = checkCall('TierTable.tierFor', [size]) as [ClusterSize];
     const errors = new ConfigErrors('TierTable.tierFor');
     errors.int('nodes', size.nodes, 1);
     errors.int('services', size.services, 0);
@@ -36,6 +38,7 @@ export class TierTable {
 
   /** Every row for a tier, in a stable order. */
   public static rows(tier: ScaleTier): TierRow[] {
+    [tier] = checkCall('TierTable.rows', [tier]) as [ScaleTier];
     const rows: TierRow[] = [];
     walk(tierSettings(tier), '', rows);
     return rows;
@@ -48,11 +51,13 @@ export class TierTable {
 
   /** One value, by setting name (see `settings()`). */
   public static value(tier: ScaleTier, setting: string): string {
+    [tier, setting] = checkCall('TierTable.value', [tier, setting]) as [ScaleTier, string];
     return TierTable.row(tier, setting).value;
   }
 
   /** Why a tier uses a value. */
   public static reason(tier: ScaleTier, setting: string): string {
+    [tier, setting] = checkCall('TierTable.reason', [tier, setting]) as [ScaleTier, string];
     return TierTable.row(tier, setting).reason;
   }
 

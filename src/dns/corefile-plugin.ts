@@ -1,5 +1,6 @@
 import { Duration } from 'cdk8s';
 import { checkListenAddress, checkToken, checkZone } from './_tokens';
+import { checkCall, registerValueClass } from '../core/_boundary';
 import { ConfigErrors, goDuration } from '../core/_errors';
 import { parseCidr, parseIp } from '../core/_net';
 
@@ -404,6 +405,7 @@ export class CorefilePlugin {
 
   /** `health`: liveness endpoint (`/health`), with an optional lame-duck period. */
   public static health(options: HealthOptions = {}): CorefilePlugin {
+    [options = {}] = checkCall('CorefilePlugin.health', [options]) as [HealthOptions];
     const errors = new ConfigErrors('CorefilePlugin.health');
     const args: string[] = [];
     if (options.address !== undefined && checkListenAddress(errors, 'address', options.address)) args.push(options.address);
@@ -417,6 +419,7 @@ export class CorefilePlugin {
 
   /** `ready`: readiness endpoint (`/ready` on :8181 unless `address` is given). */
   public static ready(address?: string): CorefilePlugin {
+    [address] = checkCall('CorefilePlugin.ready', [address]) as [string | undefined];
     const errors = new ConfigErrors('CorefilePlugin.ready');
     if (address !== undefined) checkListenAddress(errors, 'address', address);
     errors.throwIfAny();
@@ -425,6 +428,7 @@ export class CorefilePlugin {
 
   /** `kubernetes`: answer for Services and pods. */
   public static kubernetes(options: KubernetesPluginOptions = {}): CorefilePlugin {
+    [options = {}] = checkCall('CorefilePlugin.kubernetes', [options]) as [KubernetesPluginOptions];
     const errors = new ConfigErrors('CorefilePlugin.kubernetes');
     const zones = options.zones ?? ['cluster.local', 'in-addr.arpa', 'ip6.arpa'];
     if (zones.length === 0) errors.add('zones', zones, 'must name at least one zone');
@@ -446,6 +450,7 @@ export class CorefilePlugin {
 
   /** `prometheus`: metrics endpoint (CoreDNS uses :9153, node-local-dns :9253). */
   public static prometheus(address: string = ':9153'): CorefilePlugin {
+    [address = ':9153'] = checkCall('CorefilePlugin.prometheus', [address]) as [string];
     const errors = new ConfigErrors('CorefilePlugin.prometheus');
     checkListenAddress(errors, 'address', address);
     errors.throwIfAny();
@@ -454,6 +459,7 @@ export class CorefilePlugin {
 
   /** `forward`: send queries for a zone to upstream resolvers. */
   public static forward(options: ForwardOptions): CorefilePlugin {
+    [options] = checkCall('CorefilePlugin.forward', [options]) as [ForwardOptions];
     return CorefilePlugin._forward(options, false);
   }
 
@@ -490,8 +496,14 @@ export class CorefilePlugin {
     return new CorefilePlugin('forward', [from, ...to], block);
   }
 
+  /** @internal an upstream checked as forward checks it, under the caller's property name. */
+  public static _checkUpstream(errors: ConfigErrors, prop: string, value: string): void {
+    checkUpstream(errors, prop, value, false);
+  }
+
   /** `cache`: a frontend cache. At most one per server block. */
   public static cache(options: CacheOptions = {}): CorefilePlugin {
+    [options = {}] = checkCall('CorefilePlugin.cache', [options]) as [CacheOptions];
     const errors = new ConfigErrors('CorefilePlugin.cache');
     const args: string[] = [];
     if (options.ttl !== undefined && errors.int('ttl', options.ttl, 1)) args.push(String(options.ttl));
@@ -554,6 +566,7 @@ export class CorefilePlugin {
 
   /** `reload`: pick up Corefile changes without a restart. */
   public static reload(options: ReloadOptions = {}): CorefilePlugin {
+    [options = {}] = checkCall('CorefilePlugin.reload', [options]) as [ReloadOptions];
     const errors = new ConfigErrors('CorefilePlugin.reload');
     const args: string[] = [];
     if (options.interval !== undefined && errors.duration('interval', options.interval, Duration.seconds(2))) args.push(goDuration(options.interval));
@@ -572,6 +585,7 @@ export class CorefilePlugin {
 
   /** `log`: query logging, optionally limited to some answer classes. */
   public static log(...classes: LogClass[]): CorefilePlugin {
+    classes = checkCall('CorefilePlugin.log', classes) as LogClass[];
     const errors = new ConfigErrors('CorefilePlugin.log');
     classes.forEach((c, i) => errors.oneOf(`classes[${i}]`, c, Object.values(LogClass)));
     errors.throwIfAny();
@@ -580,6 +594,7 @@ export class CorefilePlugin {
 
   /** `hosts`: answer from a hosts file or inline entries. */
   public static hosts(options: HostsOptions = {}): CorefilePlugin {
+    [options = {}] = checkCall('CorefilePlugin.hosts', [options]) as [HostsOptions];
     const errors = new ConfigErrors('CorefilePlugin.hosts');
     const args: string[] = [];
     if (options.file !== undefined && checkToken(errors, 'file', options.file)) args.push(options.file);
@@ -601,6 +616,7 @@ export class CorefilePlugin {
 
   /** `rewrite name`: rewrite query names (for example an old cluster domain to the new one). */
   public static rewriteName(rule: RewriteRule): CorefilePlugin {
+    [rule] = checkCall('CorefilePlugin.rewriteName', [rule]) as [RewriteRule];
     const errors = new ConfigErrors('CorefilePlugin.rewriteName');
     errors.oneOf('match', rule.match, Object.values(RewriteMatch));
     checkToken(errors, 'pattern', rule.pattern);
@@ -620,6 +636,7 @@ export class CorefilePlugin {
 
   /** `bind`: listen only on these addresses. */
   public static bind(...addresses: string[]): CorefilePlugin {
+    addresses = checkCall('CorefilePlugin.bind', addresses) as string[];
     const errors = new ConfigErrors('CorefilePlugin.bind');
     if (addresses.length === 0) errors.add('addresses', addresses, 'must list at least one address');
     addresses.forEach((a, i) => { if (!parseIp(a)) errors.add(`addresses[${i}]`, a, 'must be an IPv4 or IPv6 address'); });
@@ -633,6 +650,7 @@ export class CorefilePlugin {
    * separated by single spaces.
    */
   public static custom(name: string, args: string[] = [], blockLines: string[] = []): CorefilePlugin {
+    [name, args = [], blockLines = []] = checkCall('CorefilePlugin.custom', [name, args, blockLines]) as [string, string[], string[]];
     const errors = new ConfigErrors('CorefilePlugin.custom');
     if (typeof name !== 'string' || !/^[a-z][a-z0-9_]*$/.test(name)) {
       errors.add('name', name, 'must be a plugin name: lowercase letters, digits and \'_\'');
@@ -677,6 +695,7 @@ export class CorefilePlugin {
 
   /** The directive as Corefile text, indented by `indent` spaces. */
   public render(indent: number = 0): string {
+    [indent = 0] = checkCall('CorefilePlugin#render', [indent]) as [number];
     if (this.resolve) return this.resolve().render(indent);
     const pad = ' '.repeat(indent);
     const head = [this.name, ...this._args].join(' ');
@@ -699,3 +718,5 @@ function checkUpstream(errors: ConfigErrors, prop: string, value: string, allowP
     errors.add(prop, value, 'must be an IP address (optionally :port or dns:// / tls://), or a resolv.conf-style file path such as /etc/resolv.conf');
   }
 }
+
+registerValueClass('CorefilePlugin', CorefilePlugin);

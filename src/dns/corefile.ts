@@ -1,5 +1,6 @@
 import { checkZone } from './_tokens';
 import { CorefilePlugin } from './corefile-plugin';
+import { checkCall, checkProps, registerValueClass } from '../core/_boundary';
 import { ConfigErrors } from '../core/_errors';
 
 /** Properties of a `ServerBlock`. */
@@ -31,6 +32,7 @@ export class ServerBlock {
   private readonly _plugins: CorefilePlugin[] = [];
 
   public constructor(props: ServerBlockProps) {
+    props = checkProps('ServerBlock', 'ServerBlockProps', props);
     const errors = new ConfigErrors('ServerBlock');
     const zones = props.zones ?? [];
     if (zones.length === 0) errors.add('zones', zones, 'must name at least one zone ("." for everything)');
@@ -44,6 +46,7 @@ export class ServerBlock {
 
   /** Adds a plugin. Plugins CoreDNS allows once per block (all but `rewrite` and custom ones) are refused twice. */
   public addPlugin(plugin: CorefilePlugin): void {
+    [plugin] = checkCall('ServerBlock#addPlugin', [plugin]) as [CorefilePlugin];
     if (!(plugin instanceof CorefilePlugin)) {
       ConfigErrors.fail(`ServerBlock ${this.key}`, 'plugin', plugin, 'must be a CorefilePlugin (use its static factories)');
     }
@@ -55,6 +58,7 @@ export class ServerBlock {
 
   /** The plugin with this name, if the block has one. */
   public plugin(name: string): CorefilePlugin | undefined {
+    [name] = checkCall('ServerBlock#plugin', [name]) as [string];
     return this._plugins.find((p) => p.name === name);
   }
 
@@ -88,11 +92,13 @@ export class Corefile {
   private readonly _blocks: ServerBlock[] = [];
 
   public constructor(...blocks: ServerBlock[]) {
+    blocks = checkCall('Corefile.new', blocks) as ServerBlock[];
     for (const b of blocks) this.addServerBlock(b);
   }
 
   /** Adds a server block; a zone:port served twice, or two `health` endpoints on one address, are refused. */
   public addServerBlock(block: ServerBlock): void {
+    [block] = checkCall('Corefile#addServerBlock', [block]) as [ServerBlock];
     if (!(block instanceof ServerBlock)) ConfigErrors.fail('Corefile', 'block', block, 'must be a ServerBlock');
     for (const key of block.keys) {
       if (this._blocks.some((b) => b.keys.includes(key))) {
@@ -123,3 +129,5 @@ function healthAddress(block: ServerBlock): string | undefined {
   const address = health._args[0] ?? ':8080';
   return address.startsWith(':') ? `0.0.0.0${address}` : address;
 }
+
+registerValueClass('ServerBlock', ServerBlock);

@@ -1,3 +1,4 @@
+import { checkCall } from '../core/_boundary';
 import { ConfigErrors } from '../core/_errors';
 import { isDnsSubdomain } from '../core/_net';
 
@@ -69,6 +70,7 @@ export interface DnsLookupEstimate {
  */
 export class DnsLookupCost {
   public static estimate(props: DnsLookupProps): DnsLookupEstimate {
+    [props] = checkCall('DnsLookupCost.estimate', [props]) as [DnsLookupProps];
     const errors = new ConfigErrors('DnsLookupCost');
     const domain = props.clusterDomain ?? 'cluster.local';
     const namespace = props.podNamespace ?? 'default';

@@ -4,6 +4,7 @@ import { Construct } from 'constructs';
 import { COREDNS_LABELS } from './_coredns-workload';
 import { Corefile, ServerBlock } from './corefile';
 import { CacheCapacity, CorefilePlugin } from './corefile-plugin';
+import { checkProps } from '../core/_boundary';
 import { checkFeature, ComponentContext, componentContext, pick, record } from '../core/_component';
 import { showDuration } from '../core/_errors';
 import { NODE_CACHE_IMAGE } from '../core/_images';
@@ -148,6 +149,7 @@ export class NodeLocalDns extends Construct {
 
   public constructor(scope: Construct, id: string, props: NodeLocalDnsProps = {}) {
     super(scope, id);
+    props = checkProps(this, 'NodeLocalDnsProps', props);
     this.ctx = componentContext(this, props.tier, props.profile);
     const { errors, settings, profile, state } = this.ctx;
     const n = settings.nodeLocalDns;

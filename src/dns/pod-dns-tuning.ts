@@ -1,5 +1,6 @@
 import { Construct, IConstruct } from 'constructs';
 import { transformPodSpec, workloadsIn } from '../core/_api-objects';
+import { checkProps } from '../core/_boundary';
 import { componentContext, pick, record } from '../core/_component';
 import { ConfigErrors } from '../core/_errors';
 import { MANAGED_BY } from '../core/_k8s';
@@ -120,6 +121,7 @@ export class PodDnsTuning extends Construct {
 
   public constructor(scope: Construct, id: string, props: PodDnsTuningProps = {}) {
     super(scope, id);
+    props = checkProps(this, 'PodDnsTuningProps', props);
     const ctx = componentContext(this, props.tier, props.profile);
     const { errors, settings, profile } = ctx;
     const p = settings.podDns;

@@ -4,6 +4,7 @@ import { Construct } from 'constructs';
 import { addCoreDnsWorkload, addDnsAutoscaler } from './_coredns-workload';
 import { Corefile, ServerBlock } from './corefile';
 import { CachePrefetch, CacheServeStale, CorefilePlugin, ForwardPolicy, KubernetesPodsMode } from './corefile-plugin';
+import { checkProps } from '../core/_boundary';
 import { ComponentContext, componentContext, pick, record } from '../core/_component';
 import { showDuration } from '../core/_errors';
 import { coreDnsImage, coreDnsMinor, coreDnsMinorOfImage } from '../core/_images';
@@ -208,6 +209,7 @@ export class TunedCoreDns extends Construct {
 
   public constructor(scope: Construct, id: string, props: TunedCoreDnsProps = {}) {
     super(scope, id);
+    props = checkProps(this, 'TunedCoreDnsProps', props);
     const ctx = componentContext(this, props.tier, props.profile);
     this.ctx = ctx;
     const { errors, settings, profile, state } = ctx;
@@ -233,6 +235,11 @@ export class TunedCoreDns extends Construct {
     const maxConcurrent = pick(ctx, 'forward.max_concurrent', props.forwardMaxConcurrent, c.forwardMaxConcurrent);
     const lameduck = pick(ctx, 'health.lameduck', props.lameduck, c.lameduck, showDuration);
     const upstreams = props.upstreamServers ?? ['/etc/resolv.conf'];
+    // Checked here, under the names the caller set, before the forward plugin would name its own.
+    if (upstreams.length < 1 || upstreams.length > 15) errors.add('upstreamServers', upstreams, 'must list 1 to 15 upstreams (CoreDNS forward)');
+    upstreams.forEach((u, i) => CorefilePlugin._checkUpstream(errors, `upstreamServers[${i}]`, u));
+    errors.int('forwardMaxConcurrent', maxConcurrent, 1);
+    errors.throwIfAny();
     // CoreDNS runs with dnsPolicy Default: loopback is its own pod, the kube-dns IP is
     // itself through the Service. Either loops (the loop plugin then stops CoreDNS).
     upstreams.forEach((u, i) => {

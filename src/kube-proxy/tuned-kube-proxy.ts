@@ -4,6 +4,7 @@ import { Construct } from 'constructs';
 import { addKubeProxyWorkload } from './_kube-proxy-daemonset';
 import { IpvsScheduler, KubeProxyMode } from './kube-proxy-mode';
 import { ConntrackOptions, IptablesOptions, IpvsOptions, NftablesOptions } from './kube-proxy-options';
+import { checkProps } from '../core/_boundary';
 import { checkFeature, ComponentContext, componentContext, pick, record } from '../core/_component';
 import { goDuration, showDuration } from '../core/_errors';
 import { kubeProxyImage } from '../core/_images';
@@ -141,6 +142,7 @@ export class TunedKubeProxy extends Construct {
 
   public constructor(scope: Construct, id: string, props: TunedKubeProxyProps = {}) {
     super(scope, id);
+    props = checkProps(this, 'TunedKubeProxyProps', props);
     const ctx = componentContext(this, props.tier, props.profile);
     this.ctx = ctx;
     this.props = props;

@@ -3,6 +3,7 @@ import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { AlertContext, AlertDef, AlertGroup, ALERTS, RECORDINGS } from './_alert-catalogue';
 import { DASHBOARD_FILES, renderDashboards } from './_dashboards';
+import { checkCall, checkProps } from '../core/_boundary';
 import { checkFeature, ComponentContext, componentContext, pick, record } from '../core/_component';
 import { goDuration, showDuration } from '../core/_errors';
 import { coreDnsMinor } from '../core/_images';
@@ -258,6 +259,7 @@ export class NetworkAlerts extends Construct {
    * @param kubernetesVersion decides the CoreDNS metric names, through the CoreDNS kubeadm runs (default 1.28)
    */
   public static catalogue(tier?: ScaleTier, language?: AlertLanguage, kubernetesVersion?: KubernetesVersion): AlertInfo[] {
+    [tier, language, kubernetesVersion] = checkCall('NetworkAlerts.catalogue', [tier, language, kubernetesVersion]) as [ScaleTier | undefined, AlertLanguage | undefined, KubernetesVersion | undefined];
     const ctx: AlertContext = {
       ...tierThresholds(tierSettings(tier ?? ScaleTier.SMALL)),
       legacyForwardMetrics: coreDnsMinor(kubernetesVersion ?? KubernetesVersion.V1_28) < 11,
@@ -290,6 +292,7 @@ export class NetworkAlerts extends Construct {
 
   public constructor(scope: Construct, id: string, props: NetworkAlertsProps = {}) {
     super(scope, id);
+    props = checkProps(this, 'NetworkAlertsProps', props);
     this.ctx = componentContext(this, props.tier, props.profile);
     const { errors, settings, state } = this.ctx;
     const a = settings.alerts;

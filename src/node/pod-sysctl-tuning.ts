@@ -2,6 +2,7 @@ import { Yaml } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { SysctlCatalogue, SysctlScope } from './sysctl-catalogue';
 import { transformPodSpec, workloadsIn } from '../core/_api-objects';
+import { checkProps } from '../core/_boundary';
 import { componentContext, record } from '../core/_component';
 import { MANAGED_BY } from '../core/_k8s';
 import { byCodePoint } from '../core/_order';
@@ -104,6 +105,7 @@ export class PodSysctlTuning extends Construct {
 
   public constructor(scope: Construct, id: string, props: PodSysctlTuningProps = {}) {
     super(scope, id);
+    props = checkProps(this, 'PodSysctlTuningProps', props);
     const ctx = componentContext(this, props.tier, props.profile);
     const { errors, profile } = ctx;
     const version = profile.kubernetesVersion;

@@ -1,3 +1,4 @@
+import { checkCall } from '../core/_boundary';
 import { ConfigErrors } from '../core/_errors';
 import { KubernetesVersion } from '../core/kubernetes-version';
 
@@ -180,6 +181,7 @@ export class SysctlCatalogue {
 
   /** What the library knows about `key`, or undefined when it is not catalogued. */
   public static lookup(key: string): SysctlInfo | undefined {
+    [key] = checkCall('SysctlCatalogue.lookup', [key]) as [string];
     const spec = Object.prototype.hasOwnProperty.call(CATALOGUE, key) ? CATALOGUE[key] : undefined;
     if (!spec) return undefined;
     return {
@@ -203,6 +205,7 @@ export class SysctlCatalogue {
    * Pod Security `baseline` also allows).
    */
   public static isPodSafe(key: string, version: KubernetesVersion): boolean {
+    [key, version] = checkCall('SysctlCatalogue.isPodSafe', [key, version]) as [string, KubernetesVersion];
     const since = Object.prototype.hasOwnProperty.call(CATALOGUE, key) ? CATALOGUE[key].podSafeSince : undefined;
     return since !== undefined && version.minor >= since;
   }

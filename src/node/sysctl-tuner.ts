@@ -3,6 +3,7 @@ import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { APPLY_SYSCTLS_SCRIPT } from './_apply-sysctls-script';
 import { SysctlCatalogue, SysctlScope } from './sysctl-catalogue';
+import { checkProps } from '../core/_boundary';
 import { ComponentContext, componentContext, record } from '../core/_component';
 import { showDuration } from '../core/_errors';
 import { hostPorts, portList, portsOf } from '../core/_host-ports';
@@ -120,6 +121,7 @@ export class SysctlTuner extends Construct {
 
   public constructor(scope: Construct, id: string, props: SysctlTunerProps = {}) {
     super(scope, id);
+    props = checkProps(this, 'SysctlTunerProps', props);
     this.ctx = componentContext(this, props.tier, props.profile);
     const { errors, settings } = this.ctx;
     const allowUnknown = props.allowUnknownSysctls ?? false;

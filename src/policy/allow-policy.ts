@@ -1,6 +1,7 @@
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { PolicyPeer } from './policy-peer';
+import { checkProps, registerValueClass } from '../core/_boundary';
 import { ConfigErrors } from '../core/_errors';
 import { isDnsSubdomain } from '../core/_net';
 
@@ -66,6 +67,7 @@ export class AllowPolicy extends Construct {
 
   public constructor(scope: Construct, id: string, props: AllowPolicyProps) {
     super(scope, id);
+    props = checkProps(this, 'AllowPolicyProps', props);
     const errors = new ConfigErrors(ConfigErrors.labelOf(this));
     errors.labels('podLabels', props.podLabels, true);
     errors.namespace('policyNamespace', props.policyNamespace);
@@ -94,3 +96,6 @@ export class AllowPolicy extends Construct {
       this.policy.addEgressRule(peer._bind(this, `Egress${i}Peer${j}`), rule.ports)));
   }
 }
+
+// AllowRule ports are cdk8s-plus NetworkPolicyPort values.
+registerValueClass('kplus.NetworkPolicyPort', kplus.NetworkPolicyPort);

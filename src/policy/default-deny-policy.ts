@@ -2,6 +2,7 @@ import { ApiObject, Lazy } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { clusterScoped } from '../core/_api-objects';
+import { checkProps } from '../core/_boundary';
 import { ComponentContext, componentContext, record } from '../core/_component';
 import { meta, port } from '../core/_k8s';
 import { parseIp } from '../core/_net';
@@ -131,6 +132,7 @@ export class DefaultDenyPolicy extends Construct {
 
   public constructor(scope: Construct, id: string, props: DefaultDenyPolicyProps) {
     super(scope, id);
+    props = checkProps(this, 'DefaultDenyPolicyProps', props);
     this.ctx = componentContext(this, props.tier, props.profile);
     const { errors, profile, state } = this.ctx;
     const direction = props.direction ?? DenyDirection.INGRESS_AND_EGRESS;

@@ -2,6 +2,7 @@ import { Construct, IConstruct } from 'constructs';
 import { dnsTargetsOf } from './_dns-targets';
 import { LINT_RULES, LintContext } from './_lint-rules';
 import { networkPoliciesIn, PolicyJson } from './_policy-analysis';
+import { checkCall, checkProps } from '../core/_boundary';
 import { ComponentContext, componentContext } from '../core/_component';
 import { tierSettings } from '../core/_tier-table';
 import { ClusterProfile } from '../core/cluster-profile';
@@ -92,11 +93,13 @@ export class PolicyLint extends Construct {
 
   /** Findings as readable text: a summary line, then one block per finding, errors first. */
   public static renderReport(findings: PolicyLintFinding[]): string {
+    [findings] = checkCall('PolicyLint.renderReport', [findings]) as [PolicyLintFinding[]];
     return renderFindings(findings);
   }
 
   /** Lints NetworkPolicy manifests outside an app (other kinds are ignored). */
   public static lint(manifests: any[], options: PolicyLintOptions = {}): PolicyLintFinding[] {
+    [manifests, options = {}] = checkCall('PolicyLint.lint', [manifests, options]) as [any[], PolicyLintOptions];
     const profile = options.profile ?? new ClusterProfile();
     const tier = options.tier ?? ScaleTier.SMALL;
     const policies = manifests.filter((m) => m?.kind === 'NetworkPolicy' && m?.apiVersion === 'networking.k8s.io/v1');
@@ -113,6 +116,7 @@ export class PolicyLint extends Construct {
 
   public constructor(scope: Construct, id: string, props: PolicyLintProps = {}) {
     super(scope, id);
+    props = checkProps(this, 'PolicyLintProps', props);
     this.ctx = componentContext(this, props.tier, props.profile);
     this.target = props.appliesTo ?? this.node.root;
     if (this.target.node.root !== this.node.root) {
@@ -133,6 +137,7 @@ export class PolicyLint extends Construct {
 
   /** Lints the policies in scope now (call after adding every construct). */
   public findings(extraNodeLocalIps: string[] = []): PolicyLintFinding[] {
+    [extraNodeLocalIps = []] = checkCall('PolicyLint#findings', [extraNodeLocalIps]) as [string[]];
     const policies = networkPoliciesIn(this.target).map((o) => o.toJson() as PolicyJson);
     const dns = dnsTargetsOf(this.ctx.state);
     return run({

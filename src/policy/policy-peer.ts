@@ -1,5 +1,6 @@
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
+import { checkCall, registerValueClass } from '../core/_boundary';
 import { ConfigErrors } from '../core/_errors';
 import { cidrContains } from '../core/_net';
 
@@ -11,6 +12,7 @@ import { cidrContains } from '../core/_net';
 export class PolicyPeer {
   /** Pods with these labels in the policy's own namespace (`podSelector`). */
   public static pods(labels: Record<string, string>): PolicyPeer {
+    [labels] = checkCall('PolicyPeer.pods', [labels]) as [Record<string, string>];
     const errors = new ConfigErrors('PolicyPeer.pods');
     errors.labels('labels', labels, true);
     errors.throwIfAny();
@@ -22,6 +24,7 @@ export class PolicyPeer {
    * `podSelector` in one peer, so both must match (two peers would allow either).
    */
   public static podsInNamespaces(labels: Record<string, string>, namespaces: string[]): PolicyPeer {
+    [labels, namespaces] = checkCall('PolicyPeer.podsInNamespaces', [labels, namespaces]) as [Record<string, string>, string[]];
     const errors = new ConfigErrors('PolicyPeer.podsInNamespaces');
     errors.labels('labels', labels, true);
     checkNamespaces(errors, namespaces);
@@ -34,6 +37,7 @@ export class PolicyPeer {
 
   /** Every pod of the named namespaces (selected by `kubernetes.io/metadata.name`). */
   public static namespaces(...names: string[]): PolicyPeer {
+    names = checkCall('PolicyPeer.namespaces', names) as string[];
     const errors = new ConfigErrors('PolicyPeer.namespaces');
     checkNamespaces(errors, names);
     errors.throwIfAny();
@@ -42,6 +46,7 @@ export class PolicyPeer {
 
   /** Every pod of the namespaces with these labels. */
   public static namespacesLabelled(labels: Record<string, string>): PolicyPeer {
+    [labels] = checkCall('PolicyPeer.namespacesLabelled', [labels]) as [Record<string, string>];
     const errors = new ConfigErrors('PolicyPeer.namespacesLabelled');
     errors.labels('labels', labels, true);
     errors.throwIfAny();
@@ -50,6 +55,7 @@ export class PolicyPeer {
 
   /** Addresses outside the cluster (`ipBlock`); prefer selectors for pods. */
   public static ipBlock(cidr: string, exceptCidrs: string[] = []): PolicyPeer {
+    [cidr, exceptCidrs = []] = checkCall('PolicyPeer.ipBlock', [cidr, exceptCidrs]) as [string, string[]];
     const errors = new ConfigErrors('PolicyPeer.ipBlock');
     const block = errors.cidr('cidr', cidr);
     exceptCidrs.forEach((e, i) => {
@@ -68,6 +74,7 @@ export class PolicyPeer {
 
   /** Any cdk8s-plus peer: `kplus.Pods.select(...)`, a Deployment, `kplus.Namespaces.all()`, ... */
   public static of(peer: kplus.INetworkPolicyPeer): PolicyPeer {
+    [peer] = checkCall('PolicyPeer.of', [peer]) as [kplus.INetworkPolicyPeer];
     return new PolicyPeer('cdk8s-plus peer', () => peer);
   }
 
@@ -92,3 +99,5 @@ function checkNamespaces(errors: ConfigErrors, names: string[]): void {
   if (names.length === 0) errors.add('namespaces', names, 'must name at least one namespace');
   names.forEach((n, i) => errors.namespace(`namespaces[${i}]`, n));
 }
+
+registerValueClass('PolicyPeer', PolicyPeer);

@@ -1,6 +1,7 @@
 import { ApiObject, Duration } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { transformJson, workloadsIn } from '../core/_api-objects';
+import { checkProps } from '../core/_boundary';
 import { checkFeature, ComponentContext, componentContext, pick, record } from '../core/_component';
 import { showDuration } from '../core/_errors';
 import { ClusterProfile } from '../core/cluster-profile';
@@ -116,6 +117,7 @@ export class ServiceTuning extends Construct {
 
   public constructor(scope: Construct, id: string, props: ServiceTuningProps) {
     super(scope, id);
+    props = checkProps(this, 'ServiceTuningProps', props);
     this.ctx = componentContext(this, props.tier, props.profile);
     const { errors, settings, state } = this.ctx;
 

@@ -25,6 +25,6 @@ describe('CniRecommendation', () => {
   });
 
   test('refuses an unknown tier', () => {
-    expect(() => CniRecommendation.recommend({ tier: 'huge' as ScaleTier })).toThrow("[CniRecommendation] 'tier' (huge) must be one of: small, medium, large");
+    expect(() => CniRecommendation.recommend({ tier: 'huge' as ScaleTier })).toThrow("[CniRecommendation.recommend] 'tier' (huge) must be one of: small, medium, large");
   });
 });

@@ -108,7 +108,7 @@ describe('ClusterProfile validation', () => {
   });
 
   test('opt-in features must be known', () => {
-    fails({ optInFeatures: ['warp-drive'] }, "'optInFeatures' (warp-drive) must be one of: kube-proxy-nftables");
+    fails({ optInFeatures: ['warp-drive'] }, "'optInFeatures[0]' (warp-drive) must be one of: kube-proxy-nftables");
   });
 
   test('every problem is listed at once, one line each', () => {
