@@ -94,12 +94,16 @@ export function alertTable(lang: 'en' | 'zh'): string {
   return [header, '|---|---|---|---|---|', ...rows].join('\n');
 }
 
+const DEFAULT_CATEGORY = 'values and rules';
+const CATEGORY_ZH: Record<string, string> = { 'values and rules': '取值与规则', 'types at runtime': '运行时类型' };
+
 /** The bad-input catalogue: what was given and the exact message (test/bad-inputs/catalogue.ts). */
 export function badInputs(lang: 'en' | 'zh'): string {
-  const header = lang === 'zh' ? '| 构造 | 输入 | 报错（原文） |' : '| Construct | Input | Message (exact) |';
+  const header = lang === 'zh' ? '| 构造 | 类别 | 输入 | 报错（原文） |' : '| Construct | Kind | Input | Message (exact) |';
   const code = (m: string) => `\`${esc(m).replace(/\n/g, '` `')}\``;
-  const rows = BAD_INPUTS.map((b, i) => `| ${i + 1}. ${esc(b.target)} | ${esc(b.input)} | ${code(b.message)} |`);
-  return [header, '|---|---|---|', ...rows].join('\n');
+  const category = (c: string | undefined) => (lang === 'zh' ? CATEGORY_ZH[c ?? DEFAULT_CATEGORY] : c ?? DEFAULT_CATEGORY);
+  const rows = BAD_INPUTS.map((b, i) => `| ${i + 1}. ${esc(b.target)} | ${category(b.category)} | ${esc(b.input)} | ${code(b.message)} |`);
+  return [header, '|---|---|---|---|', ...rows].join('\n');
 }
 
 const INSTALLED_BY_ZH: Record<string, string> = {

@@ -120,17 +120,19 @@ function check(errors: ConfigErrors, spec: string, value: unknown, at: string): 
         return undefined;
       }
       const out: [string, unknown][] = [];
+      // Keys such as net.core.somaxconn or app.kubernetes.io/name are shown quoted: the dots are not a path.
+      const keyAt = (key: string) => (/^[A-Za-z_$][\w$]*$/.test(key) ? `${at}.${key}` : `${at}[${JSON.stringify(key)}]`);
       for (const key of Object.keys(value)) {
         if (FORBIDDEN_KEYS.has(key)) {
-          errors.addMissing(`${at}.${key}`, 'is not allowed as a key (it would replace the object\'s prototype)');
+          errors.addMissing(keyAt(key), 'is not allowed as a key (it would replace the object\'s prototype)');
           continue;
         }
         const v = value[key];
         if (v === null || v === undefined) {
-          errors.add(`${at}.${key}`, v, 'must not be null or undefined');
+          errors.add(keyAt(key), v, 'must not be null or undefined');
           continue;
         }
-        out.push([key, check(errors, arg, v, `${at}.${key}`)]);
+        out.push([key, check(errors, arg, v, keyAt(key))]);
       }
       return Object.fromEntries(out);
     }

@@ -1,5 +1,6 @@
 import { ApiObject } from 'cdk8s';
 import { IConstruct } from 'constructs';
+import { ConfigErrors } from './_errors';
 import { ComponentFacts, ComponentKind, FactsOf } from './_facts';
 import { byCodePoint } from './_order';
 import { buildPlan, NetworkPlan } from './_plan';
@@ -27,8 +28,12 @@ export interface CrossComponentRule {
 
 /** How warnings are surfaced at synthesis, from `CDK8S_NETWORK_TUNING_WARNINGS`. */
 function warningMode(): 'print' | 'silent' | 'error' {
-  const v = (process.env.CDK8S_NETWORK_TUNING_WARNINGS ?? 'print').toLowerCase();
-  return v === 'silent' || v === 'error' ? v : 'print';
+  const raw = process.env.CDK8S_NETWORK_TUNING_WARNINGS;
+  if (raw === undefined || raw === '') return 'print';
+  const v = raw.toLowerCase();
+  if (v === 'print' || v === 'silent' || v === 'error') return v;
+  // A typo must not silently fall back (a CI that meant `error` would pass with warnings).
+  return ConfigErrors.fail('environment', 'CDK8S_NETWORK_TUNING_WARNINGS', raw, 'must be one of: print, silent, error');
 }
 
 const STATES = new WeakMap<IConstruct, AppState>();

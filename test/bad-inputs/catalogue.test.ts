@@ -1,13 +1,16 @@
 import { BAD_INPUTS, messageOf } from './catalogue';
 
-test('the catalogue has at least 50 bad inputs across every construct', () => {
-  expect(BAD_INPUTS.length).toBeGreaterThanOrEqual(50);
+test('the catalogue has at least 130 bad inputs across every construct and public function', () => {
+  expect(BAD_INPUTS.length).toBeGreaterThanOrEqual(130);
   const targets = new Set(BAD_INPUTS.flatMap((b) => b.target.split(' + ')).map((t) => t.split('.')[0]));
   expect([...targets].sort()).toEqual([
-    'AllowPolicy', 'CalicoTuning', 'CiliumTuning', 'ClusterProfile', 'CorefilePlugin', 'DefaultDenyPolicy', 'FlannelTuning', 'KubernetesVersion',
-    'NetworkAlerts', 'NetworkTuning', 'NodeLocalDns', 'PodDnsTuning', 'PodSysctlTuning', 'ServerBlock', 'ServiceTuning', 'SysctlTuner',
-    'TunedCoreDns', 'TunedKubeProxy',
+    'AllowPolicy', 'CalicoTuning', 'CiliumTuning', 'ClusterProfile', 'CniRecommendation', 'Compatibility', 'Corefile', 'CorefilePlugin',
+    'DefaultDenyPolicy', 'DnsLookupCost', 'FlannelTuning', 'KubernetesVersion', 'NetworkAlerts', 'NetworkTuning', 'NodeLocalDns', 'PodDnsTuning',
+    'PodSysctlTuning', 'PolicyLint', 'PolicyPeer', 'ServerBlock', 'ServiceTuning', 'SysctlCatalogue', 'SysctlTuner', 'TierTable', 'TunedCoreDns',
+    'TunedKubeProxy', 'TuningReport',
   ]);
+  // Every types-at-runtime case names the category, so the README groups them.
+  expect(BAD_INPUTS.filter((b) => b.category === 'types at runtime').length).toBeGreaterThanOrEqual(60);
 });
 
 describe.each(BAD_INPUTS.map((b) => [`${b.target}: ${b.input}`, b] as const))('%s', (_name, bad) => {

@@ -66,6 +66,12 @@ describe('registry and report', () => {
 
       process.env.CDK8S_NETWORK_TUNING_WARNINGS = 'error';
       expect(() => Testing.synth(chart)).toThrow('[test/A] (warning treated as error) risky but valid [TEST-WARN] fix: do the safe thing');
+
+      // A typo is an error, not a silent fallback to printing.
+      process.env.CDK8S_NETWORK_TUNING_WARNINGS = 'errors';
+      expect(() => Testing.synth(chart)).toThrow("[environment] 'CDK8S_NETWORK_TUNING_WARNINGS' (errors) must be one of: print, silent, error");
+      process.env.CDK8S_NETWORK_TUNING_WARNINGS = 'SILENT';
+      expect(() => Testing.synth(chart)).not.toThrow();
     } finally {
       process.env.CDK8S_NETWORK_TUNING_WARNINGS = previous;
       write.mockRestore();
