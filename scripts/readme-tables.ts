@@ -95,7 +95,11 @@ export function alertTable(lang: 'en' | 'zh'): string {
 }
 
 const DEFAULT_CATEGORY = 'values and rules';
-const CATEGORY_ZH: Record<string, string> = { 'values and rules': '取值与规则', 'types at runtime': '运行时类型' };
+const CATEGORY_ZH: Record<string, string> = {
+  'values and rules': '取值与规则',
+  'types at runtime': '运行时类型',
+  'numbers the consumer parses': '使用方解析的数值',
+};
 
 /** The bad-input catalogue: what was given and the exact message (test/bad-inputs/catalogue.ts). */
 export function badInputs(lang: 'en' | 'zh'): string {

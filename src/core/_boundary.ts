@@ -120,8 +120,8 @@ function check(errors: ConfigErrors, spec: string, value: unknown, at: string): 
         return undefined;
       }
       const out: [string, unknown][] = [];
-      // Keys such as net.core.somaxconn or app.kubernetes.io/name are shown quoted: the dots are not a path.
-      const keyAt = (key: string) => (/^[A-Za-z_$][\w$]*$/.test(key) ? `${at}.${key}` : `${at}[${JSON.stringify(key)}]`);
+      // Keys such as net.core.somaxconn or app.kubernetes.io/name are shown in brackets: the dots are not a path.
+      const keyAt = (key: string) => (/^[A-Za-z_$][\w$]*$/.test(key) ? `${at}.${key}` : `${at}[${key}]`);
       for (const key of Object.keys(value)) {
         if (FORBIDDEN_KEYS.has(key)) {
           errors.addMissing(keyAt(key), 'is not allowed as a key (it would replace the object\'s prototype)');

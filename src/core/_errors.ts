@@ -15,6 +15,12 @@ export function formatValue(value: unknown): string {
 
 const MAX_SHOWN = 80;
 
+/** The largest value a Go int32 (and the kernel's int sysctls) holds. */
+export const GO_INT32_MAX = 2147483647;
+
+/** Go's time.Duration is int64 nanoseconds: about 292 years. */
+const GO_DURATION_MAX_MS = 9223372036854;
+
 function render(value: unknown, depth: number): string {
   if (value === undefined) return 'undefined';
   if (value instanceof Duration) return goDuration(value, true);
@@ -125,6 +131,10 @@ export class ConfigErrors {
     }
     const lo = min?.toMilliseconds();
     const hi = max?.toMilliseconds();
+    if (ms > GO_DURATION_MAX_MS) {
+      this.add(prop, `${ms}ms`, 'must fit a Go time.Duration (at most about 292 years)');
+      return false;
+    }
     if ((lo !== undefined && ms < lo) || (hi !== undefined && ms > hi)) {
       const range = lo !== undefined && hi !== undefined
         ? `between ${goDuration(min!)} and ${goDuration(max!)}`

@@ -1,7 +1,7 @@
 import { Duration } from 'cdk8s';
 import { checkListenAddress, checkToken, checkZone } from './_tokens';
 import { checkCall, registerValueClass } from '../core/_boundary';
-import { ConfigErrors, goDuration } from '../core/_errors';
+import { ConfigErrors, GO_INT32_MAX, goDuration } from '../core/_errors';
 import { parseCidr, parseIp } from '../core/_net';
 
 /** How the `kubernetes` plugin answers pod A records (`pods`). */
@@ -481,7 +481,8 @@ export class CorefilePlugin {
       if (options.forceTcp) errors.addMissing('preferUdp', "cannot be combined with 'forceTcp' (CoreDNS ignores prefer_udp then)");
       block.push(['prefer_udp']);
     }
-    if (options.maxConcurrent !== undefined && errors.int('maxConcurrent', options.maxConcurrent, 1)) {
+    // CoreDNS reads its numbers with strconv.Atoi: integers it can hold, never JavaScript's 1e+21 form.
+    if (options.maxConcurrent !== undefined && errors.int('maxConcurrent', options.maxConcurrent, 1, GO_INT32_MAX)) {
       block.push(['max_concurrent', String(options.maxConcurrent)]);
     }
     if (options.policy !== undefined && errors.oneOf('policy', options.policy, Object.values(ForwardPolicy))) {
@@ -490,7 +491,7 @@ export class CorefilePlugin {
     if (options.healthCheck !== undefined && errors.duration('healthCheck', options.healthCheck, Duration.millis(1))) {
       block.push(['health_check', goDuration(options.healthCheck)]);
     }
-    if (options.maxFails !== undefined && errors.int('maxFails', options.maxFails, 0)) block.push(['max_fails', String(options.maxFails)]);
+    if (options.maxFails !== undefined && errors.int('maxFails', options.maxFails, 0, GO_INT32_MAX)) block.push(['max_fails', String(options.maxFails)]);
     if (options.expire !== undefined && errors.duration('expire', options.expire, Duration.millis(1))) block.push(['expire', goDuration(options.expire)]);
     errors.throwIfAny();
     return new CorefilePlugin('forward', [from, ...to], block);
@@ -506,7 +507,7 @@ export class CorefilePlugin {
     [options = {}] = checkCall('CorefilePlugin.cache', [options]) as [CacheOptions];
     const errors = new ConfigErrors('CorefilePlugin.cache');
     const args: string[] = [];
-    if (options.ttl !== undefined && errors.int('ttl', options.ttl, 1)) args.push(String(options.ttl));
+    if (options.ttl !== undefined && errors.int('ttl', options.ttl, 1, GO_INT32_MAX)) args.push(String(options.ttl));
     (options.zones ?? []).forEach((z, i) => { if (checkZone(errors, `zones[${i}]`, z)) args.push(z); });
     if (options.zones !== undefined && options.ttl === undefined && options.zones.length > 0) {
       errors.addMissing('zones', "needs 'ttl' as well: CoreDNS reads the first argument of cache as the TTL");
@@ -516,11 +517,11 @@ export class CorefilePlugin {
       const c = options[kind];
       if (!c) continue;
       const line: string[] = [kind];
-      if (errors.int(`${kind}.capacity`, c.capacity, 1024)) line.push(String(c.capacity));
-      if (c.ttl !== undefined && errors.int(`${kind}.ttl`, c.ttl, 1)) line.push(String(c.ttl));
+      if (errors.int(`${kind}.capacity`, c.capacity, 1024, GO_INT32_MAX)) line.push(String(c.capacity));
+      if (c.ttl !== undefined && errors.int(`${kind}.ttl`, c.ttl, 1, GO_INT32_MAX)) line.push(String(c.ttl));
       if (c.minTtl !== undefined) {
         if (c.ttl === undefined) errors.addMissing(`${kind}.minTtl`, `needs '${kind}.ttl' (CoreDNS reads MINTTL after TTL)`);
-        if (errors.int(`${kind}.minTtl`, c.minTtl, 0)) line.push(String(c.minTtl));
+        if (errors.int(`${kind}.minTtl`, c.minTtl, 0, GO_INT32_MAX)) line.push(String(c.minTtl));
         if (c.ttl !== undefined && c.minTtl > c.ttl) errors.add(`${kind}.minTtl`, c.minTtl, `must be <= '${kind}.ttl' (${c.ttl})`);
       }
       block.push(line);
@@ -528,7 +529,7 @@ export class CorefilePlugin {
     if (options.prefetch) {
       const p = options.prefetch;
       const line = ['prefetch'];
-      if (errors.int('prefetch.amount', p.amount, 1)) line.push(String(p.amount));
+      if (errors.int('prefetch.amount', p.amount, 1, GO_INT32_MAX)) line.push(String(p.amount));
       if (p.duration !== undefined && errors.duration('prefetch.duration', p.duration, Duration.seconds(1))) line.push(goDuration(p.duration));
       if (p.percentage !== undefined) {
         if (p.duration === undefined) errors.addMissing('prefetch.percentage', "needs 'prefetch.duration' (CoreDNS reads PERCENTAGE after DURATION)");
@@ -605,7 +606,7 @@ export class CorefilePlugin {
       (e.names ?? []).forEach((n, j) => checkZone(errors, `entries[${i}].names[${j}]`, n));
       block.push([e.ip, ...(e.names ?? [])]);
     });
-    if (options.ttl !== undefined && errors.int('ttl', options.ttl, 0, 2147483647)) block.push(['ttl', String(options.ttl)]);
+    if (options.ttl !== undefined && errors.int('ttl', options.ttl, 0, GO_INT32_MAX)) block.push(['ttl', String(options.ttl)]);
     if (options.fallthroughZones !== undefined) {
       options.fallthroughZones.forEach((z, i) => checkZone(errors, `fallthroughZones[${i}]`, z));
       block.push(['fallthrough', ...options.fallthroughZones]);

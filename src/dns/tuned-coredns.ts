@@ -6,7 +6,7 @@ import { Corefile, ServerBlock } from './corefile';
 import { CachePrefetch, CacheServeStale, CorefilePlugin, ForwardPolicy, KubernetesPodsMode } from './corefile-plugin';
 import { checkProps } from '../core/_boundary';
 import { ComponentContext, componentContext, pick, record } from '../core/_component';
-import { showDuration } from '../core/_errors';
+import { GO_INT32_MAX, showDuration } from '../core/_errors';
 import { coreDnsImage, coreDnsMinor, coreDnsMinorOfImage } from '../core/_images';
 import { KUBE_SYSTEM, meta } from '../core/_k8s';
 import { parseIp } from '../core/_net';
@@ -227,9 +227,9 @@ export class TunedCoreDns extends Construct {
     }
     const kubernetesTtl = pick(ctx, 'kubernetes.ttl', props.kubernetesTtl, c.kubernetesTtl);
     // Checked here so the error names this construct's properties, not the plugin's.
-    errors.int('cacheTtl', cacheTtl, 1);
-    errors.int('cacheSuccessCapacity', success, 1024);
-    errors.int('cacheDenialCapacity', denial, 1024);
+    errors.int('cacheTtl', cacheTtl, 1, GO_INT32_MAX);
+    errors.int('cacheSuccessCapacity', success, 1024, GO_INT32_MAX);
+    errors.int('cacheDenialCapacity', denial, 1024, GO_INT32_MAX);
     errors.int('kubernetesTtl', kubernetesTtl, 0, 3600);
     errors.throwIfAny();
     const maxConcurrent = pick(ctx, 'forward.max_concurrent', props.forwardMaxConcurrent, c.forwardMaxConcurrent);
@@ -238,7 +238,7 @@ export class TunedCoreDns extends Construct {
     // Checked here, under the names the caller set, before the forward plugin would name its own.
     if (upstreams.length < 1 || upstreams.length > 15) errors.add('upstreamServers', upstreams, 'must list 1 to 15 upstreams (CoreDNS forward)');
     upstreams.forEach((u, i) => CorefilePlugin._checkUpstream(errors, `upstreamServers[${i}]`, u));
-    errors.int('forwardMaxConcurrent', maxConcurrent, 1);
+    errors.int('forwardMaxConcurrent', maxConcurrent, 1, GO_INT32_MAX);
     errors.throwIfAny();
     // CoreDNS runs with dnsPolicy Default: loopback is its own pod, the kube-dns IP is
     // itself through the Service. Either loops (the loop plugin then stops CoreDNS).

@@ -6,7 +6,7 @@ import { IpvsScheduler, KubeProxyMode } from './kube-proxy-mode';
 import { ConntrackOptions, IptablesOptions, IpvsOptions, NftablesOptions } from './kube-proxy-options';
 import { checkProps } from '../core/_boundary';
 import { checkFeature, ComponentContext, componentContext, pick, record } from '../core/_component';
-import { goDuration, showDuration } from '../core/_errors';
+import { GO_INT32_MAX, goDuration, showDuration } from '../core/_errors';
 import { kubeProxyImage } from '../core/_images';
 import { hashOf, KUBE_SYSTEM, meta } from '../core/_k8s';
 import { parseHostPort } from '../core/_net';
@@ -16,7 +16,6 @@ import { Compatibility, FeatureSupport, KubernetesFeature } from '../core/compat
 import { DecisionSource, FindingSeverity } from '../core/report-types';
 import { ScaleTier } from '../core/scale-tier';
 
-const INT32_MAX = 2147483647;
 
 /** Properties of `TunedKubeProxy`. */
 export interface TunedKubeProxyProps {
@@ -186,8 +185,14 @@ export class TunedKubeProxy extends Construct {
     const ct = props.conntrack ?? {};
     const maxPerCore = pick(ctx, 'conntrack.maxPerCore', ct.maxPerCore, kp.conntrackMaxPerCore);
     const min = pick(ctx, 'conntrack.min', ct.min, kp.conntrackMin);
-    errors.int('conntrack.maxPerCore', maxPerCore, 0, INT32_MAX);
-    errors.int('conntrack.min', min, 0, INT32_MAX);
+    errors.int('conntrack.maxPerCore', maxPerCore, 0, GO_INT32_MAX);
+    errors.int('conntrack.min', min, 0, GO_INT32_MAX);
+    // kube-proxy writes max(maxPerCore × CPUs, min) to nf_conntrack_max, a 32-bit int: a larger
+    // product makes the write fail and kube-proxy exit (cmd/kube-proxy/app/server_linux.go).
+    const cores = profile.cpuCoresPerNode;
+    if (Number.isInteger(maxPerCore) && maxPerCore <= GO_INT32_MAX && maxPerCore * cores > GO_INT32_MAX) {
+      errors.add('conntrack.maxPerCore', maxPerCore, `× the profile's ${cores} CPU cores is ${maxPerCore * cores}: nf_conntrack_max is a 32-bit int (<= ${GO_INT32_MAX})`);
+    }
     const established = pick(ctx, 'conntrack.tcpEstablishedTimeout', ct.tcpEstablishedTimeout, kp.conntrackTcpEstablishedTimeout, showDuration);
     const closeWait = pick(ctx, 'conntrack.tcpCloseWaitTimeout', ct.tcpCloseWaitTimeout, kp.conntrackTcpCloseWaitTimeout, showDuration);
     errors.duration('conntrack.tcpEstablishedTimeout', established);

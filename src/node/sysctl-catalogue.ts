@@ -1,5 +1,5 @@
 import { checkCall } from '../core/_boundary';
-import { ConfigErrors } from '../core/_errors';
+import { ConfigErrors, GO_INT32_MAX } from '../core/_errors';
 import { KubernetesVersion } from '../core/kubernetes-version';
 
 /** Whether a sysctl is per network (or IPC) namespace or node-wide. */
@@ -58,9 +58,8 @@ interface Spec {
   readonly module?: string;
 }
 
-const INT32_MAX = 2147483647;
 
-function int(min: number, max: number = INT32_MAX): Check {
+function int(min: number, max: number = GO_INT32_MAX): Check {
   return (errors, prop, value) => {
     if (!/^-?\d+$/.test(value) || Number(value) < min || Number(value) > max) {
       errors.add(prop, value, `must be an integer in ${min}..${max}`);
@@ -141,7 +140,7 @@ const CATALOGUE: Record<string, Spec> = {
   'net.ipv4.ip_local_port_range': { scope: NS, podSafeSince: 28, check: pair(1, 65535, true), description: 'ephemeral ports for outgoing connections, "low high"' },
   'net.ipv4.ip_local_reserved_ports': { forHost: true, scope: NS, podSafeSince: 28, check: portList, description: 'ports never picked as ephemeral ports (reserve the NodePort range)' },
   'net.ipv4.ip_unprivileged_port_start': { scope: NS, podSafeSince: 28, check: int(0, 65535), description: 'first port unprivileged processes may bind' },
-  'net.ipv4.ping_group_range': { scope: NS, podSafeSince: 28, check: pair(0, INT32_MAX, false), description: 'groups allowed ICMP echo sockets, "low high"' },
+  'net.ipv4.ping_group_range': { scope: NS, podSafeSince: 28, check: pair(0, GO_INT32_MAX, false), description: 'groups allowed ICMP echo sockets, "low high"' },
   // The gc_thresh values live in the one global ARP table (neigh_table): a write from any namespace changes the node's.
   'net.ipv4.neigh.default.gc_thresh1': { atLeast: true, scope: N, check: int(0), description: 'ARP entries kept without garbage collection' },
   'net.ipv4.neigh.default.gc_thresh2': { atLeast: true, scope: N, check: int(0), description: 'soft limit of ARP entries' },

@@ -120,12 +120,12 @@ describe('Corefile validation follows CoreDNS', () => {
   });
 
   test('cache capacities, TTLs and options', () => {
-    expect(() => CorefilePlugin.cache({ success: { capacity: 1000 } })).toThrow("[CorefilePlugin.cache] 'success.capacity' (1000) must be an integer >= 1024");
-    expect(() => CorefilePlugin.cache({ ttl: 0 })).toThrow("'ttl' (0) must be an integer >= 1");
+    expect(() => CorefilePlugin.cache({ success: { capacity: 1000 } })).toThrow("[CorefilePlugin.cache] 'success.capacity' (1000) must be an integer in 1024..2147483647");
+    expect(() => CorefilePlugin.cache({ ttl: 0 })).toThrow("'ttl' (0) must be an integer in 1..2147483647");
     expect(() => CorefilePlugin.cache({ denial: { capacity: 2048, ttl: 10, minTtl: 30 } })).toThrow("'denial.minTtl' (30) must be <= 'denial.ttl' (10)");
     expect(() => CorefilePlugin.cache({ success: { capacity: 2048, minTtl: 3 } })).toThrow("'success.minTtl' needs 'success.ttl'");
     expect(() => CorefilePlugin.cache({ prefetch: { amount: 2, duration: Duration.minutes(1), percentage: 95 } })).toThrow("'prefetch.percentage' (95) must be an integer in 10..90");
-    expect(() => CorefilePlugin.cache({ prefetch: { amount: 0 } })).toThrow("'prefetch.amount' (0) must be an integer >= 1");
+    expect(() => CorefilePlugin.cache({ prefetch: { amount: 0 } })).toThrow("'prefetch.amount' (0) must be an integer in 1..2147483647");
     expect(() => CorefilePlugin.cache({ serveStale: { refreshMode: ServeStaleRefreshMode.VERIFY } })).toThrow("'serveStale.refreshMode' needs 'serveStale.duration'");
     expect(() => CorefilePlugin.cache({ servfail: Duration.minutes(6) })).toThrow("'servfail' (6m) must be between 0s and 5m");
     expect(() => CorefilePlugin.cache({ zones: ['cluster.local'] })).toThrow("'zones' needs 'ttl' as well");
@@ -138,7 +138,7 @@ describe('Corefile validation follows CoreDNS', () => {
     expect(() => CorefilePlugin.forward({ to: ['10.0.0.1:99999'] })).toThrow("'to[0]' (10.0.0.1:99999) must be an IP address");
     expect(() => CorefilePlugin.forward({ to: ['__PILLAR__CLUSTER__DNS__'] })).toThrow("'to[0]' (__PILLAR__CLUSTER__DNS__) must be an IP address");
     expect(() => CorefilePlugin.forward({ to: ['10.0.0.1'], forceTcp: true, preferUdp: true })).toThrow("'preferUdp' cannot be combined with 'forceTcp'");
-    expect(() => CorefilePlugin.forward({ to: ['10.0.0.1'], maxConcurrent: 0 })).toThrow("'maxConcurrent' (0) must be an integer >= 1");
+    expect(() => CorefilePlugin.forward({ to: ['10.0.0.1'], maxConcurrent: 0 })).toThrow("'maxConcurrent' (0) must be an integer in 1..2147483647");
     expect(() => CorefilePlugin.forward({ to: ['10.0.0.1'], policy: 'fastest' as ForwardPolicy })).toThrow("'policy' (fastest) must be one of: random, round_robin, sequential");
   });
 

@@ -138,7 +138,7 @@ describe('TunedCoreDns Corefile', () => {
     expect(() => new TunedCoreDns(chart, 'CoreDns', { kubernetesTtl: 4000 })).toThrow(
       "[test/CoreDns] 'kubernetesTtl' (4000) must be an integer in 0..3600");
     expect(() => new TunedCoreDns(Testing.chart(), 'CoreDns', { cacheSuccessCapacity: 512 })).toThrow(
-      "[test/CoreDns] 'cacheSuccessCapacity' (512) must be an integer >= 1024");
+      "[test/CoreDns] 'cacheSuccessCapacity' (512) must be an integer in 1024..2147483647");
     expect(() => new TunedCoreDns(Testing.chart(), 'CoreDns', { extraPlugins: [CorefilePlugin.cache()] })).toThrow(
       "[test/CoreDns] ServerBlock .:53: 'plugins' (cache) may appear only once per server block");
   });
