@@ -1,4 +1,3 @@
-import { ApiObject } from 'cdk8s';
 import type { AppState, CrossComponentRule, RawFinding } from '../core/_registry';
 import { FindingSeverity } from '../core/report-types';
 
@@ -9,8 +8,7 @@ export const CNI_POLICY_UNENFORCED: CrossComponentRule = {
   evaluate(state: AppState): RawFinding[] {
     const flannel = state.components('cni').filter((c) => !c.enforcesNetworkPolicy);
     if (flannel.length === 0) return [];
-    const root = flannel[0].scope.node.root;
-    const policies = root.node.findAll().filter((c) => ApiObject.isApiObject(c) && c.kind === 'NetworkPolicy').length;
+    const policies = state.apiObjects().filter((c) => c.kind === 'NetworkPolicy').length;
     if (policies === 0) return [];
     return flannel.map((f) => ({
       ruleId: this.id,

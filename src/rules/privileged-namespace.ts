@@ -1,4 +1,3 @@
-import { ApiObject } from 'cdk8s';
 import type { AppState, CrossComponentRule, RawFinding } from '../core/_registry';
 import { FindingSeverity } from '../core/report-types';
 
@@ -21,8 +20,9 @@ export const PRIVILEGED_NAMESPACE: CrossComponentRule = {
     ];
     if (privileged.length === 0) return [];
     const out: RawFinding[] = [];
-    for (const c of state.app.node.findAll()) {
-      if (!(c instanceof ApiObject) || c.kind !== 'Namespace' || c.metadata.name !== KUBE_SYSTEM) continue;
+    // The app's objects come from the one walk per synthesis the state keeps.
+    for (const c of state.apiObjects()) {
+      if (c.kind !== 'Namespace' || c.metadata.name !== KUBE_SYSTEM) continue;
       const level = c.metadata.getLabel(ENFORCE);
       if (level === undefined || level === 'privileged') continue;
       for (const scope of privileged) {
