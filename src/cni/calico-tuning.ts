@@ -11,7 +11,7 @@ import { blocksOf } from '../core/_capacity';
 import { ComponentContext, componentContext, pick, record } from '../core/_component';
 import { showDuration } from '../core/_errors';
 import { meta } from '../core/_k8s';
-import { blockSize as addressCount, cidrContains, isDnsSubdomain, overlapsLinkLocal, parseCidr, ParsedCidr } from '../core/_net';
+import { blockSize as addressCount, cidrContains, cidrsOverlap, isDnsSubdomain, overlapsLinkLocal, parseCidr, ParsedCidr } from '../core/_net';
 import { ClusterProfile } from '../core/cluster-profile';
 import { DecisionSource } from '../core/report-types';
 import { ScaleTier } from '../core/scale-tier';
@@ -312,9 +312,17 @@ export class CalicoTuning extends Construct {
     const options: CalicoIpPoolOptions[] = given ?? plan.podCidrs.map((cidr) => ({ cidr: cidr.text }));
     if (given !== undefined && given.length === 0) errors.add('ipPools', given, 'must list at least one pool');
     const names = new Set<string>();
+    const parsed: Array<ParsedCidr | undefined> = [];
     const pools = options.map((o, i) => {
       const at = `ipPools[${i}]`;
       const cidr = errors.cidr(`${at}.cidr`, o.cidr);
+      parsed.push(cidr);
+      // calico-ipam hands out each address once per pool: overlapping pools give two pods one IP
+      // (Calico refuses overlapping IPPools at admission, projectcalico/calico libcalico-go ippool validation).
+      const clash = cidr ? parsed.findIndex((other, j) => j < i && other !== undefined && cidrsOverlap(other, cidr)) : -1;
+      if (clash >= 0) errors.add(`${at}.cidr`, o.cidr, `overlaps 'ipPools[${clash}].cidr' (${options[clash].cidr}): pools must not share addresses`);
+      const service = cidr ? this.ctx.profile._serviceCidrs.find((sc) => cidrsOverlap(sc, cidr)) : undefined;
+      if (service) errors.add(`${at}.cidr`, o.cidr, `overlaps the profile's Service CIDR (${service.text}): a pod could get a ClusterIP that kube-proxy rewrites`);
       const v6 = cidr?.family === 6;
       const name = o.name ?? (v6 ? 'default-ipv6-ippool' : 'default-ipv4-ippool');
       if (!isDnsSubdomain(name)) errors.add(`${at}.name`, name, 'must be a lowercase DNS name');

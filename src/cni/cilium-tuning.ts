@@ -7,6 +7,7 @@ import { checkProps } from '../core/_boundary';
 import { blocksOf, podCidrCapacityProblem } from '../core/_capacity';
 import { ComponentContext, componentContext, pick, record } from '../core/_component';
 import { meta } from '../core/_k8s';
+import { cidrContains } from '../core/_net';
 import { ClusterProfile } from '../core/cluster-profile';
 import { DecisionSource } from '../core/report-types';
 import { ScaleTier } from '../core/scale-tier';
@@ -291,8 +292,15 @@ export class CiliumTuning extends Construct {
     }
     const nativeCidr = props.ipv4NativeRoutingCidr ?? v4?.text;
     if (props.ipv4NativeRoutingCidr !== undefined) {
-      errors.cidr('ipv4NativeRoutingCidr', props.ipv4NativeRoutingCidr, 4);
+      const given = errors.cidr('ipv4NativeRoutingCidr', props.ipv4NativeRoutingCidr, 4);
       if (!native) errors.addMissing('ipv4NativeRoutingCidr', "only applies with routingMode 'native'");
+      // The agent masquerades traffic to destinations outside this CIDR (Cilium masquerading docs):
+      // pods elsewhere in the Pod CIDR would see the node's address, and policies the wrong identity.
+      if (given && native && !v4) {
+        errors.add('ipv4NativeRoutingCidr', props.ipv4NativeRoutingCidr, `needs an IPv4 Pod CIDR to route, but the profile's podCidr (${profile.podCidrs.join(',')}) has none`);
+      } else if (given && native && v4 && !(given.prefix <= v4.prefix && cidrContains(given, { family: 4, value: v4.network, text: '' }))) {
+        errors.add('ipv4NativeRoutingCidr', props.ipv4NativeRoutingCidr, `must contain the Pod CIDR (${v4.text}): Cilium masquerades pod traffic to addresses outside it, so pods on other nodes would see node addresses`);
+      }
     }
     if (native && !nativeCidr && !v6) errors.addMissing('ipv4NativeRoutingCidr', 'is needed for native routing (the profile has no IPv4 Pod CIDR)');
     const autoRoutes = this.compat('autoDirectNodeRoutes', 'autoDirectNodeRoutes', props.autoDirectNodeRoutes, c.autoDirectNodeRoutes, native,

@@ -1,6 +1,6 @@
 import { Duration } from 'cdk8s';
 import { IConstruct } from 'constructs';
-import { formatIp, isDnsLabel, isLabelKey, isLabelValue, parseCidr, parseIp, ParsedCidr, ParsedIp } from './_net';
+import { canonicalCidr, canonicalIp, formatIp, isDnsLabel, isLabelKey, isLabelValue, parseCidr, parseIp, ParsedCidr, ParsedIp } from './_net';
 
 /**
  * Renders a bad value for an error message: plain when it is a simple token,
@@ -192,7 +192,8 @@ export class ConfigErrors {
       this.add(prop, value, `must be an ${family ? `IPv${family}` : 'IPv4 or IPv6'} address`);
       return undefined;
     }
-    return ip;
+    // from here on the address is compared and emitted in one spelling
+    return canonicalIp(ip);
   }
 
   /** CIDR with a prefix length and no host bits set. */
@@ -210,7 +211,7 @@ export class ConfigErrors {
       this.add(prop, value, `has host bits set: use the network address ${network} (or /${bits} for a single address)`);
       return undefined;
     }
-    return c;
+    return canonicalCidr(c);
   }
 }
 

@@ -131,6 +131,38 @@ export function formatIp(family: 4 | 6, value: bigint): string {
   return `${left}::${right}`;
 }
 
+const V4_MAPPED_PREFIX = 0xffffn << 32n;
+
+/**
+ * The same address in canonical text: IPv6 lower-case and compressed (RFC 5952),
+ * IPv4-mapped IPv6 as ::ffff:a.b.c.d. `fd00:10:96:0:0:0:0:A` and `fd00:10:96::a`
+ * are one address; comparing text would call them two.
+ */
+export function canonicalIp(ip: ParsedIp): ParsedIp {
+  if (ip.family === 6 && ip.value >> 32n === 0xffffn) {
+    return { ...ip, text: `::ffff:${formatIp(4, ip.value & 0xffffffffn)}` };
+  }
+  return { ...ip, text: formatIp(ip.family, ip.value) };
+}
+
+/** A CIDR in canonical text (its network address canonical, as above). */
+export function canonicalCidr(c: ParsedCidr): ParsedCidr {
+  return { ...c, text: `${canonicalIp({ family: c.family, value: c.network, text: '' }).text}/${c.prefix}` };
+}
+
+/** Whether two addresses are one: IPv4-mapped IPv6 (::ffff:10.96.0.10) is the IPv4 address, as Go's net.IP.Equal has it. */
+export function sameAddress(a: ParsedIp, b: ParsedIp): boolean {
+  const flat = (ip: ParsedIp) => (ip.family === 4 ? V4_MAPPED_PREFIX | ip.value : ip.value);
+  return flat(a) === flat(b);
+}
+
+/** Loopback: 127.0.0.0/8, ::1, or IPv4 loopback written IPv4-mapped. */
+export function isLoopback(ip: ParsedIp): boolean {
+  if (ip.family === 4) return ip.value >> 24n === 127n;
+  if (ip.value === 1n) return true;
+  return ip.value >> 32n === 0xffffn && (ip.value & 0xffffffffn) >> 24n === 127n;
+}
+
 /** Whether `ip` lies inside `cidr` (same family required). */
 export function cidrContains(cidr: ParsedCidr, ip: ParsedIp): boolean {
   if (cidr.family !== ip.family) return false;

@@ -1,6 +1,6 @@
 import { checkCall, checkProps, registerValueClass } from './_boundary';
 import { ConfigErrors } from './_errors';
-import { cidrContains, cidrsOverlap, isDnsSubdomain, nthAddress, parseIp, ParsedCidr, ParsedIp, blockSize } from './_net';
+import { canonicalIp, cidrContains, cidrsOverlap, isDnsSubdomain, overlapsLinkLocal, nthAddress, parseIp, ParsedCidr, ParsedIp, blockSize } from './_net';
 import { Compatibility, FeatureSupport, KubernetesFeature } from './compatibility';
 import { KubernetesVersion } from './kubernetes-version';
 
@@ -211,6 +211,27 @@ export class ClusterProfile {
     this._podCidrs = parseCidrList(errors, 'podCidr', podCidrText);
     this.podCidrs = this._podCidrs.map((c) => c.text);
 
+    // A Service family needs pods of that family: its ClusterIPs would have no endpoints. (Pods with an
+    // extra family are fine: that is the first step of a dual-stack migration, Kubernetes dual-stack docs.)
+    const podFamilies = new Set(this._podCidrs.map((c) => c.family));
+    const orphan = this._serviceCidrs.find((c) => this._podCidrs.length > 0 && !podFamilies.has(c.family));
+    if (orphan) {
+      const names = (list: readonly ParsedCidr[]) => list.map((c) => `IPv${c.family}`).join(' and ');
+      const rule = `a Service range of IPv${orphan.family} needs pods of that family (dual-stack lists one IPv4 and one IPv6 CIDR in each)`;
+      if (this._podCidrStated) {
+        errors.add('podCidr', podCidrText, `is ${names(this._podCidrs)} but 'serviceCidr' (${serviceCidrText}) is ${names(this._serviceCidrs)}: ${rule}`);
+      } else {
+        errors.addMissing('podCidr', `must be set: its default (${podCidrText}) is IPv4 but 'serviceCidr' (${serviceCidrText}) is ${names(this._serviceCidrs)}, and ${rule}`);
+      }
+    }
+
+    // 169.254.0.0/16 and fe80::/10 are each node's own: cloud metadata, NodeLocal DNSCache, interface addresses
+    for (const [prop, list] of [['serviceCidr', this._serviceCidrs], ['podCidr', this._podCidrs]] as const) {
+      for (const c of list.filter(overlapsLinkLocal)) {
+        errors.add(prop, c.text, `must not overlap link-local space (${c.family === 4 ? '169.254.0.0/16' : 'fe80::/10'}): cloud metadata and NodeLocal DNSCache live there`);
+      }
+    }
+
     for (const s of this._serviceCidrs) {
       for (const p of this._podCidrs) {
         if (cidrsOverlap(s, p)) {
@@ -247,9 +268,21 @@ export class ClusterProfile {
     this.cpuCoresPerNode = props.cpuCoresPerNode ?? 8;
     errors.int('cpuCoresPerNode', this.cpuCoresPerNode, 1, 1024);
 
-    this.apiServerHost = props.apiServerHost;
-    if (this.apiServerHost !== undefined && !parseIp(this.apiServerHost) && !isDnsSubdomain(this.apiServerHost)) {
+    const apiIp = props.apiServerHost === undefined ? undefined : parseIp(props.apiServerHost);
+    this.apiServerHost = apiIp ? canonicalIp(apiIp).text : props.apiServerHost;
+    if (this.apiServerHost !== undefined && !apiIp && !isDnsSubdomain(this.apiServerHost)) {
       errors.add('apiServerHost', this.apiServerHost, 'must be an IP address or a lowercase DNS name (no scheme, no port)');
+    }
+    // The host is what kube-proxy, Cilium and Calico eBPF dial before any Service works: a ClusterIP
+    // (10.96.0.1, the 'kubernetes' Service) is only reachable through the rules they are about to write.
+    const apiHome = apiIp ? this._serviceCidrs.find((c) => cidrContains(c, apiIp)) : undefined;
+    if (apiHome) {
+      errors.add('apiServerHost', props.apiServerHost, `is inside 'serviceCidr' (${apiHome.text}), a ClusterIP: give the API server's own address `
+        + '(a control-plane node, or its load balancer), which works before kube-proxy or the CNI has programmed any Service');
+    }
+    // (loopback stays allowed: kubespray's and k3s's per-node API proxies listen on 127.0.0.1 for host-network agents)
+    if (apiIp && apiIp.value === 0n) {
+      errors.add('apiServerHost', props.apiServerHost, 'must be an address to dial, not the unspecified address');
     }
     this.apiServerPort = props.apiServerPort ?? 6443;
     errors.int('apiServerPort', this.apiServerPort, 1, 65535);

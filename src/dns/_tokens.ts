@@ -13,12 +13,36 @@ export function isToken(text: string): boolean {
   return typeof text === 'string' && TOKEN.test(text) && !FORBIDDEN.test(text);
 }
 
+/**
+ * A token that may hold braces, for regular expressions and `{1}` group
+ * references: the Corefile lexer only treats a brace as a block when it is a
+ * token of its own, and expands `{$NAME}` from the environment anywhere
+ * (coredns/caddy caddyfile lexer and parser).
+ */
+export function checkBracedToken(errors: ConfigErrors, prop: string, value: string): boolean {
+  const ok = typeof value === 'string' && TOKEN.test(value) && !/["'`#;]/.test(value)
+    && value !== '{' && value !== '}' && !value.includes('{$');
+  if (!ok) {
+    errors.add(prop, value, "must be one Corefile token: printable characters without spaces, quotes, comment marks (#, ;), '{$' or a lone brace");
+  }
+  return ok;
+}
+
 export function checkToken(errors: ConfigErrors, prop: string, value: string): boolean {
   if (!isToken(value)) {
     errors.add(prop, value, 'must be one Corefile token: printable characters without spaces, newlines, braces, quotes or comment marks (#, ;)');
     return false;
   }
   return true;
+}
+
+/**
+ * A zone as CoreDNS compares it: lower case with a trailing dot (dnsserver's
+ * normalizeZone), so `Example.COM.` and `example.com` are one zone, served twice is an error at start.
+ */
+export function normalZone(zone: string): string {
+  const lower = zone.toLowerCase();
+  return lower.endsWith('.') ? lower : `${lower}.`;
 }
 
 /** A DNS zone as CoreDNS reads it: "." or a domain name (a trailing dot is allowed). */

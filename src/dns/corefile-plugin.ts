@@ -1,5 +1,6 @@
 import { Duration } from 'cdk8s';
-import { checkListenAddress, checkToken, checkZone } from './_tokens';
+import { groupReferences, checkRe2 } from './_re2';
+import { checkBracedToken, checkListenAddress, checkToken, checkZone } from './_tokens';
 import { checkCall, registerValueClass } from '../core/_boundary';
 import { ConfigErrors, GO_INT32_MAX, goDuration } from '../core/_errors';
 import { parseCidr, parseIp } from '../core/_net';
@@ -369,7 +370,7 @@ export enum RewriteMatch {
   SUFFIX = 'suffix',
   /** Any part. */
   SUBSTRING = 'substring',
-  /** A regular expression (no braces: CoreDNS `{n}` templates are not supported here). */
+  /** A Go (RE2) regular expression; the replacement may use its groups as `{1}`, `{2}`, ... */
   REGEX = 'regex',
 }
 
@@ -620,14 +621,24 @@ export class CorefilePlugin {
     [rule] = checkCall('CorefilePlugin.rewriteName', [rule]) as [RewriteRule];
     const errors = new ConfigErrors('CorefilePlugin.rewriteName');
     errors.oneOf('match', rule.match, Object.values(RewriteMatch));
-    checkToken(errors, 'pattern', rule.pattern);
-    checkToken(errors, 'replacement', rule.replacement);
-    if (rule.match === RewriteMatch.REGEX && typeof rule.pattern === 'string') {
-      try {
-        new RegExp(rule.pattern);
-      } catch {
-        errors.add('pattern', rule.pattern, 'must be a valid regular expression');
+    if (rule.match === RewriteMatch.REGEX) {
+      // CoreDNS compiles the pattern with Go's regexp (RE2) and substitutes {0}..{n} groups in the replacement (plugin/rewrite/name.go)
+      const patternOk = checkBracedToken(errors, 'pattern', rule.pattern);
+      const syntax = patternOk ? checkRe2(rule.pattern) : undefined;
+      if (typeof syntax === 'string') errors.add('pattern', rule.pattern, `must be a Go (RE2) regular expression, as CoreDNS compiles it: ${syntax}`);
+      if (checkBracedToken(errors, 'replacement', rule.replacement)) {
+        if (/\$\d/.test(rule.replacement)) errors.add('replacement', rule.replacement, 'refers to a group as $n: CoreDNS substitutes {n} ({1}, {2}, ...) and would keep "$1" in the name');
+        const unknown = rule.replacement.replace(/\{\d+\}/g, '').match(/[{}]/);
+        if (unknown) errors.add('replacement', rule.replacement, 'may hold braces only in group references {0}..{n}');
+        const groups = typeof syntax === 'object' ? syntax.groups : undefined;
+        const beyond = groups === undefined ? [] : groupReferences(rule.replacement).filter((n) => n > groups);
+        if (beyond.length > 0) {
+          errors.add('replacement', rule.replacement, `refers to group {${beyond[0]}}, but 'pattern' has ${groups} capture group${groups === 1 ? '' : 's'} (CoreDNS would leave the reference in the name)`);
+        }
       }
+    } else {
+      checkToken(errors, 'pattern', rule.pattern);
+      checkToken(errors, 'replacement', rule.replacement);
     }
     errors.throwIfAny();
     const args = ['name', rule.match, rule.pattern, rule.replacement];
@@ -711,12 +722,17 @@ function checkUpstream(errors: ConfigErrors, prop: string, value: string, allowP
   if (allowPillars && (value === '__PILLAR__CLUSTER__DNS__' || value === '__PILLAR__UPSTREAM__SERVERS__')) return;
   if (value.startsWith('/')) return;
   const bare = value.replace(/^(dns|tls):\/\//, '');
-  const m = /^(?:\[([0-9a-fA-F:.]+)\]|([^:[\]]+))(?::(\d{1,5}))?$/.exec(bare) ?? /^([0-9a-fA-F:]+)$/.exec(bare);
+  // bare IPv6 (::ffff:10.0.0.1 too) is an address without a port, as CoreDNS's parse.HostPortOrFile reads it
+  const m = /^(?:\[([0-9a-fA-F:.]+)\]|([^:[\]]+))(?::(\d{1,5}))?$/.exec(bare) ?? /^([0-9a-fA-F:.]+)$/.exec(bare);
   const host = m ? (m[1] ?? m[2]) : undefined;
   const port = m && m[3] !== undefined ? Number(m[3]) : 53;
-  const hostOk = host !== undefined && (!!parseIp(host) || (value.startsWith('tls://') && /^[a-z0-9.-]+$/i.test(host)));
+  const ip = host === undefined ? undefined : parseIp(host);
+  const hostOk = host !== undefined && (!!ip || (value.startsWith('tls://') && /^[a-z0-9.-]+$/i.test(host)));
   if (!hostOk || port < 1 || port > 65535 || parseCidr(bare)) {
     errors.add(prop, value, 'must be an IP address (optionally :port or dns:// / tls://), or a resolv.conf-style file path such as /etc/resolv.conf');
+  } else if (ip && ip.value === 0n) {
+    // Linux delivers a datagram to 0.0.0.0 or :: to the local host: the forwarder would query itself
+    errors.add(prop, value, 'must not be the unspecified address (0.0.0.0 or ::): the query would go to the local host');
   }
 }
 

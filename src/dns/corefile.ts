@@ -1,4 +1,4 @@
-import { checkZone } from './_tokens';
+import { checkZone, normalZone } from './_tokens';
 import { CorefilePlugin } from './corefile-plugin';
 import { checkCall, checkProps, registerValueClass } from '../core/_boundary';
 import { ConfigErrors } from '../core/_errors';
@@ -36,7 +36,11 @@ export class ServerBlock {
     const errors = new ConfigErrors('ServerBlock');
     const zones = props.zones ?? [];
     if (zones.length === 0) errors.add('zones', zones, 'must name at least one zone ("." for everything)');
-    zones.forEach((z, i) => checkZone(errors, `zones[${i}]`, z));
+    zones.forEach((z, i) => {
+      if (!checkZone(errors, `zones[${i}]`, z)) return;
+      const first = zones.findIndex((other) => typeof other === 'string' && normalZone(other) === normalZone(z));
+      if (first < i) errors.add(`zones[${i}]`, z, `repeats 'zones[${first}]' (${zones[first]}): CoreDNS compares zones in lower case with a trailing dot`);
+    });
     this.port = props.port ?? 53;
     errors.int('port', this.port, 1, 65535);
     errors.throwIfAny();
@@ -72,6 +76,11 @@ export class ServerBlock {
     return this.zones.map((z) => `${z}:${this.port}`);
   }
 
+  /** The keys as CoreDNS compares them (lower case, trailing dot). @internal */
+  public get _normalKeys(): string[] {
+    return this.zones.map((z) => `${normalZone(z)}:${this.port}`);
+  }
+
   private get key(): string {
     return this.keys.join(' ');
   }
@@ -100,11 +109,14 @@ export class Corefile {
   public addServerBlock(block: ServerBlock): void {
     [block] = checkCall('Corefile#addServerBlock', [block]) as [ServerBlock];
     if (!(block instanceof ServerBlock)) ConfigErrors.fail('Corefile', 'block', block, 'must be a ServerBlock');
-    for (const key of block.keys) {
-      if (this._blocks.some((b) => b.keys.includes(key))) {
-        ConfigErrors.fail('Corefile', 'zones', key, 'is already served by another server block');
+    block._normalKeys.forEach((key, i) => {
+      const other = this._blocks.find((b) => b._normalKeys.includes(key));
+      if (other) {
+        const shown = other.keys[other._normalKeys.indexOf(key)];
+        const same = shown === block.keys[i] ? '' : ` as ${shown} (CoreDNS compares zones in lower case with a trailing dot)`;
+        ConfigErrors.fail('Corefile', 'zones', block.keys[i], `is already served by another server block${same}`);
       }
-    }
+    });
     const health = healthAddress(block);
     if (health && this._blocks.some((b) => healthAddress(b) === health)) {
       ConfigErrors.fail('Corefile', 'health', health, 'is already used by another server block: CoreDNS allows one health endpoint per address');

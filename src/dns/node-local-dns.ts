@@ -10,7 +10,7 @@ import { showDuration } from '../core/_errors';
 import { NODE_CACHE_IMAGE } from '../core/_images';
 import { CONFIG_HASH_ANNOTATION, hashOf, KUBE_SYSTEM, LINUX_NODE_SELECTOR, meta, port, quantity, XTABLES_LOCK_VOLUME } from '../core/_k8s';
 import { kubeletConfigFiles, kubeletDropIn } from '../core/_kubelet';
-import { isLinkLocal, parseIp } from '../core/_net';
+import { cidrContains, isLinkLocal, parseCidr, ParsedCidr, parseIp } from '../core/_net';
 import type { NetworkPlan, NodeLocalPlan } from '../core/_plan';
 import { ClusterProfile } from '../core/cluster-profile';
 import { KubernetesFeature } from '../core/compatibility';
@@ -154,10 +154,16 @@ export class NodeLocalDns extends Construct {
     const { errors, settings, profile, state } = this.ctx;
     const n = settings.nodeLocalDns;
 
-    this.localIp = props.localIp ?? '169.254.20.10';
-    const local = errors.ip('localIp', this.localIp);
+    const local = errors.ip('localIp', props.localIp ?? '169.254.20.10');
+    this.localIp = local?.text ?? props.localIp ?? '169.254.20.10';
     if (local) {
-      if (!isLinkLocal(local)) {
+      const taken = local.family === 4 ? RESERVED_LINK_LOCAL.find(([c]) => cidrContains(c, local)) : undefined;
+      const inside = [...profile._podCidrs, ...profile._serviceCidrs].find((c) => cidrContains(c, local));
+      if (taken) {
+        errors.add('localIp', props.localIp, `is ${taken[1]}: node-cache adds it to a dummy interface on every node and would take it over; use 169.254.20.10`);
+      } else if (inside) {
+        errors.add('localIp', props.localIp, `is inside the profile's ${profile._podCidrs.includes(inside) ? 'Pod' : 'Service'} CIDR (${inside.text}): an address a pod or Service may get`);
+      } else if (!isLinkLocal(local)) {
         errors.add('localIp', this.localIp, 'must be a link-local address (169.254.0.0/16 or fe80::/10) that no node or Service uses, e.g. 169.254.20.10');
       } else if (local.family !== profile._dnsServiceIp.family) {
         errors.add('localIp', this.localIp, `must be the same IP family as the kube-dns IP (${profile.dnsServiceIp}): node-cache binds both`);
@@ -485,6 +491,16 @@ export class NodeLocalDns extends Construct {
       `every cache full (${Math.round(this.memoryNeeded() / (1024 * 1024))} MiB at about 3 KB per entry, kubernetes/website nodelocaldns.md) within the ${this.ctx.tier} tier's ${this.ctx.settings.nodeLocalDns.memoryLimit.value}: an OOM kill skips teardown and blackholes the node's DNS`);
   }
 }
+
+/** Link-local addresses that are someone's: cloud metadata and DNS endpoints, and RFC 3927's reserved first and last /24. */
+const RESERVED_LINK_LOCAL: ReadonlyArray<[ParsedCidr, string]> = [
+  [parseCidr('169.254.169.254/32')!, 'the cloud instance-metadata address (AWS, GCP, Azure, OpenStack)'],
+  [parseCidr('169.254.169.253/32')!, "AWS's VPC DNS resolver address"],
+  [parseCidr('169.254.169.123/32')!, "AWS's time-sync address"],
+  [parseCidr('169.254.170.0/24')!, "AWS ECS's task-metadata range"],
+  [parseCidr('169.254.0.0/24')!, 'in 169.254.0.0/24, which RFC 3927 reserves'],
+  [parseCidr('169.254.255.0/24')!, 'in 169.254.255.0/24, which RFC 3927 reserves'],
+];
 
 /** An address as an HTTP host (IPv6 in brackets). */
 function hostOf(ip: string): string {

@@ -2,14 +2,15 @@ import { Duration, Lazy } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { addCoreDnsWorkload, addDnsAutoscaler } from './_coredns-workload';
+import { normalZone } from './_tokens';
 import { Corefile, ServerBlock } from './corefile';
 import { CachePrefetch, CacheServeStale, CorefilePlugin, ForwardPolicy, KubernetesPodsMode } from './corefile-plugin';
 import { checkProps } from '../core/_boundary';
 import { ComponentContext, componentContext, pick, record } from '../core/_component';
-import { GO_INT32_MAX, showDuration } from '../core/_errors';
+import { ConfigErrors, GO_INT32_MAX, showDuration } from '../core/_errors';
 import { coreDnsImage, coreDnsMinor, coreDnsMinorOfImage } from '../core/_images';
 import { KUBE_SYSTEM, meta } from '../core/_k8s';
-import { parseIp } from '../core/_net';
+import { isLoopback, parseIp, sameAddress } from '../core/_net';
 import { ClusterProfile } from '../core/cluster-profile';
 import { DecisionSource, FindingSeverity } from '../core/report-types';
 import { ScaleTier } from '../core/scale-tier';
@@ -243,10 +244,11 @@ export class TunedCoreDns extends Construct {
     // CoreDNS runs with dnsPolicy Default: loopback is its own pod, the kube-dns IP is
     // itself through the Service. Either loops (the loop plugin then stops CoreDNS).
     upstreams.forEach((u, i) => {
+      // compared as addresses, not text: fd00:10:96:0:0:0:0:a, [fd00:10:96::a]:53 and ::ffff:10.96.0.10 are the same hosts
       const ip = parseIp(upstreamHost(u));
-      if (ip && (ip.family === 4 ? ip.text.startsWith('127.') : ip.text === '::1')) {
+      if (ip && isLoopback(ip)) {
         errors.add(`upstreamServers[${i}]`, u, 'must not be a loopback address: CoreDNS would query itself (systemd-resolved\'s 127.0.0.53 belongs in the kubelet\'s resolvConf, not here)');
-      } else if (ip && ip.text === profile._dnsServiceIp.text) {
+      } else if (ip && sameAddress(ip, profile._dnsServiceIp)) {
         errors.add(`upstreamServers[${i}]`, u, `must not be the kube-dns IP (${profile.dnsServiceIp}): CoreDNS would forward to itself`);
       }
     });
@@ -352,7 +354,11 @@ export class TunedCoreDns extends Construct {
       tier: ctx.tier,
       deploys: deploy,
       get stubZones() {
-        return self.corefile.serverBlocks.slice(1).flatMap((b) => b.zones).filter((z) => z !== '.');
+        // Only blocks on the main block's port are reachable through the kube-dns Service (port 53);
+        // NodeLocal DNSCache forwards these zones there. One zone per spelling CoreDNS would see.
+        const [mainBlock, ...rest] = self.corefile.serverBlocks;
+        const zones = rest.filter((b) => b.port === mainBlock.port).flatMap((b) => b.zones).filter((z) => z !== '.');
+        return zones.filter((z, i) => zones.findIndex((o) => normalZone(o) === normalZone(z)) === i);
       },
       metricsPort: portOf(main.serverBlocks[0].plugin('prometheus'), 0),
       forwardMaxConcurrent: maxConcurrent,
@@ -385,11 +391,33 @@ export class TunedCoreDns extends Construct {
     };
   }
 
+  /**
+   * A server block for the cluster domain (or below it, or a whole reverse tree) on the main port
+   * takes those names away from the main block's kubernetes plugin: CoreDNS picks the most
+   * specific zone, so Service names stop resolving. Checked at synthesis, after every addServerBlock.
+   */
+  private checkShadowedZones(): void {
+    const [mainBlock, ...rest] = this.corefile.serverBlocks;
+    const cluster = normalZone(this.ctx.profile.clusterDomain);
+    const errors = new ConfigErrors(ConfigErrors.labelOf(this));
+    for (const block of rest.filter((b) => b.port === mainBlock.port)) {
+      for (const zone of block.zones) {
+        const z = normalZone(zone);
+        if (z === cluster || z.endsWith(`.${cluster}`) || z === 'in-addr.arpa.' || z === 'ip6.arpa.') {
+          errors.add('serverBlocks', `${zone}:${block.port}`, `would take ${zone} from the kubernetes plugin of the main block (CoreDNS serves a name from the most specific zone): `
+            + `Service and pod names${z.endsWith('arpa.') ? ' and their reverse lookups' : ''} would stop resolving; use a zone outside ${this.ctx.profile.clusterDomain}, or a kubernetes plugin option`);
+        }
+      }
+    }
+    errors.throwIfAny();
+  }
+
   private prepare(props: TunedCoreDnsProps, autoscaler: boolean, replicas: number): void {
     const ctx = this.ctx;
     const plan = ctx.state.plan();
     const disabled = this.clusterZoneCacheDisabled(props.disableClusterZoneCache);
     const version = ctx.profile.kubernetesVersion;
+    this.checkShadowedZones();
     record(ctx, 'cache (cluster zone)', disabled ? `disable success|denial ${ctx.profile.clusterDomain}` : 'cached',
       props.disableClusterZoneCache !== undefined ? DecisionSource.OVERRIDE
         : version.minor >= 32 || !disabled ? DecisionSource.UPSTREAM : DecisionSource.COMPATIBILITY,

@@ -1,5 +1,5 @@
 import * as fc from 'fast-check';
-import { cidrContains, cidrsOverlap, formatIp, isDnsSubdomain, isLinkLocal, nthAddress, parseCidr, parseIp } from '../../src/core/_net';
+import { canonicalCidr, canonicalIp, cidrContains, cidrsOverlap, formatIp, isDnsSubdomain, isLinkLocal, isLoopback, nthAddress, parseCidr, parseIp, sameAddress } from '../../src/core/_net';
 
 describe('IP parsing', () => {
   test.each(['10.96.0.10', '0.0.0.0', '255.255.255.255', '::1', 'fd00:10:96::a', '::ffff:10.0.0.1', '2001:db8::'])('accepts %s', (ip) => {
@@ -76,5 +76,30 @@ describe('address syntax agrees with Node\'s own parser (minus what Kubernetes r
     fc.assert(fc.property(fc.oneof(v4, v6, mixed), (text) => {
       expect({ text, parsed: parseIp(text) !== undefined }).toEqual({ text, parsed: reference(text) });
     }), { numRuns: 3000, seed: 7 });
+  });
+});
+
+describe('addresses compared as addresses', () => {
+  const ip = (t: string) => parseIp(t)!;
+  test('canonical text: lower case, compressed, IPv4-mapped dotted', () => {
+    expect(canonicalIp(ip('FD00:10:96:0:0:0:0:A')).text).toBe('fd00:10:96::a');
+    expect(canonicalIp(ip('fd00:10:96::000a')).text).toBe('fd00:10:96::a');
+    expect(canonicalIp(ip('::ffff:0a60:000a')).text).toBe('::ffff:10.96.0.10');
+    expect(canonicalIp(ip('10.96.0.10')).text).toBe('10.96.0.10');
+    expect(canonicalCidr(parseCidr('FD00:10:96:0::/108')!).text).toBe('fd00:10:96::/108');
+  });
+
+  test('one address in any spelling, IPv4-mapped IPv6 included', () => {
+    expect(sameAddress(ip('fd00:10:96:0:0:0:0:a'), ip('fd00:10:96::a'))).toBe(true);
+    expect(sameAddress(ip('::ffff:10.96.0.10'), ip('10.96.0.10'))).toBe(true);
+    expect(sameAddress(ip('10.96.0.10'), ip('::ffff:10.96.0.10'))).toBe(true);
+    // ::a60:a (IPv4-compatible, not mapped) is another address
+    expect(sameAddress(ip('::10.96.0.10'), ip('10.96.0.10'))).toBe(false);
+    expect(sameAddress(ip('10.96.0.11'), ip('10.96.0.10'))).toBe(false);
+  });
+
+  test('loopback in every spelling', () => {
+    for (const t of ['127.0.0.1', '127.255.0.53', '::1', '0:0:0:0:0:0:0:1', '0000::0001', '::ffff:127.0.0.1']) expect([t, isLoopback(ip(t))]).toEqual([t, true]);
+    for (const t of ['128.0.0.1', '::2', '::ffff:10.0.0.1', '::']) expect([t, isLoopback(ip(t))]).toEqual([t, false]);
   });
 });

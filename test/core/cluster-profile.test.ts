@@ -18,7 +18,7 @@ describe('ClusterProfile defaults', () => {
 
   test('the kube-dns IP follows the Service CIDR (10th address), as kubeadm picks it', () => {
     expect(new ClusterProfile({ serviceCidr: '172.20.0.0/16' }).dnsServiceIp).toBe('172.20.0.10');
-    expect(new ClusterProfile({ serviceCidr: 'fd00:10:96::/108' }).dnsServiceIp).toBe('fd00:10:96::a');
+    expect(new ClusterProfile({ serviceCidr: 'fd00:10:96::/108', podCidr: 'fd00:10:244::/56' }).dnsServiceIp).toBe('fd00:10:96::a');
   });
 
   test('dual-stack CIDR pairs', () => {

@@ -101,6 +101,23 @@ describe('Corefile rendering', () => {
     expect(CorefilePlugin.custom('k8s_external', ['example.org'], ['ttl 30']).render()).toBe('k8s_external example.org {\n    ttl 30\n}');
   });
 
+  test('rewrite name regex: Go RE2 patterns and {n} group references, as CoreDNS reads them', () => {
+    expect(CorefilePlugin.rewriteName({ match: RewriteMatch.REGEX, pattern: '(.*)\\.old\\.local\\.$', replacement: '{1}.cluster.local' }).render())
+      .toBe('rewrite name regex (.*)\\.old\\.local\\.$ {1}.cluster.local answer auto');
+    expect(CorefilePlugin.rewriteName({ match: RewriteMatch.REGEX, pattern: '(?i)^(?P<h>[a-z0-9-]{1,63})\\.legacy\\.$', replacement: '{1}.svc.cluster.local' })
+      .render()).toContain('(?i)^(?P<h>[a-z0-9-]{1,63})');
+    const rewrite = (pattern: string, replacement: string) => () => CorefilePlugin.rewriteName({ match: RewriteMatch.REGEX, pattern, replacement });
+    expect(rewrite('(?=foo)bar', 'x')).toThrow("[CorefilePlugin.rewriteName] 'pattern' (\"(?=foo)bar\") must be a Go (RE2) regular expression, as CoreDNS compiles it: "
+      + 'invalid or unsupported Perl syntax: (?= (Go has no lookahead or lookbehind)');
+    expect(rewrite('(a)\\1', 'x')).toThrow(/no backreferences/);
+    expect(rewrite('(.*)\\.old', '{2}.new')).toThrow("'replacement' ({2}.new) refers to group {2}, but 'pattern' has 1 capture group");
+    expect(rewrite('(.*)', '{$HOME}')).toThrow(/'\{\$' or a lone brace/);
+    expect(rewrite('{', 'x')).toThrow(/a lone brace/);
+    expect(rewrite('(.*)', '{host}.x')).toThrow('may hold braces only in group references {0}..{n}');
+    // braces stay refused where CoreDNS does no substitution
+    expect(() => CorefilePlugin.rewriteName({ match: RewriteMatch.SUFFIX, pattern: '.old', replacement: '{1}.new' })).toThrow(/must be one Corefile token/);
+  });
+
   test('rendering is deterministic and keeps the order of blocks and plugins', () => {
     const build = () => new Corefile(
       new ServerBlock({ zones: ['example.com'], plugins: [CorefilePlugin.errors(), CorefilePlugin.forward({ to: ['10.0.0.53'] })] }),
@@ -184,7 +201,7 @@ describe('Corefile validation follows CoreDNS', () => {
     expect(() => CorefilePlugin.health({ address: ':70000' })).toThrow("'address' (:70000) must be");
     expect(() => CorefilePlugin.custom('Bad-Name')).toThrow("[CorefilePlugin.custom] 'name' (Bad-Name) must be a plugin name");
     expect(() => CorefilePlugin.custom('x', [], ['a  b'])).toThrow("'blockLines[0]' (\"a  b\") must be tokens separated by single spaces");
-    expect(() => CorefilePlugin.rewriteName({ match: RewriteMatch.REGEX, pattern: '(.*', replacement: 'x' })).toThrow("'pattern' (\"(.*\") must be a valid regular expression");
+    expect(() => CorefilePlugin.rewriteName({ match: RewriteMatch.REGEX, pattern: '(.*', replacement: 'x' })).toThrow("'pattern' (\"(.*\") must be a Go (RE2) regular expression, as CoreDNS compiles it: missing closing ): unbalanced parenthesis");
     expect(() => CorefilePlugin.hosts({ entries: [{ ip: '10.0.0', names: ['db'] }] })).toThrow("'entries[0].ip' (10.0.0) must be an IPv4 or IPv6 address");
     expect(() => CorefilePlugin.bind('localhost')).toThrow("'addresses[0]' (localhost) must be an IPv4 or IPv6 address");
     expect(() => CorefilePlugin.reload({ interval: Duration.seconds(1) })).toThrow("'interval' (1s) must be >= 2s");

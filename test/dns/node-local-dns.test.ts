@@ -248,8 +248,21 @@ describe('NodeLocalDns validation', () => {
     fails({ localIp: '10.0.0.10' }, "[test/NodeLocalDns] 'localIp' (10.0.0.10) must be a link-local address (169.254.0.0/16 or fe80::/10)");
     fails({ localIp: '169.254.20' }, "'localIp' (169.254.20) must be an IPv4 or IPv6 address");
     fails({ localIp: 'fe80::10' }, "'localIp' (fe80::10) must be the same IP family as the kube-dns IP (10.96.0.10)");
-    fails({ localIp: '169.254.20.10', profile: new ClusterProfile({ serviceCidr: '169.254.0.0/16', podCidr: '10.244.0.0/16', dnsServiceIp: '169.254.20.10' }) },
-      "'localIp' (169.254.20.10) must differ from the kube-dns IP");
+    fails({ localIp: '10.96.0.10' }, "'localIp' (10.96.0.10) is inside the profile's Service CIDR (10.96.0.0/12)");
+    // addresses that are someone's on every node
+    fails({ localIp: '169.254.169.254' }, "'localIp' (169.254.169.254) is the cloud instance-metadata address (AWS, GCP, Azure, OpenStack): node-cache adds it to a dummy interface");
+    fails({ localIp: '169.254.255.1' }, "'localIp' (169.254.255.1) is in 169.254.255.0/24, which RFC 3927 reserves");
+    fails({ localIp: '10.244.0.10' }, "'localIp' (10.244.0.10) is inside the profile's Pod CIDR (10.244.0.0/16): an address a pod or Service may get");
+    fails({ localIp: '10.96.0.53' }, "'localIp' (10.96.0.53) is inside the profile's Service CIDR (10.96.0.0/12)");
+  });
+
+  test('the local IP is kept in canonical form, wherever it goes', () => {
+    const chart = Testing.chart();
+    const nld = new NodeLocalDns(chart, 'NodeLocalDns', {
+      localIp: 'FE80:0:0:0:0:0:0:A', profile: new ClusterProfile({ serviceCidr: 'fd00:10:96::/108', podCidr: 'fd00:10:244::/56' }),
+    });
+    expect(nld.localIp).toBe('fe80::a');
+    expect(JSON.stringify(Testing.synth(chart))).not.toContain('FE80');
   });
 
   test('health port, mode and image', () => {

@@ -236,7 +236,25 @@ describe('TunedKubeProxy validation', () => {
 
   test('CIDRs must be valid', () => {
     fails({ mode: KubeProxyMode.IPVS, ipvs: { excludeCidrs: ['10.0.0.0'] } }, "'ipvs.excludeCidrs[0]' (10.0.0.0) must be an IPv4 or IPv6 CIDR with a prefix length");
-    fails({ nodePortAddresses: ['10.0.0.1/8'] }, "'nodePortAddresses[0]' (10.0.0.1/8) has host bits set");
+    fails({ nodePortAddresses: ['10.0.0.0'] }, "'nodePortAddresses[0]' (10.0.0.0) must be a CIDR such as 10.0.0.0/8, or 'primary' alone");
+  });
+
+  test('nodePortAddresses as kube-proxy validates it: primary alone (1.29+), CIDRs with host bits allowed', () => {
+    const v129 = new ClusterProfile({ kubernetesVersion: KubernetesVersion.V1_29 });
+    expect(render({ profile: v129, nodePortAddresses: ['primary'] }).config.nodePortAddresses).toEqual(['primary']);
+    // ParseCIDRSloppy takes host bits: the same network, emitted as one
+    expect(render({ nodePortAddresses: ['10.0.0.1/8', 'FD00::1/64'] }).config.nodePortAddresses).toEqual(['10.0.0.0/8', 'fd00::/64']);
+    fails({ nodePortAddresses: ['primary'] }, "'nodePortAddresses[0]' (primary) needs Kubernetes 1.29 or newer (kube-proxy's 'primary' value); the profile targets 1.28");
+    fails({ profile: v129, nodePortAddresses: ['10.0.0.0/8', 'primary'] }, "'nodePortAddresses' ([10.0.0.0/8, primary]) can't use both 'primary' and CIDRs");
+    fails({ nodePortAddresses: ['10.0.0.0/8', '10.0.0.0/8'] }, "'nodePortAddresses[1]' (10.0.0.0/8) repeats an earlier entry");
+  });
+
+  test('nodePortAddresses without a CIDR of the cluster family warns (that family then serves every address)', () => {
+    const chart = Testing.chart();
+    new TunedKubeProxy(chart, 'K', { profile: WITH_API, nodePortAddresses: ['fd00::/64'] });
+    const warnings = TuningReport.of(chart).warnings;
+    expect(warnings.map((w) => w.ruleId)).toEqual(['KP-NODEPORT-FAMILY']);
+    expect(warnings[0].message).toContain("'nodePortAddresses' (fd00::/64) has no IPv4 CIDR: kube-proxy's IPv4 proxier then serves NodePorts on every node address");
   });
 
   test('unknown mode and scheduler are refused with the allowed values', () => {

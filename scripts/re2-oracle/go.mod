@@ -1,0 +1,3 @@
+module re2oracle
+
+go 1.19
