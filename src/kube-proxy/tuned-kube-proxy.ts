@@ -130,44 +130,6 @@ export class TunedKubeProxy extends Construct {
   public readonly configMap: k8s.KubeConfigMap;
 
 
-  /**
-   * kube-proxy's own rule (pkg/proxy/apis/config/validation): 'primary' alone (1.29+, the node's
-   * primary IPs), or CIDRs parsed with ParseCIDRSloppy, which accepts host bits. Emitted as networks.
-   */
-  private checkNodePortAddresses(list: string[] | undefined): string[] | undefined {
-    if (list === undefined) return undefined;
-    const { errors, profile, state } = this.ctx;
-    if (list.includes('primary')) {
-      if (list.length !== 1) errors.add('nodePortAddresses', list, "can't use both 'primary' and CIDRs (kube-proxy takes 'primary' alone)");
-      if (profile.kubernetesVersion.minor < 29) {
-        errors.add('nodePortAddresses[0]', 'primary', `needs Kubernetes 1.29 or newer (kube-proxy's 'primary' value); the profile targets ${profile.kubernetesVersion.version}`);
-      }
-      return [...list];
-    }
-    const out: string[] = [];
-    list.forEach((text, i) => {
-      const m = typeof text === 'string' ? /^([^/]+)\/(\d{1,3})$/.exec(text) : null;
-      const ip = m ? parseIp(m[1]) : undefined;
-      const c = ip && m && Number(m[2]) <= (ip.family === 4 ? 32 : 128) ? parseCidr(`${formatIp(ip.family, ip.value)}/${m[2]}`) : undefined;
-      if (!c) {
-        errors.add(`nodePortAddresses[${i}]`, text, "must be a CIDR such as 10.0.0.0/8, or 'primary' alone");
-        return;
-      }
-      const network = canonicalCidr(c).text;
-      if (out.includes(network)) errors.add(`nodePortAddresses[${i}]`, text, 'repeats an earlier entry');
-      out.push(network);
-    });
-    // A family with no CIDR here makes kube-proxy's proxier for that family accept NodePorts on every address
-    // (pkg/proxy/util/nodeport_addresses.go), the opposite of what a list means.
-    const families = new Set(profile._serviceCidrs.map((c) => c.family));
-    for (const family of families) {
-      if (out.length > 0 && !out.some((t) => parseCidr(t)?.family === family)) {
-        state.warn(this, 'KP-NODEPORT-FAMILY', `'nodePortAddresses' (${list.join(',')}) has no IPv${family} CIDR: kube-proxy's IPv${family} proxier then serves NodePorts on every node address`,
-          `add the IPv${family} node range, or leave nodePortAddresses unset`);
-      }
-    }
-    return out;
-  }
   private readonly deploysDaemonSet: boolean;
   private readonly ctx: ComponentContext;
   private readonly props: TunedKubeProxyProps;
@@ -418,6 +380,45 @@ export class TunedKubeProxy extends Construct {
     };
     const out = { yaml: Yaml.stringify(config), decisions };
     this.rendered.set(mode, out);
+    return out;
+  }
+
+  /**
+   * kube-proxy's own rule (pkg/proxy/apis/config/validation): 'primary' alone (1.29+, the node's
+   * primary IPs), or CIDRs parsed with ParseCIDRSloppy, which accepts host bits. Emitted as networks.
+   */
+  private checkNodePortAddresses(list: string[] | undefined): string[] | undefined {
+    if (list === undefined) return undefined;
+    const { errors, profile, state } = this.ctx;
+    if (list.includes('primary')) {
+      if (list.length !== 1) errors.add('nodePortAddresses', list, "can't use both 'primary' and CIDRs (kube-proxy takes 'primary' alone)");
+      if (profile.kubernetesVersion.minor < 29) {
+        errors.add('nodePortAddresses[0]', 'primary', `needs Kubernetes 1.29 or newer (kube-proxy's 'primary' value); the profile targets ${profile.kubernetesVersion.version}`);
+      }
+      return [...list];
+    }
+    const out: string[] = [];
+    list.forEach((text, i) => {
+      const m = typeof text === 'string' ? /^([^/]+)\/(\d{1,3})$/.exec(text) : null;
+      const ip = m ? parseIp(m[1]) : undefined;
+      const c = ip && m && Number(m[2]) <= (ip.family === 4 ? 32 : 128) ? parseCidr(`${formatIp(ip.family, ip.value)}/${m[2]}`) : undefined;
+      if (!c) {
+        errors.add(`nodePortAddresses[${i}]`, text, "must be a CIDR such as 10.0.0.0/8, or 'primary' alone");
+        return;
+      }
+      const network = canonicalCidr(c).text;
+      if (out.includes(network)) errors.add(`nodePortAddresses[${i}]`, text, 'repeats an earlier entry');
+      out.push(network);
+    });
+    // A family with no CIDR here makes kube-proxy's proxier for that family accept NodePorts on every address
+    // (pkg/proxy/util/nodeport_addresses.go), the opposite of what a list means.
+    const families = new Set(profile._serviceCidrs.map((c) => c.family));
+    for (const family of families) {
+      if (out.length > 0 && !out.some((t) => parseCidr(t)?.family === family)) {
+        state.warn(this, 'KP-NODEPORT-FAMILY', `'nodePortAddresses' (${list.join(',')}) has no IPv${family} CIDR: kube-proxy's IPv${family} proxier then serves NodePorts on every node address`,
+          `add the IPv${family} node range, or leave nodePortAddresses unset`);
+      }
+    }
     return out;
   }
 }
