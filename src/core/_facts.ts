@@ -1,4 +1,5 @@
 import { IConstruct } from 'constructs';
+import type { HostPort } from './_host-ports';
 import type { NetworkPlan } from './_plan';
 import { ClusterProfile } from './cluster-profile';
 import { ScaleTier } from './scale-tier';
@@ -54,6 +55,8 @@ export interface KubeProxyFacts extends BaseFacts {
   /** Seconds kube-proxy writes to nf_conntrack_tcp_timeout_close_wait (0 = leaves it). */
   readonly tcpCloseWaitTimeoutSeconds: number;
   readonly metricsBindAddress: string;
+  /** Ports kube-proxy listens on in the host's network namespace (metrics, healthz). */
+  readonly listeners: readonly HostPort[];
   readonly deploysDaemonSet: boolean;
   /** The longest minSyncPeriod of any mode section (a queued change waits at most this long for a sync). */
   readonly maxMinSyncPeriodSeconds: number;
@@ -105,6 +108,8 @@ export interface NodeLocalDnsFacts extends BaseFacts {
   /** The kube-proxy mode the user stated, if any (the plan decides the wiring). */
   readonly explicitMode?: KubeProxyMode;
   readonly healthPort: number;
+  /** Ports node-cache listens on in the host's network namespace, every instance. */
+  readonly listeners: readonly HostPort[];
 }
 
 /** DefaultDenyPolicy. */

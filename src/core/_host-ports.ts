@@ -1,10 +1,24 @@
+import { IConstruct } from 'constructs';
 import type { NetworkPlan } from './_plan';
+import type { AppState } from './_registry';
 import { CniPlugin } from '../cni/cni-plugin';
 
 /** A port something listens on in the host's network namespace, and who. */
 export interface HostPort {
   readonly port: number;
   readonly who: string;
+  /** The address bound; undefined for every address (0.0.0.0 / ::), which takes the port on all of them. */
+  readonly address?: string;
+}
+
+/** Whether two listeners would fight over one socket: same port, and a wildcard on either side or one address. */
+export function collide(a: HostPort, b: HostPort): boolean {
+  return a.port === b.port && (a.address === undefined || b.address === undefined || a.address === b.address);
+}
+
+/** The address part of "ip:port" as a HostPort address (undefined for a wildcard). */
+export function boundAddress(ip: string): string | undefined {
+  return ip === '0.0.0.0' || ip === '::' ? undefined : ip;
 }
 
 /*
@@ -32,24 +46,40 @@ const CNI_PORTS: Record<CniPlugin, HostPort[]> = {
   [CniPlugin.FLANNEL]: [{ port: 8472, who: 'Flannel VXLAN' }],
 };
 
-/** Every known listener on the nodes of the planned cluster. */
-export function hostPorts(plan: NetworkPlan, extra: readonly HostPort[] = []): HostPort[] {
+/** Listeners of the cluster this app does not emit: control plane, kubelet, the CNI's. */
+export function fixedHostPorts(plan: NetworkPlan): HostPort[] {
   const cni = plan.policy.cni;
   const cniPorts = cni ? CNI_PORTS[cni] : Object.values(CNI_PORTS).flat();
-  const out: HostPort[] = [
-    ...CONTROL_PLANE,
-    { port: plan.profile.apiServerPort, who: 'kube-apiserver' },
-    ...cniPorts,
-    ...extra,
-  ];
-  if (plan.dataPlane.kind === 'kube-proxy') out.push({ port: 10249, who: 'kube-proxy metrics' }, { port: 10256, who: 'kube-proxy healthz' });
-  const nld = plan.dns.nodeLocal;
-  if (nld) {
-    out.push({ port: nld.healthPort, who: 'node-local-dns health' }, { port: nld.healthPort + 1, who: 'node-local-dns-secondary health' },
-      { port: 9253, who: 'node-local-dns metrics' }, { port: 9353, who: 'node-local-dns setup metrics' },
-      { port: 9255, who: 'node-local-dns-secondary metrics' }, { port: 9355, who: 'node-local-dns-secondary setup metrics' });
-  }
+  return [...CONTROL_PLANE, { port: plan.profile.apiServerPort, who: 'kube-apiserver' }, ...cniPorts];
+}
+
+/** kubeadm's kube-proxy listens here when the app does not configure one. */
+export const KUBEADM_KUBE_PROXY_PORTS: readonly HostPort[] = [
+  // kubeadm leaves metricsBindAddress empty: kube-proxy's default 127.0.0.1:10249
+  { port: 10249, who: 'kube-proxy metrics (127.0.0.1)', address: '127.0.0.1' }, { port: 10256, who: 'kube-proxy healthz' },
+];
+
+/** A host port of a component of this app. */
+export interface AppListener extends HostPort {
+  /** The component, or undefined for kubeadm's kube-proxy (the data plane, not emitted here). */
+  readonly scope?: IConstruct;
+}
+
+/** The host-network listeners of the app's components, from their facts; kubeadm's kube-proxy when none is configured here. */
+export function appListeners(state: AppState): AppListener[] {
+  const proxies = state.components('kube-proxy');
+  const out: AppListener[] = proxies.flatMap((p) => p.listeners.map((l) => ({ ...l, scope: p.scope })));
+  if (proxies.length === 0 && state.plan().dataPlane.kind === 'kube-proxy') out.push(...KUBEADM_KUBE_PROXY_PORTS);
+  for (const n of state.components('node-local-dns')) out.push(...n.listeners.map((l) => ({ ...l, scope: n.scope })));
   return out;
+}
+
+/**
+ * Every known listener on the nodes of the planned cluster: the fixed ones and
+ * `listeners`, the host-network ports of the app's own components (their facts).
+ */
+export function hostPorts(plan: NetworkPlan, listeners: readonly HostPort[]): HostPort[] {
+  return [...fixedHostPorts(plan), ...listeners];
 }
 
 /** A port list as sysctl writes it: sorted, adjacent ports joined into ranges ("30000-32767,51820-51821"). */

@@ -198,6 +198,13 @@ export class NodeLocalDns extends Construct {
       localIp: this.localIp,
       explicitMode,
       healthPort,
+      get listeners() {
+        return self.instances.flatMap((i) => [
+          // the health plugin binds the link-local IP; the metrics endpoints every address (":9253")
+          { port: i.healthPort, who: `${i.name} health (${self.localIp})`, address: self.localIp },
+          { port: i.metricsPort, who: `${i.name} metrics` }, { port: i.setupMetricsPort, who: `${i.name} setup metrics` },
+        ]);
+      },
       // HA follows the plan as it stands now (the DaemonSet exists or not); a data plane
       // added afterwards that changes it fails PLAN-CHANGED-AFTER-CONSTRUCTION.
       get planChecks() {

@@ -7,9 +7,10 @@ import { ConntrackOptions, IptablesOptions, IpvsOptions, NftablesOptions } from 
 import { checkProps } from '../core/_boundary';
 import { checkFeature, ComponentContext, componentContext, pick, record } from '../core/_component';
 import { GO_INT32_MAX, goDuration, showDuration } from '../core/_errors';
+import { boundAddress } from '../core/_host-ports';
 import { kubeProxyImage } from '../core/_images';
 import { hashOf, KUBE_SYSTEM, meta } from '../core/_k8s';
-import { canonicalCidr, formatIp, parseCidr, parseHostPort, parseIp } from '../core/_net';
+import { canonicalCidr, canonicalIp, formatIp, parseCidr, parseHostPort, parseIp } from '../core/_net';
 import { renderTierValue, Rule } from '../core/_tier-table';
 import { ClusterProfile } from '../core/cluster-profile';
 import { Compatibility, FeatureSupport, KubernetesFeature } from '../core/compatibility';
@@ -276,6 +277,10 @@ export class TunedKubeProxy extends Construct {
       tcpEstablishedTimeoutSeconds: established.toSeconds({ integral: false }),
       tcpCloseWaitTimeoutSeconds: closeWait.toSeconds({ integral: false }),
       metricsBindAddress: this.metricsBindAddress,
+      listeners: ([['metrics', this.metricsBindAddress], ['healthz', this.healthzBindAddress]] as const).map(([what, bind]) => {
+        const { ip, port } = parseHostPort(bind)!;
+        return { port, who: `kube-proxy ${what} (${bind})`, address: boundAddress(canonicalIp(ip).text) };
+      }),
       deploysDaemonSet: deploy,
       maxMinSyncPeriodSeconds,
     }, () => this.prepare());

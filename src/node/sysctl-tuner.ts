@@ -6,7 +6,7 @@ import { SysctlCatalogue, SysctlScope } from './sysctl-catalogue';
 import { checkProps } from '../core/_boundary';
 import { ComponentContext, componentContext, record } from '../core/_component';
 import { showDuration } from '../core/_errors';
-import { hostPorts, portList, portsOf } from '../core/_host-ports';
+import { appListeners, hostPorts, portList, portsOf } from '../core/_host-ports';
 import { PAUSE_IMAGE, SYSCTL_INIT_IMAGE } from '../core/_images';
 import { CONFIG_HASH_ANNOTATION, hashOf, KUBE_SYSTEM, LINUX_NODE_SELECTOR, meta, resources, TOLERATE_ALL } from '../core/_k8s';
 import { ClusterProfile } from '../core/cluster-profile';
@@ -344,7 +344,7 @@ export class SysctlTuner extends Construct {
     if (m) {
       const [lo, hi] = [Number(m[1]), Number(m[2])];
       const { nodePortMin, nodePortMax } = this.ctx.profile;
-      const inRange = hostPorts(plan).filter((p) => p.port >= lo && p.port <= hi);
+      const inRange = hostPorts(plan, appListeners(this.ctx.state)).filter((p) => p.port >= lo && p.port <= hi);
       const nodePorts = nodePortMin <= hi && nodePortMax >= lo;
       const wanted = [...inRange.map((p) => p.port), ...(nodePorts ? rangeOf(Math.max(lo, nodePortMin), Math.min(hi, nodePortMax)) : [])];
       const reserved = out.get('net.ipv4.ip_local_reserved_ports');

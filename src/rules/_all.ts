@@ -11,6 +11,7 @@ import { CONNTRACK_OWNERSHIP } from './conntrack-ownership';
 import { DEFAULT_DENY_DNS } from './default-deny-dns';
 import { DEFAULT_DENY_OVERLAP } from './default-deny-overlap';
 import { EBPF_REPLACES_KUBE_PROXY } from './ebpf-replaces-kube-proxy';
+import { HOST_PORT_CONFLICT } from './host-port-conflict';
 import { NAMESPACED_SYSCTLS_ON_HOST } from './namespaced-sysctls-on-host';
 import { NODE_LOCAL_DNS_MODE } from './node-local-dns-mode';
 import { NODE_LOCAL_DNS_NFTABLES } from './node-local-dns-nftables';
@@ -24,6 +25,7 @@ import type { CrossComponentRule } from '../core/_registry';
 export const CROSS_COMPONENT_RULES: readonly CrossComponentRule[] = [
   PROFILE_CONSISTENCY,
   SINGLE_INSTANCE,
+  HOST_PORT_CONFLICT,
   CONNTRACK_OWNERSHIP,
   CONNTRACK_CAPACITY,
   SERVICE_CIDR_CAPACITY,

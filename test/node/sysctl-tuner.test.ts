@@ -4,7 +4,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { Duration, Testing } from 'cdk8s';
 import { ClusterProfile, CniPlugin, DecisionSource, KubeProxyMode, NetworkTuning, NodeLocalDns, ScaleTier, SysctlTuner, SysctlTunerProps, TunedKubeProxy, TuningReport } from '../../src';
-import { hostPorts, portsOf } from '../../src/core/_host-ports';
+import { appListeners, hostPorts, portsOf } from '../../src/core/_host-ports';
 import { AppState } from '../../src/core/_registry';
 import { only, synthValid } from '../util';
 
@@ -127,8 +127,8 @@ describe('SysctlTuner NodePort reservation', () => {
         const conf = parseConf(only(objs, 'ConfigMap', 'network-sysctl-tuner').data['99-kubernetes-network.conf']);
         const [lo, hi] = conf['net.ipv4.ip_local_port_range'].split(' ').map(Number);
         const reserved = new Set(portsOf(conf['net.ipv4.ip_local_reserved_ports'] ?? ''));
-        const plan = AppState.of(chart).plan();
-        const listeners = [...hostPorts(plan).map((p) => p.port), ...Array.from({ length: 2768 }, (_, i) => 30000 + i)];
+        const state = AppState.of(chart);
+        const listeners = [...hostPorts(state.plan(), appListeners(state)).map((p) => p.port), ...Array.from({ length: 2768 }, (_, i) => 30000 + i)];
         // Every host-network port the library's own DaemonSets declare is among them.
         for (const ds of objs.filter((o) => o.kind === 'DaemonSet' && o.spec.template.spec.hostNetwork)) {
           for (const c of ds.spec.template.spec.containers) {

@@ -10,7 +10,7 @@ import * as YAML from 'yaml';
 import {
   CalicoEncapsulationMode, CalicoNftablesMode, CalicoTuning, CiliumLoadBalancerMode, CiliumTuning, ClusterProfile, DefaultDenyPolicy,
   FlannelTuning, KubeProxyMode, KubernetesVersion, NetworkAlerts, NodeLocalDns, PodDnsTuning, PodSysctlTuning, ServiceTuning, SysctlTuner,
-  TrafficDistribution, TunedCoreDns, TunedKubeProxy, TuningReport,
+  CniPlugin, NetworkTuning, TrafficDistribution, TunedCoreDns, TunedKubeProxy, TuningReport,
 } from '../../src';
 import { ofKind, only, synthValid } from '../util';
 
@@ -280,4 +280,46 @@ test('errors from several rules are listed at once', () => {
     message = (e as Error).message;
   }
   for (const id of ['CNI-EXCLUSIVE', 'EBPF-REPLACES-KUBE-PROXY', 'DEFAULT-DENY-DNS']) expect(message).toContain(`[${id}]`);
+});
+
+describe('HOST-PORT-CONFLICT: host-network listeners never share a port', () => {
+  const synthOf = (build: (c: Chart) => void) => () => {
+    const c = chart();
+    build(c);
+    return Testing.synth(c);
+  };
+
+  test('node-cache health on kube-proxy metrics or healthz, and the HA secondary on kube-controller-manager', () => {
+    expect(synthOf((c) => {
+      new TunedKubeProxy(c, 'K', { profile });
+      new NodeLocalDns(c, 'N', { profile, healthPort: 10249 });
+    })).toThrow('[test/N] node-local-dns health (169.254.20.10) listens on port 10249, which kube-proxy metrics (0.0.0.0:10249) of [test/K] already uses on every node');
+    const ipvs = synthOf((c) => {
+      new TunedKubeProxy(c, 'K', { profile, mode: KubeProxyMode.IPVS });
+      new NodeLocalDns(c, 'N', { profile, healthPort: 10256 });
+    });
+    expect(ipvs).toThrow('node-local-dns health (169.254.20.10) listens on port 10256, which kube-proxy healthz (0.0.0.0:10256) of [test/K]');
+    expect(ipvs).toThrow('node-local-dns-secondary health (169.254.20.10) listens on port 10257, which kube-controller-manager already uses');
+  });
+
+  test("kube-proxy's own two endpoints, and ports of kubelet or the CNI", () => {
+    expect(synthOf((c) => new TunedKubeProxy(c, 'K', { profile, healthzBindAddress: '0.0.0.0:10249' })))
+      .toThrow('kube-proxy healthz (0.0.0.0:10249) listens on port 10249, which kube-proxy metrics (0.0.0.0:10249) already uses');
+    expect(synthOf((c) => new TunedKubeProxy(c, 'K', { profile, metricsBindAddress: '0.0.0.0:10250' }))).toThrow('which kubelet already uses');
+    expect(synthOf((c) => new NetworkTuning(c, 'T', { profile, cniPlugin: CniPlugin.CALICO, nodeLocalDns: { healthPort: 9099 } })))
+      .toThrow('node-local-dns health (169.254.20.10) listens on port 9099, which Calico Felix health already uses');
+  });
+
+  test('a port inside the NodePort range', () => {
+    expect(synthOf((c) => new NodeLocalDns(c, 'N', { profile, healthPort: 30080 })))
+      .toThrow('node-local-dns health (169.254.20.10) listens on port 30080, inside the NodePort range 30000-32767');
+  });
+
+  test('different addresses on one port are fine: kubeadm kube-proxy metrics stay on 127.0.0.1', () => {
+    expect(synthOf((c) => new NodeLocalDns(c, 'N', { profile, healthPort: 10249 }))).not.toThrow();
+    expect(synthOf((c) => {
+      new TunedKubeProxy(c, 'K', { profile, metricsBindAddress: '127.0.0.1:10249', healthzBindAddress: '0.0.0.0:10256' });
+      new NodeLocalDns(c, 'N', { profile, healthPort: 10249 });
+    })).not.toThrow();
+  });
 });
