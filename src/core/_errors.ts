@@ -163,8 +163,11 @@ export class ConfigErrors {
     return false;
   }
 
-  /** Kubernetes labels (keys and values), as a selector's matchLabels. */
-  public labels(prop: string, labels: Record<string, string> | undefined, requireOne = false): boolean {
+  /**
+   * Kubernetes labels (keys and values), as a selector's matchLabels. `reserved` holds
+   * labels the library sets on the same object: the caller may repeat them, not change them.
+   */
+  public labels(prop: string, labels: Record<string, string> | undefined, requireOne = false, reserved: Record<string, string> = {}): boolean {
     if (labels === undefined) return true;
     const entries = typeof labels === 'object' && labels !== null ? Object.entries(labels) : [];
     let ok = true;
@@ -173,7 +176,14 @@ export class ConfigErrors {
       ok = false;
     }
     for (const [k, v] of entries) {
-      if (!isLabelKey(k)) {
+      if (k === 'constructor') {
+        // a valid label key, but cdk8s's serializer reads it as the object's class and fails
+        this.add(prop, k, "is a label key cdk8s cannot serialize (it reads 'constructor' as the object's class); use a prefixed key such as example.com/constructor");
+        ok = false;
+      } else if (Object.prototype.hasOwnProperty.call(reserved, k) && reserved[k] !== v) {
+        this.add(`${prop}[${k}]`, v, `is set by the library to ${reserved[k]} on the same object: leave it out, or give that value`);
+        ok = false;
+      } else if (!isLabelKey(k)) {
         this.add(prop, k, 'is not a label key: an optional DNS prefix and \'/\', then up to 63 of A-Z a-z 0-9 - _ . (alphanumeric at both ends)');
         ok = false;
       } else if (!isLabelValue(v)) {

@@ -67,10 +67,12 @@ export interface AppListener extends HostPort {
 
 /** The host-network listeners of the app's components, from their facts; kubeadm's kube-proxy when none is configured here. */
 export function appListeners(state: AppState): AppListener[] {
-  const proxies = state.components('kube-proxy');
-  const out: AppListener[] = proxies.flatMap((p) => p.listeners.map((l) => ({ ...l, scope: p.scope })));
-  if (proxies.length === 0 && state.plan().dataPlane.kind === 'kube-proxy') out.push(...KUBEADM_KUBE_PROXY_PORTS);
-  for (const n of state.components('node-local-dns')) out.push(...n.listeners.map((l) => ({ ...l, scope: n.scope })));
+  // the first of each kind: a second one is SINGLE-INSTANCE's error, not a port clash
+  const proxy = state.components('kube-proxy')[0];
+  const nld = state.components('node-local-dns')[0];
+  const out: AppListener[] = proxy ? proxy.listeners.map((l) => ({ ...l, scope: proxy.scope })) : [];
+  if (!proxy && state.plan().dataPlane.kind === 'kube-proxy') out.push(...KUBEADM_KUBE_PROXY_PORTS);
+  if (nld) out.push(...nld.listeners.map((l) => ({ ...l, scope: nld.scope })));
   return out;
 }
 

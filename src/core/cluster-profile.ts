@@ -280,6 +280,11 @@ export class ClusterProfile {
       errors.add('apiServerHost', props.apiServerHost, `is inside 'serviceCidr' (${apiHome.text}), a ClusterIP: give the API server's own address `
         + '(a control-plane node, or its load balancer), which works before kube-proxy or the CNI has programmed any Service');
     }
+    // A Service name resolves only through the cluster DNS, which needs the data plane that needs this host.
+    if (!apiIp && typeof this.apiServerHost === 'string' && isDnsSubdomain(this.apiServerHost)
+      && (/(^|\.)svc(\.|$)/.test(this.apiServerHost) || this.apiServerHost === this.clusterDomain || this.apiServerHost.endsWith(`.${this.clusterDomain}`))) {
+      errors.add('apiServerHost', this.apiServerHost, "is a cluster DNS name: it resolves through CoreDNS, which cannot start before kube-proxy or the CNI reach the API server; give the API server's own address or an external name");
+    }
     // (loopback stays allowed: kubespray's and k3s's per-node API proxies listen on 127.0.0.1 for host-network agents)
     if (apiIp && apiIp.value === 0n) {
       errors.add('apiServerHost', props.apiServerHost, 'must be an address to dial, not the unspecified address');

@@ -7,7 +7,7 @@ import { checkCall, checkProps } from '../core/_boundary';
 import { checkFeature, ComponentContext, componentContext, pick, record } from '../core/_component';
 import { goDuration, showDuration } from '../core/_errors';
 import { coreDnsMinor } from '../core/_images';
-import { KUBE_SYSTEM, meta, port } from '../core/_k8s';
+import { KUBE_SYSTEM, MANAGED_BY, meta, port } from '../core/_k8s';
 import { parseHostPort } from '../core/_net';
 import { TierSettings, tierSettings } from '../core/_tier-table';
 import { ClusterProfile } from '../core/cluster-profile';
@@ -320,8 +320,8 @@ export class NetworkAlerts extends Construct {
     if (!/^[A-Za-z0-9_.:/-]+$/.test(this.nodeExporterJob)) errors.add('nodeExporterJob', this.nodeExporterJob, 'must be a job label value (letters, digits, _ . : / -)');
     const ns = props.monitoringNamespace ?? 'monitoring';
     errors.namespace('monitoringNamespace', ns);
-    errors.labels('selectorLabels', props.selectorLabels);
-    errors.labels('dashboardLabels', props.dashboardLabels);
+    errors.labels('selectorLabels', props.selectorLabels, false, MANAGED_BY);
+    errors.labels('dashboardLabels', props.dashboardLabels, false, MANAGED_BY);
     if (props.kubeProxyMode !== undefined && errors.oneOf('kubeProxyMode', props.kubeProxyMode, Object.values(KubeProxyMode))
       && props.kubeProxyMode === KubeProxyMode.NFTABLES) {
       checkFeature(this.ctx, KubernetesFeature.KUBE_PROXY_NFTABLES, 'kubeProxyMode', props.kubeProxyMode);

@@ -154,6 +154,8 @@ export class SysctlTuner extends Construct {
         'leave the key out unless a workload needs unprivileged BPF');
     }
 
+    // The tuner is a Linux DaemonSet (sysctl, modprobe): its OS selector is not the caller's to change.
+    errors.labels('nodeSelector', props.nodeSelector, false, LINUX_NODE_SELECTOR);
     const nodeSelector = { ...LINUX_NODE_SELECTOR, ...(props.nodeSelector ?? {}) };
     const initImage = props.initImage ?? SYSCTL_INIT_IMAGE;
     const pauseImage = props.pauseImage ?? PAUSE_IMAGE;

@@ -88,6 +88,19 @@ export interface DefaultDenyPolicyProps {
   readonly podSecurityLevel?: PodSecurityLevel;
 
   /**
+   * Allow default deny in the namespaces that run the cluster's own agents
+   * (kube-system, kube-public, kube-node-lease, calico-system, tigera-operator,
+   * kube-flannel, cilium). CoreDNS, kube-proxy and the CNI live there: their
+   * traffic (CoreDNS's ingress from every namespace and node, its egress to the
+   * API server and upstreams, metrics scraping) must then be allowed by policies
+   * of your own, and DEFAULT-DENY-DNS still fails synthesis while DNS is blocked.
+   * Created system namespaces stay at Pod Security `privileged`.
+   *
+   * @default false (such a namespace is an error)
+   */
+  readonly protectSystemNamespaces?: boolean;
+
+  /**
    * The scale tier.
    *
    * @default ScaleTier.SMALL
@@ -101,6 +114,9 @@ export interface DefaultDenyPolicyProps {
    */
   readonly profile?: ClusterProfile;
 }
+
+/** Namespaces where kubeadm and the CNIs run the cluster's own agents. */
+const SYSTEM_NAMESPACES: readonly string[] = ['kube-system', 'kube-public', 'kube-node-lease', 'calico-system', 'tigera-operator', 'kube-flannel', 'cilium'];
 
 const KUBE_DNS_PEER: k8s.NetworkPolicyPeer = {
   // One peer with both selectors: the kube-dns pods *in* kube-system. Two
@@ -144,6 +160,17 @@ export class DefaultDenyPolicy extends Construct {
     if (dup) errors.add('namespaces', dup, 'is listed twice');
     const level = props.podSecurityLevel ?? PodSecurityLevel.BASELINE;
     errors.oneOf('podSecurityLevel', level, Object.values(PodSecurityLevel));
+    const protectSystem = props.protectSystemNamespaces ?? false;
+    namespaces.forEach((ns, i) => {
+      if (!SYSTEM_NAMESPACES.includes(ns)) return;
+      if (!protectSystem) {
+        errors.add(`namespaces[${i}]`, ns, "runs the cluster's own agents (CoreDNS, kube-proxy, the CNI): default deny there cuts CoreDNS off from pods, nodes, "
+          + "the API server and its upstreams unless policies of your own allow them; set 'protectSystemNamespaces' to true to do it anyway");
+      } else if (props.createNamespaces && props.podSecurityLevel !== undefined && props.podSecurityLevel !== PodSecurityLevel.PRIVILEGED) {
+        // kube-proxy, node-local-dns, the CNI agents and the sysctl tuner are privileged host-network pods
+        errors.add('podSecurityLevel', props.podSecurityLevel, `would refuse the privileged node agents in ${ns}: system namespaces stay 'privileged'`);
+      }
+    });
     if (props.podSecurityLevel !== undefined && !props.createNamespaces) {
       errors.addMissing('podSecurityLevel', "only applies with 'createNamespaces' (labels go on the Namespace objects)");
     }
@@ -171,13 +198,14 @@ export class DefaultDenyPolicy extends Construct {
     const psaVersion = `v${profile.kubernetesVersion.version}`;
     for (const ns of namespaces) {
       if (props.createNamespaces) {
+        const nsLevel = SYSTEM_NAMESPACES.includes(ns) ? PodSecurityLevel.PRIVILEGED : level;
         this.createdNamespaces.set(ns, clusterScoped(new k8s.KubeNamespace(this, `Namespace-${ns}`, {
           metadata: meta(ns, undefined, {
-            'pod-security.kubernetes.io/enforce': level,
+            'pod-security.kubernetes.io/enforce': nsLevel,
             'pod-security.kubernetes.io/enforce-version': psaVersion,
-            'pod-security.kubernetes.io/audit': level,
+            'pod-security.kubernetes.io/audit': nsLevel,
             'pod-security.kubernetes.io/audit-version': psaVersion,
-            'pod-security.kubernetes.io/warn': level,
+            'pod-security.kubernetes.io/warn': nsLevel,
             'pod-security.kubernetes.io/warn-version': psaVersion,
           }),
         })));

@@ -25,13 +25,17 @@ export const HOST_PORT_CONFLICT: CrossComponentRule = {
       const where = earlier?.scope && earlier.scope !== l.scope ? ` of [${earlier.scope.node.path}]` : '';
       if (clash) {
         out.push({
-          ruleId: this.id, severity: FindingSeverity.ERROR, scope: l.scope,
+          ruleId: this.id,
+          severity: FindingSeverity.ERROR,
+          scope: l.scope,
           message: `${l.who} listens on port ${l.port}, which ${clash.who}${where} already uses on every node: the later one fails to bind (EADDRINUSE; a wildcard address takes the port on all addresses)`,
           fix: 'move one of them to a free port (kube-proxy: metricsBindAddress/healthzBindAddress; NodeLocalDns: healthPort)',
         });
       } else if (l.port >= nodePortMin && l.port <= nodePortMax) {
         out.push({
-          ruleId: this.id, severity: FindingSeverity.ERROR, scope: l.scope,
+          ruleId: this.id,
+          severity: FindingSeverity.ERROR,
+          scope: l.scope,
           message: `${l.who} listens on port ${l.port}, inside the NodePort range ${nodePortRange}: a Service given that NodePort takes its traffic`,
           fix: 'pick a port outside the NodePort range',
         });

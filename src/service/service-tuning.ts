@@ -99,6 +99,9 @@ export interface ServiceTuningProps {
 
 const TOPOLOGY_ANNOTATION = 'service.kubernetes.io/topology-mode';
 
+/** The tunings of each Service so far, by the Service's ApiObject (no tree walk). */
+const TUNINGS_OF = new WeakMap<ApiObject, ReadonlyArray<{ path: string; decided: Record<string, string> }>>();
+
 /**
  * The guide's "Service 优化" applied to one Service: topology-aware routing (the
  * `trafficDistribution` field or the `topology-mode` annotation, never both),
@@ -177,6 +180,28 @@ export class ServiceTuning extends Construct {
       `GA since 1.21, so Kubernetes ${this.ctx.profile.kubernetesVersion.version} serves it; kube-proxy and topology hints read only EndpointSlices`);
     errors.throwIfAny();
     this.service = service!;
+
+    // One Service, several tunings: settings they both decide must agree, or the last transform would win silently.
+    const decided: Record<string, string> = {
+      ...(distribution ? { trafficDistribution: distribution } : annotation ? { [`annotation ${TOPOLOGY_ANNOTATION}`]: 'Auto' } : {}),
+      ...(props.internalTrafficPolicy ? { internalTrafficPolicy: props.internalTrafficPolicy } : {}),
+      ...(props.externalTrafficPolicy ? { externalTrafficPolicy: props.externalTrafficPolicy } : {}),
+      ...(affinity && timeoutSeconds !== undefined ? { sessionAffinity: `ClientIP (${timeoutSeconds}s)` } : props.clientIpAffinity === false ? { sessionAffinity: 'None' } : {}),
+    };
+    const earlier = TUNINGS_OF.get(this.service) ?? [];
+    for (const other of earlier) {
+      for (const [field, value] of Object.entries(decided)) {
+        const theirs = other.decided[field];
+        if (theirs !== undefined && theirs !== value) {
+          errors.add('service', this.service.name, `is tuned by [${other.path}] too, with ${field} ${theirs} there and ${value} here: two ServiceTunings of one Service must agree`);
+        }
+      }
+      if (distribution && other.decided[`annotation ${TOPOLOGY_ANNOTATION}`] || annotation && other.decided.trafficDistribution) {
+        errors.add('service', this.service.name, `is tuned by [${other.path}] too, one with trafficDistribution and one with the ${TOPOLOGY_ANNOTATION} annotation: never set both (KEP-4444)`);
+      }
+    }
+    errors.throwIfAny();
+    TUNINGS_OF.set(this.service, [...earlier, { path: this.node.path, decided }]);
 
     transformJson(this.service, `service-tuning:${this.node.path}`, (json) => {
       this.conflicts.length = 0;

@@ -138,7 +138,7 @@ describe('planted faults are reported at the failing hop', () => {
   test('default deny in kube-system with NodeLocal DNSCache: CoreDNS refuses the node addresses node-local-dns forwards from', () => {
     const chart = Testing.chart();
     new NodeLocalDns(chart, 'NodeLocalDns', { profile });
-    new DefaultDenyPolicy(chart, 'Deny', { profile, namespaces: ['kube-system'], allowApiServer: true });
+    new DefaultDenyPolicy(chart, 'Deny', { profile, namespaces: ['kube-system'], protectSystemNamespaces: true, allowApiServer: true });
     expect(() => Testing.synth(chart)).toThrow(/\[DEFAULT-DENY-DNS\]/);
     const trace = TuningReport.of(chart).dnsPath('default');
     expect(trace.failedAt).toMatchObject({ kind: DnsHopKind.COREDNS });

@@ -80,19 +80,31 @@ describe('DefaultDenyPolicy', () => {
 
   test('kube-system: CoreDNS stays reachable from every namespace, but denying its egress to the API server breaks DNS', () => {
     const chart = Testing.chart();
-    new DefaultDenyPolicy(chart, 'Deny', { namespaces: ['kube-system'] });
+    new DefaultDenyPolicy(chart, 'Deny', { namespaces: ['kube-system'], protectSystemNamespaces: true });
     expect(() => Testing.synth(chart)).toThrow("[test/Deny] pods in kube-system cannot resolve names: the DNS path fails at the coredns hop (kubeadm's CoreDNS (not managed in this app) (kube-system/k8s-app=kube-dns)): "
       + "kube-system denies CoreDNS's egress to the API server (apiServerHost not set:6443): its kubernetes plugin cannot watch Services and endpoints [DEFAULT-DENY-DNS]");
     // With the API server allowed, the next hop that breaks is CoreDNS's upstreams.
     const profile = new ClusterProfile({ apiServerHost: '10.0.0.1' });
     const api = Testing.chart();
-    new DefaultDenyPolicy(api, 'Deny', { namespaces: ['kube-system'], allowApiServer: true, profile });
+    new DefaultDenyPolicy(api, 'Deny', { namespaces: ['kube-system'], protectSystemNamespaces: true, allowApiServer: true, profile });
     expect(() => Testing.synth(api)).toThrow(/fails at the upstream hop \(CoreDNS forward to \/etc\/resolv.conf\): kube-system restricts CoreDNS's egress and no policy allows UDP and TCP 53 to its upstreams/);
     // Egress left alone: CoreDNS answers every namespace (allow-dns-ingress), with a warning about the rest of kube-system.
-    const { objs, chart: ingressOnly } = render({ namespaces: ['kube-system'], direction: DenyDirection.INGRESS });
+    const { objs, chart: ingressOnly } = render({ namespaces: ['kube-system'], protectSystemNamespaces: true, direction: DenyDirection.INGRESS });
     expect(only(objs, 'NetworkPolicy', 'allow-dns-ingress').spec).toEqual({ podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } }, policyTypes: ['Ingress'], ingress: [{ from: [{ namespaceSelector: {} }], ports: DNS_PORTS }] });
     expect(TuningReport.of(ingressOnly).warnings.map((w) => w.ruleId)).toEqual(['DENY-KUBE-SYSTEM']);
     expect(TuningReport.of(ingressOnly).dnsPath('kube-system').resolves).toBe(true);
+  });
+
+  test('system namespaces need an explicit opt-in, and created ones stay privileged', () => {
+    expect(() => new DefaultDenyPolicy(Testing.chart(), 'Deny', { namespaces: ['prod', 'kube-system'] }))
+      .toThrow("[test/Deny] 'namespaces[1]' (kube-system) runs the cluster's own agents (CoreDNS, kube-proxy, the CNI): default deny there cuts CoreDNS off");
+    expect(() => new DefaultDenyPolicy(Testing.chart(), 'Deny', { namespaces: ['calico-system'] })).toThrow("'namespaces[0]' (calico-system) runs the cluster's own agents");
+    const { objs } = render({ namespaces: ['kube-node-lease', 'prod'], protectSystemNamespaces: true, createNamespaces: true });
+    const enforce = (name: string) => only(objs, 'Namespace', name).metadata.labels['pod-security.kubernetes.io/enforce'];
+    expect([enforce('kube-node-lease'), enforce('prod')]).toEqual(['privileged', 'baseline']);
+    expect(() => new DefaultDenyPolicy(Testing.chart(), 'Deny', {
+      namespaces: ['kube-system'], protectSystemNamespaces: true, createNamespaces: true, podSecurityLevel: PodSecurityLevel.RESTRICTED,
+    })).toThrow("'podSecurityLevel' (restricted) would refuse the privileged node agents in kube-system: system namespaces stay 'privileged'");
   });
 
   test('default deny without any DNS path fails synthesis at the policy hop, per namespace', () => {
