@@ -15,6 +15,15 @@ export function formatValue(value: unknown): string {
 
 const MAX_SHOWN = 80;
 
+/**
+ * A property path for a message. Paths hold caller-chosen keys (map keys, unknown
+ * property names): one line, cut like values, so a key is shown, never echoed whole.
+ */
+function formatProp(prop: string): string {
+  const text = /^[\x20-\x7e]*$/.test(prop) ? prop : JSON.stringify(prop).slice(1, -1);
+  return text.length > MAX_SHOWN ? `${text.slice(0, MAX_SHOWN - 1)}… (${text.length} characters)` : text;
+}
+
 /** The largest value a Go int32 (and the kernel's int sysctls) holds. */
 export const GO_INT32_MAX = 2147483647;
 
@@ -31,6 +40,14 @@ function render(value: unknown, depth: number): string {
   if (typeof value === 'bigint') return `${value}n`;
   if (typeof value === 'symbol' || typeof value === 'function') return `<${typeof value}>`;
   if (typeof value === 'object' && value !== null) {
+    const proto = Object.getPrototypeOf(value);
+    if (proto !== null && proto !== Object.prototype) {
+      // an instance shows its class (and a construct its path), not its private fields
+      const path = (value as { node?: { path?: unknown } }).node?.path;
+      const name = (value as { name?: unknown }).name;
+      const detail = typeof path === 'string' ? ` ${path}` : typeof name === 'string' && name.length <= 40 ? ` ${name}` : '';
+      return `<${value.constructor?.name ?? 'object'}${detail}>`;
+    }
     try {
       return JSON.stringify(value, (_k, v) => (typeof v === 'bigint' ? `${v}n` : v)) ?? `<${value.constructor?.name ?? 'object'}>`;
     } catch {
@@ -65,13 +82,13 @@ export class ConfigErrors {
 
   /** `'prop' (value) rule` */
   public add(prop: string, value: unknown, rule: string): this {
-    this.problems.push(`'${prop}' (${formatValue(value)}) ${rule}`);
+    this.problems.push(`'${formatProp(prop)}' (${formatValue(value)}) ${rule}`);
     return this;
   }
 
   /** `'prop' rule` — for missing or combined properties where no single value is at fault. */
   public addMissing(prop: string, rule: string): this {
-    this.problems.push(`'${prop}' ${rule}`);
+    this.problems.push(`'${formatProp(prop)}' ${rule}`);
     return this;
   }
 

@@ -303,7 +303,8 @@ export class ClusterProfile {
     this.nodesShareL2Segment = props.nodesShareL2Segment ?? false;
     if (typeof this.nodesShareL2Segment !== 'boolean') errors.add('nodesShareL2Segment', props.nodesShareL2Segment, 'must be true or false');
     this.nodeResolvConf = props.nodeResolvConf;
-    if (this.nodeResolvConf !== undefined && (typeof this.nodeResolvConf !== 'string' || !/^\/[A-Za-z0-9._\/-]+$/.test(this.nodeResolvConf))) {
+    // kubelet opens it: a Linux path of at most PATH_MAX (4096) bytes
+    if (this.nodeResolvConf !== undefined && (typeof this.nodeResolvConf !== 'string' || this.nodeResolvConf.length > 4095 || !/^\/[A-Za-z0-9._\/-]+$/.test(this.nodeResolvConf))) {
       errors.add('nodeResolvConf', this.nodeResolvConf, 'must be an absolute file path such as /run/systemd/resolve/resolv.conf');
     }
 

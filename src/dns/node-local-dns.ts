@@ -1,4 +1,4 @@
-import { Duration, Lazy } from 'cdk8s';
+import { Duration } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { COREDNS_LABELS } from './_coredns-workload';
@@ -10,6 +10,7 @@ import { showDuration } from '../core/_errors';
 import { NODE_CACHE_IMAGE } from '../core/_images';
 import { CONFIG_HASH_ANNOTATION, hashOf, KUBE_SYSTEM, LINUX_NODE_SELECTOR, meta, port, quantity, XTABLES_LOCK_VOLUME } from '../core/_k8s';
 import { kubeletConfigFiles, kubeletDropIn } from '../core/_kubelet';
+import { lazyValue } from '../core/_lazy';
 import { cidrContains, isLinkLocal, parseCidr, ParsedCidr, parseIp } from '../core/_net';
 import type { NetworkPlan, NodeLocalPlan } from '../core/_plan';
 import { ClusterProfile } from '../core/cluster-profile';
@@ -258,10 +259,10 @@ export class NodeLocalDns extends Construct {
 
     new k8s.KubeConfigMap(this, 'ConfigMap', {
       metadata: meta(NAME, KUBE_SYSTEM),
-      data: Object.fromEntries(this.instances.map((i) => [i.corefileKey, Lazy.any({ produce: () => this.corefileFor(i) })])),
+      data: Object.fromEntries(this.instances.map((i) => [i.corefileKey, lazyValue(this, `ConfigMap data[${i.corefileKey}]`, () => this.corefileFor(i))])),
     });
 
-    const memoryLimit = Lazy.any({ produce: () => quantity(this.memoryLimit()) });
+    const memoryLimit = lazyValue(this, 'resources.limits.memory', () => quantity(this.memoryLimit()));
     for (const instance of this.instances) {
       this.addDaemonSet(instance, image, memoryLimit, shutdownDelay);
     }
@@ -377,7 +378,7 @@ export class NodeLocalDns extends Construct {
             annotations: {
               'prometheus.io/port': String(instance.metricsPort),
               'prometheus.io/scrape': 'true',
-              [CONFIG_HASH_ANNOTATION]: Lazy.any({ produce: () => hashOf(this.corefileFor(instance) + this.args(instance).join(' ')) }),
+              [CONFIG_HASH_ANNOTATION]: lazyValue(this, `${instance.name} config-hash annotation`, () => hashOf(this.corefileFor(instance) + this.args(instance).join(' '))),
             },
           },
           spec: {
@@ -406,7 +407,7 @@ export class NodeLocalDns extends Construct {
                 },
                 limits: { memory: memoryLimit as k8s.Quantity },
               },
-              args: Lazy.any({ produce: () => this.args(instance) }),
+              args: lazyValue(this, `${instance.name} args`, () => this.args(instance)),
               // NET_ADMIN: node-cache creates the dummy interface for the local IP and
               // installs its iptables NOTRACK/ACCEPT rules (upstream's only addition).
               securityContext: { capabilities: { add: ['NET_ADMIN'] } },

@@ -1,4 +1,4 @@
-import { Duration, Lazy } from 'cdk8s';
+import { Duration } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { addCoreDnsWorkload, addDnsAutoscaler } from './_coredns-workload';
@@ -10,6 +10,7 @@ import { ComponentContext, componentContext, pick, record } from '../core/_compo
 import { ConfigErrors, GO_INT32_MAX, showDuration } from '../core/_errors';
 import { coreDnsImage, coreDnsMinor, coreDnsMinorOfImage } from '../core/_images';
 import { KUBE_SYSTEM, meta } from '../core/_k8s';
+import { lazyValue } from '../core/_lazy';
 import { isLoopback, parseIp, sameAddress } from '../core/_net';
 import { ClusterProfile } from '../core/cluster-profile';
 import { DecisionSource, FindingSeverity } from '../core/report-types';
@@ -319,7 +320,7 @@ export class TunedCoreDns extends Construct {
 
     this.configMap = new k8s.KubeConfigMap(this, 'ConfigMap', {
       metadata: meta('coredns', KUBE_SYSTEM),
-      data: { Corefile: Lazy.any({ produce: () => this.corefileText }) },
+      data: { Corefile: lazyValue(this, 'ConfigMap data[Corefile]', () => this.corefileText) },
     });
 
     if (deploy) {

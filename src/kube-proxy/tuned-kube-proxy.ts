@@ -1,4 +1,4 @@
-import { Duration, Lazy, Yaml } from 'cdk8s';
+import { Duration, Yaml } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { addKubeProxyWorkload } from './_kube-proxy-daemonset';
@@ -10,6 +10,7 @@ import { GO_INT32_MAX, goDuration, showDuration } from '../core/_errors';
 import { boundAddress } from '../core/_host-ports';
 import { kubeProxyImage } from '../core/_images';
 import { hashOf, KUBE_SYSTEM, meta } from '../core/_k8s';
+import { lazyValue } from '../core/_lazy';
 import { canonicalCidr, canonicalIp, formatIp, parseCidr, parseHostPort, parseIp } from '../core/_net';
 import { renderTierValue, Rule } from '../core/_tier-table';
 import { ClusterProfile } from '../core/cluster-profile';
@@ -229,7 +230,7 @@ export class TunedKubeProxy extends Construct {
     this.nodePortAddresses = this.checkNodePortAddresses(props.nodePortAddresses);
     errors.throwIfAny();
 
-    const data: Record<string, string> = { 'config.conf': Lazy.any({ produce: () => this.configYaml }) };
+    const data: Record<string, string> = { 'config.conf': lazyValue(this, 'ConfigMap data[config.conf]', () => this.configYaml) };
     this.kubeconfig = renderKubeconfig(profile);
     if (this.kubeconfig) {
       data['kubeconfig.conf'] = this.kubeconfig;
@@ -258,7 +259,7 @@ export class TunedKubeProxy extends Construct {
       addKubeProxyWorkload(this, {
         image,
         configMapName: 'kube-proxy',
-        configHash: Lazy.any({ produce: () => hashOf(this.configYaml + (this.kubeconfig ?? '')) }),
+        configHash: lazyValue(this, 'DaemonSet config-hash annotation', () => hashOf(this.configYaml + (this.kubeconfig ?? ''))),
         cpuRequest: pick(ctx, 'resources.requests.cpu', undefined, kp.cpuRequest),
         memoryRequest: pick(ctx, 'resources.requests.memory', undefined, kp.memoryRequest),
         memoryLimit: pick(ctx, 'resources.limits.memory', undefined, kp.memoryLimit),

@@ -1,4 +1,4 @@
-import { ApiObject, Duration, Lazy } from 'cdk8s';
+import { ApiObject, Duration } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { AlertContext, AlertDef, AlertGroup, ALERTS, RECORDINGS } from './_alert-catalogue';
@@ -8,6 +8,7 @@ import { checkFeature, ComponentContext, componentContext, pick, record } from '
 import { goDuration, showDuration } from '../core/_errors';
 import { coreDnsMinor } from '../core/_images';
 import { KUBE_SYSTEM, MANAGED_BY, meta, port } from '../core/_k8s';
+import { lazyValue } from '../core/_lazy';
 import { parseHostPort } from '../core/_net';
 import { TierSettings, tierSettings } from '../core/_tier-table';
 import { ClusterProfile } from '../core/cluster-profile';
@@ -371,7 +372,7 @@ export class NetworkAlerts extends Construct {
       apiVersion: 'monitoring.coreos.com/v1',
       kind: 'PrometheusRule',
       metadata: meta('network-tuning-alerts', ns, labels),
-      spec: { groups: Lazy.any({ produce: () => this.ruleGroups() }) },
+      spec: { groups: lazyValue(this, 'PrometheusRule spec.groups', () => this.ruleGroups()) },
     });
 
     if (props.scrapeObjects ?? true) this.addScrapeObjects(ns, labels);
@@ -468,7 +469,7 @@ export class NetworkAlerts extends Construct {
           // A NotReady pod stays a scrape target (up == 0 then fires the per-instance alerts).
           publishNotReadyAddresses: true,
           selector: { 'k8s-app': 'kube-proxy' },
-          ports: [{ name: 'http-metrics', port: 10249, targetPort: Lazy.any({ produce: () => port(this.kubeProxyMetricsPort()) }) }],
+          ports: [{ name: 'http-metrics', port: 10249, targetPort: lazyValue(this, 'kube-proxy metrics Service targetPort', () => port(this.kubeProxyMetricsPort())) }],
         },
       });
       monitor('KubeProxyMonitor', 'kube-proxy', { 'k8s-app': JOBS.kubeProxy }, ['http-metrics']);
@@ -487,12 +488,10 @@ export class NetworkAlerts extends Construct {
       if (!file.groups.some((g) => this.groups[g])) continue;
       new k8s.KubeConfigMap(this, `Dashboard-${file.name}`, {
         metadata: meta(`network-tuning-dashboard-${file.name}`, ns, labels),
-        data: Lazy.any({
-          produce: () => {
-            const d = render().find((x) => x.file === `network-tuning-${file.name}.json`);
-            return d ? { [d.file]: JSON.stringify(d.json, undefined, 2) } : {};
-          },
-        }) as unknown as Record<string, string>,
+        data: lazyValue(this, `dashboard ${file.name}`, () => {
+          const d = render().find((x) => x.file === `network-tuning-${file.name}.json`);
+          return d ? { [d.file]: JSON.stringify(d.json, undefined, 2) } : {};
+        }) as Record<string, string>,
       });
     }
   }

@@ -1,4 +1,4 @@
-import { Duration, Lazy } from 'cdk8s';
+import { Duration } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { APPLY_SYSCTLS_SCRIPT } from './_apply-sysctls-script';
@@ -9,6 +9,7 @@ import { showDuration } from '../core/_errors';
 import { appListeners, hostPorts, portList, portsOf } from '../core/_host-ports';
 import { PAUSE_IMAGE, SYSCTL_INIT_IMAGE } from '../core/_images';
 import { CONFIG_HASH_ANNOTATION, hashOf, KUBE_SYSTEM, LINUX_NODE_SELECTOR, meta, resources, TOLERATE_ALL } from '../core/_k8s';
+import { lazyValue } from '../core/_lazy';
 import { ClusterProfile } from '../core/cluster-profile';
 import { DecisionSource } from '../core/report-types';
 import { ScaleTier } from '../core/scale-tier';
@@ -170,9 +171,9 @@ export class SysctlTuner extends Construct {
     record(this.ctx, 'reapplyInterval', showDuration(reapply), props.reapplyInterval ? DecisionSource.OVERRIDE : DecisionSource.DERIVED,
       props.reapplyInterval ? 'set by the user' : 'keys of modules loaded after boot (br_netfilter, ip_vs) get their values within minutes');
 
-    const file = Lazy.any({ produce: () => this.renderFile() });
-    const modules = Lazy.any({ produce: () => this.modules().join('\n') + '\n' });
-    const atLeast = Lazy.any({ produce: () => this.atLeastKeys().join('\n') + '\n' });
+    const file = lazyValue(this, `ConfigMap data[${CONF_FILE}]`, () => this.renderFile());
+    const modules = lazyValue(this, 'ConfigMap data[modules]', () => this.modules().join('\n') + '\n');
+    const atLeast = lazyValue(this, 'ConfigMap data[at-least]', () => this.atLeastKeys().join('\n') + '\n');
     const configMap = new k8s.KubeConfigMap(this, 'ConfigMap', {
       metadata: meta(NAME, KUBE_SYSTEM, { 'app.kubernetes.io/name': NAME }),
       data: { [CONF_FILE]: file, 'modules': modules, 'at-least': atLeast, 'apply-sysctls.sh': APPLY_SYSCTLS_SCRIPT },
@@ -214,9 +215,8 @@ export class SysctlTuner extends Construct {
           metadata: {
             labels,
             annotations: {
-              [CONFIG_HASH_ANNOTATION]: Lazy.any({
-                produce: () => hashOf(this.renderFile() + this.modules().join() + this.atLeastKeys().join() + APPLY_SYSCTLS_SCRIPT),
-              }),
+              [CONFIG_HASH_ANNOTATION]: lazyValue(this, 'DaemonSet config-hash annotation',
+                () => hashOf(this.renderFile() + this.modules().join() + this.atLeastKeys().join() + APPLY_SYSCTLS_SCRIPT)),
             },
           },
           spec: {

@@ -1,10 +1,11 @@
-import { ApiObject, Lazy } from 'cdk8s';
+import { ApiObject } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { clusterScoped } from '../core/_api-objects';
 import { checkProps } from '../core/_boundary';
 import { ComponentContext, componentContext, record } from '../core/_component';
 import { meta, port } from '../core/_k8s';
+import { lazyValue } from '../core/_lazy';
 import { parseIp } from '../core/_net';
 import type { NetworkPlan } from '../core/_plan';
 import { ClusterProfile } from '../core/cluster-profile';
@@ -191,7 +192,7 @@ export class DefaultDenyPolicy extends Construct {
         'add an ingress policy for your node CIDR on 53 and for your monitoring namespace on the metrics ports, or protect only application namespaces');
     }
 
-    const dnsPeers = Lazy.any({ produce: () => this.dnsPeers() });
+    const dnsPeers = lazyValue(this, 'allow-dns-egress egress[0].to', () => this.dnsPeers());
     // Cilium's DNS allowance is an object of its own: decided from the plan as it stands now.
     const needsCiliumHostDns = (plan: NetworkPlan) => denyEgress && allowDns && plan.policy.hostIdentity && plan.dns.nodeLocal !== undefined;
     const ciliumHostDns = needsCiliumHostDns(state.plan());

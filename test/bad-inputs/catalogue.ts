@@ -407,7 +407,7 @@ export const BAD_INPUTS: BadInput[] = [
     category: 'types at runtime',
     input: 'services as one Service, not a list',
     run: (c) => new NetworkTuning(c, 'Tuning', { services: new kplus.Service(c, 's', { ports: [{ port: 80 }] }) as any }),
-    message: '[test/Tuning] \'services\' (<Service>) must be a list, not a construct',
+    message: '[test/Tuning] \'services\' (<Service test/s>) must be a list, not a construct',
   },
   {
     target: 'NetworkTuning',
