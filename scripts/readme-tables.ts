@@ -99,6 +99,12 @@ const CATEGORY_ZH: Record<string, string> = {
   'values and rules': '取值与规则',
   'types at runtime': '运行时类型',
   'numbers the consumer parses': '使用方解析的数值',
+  'syntax the consumer parses': '使用方解析的语法',
+  'equivalence, not text': '按等价而非文本比较',
+  'addresses and ports that collide': '地址与端口冲突',
+  'dangerous scopes': '危险的作用范围',
+  'map keys': '映射键',
+  'messages': '报错信息本身',
 };
 
 /** The bad-input catalogue: what was given and the exact message (test/bad-inputs/catalogue.ts). */

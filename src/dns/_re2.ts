@@ -175,9 +175,9 @@ class Parser {
       }
       break;
     }
-    const end = Math.min(s.length, j + 1);
-    const lookaround = /^\(\?(=|!|<=|<!)/.test(rest) ? ' (Go has no lookahead or lookbehind)' : '';
-    this.fail(`invalid or unsupported Perl syntax: ${s.slice(this.i, end)}${lookaround}`);
+    const lookaround = /^\(\?(=|!|<=|<!)/.exec(rest);
+    if (lookaround) this.fail(`invalid or unsupported Perl syntax: ${lookaround[0]} (Go has no lookahead or lookbehind)`);
+    this.fail(`invalid or unsupported Perl syntax: ${s.slice(this.i, Math.min(s.length, j + 1))}`);
   }
 
   /** An escape outside a class; returns whether it produced something a repeat may follow. */
@@ -274,11 +274,12 @@ class Parser {
           continue;
         }
       }
+      const from = this.i;
       const lo = this.classChar();
       if (s[this.i] === '-' && s[this.i + 1] !== ']' && this.i + 1 < s.length && lo !== undefined) {
         this.i++;
         const hi = this.classChar();
-        if (hi === undefined || hi < lo) this.fail(`invalid character class range: ${s.slice(start, this.i)}`);
+        if (hi === undefined || hi < lo) this.fail(`invalid character class range: ${s.slice(from, this.i)}`);
       }
     }
     if (this.i >= s.length) this.fail(`missing closing ]: ${s.slice(start)}`);

@@ -406,7 +406,9 @@ export class TunedCoreDns extends Construct {
         const z = normalZone(zone);
         if (z === cluster || z.endsWith(`.${cluster}`) || z === 'in-addr.arpa.' || z === 'ip6.arpa.') {
           errors.add('serverBlocks', `${zone}:${block.port}`, `would take ${zone} from the kubernetes plugin of the main block (CoreDNS serves a name from the most specific zone): `
-            + `Service and pod names${z.endsWith('arpa.') ? ' and their reverse lookups' : ''} would stop resolving; use a zone outside ${this.ctx.profile.clusterDomain}, or a kubernetes plugin option`);
+            + (z.endsWith('arpa.')
+              ? "reverse lookups of every pod and Service IP would stop resolving; serve a narrower reverse zone that does not cover the cluster's Pod and Service CIDRs"
+              : `Service and pod names would stop resolving; use a zone outside ${this.ctx.profile.clusterDomain}`));
         }
       }
     }

@@ -1,7 +1,7 @@
 import { BAD_INPUTS, messageOf } from './catalogue';
 
-test('the catalogue has at least 130 bad inputs across every construct and public function', () => {
-  expect(BAD_INPUTS.length).toBeGreaterThanOrEqual(130);
+test('the catalogue has at least 230 bad inputs across every construct and public function', () => {
+  expect(BAD_INPUTS.length).toBeGreaterThanOrEqual(230);
   const targets = new Set(BAD_INPUTS.flatMap((b) => b.target.split(' + ')).map((t) => t.split('.')[0]));
   expect([...targets].sort()).toEqual([
     'AllowPolicy', 'CalicoTuning', 'CiliumTuning', 'ClusterProfile', 'CniRecommendation', 'Compatibility', 'Corefile', 'CorefilePlugin',
@@ -9,8 +9,21 @@ test('the catalogue has at least 130 bad inputs across every construct and publi
     'PodSysctlTuning', 'PolicyLint', 'PolicyPeer', 'ServerBlock', 'ServiceTuning', 'SysctlCatalogue', 'SysctlTuner', 'TierTable', 'TunedCoreDns',
     'TunedKubeProxy', 'TuningReport',
   ]);
-  // Every types-at-runtime case names the category, so the README groups them.
-  expect(BAD_INPUTS.filter((b) => b.category === 'types at runtime').length).toBeGreaterThanOrEqual(60);
+  // Each kind of mistake the library guards against has its cases, and the README groups by kind.
+  const count = (category: string) => BAD_INPUTS.filter((b) => b.category === category).length;
+  expect({
+    'types at runtime': count('types at runtime') >= 60,
+    'numbers the consumer parses': count('numbers the consumer parses') >= 15,
+    'syntax the consumer parses': count('syntax the consumer parses') >= 20,
+    'equivalence, not text': count('equivalence, not text') >= 20,
+    'addresses and ports that collide': count('addresses and ports that collide') >= 20,
+    'dangerous scopes': count('dangerous scopes') >= 10,
+    'map keys': count('map keys') >= 5,
+    'messages': count('messages') >= 5,
+  }).toEqual({
+    'types at runtime': true, 'numbers the consumer parses': true, 'syntax the consumer parses': true, 'equivalence, not text': true,
+    'addresses and ports that collide': true, 'dangerous scopes': true, 'map keys': true, 'messages': true,
+  });
 });
 
 describe.each(BAD_INPUTS.map((b) => [`${b.target}: ${b.input}`, b] as const))('%s', (_name, bad) => {

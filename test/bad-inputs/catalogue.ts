@@ -7,10 +7,11 @@
 import { Chart, Duration, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import {
-  AllowPolicy, CalicoEncapsulationMode, CalicoTuning, CiliumLoadBalancerMode, CiliumTuning, ClusterProfile, CniPlugin, CniRecommendation,
-  Compatibility, Corefile, CorefilePlugin, DefaultDenyPolicy, DnsLookupCost, DnsResolverOption, FlannelTuning, IpvsScheduler, KubeProxyMode,
-  KubernetesFeature, KubernetesVersion, NetworkAlerts, NetworkTuning, NodeLocalDns, PodDnsTuning, PodSysctlTuning, PolicyLint, PolicyPeer,
-  ScaleTier, ServerBlock, ServiceTuning, SysctlCatalogue, SysctlTuner, TierTable, TrafficDistribution, TunedCoreDns, TunedKubeProxy, TuningReport,
+  AllowPolicy, CalicoEncapsulationMode, CalicoTuning, CiliumLoadBalancerMode, CiliumRoutingMode, CiliumTuning, ClusterProfile, CniPlugin,
+  CniRecommendation, Compatibility, Corefile, CorefilePlugin, DefaultDenyPolicy, DnsLookupCost, DnsResolverOption, FlannelTuning, IpvsScheduler,
+  KubeProxyMode, KubernetesFeature, KubernetesVersion, NetworkAlerts, NetworkTuning, NodeLocalDns, PodDnsTuning, PodSecurityLevel, PodSysctlTuning,
+  PolicyLint, PolicyPeer, RewriteMatch, ScaleTier, ServerBlock, ServiceTuning, SysctlCatalogue, SysctlTuner, TierTable, TrafficDistribution,
+  TrafficPolicy, TunedCoreDns, TunedKubeProxy, TuningReport,
 } from '../../src';
 
 export interface BadInput {
@@ -29,6 +30,18 @@ export interface BadInput {
 const api = () => new ClusterProfile({ apiServerHost: '10.0.0.1' });
 const svc = (c: Chart) => new kplus.Service(c, 'svc', { ports: [{ port: 80 }] });
 const synth = (c: Chart) => Testing.synth(c);
+
+// Kinds of mistake (README groups by them).
+const SYNTAX = 'syntax the consumer parses';
+const EQUIVALENCE = 'equivalence, not text';
+const COLLIDE = 'addresses and ports that collide';
+const SCOPES = 'dangerous scopes';
+const MAP_KEYS = 'map keys';
+const MESSAGES = 'messages';
+const V6 = new ClusterProfile({ serviceCidr: 'fd00:10:96::/108', podCidr: 'fd00:10:244::/56' });
+const V6_CILIUM = new ClusterProfile({ serviceCidr: 'fd00:10:96::/108', podCidr: 'fd00:10:244::/104' });
+const INGRESS = [{ peers: [PolicyPeer.pods({ role: 'fe' })], ports: [kplus.NetworkPolicyPort.tcp(80)] }];
+const stub = (zone: string) => new ServerBlock({ zones: [zone], plugins: [CorefilePlugin.forward({ to: ['10.0.0.53'] })] });
 
 export const BAD_INPUTS: BadInput[] = [
   // ---- ClusterProfile ----
@@ -739,6 +752,210 @@ export const BAD_INPUTS: BadInput[] = [
     run: () => new ClusterProfile({ cpuCoresPerNode: -1 }),
     message: '[ClusterProfile] \'cpuCoresPerNode\' (-1) must be an integer in 1..1024',
   },
+  // ---- syntax the consumer parses ----
+  { target: 'CorefilePlugin.rewriteName', category: SYNTAX, input: 'a lookahead in a regex (Go RE2 has none)', run: () => CorefilePlugin.rewriteName({ match: RewriteMatch.REGEX, pattern: '(?=foo)bar', replacement: 'x' }), message: '[CorefilePlugin.rewriteName] \'pattern\' ("(?=foo)bar") must be a Go (RE2) regular expression, as CoreDNS compiles it: invalid or unsupported Perl syntax: (?= (Go has no lookahead or lookbehind)' },
+  { target: 'CorefilePlugin.rewriteName', category: SYNTAX, input: 'a lookbehind in a regex', run: () => CorefilePlugin.rewriteName({ match: RewriteMatch.REGEX, pattern: '(?<!a)b', replacement: 'x' }), message: '[CorefilePlugin.rewriteName] \'pattern\' ("(?<!a)b") must be a Go (RE2) regular expression, as CoreDNS compiles it: invalid or unsupported Perl syntax: (?<! (Go has no lookahead or lookbehind)' },
+  { target: 'CorefilePlugin.rewriteName', category: SYNTAX, input: 'a backreference in a regex', run: () => CorefilePlugin.rewriteName({ match: RewriteMatch.REGEX, pattern: '(a)\\1', replacement: 'x' }), message: '[CorefilePlugin.rewriteName] \'pattern\' ("(a)\\\\1") must be a Go (RE2) regular expression, as CoreDNS compiles it: invalid escape sequence: \\1 (Go has no backreferences)' },
+  { target: 'CorefilePlugin.rewriteName', category: SYNTAX, input: 'a JavaScript-style named group (?<n>...)', run: () => CorefilePlugin.rewriteName({ match: RewriteMatch.REGEX, pattern: '(?<host>.*)\\.old', replacement: '{1}.new' }), message: '[CorefilePlugin.rewriteName] \'pattern\' ("(?<host>.*)\\\\.old") must be a Go (RE2) regular expression, as CoreDNS compiles it: invalid or unsupported Perl syntax: (?< (write named groups as (?P<name>...), which every CoreDNS build accepts)' },
+  { target: 'CorefilePlugin.rewriteName', category: SYNTAX, input: 'a stacked repetition a**', run: () => CorefilePlugin.rewriteName({ match: RewriteMatch.REGEX, pattern: 'a**', replacement: 'x' }), message: '[CorefilePlugin.rewriteName] \'pattern\' (a**) must be a Go (RE2) regular expression, as CoreDNS compiles it: invalid nested repetition operator: *' },
+  { target: 'CorefilePlugin.rewriteName', category: SYNTAX, input: 'a repeat count over 1000', run: () => CorefilePlugin.rewriteName({ match: RewriteMatch.REGEX, pattern: '[a-z]{1,1001}', replacement: 'x' }), message: '[CorefilePlugin.rewriteName] \'pattern\' ([a-z]{1,1001}) must be a Go (RE2) regular expression, as CoreDNS compiles it: invalid repeat count: {1,1001}' },
+  { target: 'CorefilePlugin.rewriteName', category: SYNTAX, input: 'an unclosed group', run: () => CorefilePlugin.rewriteName({ match: RewriteMatch.REGEX, pattern: '(.*\\.old', replacement: 'x' }), message: '[CorefilePlugin.rewriteName] \'pattern\' ("(.*\\\\.old") must be a Go (RE2) regular expression, as CoreDNS compiles it: missing closing ): unbalanced parenthesis' },
+  { target: 'CorefilePlugin.rewriteName', category: SYNTAX, input: 'an escape Go does not know (\\y)', run: () => CorefilePlugin.rewriteName({ match: RewriteMatch.REGEX, pattern: '\\y', replacement: 'x' }), message: '[CorefilePlugin.rewriteName] \'pattern\' (\\y) must be a Go (RE2) regular expression, as CoreDNS compiles it: invalid escape sequence: \\y' },
+  { target: 'CorefilePlugin.rewriteName', category: SYNTAX, input: 'a Unicode class Go does not know', run: () => CorefilePlugin.rewriteName({ match: RewriteMatch.REGEX, pattern: '\\p{Foo}+', replacement: 'x' }), message: '[CorefilePlugin.rewriteName] \'pattern\' (\\p{Foo}+) must be a Go (RE2) regular expression, as CoreDNS compiles it: invalid character class range: \\p{Foo}' },
+  { target: 'CorefilePlugin.rewriteName', category: SYNTAX, input: 'a reversed class range', run: () => CorefilePlugin.rewriteName({ match: RewriteMatch.REGEX, pattern: '[z-a]', replacement: 'x' }), message: '[CorefilePlugin.rewriteName] \'pattern\' ([z-a]) must be a Go (RE2) regular expression, as CoreDNS compiles it: invalid character class range: z-a' },
+  { target: 'CorefilePlugin.rewriteName', category: SYNTAX, input: 'replacement {2} with one capture group', run: () => CorefilePlugin.rewriteName({ match: RewriteMatch.REGEX, pattern: '(.*)\\.old', replacement: '{2}.new' }), message: '[CorefilePlugin.rewriteName] \'replacement\' ({2}.new) refers to group {2}, but \'pattern\' has 1 capture group (CoreDNS would leave the reference in the name)' },
+  { target: 'CorefilePlugin.rewriteName', category: SYNTAX, input: 'replacement $1 (CoreDNS substitutes {1})', run: () => CorefilePlugin.rewriteName({ match: RewriteMatch.REGEX, pattern: '(.*)\\.old', replacement: '$1.new' }), message: '[CorefilePlugin.rewriteName] \'replacement\' ($1.new) refers to a group as $n: CoreDNS substitutes {n} ({1}, {2}, ...) and would keep "$1" in the name' },
+  { target: 'CorefilePlugin.rewriteName', category: SYNTAX, input: 'an environment reference {$HOME} in the replacement', run: () => CorefilePlugin.rewriteName({ match: RewriteMatch.REGEX, pattern: '(.*)', replacement: '{$HOME}' }), message: '[CorefilePlugin.rewriteName] \'replacement\' ({$HOME}) must be one Corefile token: printable characters without spaces, quotes, comment marks (#, ;), \'{$\' or a lone brace' },
+  { target: 'CorefilePlugin.rewriteName', category: SYNTAX, input: 'braces that are not a group reference', run: () => CorefilePlugin.rewriteName({ match: RewriteMatch.REGEX, pattern: '(.*)', replacement: '{host}.new' }), message: '[CorefilePlugin.rewriteName] \'replacement\' ({host}.new) may hold braces only in group references {0}..{n}' },
+  { target: 'CorefilePlugin.rewriteName', category: SYNTAX, input: 'a lone brace as the pattern (a Corefile block)', run: () => CorefilePlugin.rewriteName({ match: RewriteMatch.REGEX, pattern: '{', replacement: 'x' }), message: '[CorefilePlugin.rewriteName] \'pattern\' ({) must be one Corefile token: printable characters without spaces, quotes, comment marks (#, ;), \'{$\' or a lone brace' },
+  { target: 'CorefilePlugin.rewriteName', category: SYNTAX, input: 'a group reference in a suffix rewrite', run: () => CorefilePlugin.rewriteName({ match: RewriteMatch.SUFFIX, pattern: '.old', replacement: '{1}.new' }), message: '[CorefilePlugin.rewriteName] \'replacement\' ({1}.new) must be one Corefile token: printable characters without spaces, newlines, braces, quotes or comment marks (#, ;)' },
+  { target: 'CorefilePlugin.custom', category: SYNTAX, input: 'a comment mark inside an argument', run: () => CorefilePlugin.custom('k8s_external', ['example.org#x']), message: '[CorefilePlugin.custom] \'args[0]\' (example.org#x) must be one Corefile token: printable characters without spaces, newlines, braces, quotes or comment marks (#, ;)' },
+  { target: 'CalicoTuning', category: SYNTAX, input: 'an upper-case pool name', run: (c) => new CalicoTuning(c, 'Calico', { ipPools: [{ cidr: '10.244.0.0/16', name: 'Pool-A' }] }), message: '[test/Calico] \'ipPools[0].name\' (Pool-A) must be a lowercase DNS name' },
+  { target: 'AllowPolicy', category: SYNTAX, input: 'a policy name with an underscore', run: (c) => new AllowPolicy(c, 'Allow', { policyNamespace: 'prod', name: 'allow_web', podLabels: { app: 'web' }, ingress: INGRESS }), message: '[test/Allow] \'name\' (allow_web) must be a lowercase DNS name' },
+  { target: 'NetworkAlerts', category: SYNTAX, input: 'a monitoring namespace of 64 characters', run: (c) => new NetworkAlerts(c, 'Alerts', { monitoringNamespace: 'a'.repeat(64) }), message: '[test/Alerts] \'monitoringNamespace\' (aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa) must be a namespace name (lowercase letters, digits and \'-\', at most 63, alphanumeric at both ends)' },
+  { target: 'AllowPolicy', category: SYNTAX, input: 'a label key with a space', run: (c) => new AllowPolicy(c, 'Allow', { policyNamespace: 'prod', podLabels: { 'app name': 'web' }, ingress: INGRESS }), message: '[test/Allow] \'podLabels\' ("app name") is not a label key: an optional DNS prefix and \'/\', then up to 63 of A-Z a-z 0-9 - _ . (alphanumeric at both ends)' },
+  { target: 'NetworkAlerts', category: SYNTAX, input: 'a label value of 64 characters', run: (c) => new NetworkAlerts(c, 'Alerts', { selectorLabels: { release: 'r'.repeat(64) } }), message: '[test/Alerts] \'selectorLabels[release]\' (rrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrr) is not a label value: up to 63 of A-Z a-z 0-9 - _ . (alphanumeric at both ends), or empty' },
+  { target: 'SysctlTuner', category: SYNTAX, input: 'a node selector key starting with a dash', run: (c) => new SysctlTuner(c, 'Sysctls', { nodeSelector: { '-pool': 'a' } }), message: '[test/Sysctls] \'nodeSelector\' (-pool) is not a label key: an optional DNS prefix and \'/\', then up to 63 of A-Z a-z 0-9 - _ . (alphanumeric at both ends)' },
+  // ---- equivalence, not text ----
+  { target: 'TunedCoreDns', category: EQUIVALENCE, input: 'the kube-dns IPv6 address written out in full, with a port', run: (c) => new TunedCoreDns(c, 'CoreDns', { profile: V6, upstreamServers: ['[fd00:10:96:0:0:0:0:a]:53'] }), message: '[test/CoreDns] \'upstreamServers[0]\' ([fd00:10:96:0:0:0:0:a]:53) must not be the kube-dns IP (fd00:10:96::a): CoreDNS would forward to itself' },
+  { target: 'TunedCoreDns', category: EQUIVALENCE, input: 'the kube-dns IPv6 address zero-padded', run: (c) => new TunedCoreDns(c, 'CoreDns', { profile: V6, upstreamServers: ['fd00:10:96::000a'] }), message: '[test/CoreDns] \'upstreamServers[0]\' (fd00:10:96::000a) must not be the kube-dns IP (fd00:10:96::a): CoreDNS would forward to itself' },
+  { target: 'TunedCoreDns', category: EQUIVALENCE, input: 'the kube-dns IPv6 address in upper case', run: (c) => new TunedCoreDns(c, 'CoreDns', { profile: V6, upstreamServers: ['FD00:10:96::A'] }), message: '[test/CoreDns] \'upstreamServers[0]\' (FD00:10:96::A) must not be the kube-dns IP (fd00:10:96::a): CoreDNS would forward to itself' },
+  { target: 'TunedCoreDns', category: EQUIVALENCE, input: 'the kube-dns IP as IPv4-mapped IPv6', run: (c) => new TunedCoreDns(c, 'CoreDns', { upstreamServers: ['::ffff:10.96.0.10'] }), message: '[test/CoreDns] \'upstreamServers[0]\' (::ffff:10.96.0.10) must not be the kube-dns IP (10.96.0.10): CoreDNS would forward to itself' },
+  { target: 'TunedCoreDns', category: EQUIVALENCE, input: 'the kube-dns IP as bracketed IPv4-mapped IPv6 with a port', run: (c) => new TunedCoreDns(c, 'CoreDns', { upstreamServers: ['[::ffff:a60:a]:53'] }), message: '[test/CoreDns] \'upstreamServers[0]\' ([::ffff:a60:a]:53) must not be the kube-dns IP (10.96.0.10): CoreDNS would forward to itself' },
+  { target: 'TunedCoreDns', category: EQUIVALENCE, input: 'loopback written out in full', run: (c) => new TunedCoreDns(c, 'CoreDns', { upstreamServers: ['[0:0:0:0:0:0:0:1]:53'] }), message: '[test/CoreDns] \'upstreamServers[0]\' ([0:0:0:0:0:0:0:1]:53) must not be a loopback address: CoreDNS would query itself (systemd-resolved\'s 127.0.0.53 belongs in the kubelet\'s resolvConf, not here)' },
+  { target: 'TunedCoreDns', category: EQUIVALENCE, input: 'IPv4 loopback as IPv4-mapped IPv6', run: (c) => new TunedCoreDns(c, 'CoreDns', { upstreamServers: ['::ffff:127.0.0.1'] }), message: '[test/CoreDns] \'upstreamServers[0]\' (::ffff:127.0.0.1) must not be a loopback address: CoreDNS would query itself (systemd-resolved\'s 127.0.0.53 belongs in the kubelet\'s resolvConf, not here)' },
+  { target: 'TunedCoreDns', category: EQUIVALENCE, input: 'the unspecified address as upstream', run: (c) => new TunedCoreDns(c, 'CoreDns', { upstreamServers: ['0.0.0.0'] }), message: '[test/CoreDns] \'upstreamServers[0]\' (0.0.0.0) must not be the unspecified address (0.0.0.0 or ::): the query would go to the local host' },
+  { target: 'ServerBlock', category: EQUIVALENCE, input: 'one zone twice, in two spellings', run: () => new ServerBlock({ zones: ['example.com', 'EXAMPLE.com.'] }), message: '[ServerBlock] \'zones[1]\' (EXAMPLE.com.) repeats \'zones[0]\' (example.com): CoreDNS compares zones in lower case with a trailing dot' },
+  {
+    target: 'Corefile',
+    category: EQUIVALENCE,
+    input: 'two blocks for one zone, differing in case and trailing dot',
+    run: () => new Corefile(new ServerBlock({ zones: ['example.com'] }), new ServerBlock({ zones: ['Example.COM.'] })),
+    message: '[Corefile] \'zones\' (Example.COM.:53) is already served by another server block as example.com:53 (CoreDNS compares zones in lower case with a trailing dot)',
+  },
+  { target: 'TunedCoreDns', category: EQUIVALENCE, input: 'a stub block for the cluster domain', run: (c) => { new TunedCoreDns(c, 'CoreDns', { serverBlocks: [stub('Cluster.Local.')] }); synth(c); }, message: '[test/CoreDns] \'serverBlocks\' (Cluster.Local.:53) would take Cluster.Local. from the kubernetes plugin of the main block (CoreDNS serves a name from the most specific zone): Service and pod names would stop resolving; use a zone outside cluster.local' },
+  { target: 'TunedCoreDns', category: EQUIVALENCE, input: 'a stub block below the cluster domain', run: (c) => { new TunedCoreDns(c, 'CoreDns', { serverBlocks: [stub('svc.cluster.local')] }); synth(c); }, message: '[test/CoreDns] \'serverBlocks\' (svc.cluster.local:53) would take svc.cluster.local from the kubernetes plugin of the main block (CoreDNS serves a name from the most specific zone): Service and pod names would stop resolving; use a zone outside cluster.local' },
+  { target: 'TunedCoreDns', category: EQUIVALENCE, input: 'a stub block for all of in-addr.arpa', run: (c) => { new TunedCoreDns(c, 'CoreDns', { serverBlocks: [stub('in-addr.arpa.')] }); synth(c); }, message: '[test/CoreDns] \'serverBlocks\' (in-addr.arpa.:53) would take in-addr.arpa. from the kubernetes plugin of the main block (CoreDNS serves a name from the most specific zone): reverse lookups of every pod and Service IP would stop resolving; serve a narrower reverse zone that does not cover the cluster\'s Pod and Service CIDRs' },
+  { target: 'CalicoTuning', category: EQUIVALENCE, input: 'two pools that overlap', run: (c) => new CalicoTuning(c, 'Calico', { ipPools: [{ cidr: '10.244.0.0/16' }, { cidr: '10.244.128.0/17', name: 'p2' }] }), message: '[test/Calico] \'ipPools[1].cidr\' (10.244.128.0/17) overlaps \'ipPools[0].cidr\' (10.244.0.0/16): pools must not share addresses' },
+  { target: 'CalicoTuning', category: EQUIVALENCE, input: 'one CIDR under two pool names', run: (c) => new CalicoTuning(c, 'Calico', { ipPools: [{ cidr: '10.244.0.0/16', name: 'a' }, { cidr: '10.244.0.0/16', name: 'b' }] }), message: '[test/Calico] \'ipPools[1].cidr\' (10.244.0.0/16) overlaps \'ipPools[0].cidr\' (10.244.0.0/16): pools must not share addresses' },
+  { target: 'CalicoTuning', category: EQUIVALENCE, input: 'a pool inside the Service CIDR', run: (c) => new CalicoTuning(c, 'Calico', { ipPools: [{ cidr: '10.96.0.0/16' }] }), message: '[test/Calico] \'ipPools[0].cidr\' (10.96.0.0/16) overlaps the profile\'s Service CIDR (10.96.0.0/12): a pod could get a ClusterIP that kube-proxy rewrites' },
+  {
+    target: 'CiliumTuning',
+    category: EQUIVALENCE,
+    input: 'a native-routing CIDR that misses the Pod CIDR',
+    run: (c) => new CiliumTuning(c, 'Cilium', { routingMode: CiliumRoutingMode.NATIVE, ipv4NativeRoutingCidr: '192.168.0.0/16' }),
+    message: '[test/Cilium] \'ipv4NativeRoutingCidr\' (192.168.0.0/16) must contain the Pod CIDR (10.244.0.0/16): Cilium masquerades pod traffic to addresses outside it, so pods on other nodes would see node addresses',
+  },
+  {
+    target: 'CiliumTuning',
+    category: EQUIVALENCE,
+    input: 'a native-routing CIDR smaller than the Pod CIDR',
+    run: (c) => new CiliumTuning(c, 'Cilium', { routingMode: CiliumRoutingMode.NATIVE, ipv4NativeRoutingCidr: '10.244.0.0/24' }),
+    message: '[test/Cilium] \'ipv4NativeRoutingCidr\' (10.244.0.0/24) must contain the Pod CIDR (10.244.0.0/16): Cilium masquerades pod traffic to addresses outside it, so pods on other nodes would see node addresses',
+  },
+  {
+    target: 'CiliumTuning',
+    category: EQUIVALENCE,
+    input: 'an IPv4 native-routing CIDR on an IPv6-only cluster',
+    run: (c) => new CiliumTuning(c, 'Cilium', { profile: V6_CILIUM, routingMode: CiliumRoutingMode.NATIVE, ipv4NativeRoutingCidr: '10.0.0.0/8' }),
+    message: '[test/Cilium] \'ipv4NativeRoutingCidr\' (10.0.0.0/8) needs an IPv4 Pod CIDR to route, but the profile\'s podCidr (fd00:10:244::/104) has none',
+  },
+  { target: 'ClusterProfile', category: EQUIVALENCE, input: 'IPv4 Services with IPv6 pods', run: () => new ClusterProfile({ serviceCidr: '10.96.0.0/12', podCidr: 'fd00:10:244::/56' }), message: '[ClusterProfile] \'podCidr\' (fd00:10:244::/56) is IPv6 but \'serviceCidr\' (10.96.0.0/12) is IPv4: a Service range of IPv4 needs pods of that family (dual-stack lists one IPv4 and one IPv6 CIDR in each)' },
+  { target: 'ClusterProfile', category: EQUIVALENCE, input: 'IPv6 Services with the default (IPv4) Pod CIDR', run: () => new ClusterProfile({ serviceCidr: 'fd00:10:96::/108' }), message: '[ClusterProfile] \'podCidr\' must be set: its default (10.244.0.0/16) is IPv4 but \'serviceCidr\' (fd00:10:96::/108) is IPv6, and a Service range of IPv6 needs pods of that family (dual-stack lists one IPv4 and one IPv6 CIDR in each)' },
+  { target: 'ClusterProfile', category: EQUIVALENCE, input: 'dual-stack Services with IPv4-only pods', run: () => new ClusterProfile({ serviceCidr: '10.96.0.0/12,fd00:10:96::/108', podCidr: '10.244.0.0/16' }), message: '[ClusterProfile] \'podCidr\' (10.244.0.0/16) is IPv4 but \'serviceCidr\' (10.96.0.0/12,fd00:10:96::/108) is IPv4 and IPv6: a Service range of IPv6 needs pods of that family (dual-stack lists one IPv4 and one IPv6 CIDR in each)' },
+  { target: 'TunedKubeProxy', category: EQUIVALENCE, input: 'nodePortAddresses listing one network twice (host bits set once)', run: (c) => new TunedKubeProxy(c, 'KubeProxy', { nodePortAddresses: ['10.0.0.1/8', '10.0.0.0/8'] }), message: '[test/KubeProxy] \'nodePortAddresses[1]\' (10.0.0.0/8) repeats an earlier entry' },
+  // ---- addresses and ports that collide ----
+  { target: 'NodeLocalDns', category: COLLIDE, input: 'the cloud metadata address as localIp', run: (c) => new NodeLocalDns(c, 'NodeLocalDns', { localIp: '169.254.169.254' }), message: '[test/NodeLocalDns] \'localIp\' (169.254.169.254) is the cloud instance-metadata address (AWS, GCP, Azure, OpenStack): node-cache adds it to a dummy interface on every node and would take it over; use 169.254.20.10' },
+  { target: 'NodeLocalDns', category: COLLIDE, input: "AWS's VPC resolver address as localIp", run: (c) => new NodeLocalDns(c, 'NodeLocalDns', { localIp: '169.254.169.253' }), message: '[test/NodeLocalDns] \'localIp\' (169.254.169.253) is AWS\'s VPC DNS resolver address: node-cache adds it to a dummy interface on every node and would take it over; use 169.254.20.10' },
+  { target: 'NodeLocalDns', category: COLLIDE, input: "an address in AWS ECS's task-metadata range", run: (c) => new NodeLocalDns(c, 'NodeLocalDns', { localIp: '169.254.170.2' }), message: '[test/NodeLocalDns] \'localIp\' (169.254.170.2) is AWS ECS\'s task-metadata range: node-cache adds it to a dummy interface on every node and would take it over; use 169.254.20.10' },
+  { target: 'NodeLocalDns', category: COLLIDE, input: "a localIp in RFC 3927's reserved first /24", run: (c) => new NodeLocalDns(c, 'NodeLocalDns', { localIp: '169.254.0.5' }), message: '[test/NodeLocalDns] \'localIp\' (169.254.0.5) is in 169.254.0.0/24, which RFC 3927 reserves: node-cache adds it to a dummy interface on every node and would take it over; use 169.254.20.10' },
+  { target: 'NodeLocalDns', category: COLLIDE, input: 'a localIp inside the Service CIDR', run: (c) => new NodeLocalDns(c, 'NodeLocalDns', { localIp: '10.96.0.53' }), message: '[test/NodeLocalDns] \'localIp\' (10.96.0.53) is inside the profile\'s Service CIDR (10.96.0.0/12): an address a pod or Service may get' },
+  { target: 'NodeLocalDns', category: COLLIDE, input: 'a localIp inside the Pod CIDR', run: (c) => new NodeLocalDns(c, 'NodeLocalDns', { localIp: '10.244.3.3' }), message: '[test/NodeLocalDns] \'localIp\' (10.244.3.3) is inside the profile\'s Pod CIDR (10.244.0.0/16): an address a pod or Service may get' },
+  { target: 'ClusterProfile', category: COLLIDE, input: 'a link-local Pod CIDR', run: () => new ClusterProfile({ podCidr: '169.254.0.0/16' }), message: '[ClusterProfile] \'podCidr\' (169.254.0.0/16) must not overlap link-local space (169.254.0.0/16): cloud metadata and NodeLocal DNSCache live there' },
+  { target: 'ClusterProfile', category: COLLIDE, input: 'a link-local IPv6 Service CIDR', run: () => new ClusterProfile({ serviceCidr: 'fe80::/108', podCidr: 'fd00:10:244::/56' }), message: '[ClusterProfile] \'serviceCidr\' (fe80::/108) must not overlap link-local space (fe80::/10): cloud metadata and NodeLocal DNSCache live there' },
+  { target: 'ClusterProfile', category: COLLIDE, input: "apiServerHost as the 'kubernetes' ClusterIP", run: () => new ClusterProfile({ apiServerHost: '10.96.0.1' }), message: '[ClusterProfile] \'apiServerHost\' (10.96.0.1) is inside \'serviceCidr\' (10.96.0.0/12), a ClusterIP: give the API server\'s own address (a control-plane node, or its load balancer), which works before kube-proxy or the CNI has programmed any Service' },
+  { target: 'ClusterProfile', category: COLLIDE, input: 'apiServerHost as a Service DNS name', run: () => new ClusterProfile({ apiServerHost: 'kubernetes.default.svc' }), message: '[ClusterProfile] \'apiServerHost\' (kubernetes.default.svc) is a cluster DNS name: it resolves through CoreDNS, which cannot start before kube-proxy or the CNI reach the API server; give the API server\'s own address or an external name' },
+  { target: 'ClusterProfile', category: COLLIDE, input: 'apiServerHost inside the cluster domain', run: () => new ClusterProfile({ apiServerHost: 'api.cluster.local' }), message: '[ClusterProfile] \'apiServerHost\' (api.cluster.local) is a cluster DNS name: it resolves through CoreDNS, which cannot start before kube-proxy or the CNI reach the API server; give the API server\'s own address or an external name' },
+  { target: 'ClusterProfile', category: COLLIDE, input: 'apiServerHost as the unspecified address', run: () => new ClusterProfile({ apiServerHost: '0.0.0.0' }), message: '[ClusterProfile] \'apiServerHost\' (0.0.0.0) must be an address to dial, not the unspecified address' },
+  {
+    target: 'NodeLocalDns + TunedKubeProxy',
+    category: COLLIDE,
+    input: "node-cache health on kube-proxy's metrics port",
+    run: (c) => { new TunedKubeProxy(c, 'KubeProxy', { profile: api() }); new NodeLocalDns(c, 'NodeLocalDns', { profile: api(), healthPort: 10249 }); synth(c); },
+    message: '[test/NodeLocalDns] node-local-dns health (169.254.20.10) listens on port 10249, which kube-proxy metrics (0.0.0.0:10249) of [test/KubeProxy] already uses on every node: the later one fails to bind (EADDRINUSE; a wildcard address takes the port on all addresses) [HOST-PORT-CONFLICT] fix: move one of them to a free port (kube-proxy: metricsBindAddress/healthzBindAddress; NodeLocalDns: healthPort)',
+  },
+  {
+    target: 'NodeLocalDns + TunedKubeProxy',
+    category: COLLIDE,
+    input: "node-cache health on kube-proxy's healthz port under IPVS (HA: the secondary lands on kube-controller-manager's)",
+    run: (c) => { new TunedKubeProxy(c, 'KubeProxy', { profile: api(), mode: KubeProxyMode.IPVS }); new NodeLocalDns(c, 'NodeLocalDns', { profile: api(), healthPort: 10256 }); synth(c); },
+    message: '[test/NodeLocalDns] node-local-dns health (169.254.20.10) listens on port 10256, which kube-proxy healthz (0.0.0.0:10256) of [test/KubeProxy] already uses on every node: the later one fails to bind (EADDRINUSE; a wildcard address takes the port on all addresses) [HOST-PORT-CONFLICT] fix: move one of them to a free port (kube-proxy: metricsBindAddress/healthzBindAddress; NodeLocalDns: healthPort)\n[test/NodeLocalDns] node-local-dns-secondary health (169.254.20.10) listens on port 10257, which kube-controller-manager already uses on every node: the later one fails to bind (EADDRINUSE; a wildcard address takes the port on all addresses) [HOST-PORT-CONFLICT] fix: move one of them to a free port (kube-proxy: metricsBindAddress/healthzBindAddress; NodeLocalDns: healthPort)',
+  },
+  {
+    target: 'TunedKubeProxy',
+    category: COLLIDE,
+    input: 'healthz and metrics on one port',
+    run: (c) => { new TunedKubeProxy(c, 'KubeProxy', { healthzBindAddress: '0.0.0.0:10249' }); synth(c); },
+    message: '[test/KubeProxy] kube-proxy healthz (0.0.0.0:10249) listens on port 10249, which kube-proxy metrics (0.0.0.0:10249) already uses on every node: the later one fails to bind (EADDRINUSE; a wildcard address takes the port on all addresses) [HOST-PORT-CONFLICT] fix: move one of them to a free port (kube-proxy: metricsBindAddress/healthzBindAddress; NodeLocalDns: healthPort)',
+  },
+  {
+    target: 'TunedKubeProxy',
+    category: COLLIDE,
+    input: "metrics on kubelet's port",
+    run: (c) => { new TunedKubeProxy(c, 'KubeProxy', { metricsBindAddress: '0.0.0.0:10250' }); synth(c); },
+    message: '[test/KubeProxy] kube-proxy metrics (0.0.0.0:10250) listens on port 10250, which kubelet already uses on every node: the later one fails to bind (EADDRINUSE; a wildcard address takes the port on all addresses) [HOST-PORT-CONFLICT] fix: move one of them to a free port (kube-proxy: metricsBindAddress/healthzBindAddress; NodeLocalDns: healthPort)',
+  },
+  {
+    target: 'TunedKubeProxy + CiliumTuning',
+    category: COLLIDE,
+    input: "healthz on the Cilium agent's metrics port",
+    run: (c) => { new CiliumTuning(c, 'Cilium'); new TunedKubeProxy(c, 'KubeProxy', { healthzBindAddress: '0.0.0.0:9962' }); synth(c); },
+    message: '[test/KubeProxy] kube-proxy healthz (0.0.0.0:9962) listens on port 9962, which Cilium agent metrics already uses on every node: the later one fails to bind (EADDRINUSE; a wildcard address takes the port on all addresses) [HOST-PORT-CONFLICT] fix: move one of them to a free port (kube-proxy: metricsBindAddress/healthzBindAddress; NodeLocalDns: healthPort)',
+  },
+  {
+    target: 'NetworkTuning',
+    category: COLLIDE,
+    input: "node-cache health on Calico Felix's health port",
+    run: (c) => { new NetworkTuning(c, 'Tuning', { profile: api(), cniPlugin: CniPlugin.CALICO, nodeLocalDns: { healthPort: 9099 } }); synth(c); },
+    message: '[test/Tuning/NodeLocalDns] node-local-dns health (169.254.20.10) listens on port 9099, which Calico Felix health already uses on every node: the later one fails to bind (EADDRINUSE; a wildcard address takes the port on all addresses) [HOST-PORT-CONFLICT] fix: move one of them to a free port (kube-proxy: metricsBindAddress/healthzBindAddress; NodeLocalDns: healthPort)',
+  },
+  {
+    target: 'NetworkTuning',
+    category: COLLIDE,
+    input: "node-cache health on etcd's client port",
+    run: (c) => { new NetworkTuning(c, 'Tuning', { profile: api(), nodeLocalDns: { healthPort: 2379 } }); synth(c); },
+    message: '[test/Tuning/NodeLocalDns] node-local-dns health (169.254.20.10) listens on port 2379, which etcd client already uses on every node: the later one fails to bind (EADDRINUSE; a wildcard address takes the port on all addresses) [HOST-PORT-CONFLICT] fix: move one of them to a free port (kube-proxy: metricsBindAddress/healthzBindAddress; NodeLocalDns: healthPort)',
+  },
+  { target: 'NodeLocalDns', category: COLLIDE, input: 'a health port inside the NodePort range', run: (c) => { new NodeLocalDns(c, 'NodeLocalDns', { healthPort: 30080 }); synth(c); }, message: '[test/NodeLocalDns] node-local-dns health (169.254.20.10) listens on port 30080, inside the NodePort range 30000-32767: a Service given that NodePort takes its traffic [HOST-PORT-CONFLICT] fix: pick a port outside the NodePort range' },
+  // ---- dangerous scopes ----
+  { target: 'DefaultDenyPolicy', category: SCOPES, input: 'default deny in kube-system without opting in', run: (c) => new DefaultDenyPolicy(c, 'Deny', { namespaces: ['prod', 'kube-system'] }), message: '[test/Deny] \'namespaces[1]\' (kube-system) runs the cluster\'s own agents (CoreDNS, kube-proxy, the CNI): default deny there cuts CoreDNS off from pods, nodes, the API server and its upstreams unless policies of your own allow them; set \'protectSystemNamespaces\' to true to do it anyway' },
+  { target: 'DefaultDenyPolicy', category: SCOPES, input: 'default deny in kube-node-lease', run: (c) => new DefaultDenyPolicy(c, 'Deny', { namespaces: ['kube-node-lease'] }), message: '[test/Deny] \'namespaces[0]\' (kube-node-lease) runs the cluster\'s own agents (CoreDNS, kube-proxy, the CNI): default deny there cuts CoreDNS off from pods, nodes, the API server and its upstreams unless policies of your own allow them; set \'protectSystemNamespaces\' to true to do it anyway' },
+  { target: 'DefaultDenyPolicy', category: SCOPES, input: "default deny in the tigera-operator's namespace", run: (c) => new DefaultDenyPolicy(c, 'Deny', { namespaces: ['tigera-operator'] }), message: '[test/Deny] \'namespaces[0]\' (tigera-operator) runs the cluster\'s own agents (CoreDNS, kube-proxy, the CNI): default deny there cuts CoreDNS off from pods, nodes, the API server and its upstreams unless policies of your own allow them; set \'protectSystemNamespaces\' to true to do it anyway' },
+  { target: 'NetworkTuning', category: SCOPES, input: 'defaultDeny over kube-system', run: (c) => new NetworkTuning(c, 'Tuning', { defaultDeny: { namespaces: ['kube-system'] } }), message: '[test/Tuning/DefaultDeny] \'namespaces[0]\' (kube-system) runs the cluster\'s own agents (CoreDNS, kube-proxy, the CNI): default deny there cuts CoreDNS off from pods, nodes, the API server and its upstreams unless policies of your own allow them; set \'protectSystemNamespaces\' to true to do it anyway' },
+  {
+    target: 'DefaultDenyPolicy',
+    category: SCOPES,
+    input: 'kube-system created with Pod Security restricted',
+    run: (c) => new DefaultDenyPolicy(c, 'Deny', { namespaces: ['kube-system'], protectSystemNamespaces: true, createNamespaces: true, podSecurityLevel: PodSecurityLevel.RESTRICTED }),
+    message: '[test/Deny] \'podSecurityLevel\' (restricted) would refuse the privileged node agents in kube-system: system namespaces stay \'privileged\'',
+  },
+  {
+    target: 'ServiceTuning',
+    category: SCOPES,
+    input: 'two tunings of one Service with different affinity timeouts',
+    run: (c) => { const s = svc(c); new ServiceTuning(c, 'A', { service: s, clientIpAffinity: true, affinityTimeout: Duration.hours(1) }); new ServiceTuning(c, 'B', { service: s, clientIpAffinity: true, affinityTimeout: Duration.hours(2) }); },
+    message: '[test/B] \'service\' (test-svc-c84d0ccf) is tuned by [test/A] too, with sessionAffinity ClientIP (3600s) there and ClientIP (7200s) here: two ServiceTunings of one Service must agree',
+  },
+  {
+    target: 'ServiceTuning',
+    category: SCOPES,
+    input: 'two tunings of one Service, affinity on and off',
+    run: (c) => { const s = svc(c); new ServiceTuning(c, 'A', { service: s, clientIpAffinity: true }); new ServiceTuning(c, 'B', { service: s, clientIpAffinity: false }); },
+    message: '[test/B] \'service\' (test-svc-c84d0ccf) is tuned by [test/A] too, with sessionAffinity ClientIP (10800s) there and None here: two ServiceTunings of one Service must agree',
+  },
+  {
+    target: 'ServiceTuning',
+    category: SCOPES,
+    input: 'two tunings of one Service, internalTrafficPolicy Local and Cluster',
+    run: (c) => { const s = svc(c); new ServiceTuning(c, 'A', { service: s, internalTrafficPolicy: TrafficPolicy.LOCAL }); new ServiceTuning(c, 'B', { service: s, internalTrafficPolicy: TrafficPolicy.CLUSTER }); },
+    message: '[test/B] \'service\' (test-svc-c84d0ccf) is tuned by [test/A] too, with internalTrafficPolicy Local there and Cluster here: two ServiceTunings of one Service must agree',
+  },
+  {
+    target: 'ServiceTuning',
+    category: SCOPES,
+    input: 'two tunings of one NodePort Service, externalTrafficPolicy Local and Cluster',
+    run: (c) => {
+      const s = new kplus.Service(c, 'np', { type: kplus.ServiceType.NODE_PORT, ports: [{ port: 80 }] });
+      new ServiceTuning(c, 'A', { service: s, externalTrafficPolicy: TrafficPolicy.LOCAL }); new ServiceTuning(c, 'B', { service: s, externalTrafficPolicy: TrafficPolicy.CLUSTER });
+    },
+    message: '[test/B] \'service\' (test-np-c871c550) is tuned by [test/A] too, with externalTrafficPolicy Local there and Cluster here: two ServiceTunings of one Service must agree',
+  },
+  {
+    target: 'ServiceTuning',
+    category: SCOPES,
+    input: 'two tunings of one Service, PreferClose and PreferSameZone',
+    run: (c) => {
+      const s = svc(c); const p = new ClusterProfile({ kubernetesVersion: KubernetesVersion.V1_35 });
+      new ServiceTuning(c, 'A', { service: s, profile: p, trafficDistribution: TrafficDistribution.PREFER_CLOSE }); new ServiceTuning(c, 'B', { service: s, profile: p, trafficDistribution: TrafficDistribution.PREFER_SAME_ZONE });
+    },
+    message: '[test/B] \'service\' (test-svc-c84d0ccf) is tuned by [test/A] too, with trafficDistribution PreferClose there and PreferSameZone here: two ServiceTunings of one Service must agree',
+  },
+  { target: 'NetworkAlerts', category: SCOPES, input: "selectorLabels changing the library's managed-by label", run: (c) => new NetworkAlerts(c, 'Alerts', { selectorLabels: { 'app.kubernetes.io/managed-by': 'Helm', 'release': 'kps' } }), message: '[test/Alerts] \'selectorLabels[app.kubernetes.io/managed-by]\' (Helm) is set by the library to cdk8s-network-tuning on the same object: leave it out, or give that value' },
+  { target: 'NetworkAlerts', category: SCOPES, input: "dashboardLabels changing the library's managed-by label", run: (c) => new NetworkAlerts(c, 'Alerts', { dashboardLabels: { 'app.kubernetes.io/managed-by': 'grafana' } }), message: '[test/Alerts] \'dashboardLabels[app.kubernetes.io/managed-by]\' (grafana) is set by the library to cdk8s-network-tuning on the same object: leave it out, or give that value' },
+  { target: 'SysctlTuner', category: SCOPES, input: 'a Windows node selector on the Linux tuner', run: (c) => new SysctlTuner(c, 'Sysctls', { nodeSelector: { 'kubernetes.io/os': 'windows' } }), message: '[test/Sysctls] \'nodeSelector[kubernetes.io/os]\' (windows) is set by the library to linux on the same object: leave it out, or give that value' },
+  // ---- map keys ----
+  { target: 'SysctlTuner', category: MAP_KEYS, input: "a node selector key 'constructor'", run: (c) => new SysctlTuner(c, 'Sysctls', { nodeSelector: { constructor: 'x' } as any }), message: '[test/Sysctls] \'nodeSelector\' (constructor) is a label key cdk8s cannot serialize (it reads \'constructor\' as the object\'s class); use a prefixed key such as example.com/constructor' },
+  { target: 'AllowPolicy', category: MAP_KEYS, input: "a pod label key 'constructor'", run: (c) => new AllowPolicy(c, 'Allow', { policyNamespace: 'prod', podLabels: { constructor: 'x' } as any, ingress: INGRESS }), message: '[test/Allow] \'podLabels\' (constructor) is a label key cdk8s cannot serialize (it reads \'constructor\' as the object\'s class); use a prefixed key such as example.com/constructor' },
+  { target: 'PolicyPeer.pods', category: MAP_KEYS, input: "a label key 'constructor'", run: () => PolicyPeer.pods({ constructor: 'x' } as any), message: '[PolicyPeer.pods] \'labels\' (constructor) is a label key cdk8s cannot serialize (it reads \'constructor\' as the object\'s class); use a prefixed key such as example.com/constructor' },
+  { target: 'NetworkAlerts', category: MAP_KEYS, input: "a selector label key 'constructor'", run: (c) => new NetworkAlerts(c, 'Alerts', { selectorLabels: { constructor: 'x' } as any }), message: '[test/Alerts] \'selectorLabels\' (constructor) is a label key cdk8s cannot serialize (it reads \'constructor\' as the object\'s class); use a prefixed key such as example.com/constructor' },
+  { target: 'SysctlTuner', category: MAP_KEYS, input: "a sysctl key 'hasOwnProperty'", run: (c) => new SysctlTuner(c, 'Sysctls', { sysctls: { hasOwnProperty: '1' } as any }), message: '[test/Sysctls] \'sysctls\' (hasOwnProperty) is not a sysctl key: dot-separated names of letters, digits, \'_\' and \'-\', without spaces, \'=\', \'/\', quotes or comment marks' },
+  { target: 'PodSysctlTuning', category: MAP_KEYS, input: "a pod sysctl key 'toString'", run: (c) => new PodSysctlTuning(c, 'PodSysctls', { sysctls: { toString: '1' } as any }), message: '[test/PodSysctls] \'sysctls\' (toString) is not a sysctl key: dot-separated names of letters, digits, \'_\' and \'-\', without spaces, \'=\', \'/\', quotes or comment marks\n[test/PodSysctls] \'sysctls[toString]\' (1) is unsafe on Kubernetes 1.28 (never in the kubelet\'s safe set): set \'includeUnsafe\' and list it in the kubelet\'s allowedUnsafeSysctls on the target nodes' },
+  // ---- messages ----
+  { target: 'TunedKubeProxy', category: MESSAGES, input: 'a property name of 100,000 characters', run: (c) => new TunedKubeProxy(c, 'KubeProxy', { ['m'.repeat(100000)]: 1 } as any), message: '[test/KubeProxy] \'mmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmm… (100000 characters)\' is not a property of TunedKubeProxyProps' },
+  { target: 'TunedKubeProxy', category: MESSAGES, input: 'a property name with a newline', run: (c) => new TunedKubeProxy(c, 'KubeProxy', { 'mode\nx': 'iptables' } as any), message: '[test/KubeProxy] \'mode\\nx\' is not a property of TunedKubeProxyProps (did you mean \'mode\'?)' },
+  { target: 'TunedCoreDns', category: MESSAGES, input: 'extraPlugins as one plugin, not a list', run: (c) => new TunedCoreDns(c, 'CoreDns', { extraPlugins: CorefilePlugin.log() as any }), message: '[test/CoreDns] \'extraPlugins\' (<CorefilePlugin log>) must be a list, not an object' },
+  { target: 'TunedCoreDns', category: MESSAGES, input: 'serverBlocks as one block, not a list', run: (c) => new TunedCoreDns(c, 'CoreDns', { serverBlocks: stub('corp.example') as any }), message: '[test/CoreDns] \'serverBlocks\' (<ServerBlock>) must be a list, not an object' },
+  { target: 'ClusterProfile', category: MESSAGES, input: 'a nodeResolvConf path of 5,000 characters', run: () => new ClusterProfile({ nodeResolvConf: `/${'d'.repeat(4999)}` }), message: '[ClusterProfile] \'nodeResolvConf\' (/dddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddd… (5000 characters)) must be an absolute file path such as /run/systemd/resolve/resolv.conf' },
 ];
 
 /** The library's message for an input: construction or synthesis, without cdk8s's validation header. */
