@@ -1,6 +1,6 @@
 import { Duration } from 'cdk8s';
 import { IConstruct } from 'constructs';
-import { canonicalCidr, canonicalIp, formatIp, isDnsLabel, isLabelKey, isLabelValue, parseCidr, parseIp, ParsedCidr, ParsedIp } from './_net';
+import { canonicalCidr, canonicalIp, formatIp, isDnsLabel, isLabelKey, isLabelValue, parseCidr, parseIp, ParsedCidr, ParsedIp, sloppyCidr } from './_net';
 
 /**
  * Renders a bad value for an error message: plain when it is a simple token,
@@ -221,6 +221,16 @@ export class ConfigErrors {
     }
     // from here on the address is compared and emitted in one spelling
     return canonicalIp(ip);
+  }
+
+  /**
+   * A CIDR as kube-proxy's validation reads it (netutils.ParseCIDRSloppy): host bits are
+   * allowed and mean the network, which is returned (canonical) for emission.
+   */
+  public networkCidr(prop: string, value: string, rule: string): ParsedCidr | undefined {
+    const c = sloppyCidr(value);
+    if (!c) this.add(prop, value, rule);
+    return c;
   }
 
   /** CIDR with a prefix length and no host bits set. */

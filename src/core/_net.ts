@@ -108,6 +108,15 @@ export function parseCidr(text: string): ParsedCidr | undefined {
   };
 }
 
+/** A CIDR read as Go's ParseCIDRSloppy reads it: host bits allowed, meaning the network (canonical text). */
+export function sloppyCidr(text: string): ParsedCidr | undefined {
+  const m = typeof text === 'string' ? /^([^/]+)\/(\d{1,3})$/.exec(text) : null;
+  const ip = m ? parseIp(m[1]) : undefined;
+  if (!ip || !m || Number(m[2]) > (ip.family === 4 ? 32 : 128)) return undefined;
+  const c = parseCidr(`${ip.text}/${m[2]}`)!;
+  return canonicalCidr(c);
+}
+
 /** Renders an integer address back to text (IPv6 in compressed form). */
 export function formatIp(family: 4 | 6, value: bigint): string {
   if (family === 4) {

@@ -664,8 +664,9 @@ export class CorefilePlugin {
   public static custom(name: string, args: string[] = [], blockLines: string[] = []): CorefilePlugin {
     [name, args = [], blockLines = []] = checkCall('CorefilePlugin.custom', [name, args, blockLines]) as [string, string[], string[]];
     const errors = new ConfigErrors('CorefilePlugin.custom');
-    if (typeof name !== 'string' || !/^[a-z][a-z0-9_]*$/.test(name)) {
-      errors.add('name', name, 'must be a plugin name: lowercase letters, digits and \'_\'');
+    // CoreDNS directive names are short identifiers (core/dnsserver/zdirectives.go): 63 is generous
+    if (typeof name !== 'string' || !/^[a-z][a-z0-9_]{0,62}$/.test(name)) {
+      errors.add('name', name, 'must be a plugin name: lowercase letters, digits and \'_\', at most 63');
     }
     args.forEach((a, i) => checkToken(errors, `args[${i}]`, a));
     const block = blockLines.map((line, i) => {

@@ -11,7 +11,7 @@ import { boundAddress } from '../core/_host-ports';
 import { kubeProxyImage } from '../core/_images';
 import { hashOf, KUBE_SYSTEM, meta } from '../core/_k8s';
 import { lazyValue } from '../core/_lazy';
-import { canonicalCidr, canonicalIp, formatIp, parseCidr, parseHostPort, parseIp } from '../core/_net';
+import { canonicalIp, parseCidr, parseHostPort, sloppyCidr } from '../core/_net';
 import { renderTierValue, Rule } from '../core/_tier-table';
 import { ClusterProfile } from '../core/cluster-profile';
 import { Compatibility, FeatureSupport, KubernetesFeature } from '../core/compatibility';
@@ -179,7 +179,8 @@ export class TunedKubeProxy extends Construct {
         for (const [key, value] of [['tcpTimeout', active.tcpTimeout], ['tcpFinTimeout', active.tcpFinTimeout], ['udpTimeout', active.udpTimeout]] as const) {
           errors.duration(`ipvs.${key}`, value);
         }
-        (active.excludeCidrs ?? []).forEach((c, i) => errors.cidr(`ipvs.excludeCidrs[${i}]`, c));
+        // kube-proxy parses these with ParseCIDRSloppy (host bits allowed); emitted as networks
+        (active.excludeCidrs ?? []).forEach((c, i) => errors.networkCidr(`ipvs.excludeCidrs[${i}]`, c, 'must be a CIDR such as 10.0.0.0/8'));
       } else {
         errors.int(`${mode}.masqueradeBit`, active.masqueradeBit, 0, 31);
       }
@@ -353,7 +354,7 @@ export class TunedKubeProxy extends Construct {
         section[key] = showDuration(value);
         decisions.push({ setting: `ipvs.${key}`, value: showDuration(value), source: DecisionSource.OVERRIDE, reason: 'set by the user' });
       }
-      if (active.excludeCidrs !== undefined) section.excludeCIDRs = [...active.excludeCidrs];
+      if (active.excludeCidrs !== undefined) section.excludeCIDRs = active.excludeCidrs.map((c) => sloppyCidr(c)!.text);
     } else {
       section.masqueradeAll = active.masqueradeAll ?? false;
       section.masqueradeBit = active.masqueradeBit ?? 14;
@@ -405,14 +406,9 @@ export class TunedKubeProxy extends Construct {
     }
     const out: string[] = [];
     list.forEach((text, i) => {
-      const m = typeof text === 'string' ? /^([^/]+)\/(\d{1,3})$/.exec(text) : null;
-      const ip = m ? parseIp(m[1]) : undefined;
-      const c = ip && m && Number(m[2]) <= (ip.family === 4 ? 32 : 128) ? parseCidr(`${formatIp(ip.family, ip.value)}/${m[2]}`) : undefined;
-      if (!c) {
-        errors.add(`nodePortAddresses[${i}]`, text, "must be a CIDR such as 10.0.0.0/8, or 'primary' alone");
-        return;
-      }
-      const network = canonicalCidr(c).text;
+      const c = errors.networkCidr(`nodePortAddresses[${i}]`, text, "must be a CIDR such as 10.0.0.0/8, or 'primary' alone");
+      if (!c) return;
+      const network = c.text;
       if (out.includes(network)) errors.add(`nodePortAddresses[${i}]`, text, 'repeats an earlier entry');
       out.push(network);
     });

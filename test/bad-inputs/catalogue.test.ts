@@ -21,8 +21,14 @@ test('the catalogue has at least 230 bad inputs across every construct and publi
     'map keys': count('map keys') >= 5,
     'messages': count('messages') >= 5,
   }).toEqual({
-    'types at runtime': true, 'numbers the consumer parses': true, 'syntax the consumer parses': true, 'equivalence, not text': true,
-    'addresses and ports that collide': true, 'dangerous scopes': true, 'map keys': true, 'messages': true,
+    'types at runtime': true,
+    'numbers the consumer parses': true,
+    'syntax the consumer parses': true,
+    'equivalence, not text': true,
+    'addresses and ports that collide': true,
+    'dangerous scopes': true,
+    'map keys': true,
+    'messages': true,
   });
 });
 

@@ -81,7 +81,7 @@ export const BAD_INPUTS: BadInput[] = [
     target: 'TunedKubeProxy',
     input: 'an excluded CIDR with prefix 33',
     run: (c) => new TunedKubeProxy(c, 'KubeProxy', { mode: KubeProxyMode.IPVS, ipvs: { excludeCidrs: ['10.0.0.0/33'] } }),
-    message: '[test/KubeProxy] \'ipvs.excludeCidrs[0]\' (10.0.0.0/33) must be an IPv4 or IPv6 CIDR with a prefix length, e.g. 10.96.0.0/12',
+    message: '[test/KubeProxy] \'ipvs.excludeCidrs[0]\' (10.0.0.0/33) must be a CIDR such as 10.0.0.0/8',
   },
   { target: 'TunedKubeProxy', input: 'a metrics address without a port', run: (c) => new TunedKubeProxy(c, 'KubeProxy', { metricsBindAddress: '0.0.0.0' }), message: '[test/KubeProxy] \'metricsBindAddress\' (0.0.0.0) must be "ip:port" (for example 0.0.0.0:10249)' },
   { target: 'TunedKubeProxy', input: 'image tag latest', run: (c) => new TunedKubeProxy(c, 'KubeProxy', { deployDaemonSet: true, profile: api(), image: 'registry.k8s.io/kube-proxy:latest' }), message: '[test/KubeProxy] \'image\' (registry.k8s.io/kube-proxy:latest) must be an image reference pinned to a tag other than latest, or to a sha256 digest' },
@@ -101,7 +101,7 @@ export const BAD_INPUTS: BadInput[] = [
   { target: 'CorefilePlugin.custom', input: 'a newline in an argument', run: () => CorefilePlugin.custom('template', ['IN\nreload']), message: '[CorefilePlugin.custom] \'args[0]\' ("IN\\nreload") must be one Corefile token: printable characters without spaces, newlines, braces, quotes or comment marks (#, ;)' },
   { target: 'CorefilePlugin.custom', input: 'a comment mark in an argument', run: () => CorefilePlugin.custom('template', ['IN', '#', 'A']), message: '[CorefilePlugin.custom] \'args[1]\' (#) must be one Corefile token: printable characters without spaces, newlines, braces, quotes or comment marks (#, ;)' },
   { target: 'CorefilePlugin.custom', input: 'a quote in a block line', run: () => CorefilePlugin.custom('template', ['IN', 'A'], ['answer "x']), message: '[CorefilePlugin.custom] \'blockLines[0][1]\' ("\\"x") must be one Corefile token: printable characters without spaces, newlines, braces, quotes or comment marks (#, ;)' },
-  { target: 'CorefilePlugin.custom', input: 'a plugin name that is not one', run: () => CorefilePlugin.custom('my plugin'), message: '[CorefilePlugin.custom] \'name\' ("my plugin") must be a plugin name: lowercase letters, digits and \'_\'' },
+  { target: 'CorefilePlugin.custom', input: 'a plugin name that is not one', run: () => CorefilePlugin.custom('my plugin'), message: '[CorefilePlugin.custom] \'name\' ("my plugin") must be a plugin name: lowercase letters, digits and \'_\', at most 63' },
   { target: 'CorefilePlugin.forward', input: 'no destination', run: () => CorefilePlugin.forward({ to: [] }), message: '[CorefilePlugin.forward] \'to\' ([]) must list 1 to 15 upstreams' },
   {
     target: 'ServerBlock',

@@ -228,6 +228,16 @@ ip6.arpa:53 {
     expect(corefile).toContain('corp.example.com:53 {\n    errors\n    cache 30 {\n        success 1024\n        denial 1024\n    }\n    reload\n    loop\n    bind 169.254.20.10 10.96.0.10\n    forward . __PILLAR__CLUSTER__DNS__ {');
   });
 
+  test('stub zones are forwarded once per spelling, and only those the kube-dns Service reaches (port 53)', () => {
+    const block = (zone: string, port?: number) => new ServerBlock({ zones: [zone], port, plugins: [CorefilePlugin.forward({ to: ['10.10.0.53'] })] });
+    const { corefile } = render({}, (c) => new TunedCoreDns(c, 'CoreDns', {
+      serverBlocks: [block('corp.example.com'), block('Corp.Example.com.', 5353), block('other.example', 5353)],
+    }));
+    expect(corefile.match(/corp\.example\.com/gi)).toHaveLength(1);
+    // a 5353 block answers only clients that dial 5353: node-cache forwarding it to CoreDNS:53 would bypass it
+    expect(corefile).not.toContain('other.example');
+  });
+
   test('a custom health port reaches the flag, the health plugin and the probes', () => {
     const { args, corefile, ds } = render({ healthPort: 9254 });
     expect(args.slice(-2)).toEqual(['-health-port', '9254']);

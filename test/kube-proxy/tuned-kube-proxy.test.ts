@@ -235,7 +235,9 @@ describe('TunedKubeProxy validation', () => {
   });
 
   test('CIDRs must be valid', () => {
-    fails({ mode: KubeProxyMode.IPVS, ipvs: { excludeCidrs: ['10.0.0.0'] } }, "'ipvs.excludeCidrs[0]' (10.0.0.0) must be an IPv4 or IPv6 CIDR with a prefix length");
+    fails({ mode: KubeProxyMode.IPVS, ipvs: { excludeCidrs: ['10.0.0.0'] } }, "'ipvs.excludeCidrs[0]' (10.0.0.0) must be a CIDR such as 10.0.0.0/8");
+    // ParseCIDRSloppy, as kube-proxy validates it: host bits mean the network
+    expect(render({ mode: KubeProxyMode.IPVS, ipvs: { excludeCidrs: ['10.1.2.3/16'] } }).config.ipvs.excludeCIDRs).toEqual(['10.1.0.0/16']);
     fails({ nodePortAddresses: ['10.0.0.0'] }, "'nodePortAddresses[0]' (10.0.0.0) must be a CIDR such as 10.0.0.0/8, or 'primary' alone");
   });
 
