@@ -29,8 +29,49 @@ function deployments(cdk8s, chart, n) {
   }
 }
 
+/**
+ * The users' own objects of the realistic scenario, built the way users build them
+ * (cdk8s-plus): per namespace, DEPLOYMENTS Deployments each exposed by a Service.
+ * Not timed: cdk8s-plus construction is excluded from the library run and the floor alike.
+ */
+const DEPLOYMENTS = 2;
+function realisticApp(cdk8s, n) {
+  const kplus = require('cdk8s-plus-28');
+  const app = new cdk8s.App();
+  const chart = new cdk8s.Chart(app, 'apps');
+  const services = [];
+  for (const ns of namespaces(n)) {
+    for (let d = 0; d < DEPLOYMENTS; d++) {
+      const deployment = new kplus.Deployment(chart, `${ns}-web-${d}`, {
+        metadata: { name: `web-${d}`, namespace: ns },
+        replicas: 3,
+        containers: [{ image: 'registry.k8s.io/pause:3.10', portNumber: 8080, resources: {}, securityContext: { ensureNonRoot: false } }],
+      });
+      services.push(deployment.exposeViaService({ name: `web-${d}`, ports: [{ port: 80, targetPort: 8080 }] }));
+    }
+  }
+  return { app, chart, services, namespaces: namespaces(n) };
+}
+
 /** Builds the scenario's app; returns it (timed by the caller, with synthesis). */
 const SCENARIOS = {
+  // The LARGE tier's own size: N namespaces of Deployments and Services, default deny everywhere,
+  // every Service tuned, pod DNS and pod sysctls over every workload, PolicyLint over the app.
+  'realistic': (lib, cdk8s, prebuilt) => {
+    const { app, services, namespaces: all } = prebuilt;
+    const network = new cdk8s.Chart(app, 'network');
+    const profile = new lib.ClusterProfile({ apiServerHost: '10.0.0.1' });
+    const tier = lib.ScaleTier.LARGE;
+    new lib.NetworkTuning(network, 'tuning', {
+      tier,
+      profile,
+      defaultDeny: { namespaces: all, allowSameNamespace: true },
+      services,
+    });
+    new lib.PodSysctlTuning(network, 'pod-sysctls', { appliesTo: app, tier, profile });
+    new lib.PolicyLint(network, 'lint', { failOnErrors: false, tier, profile });
+    return app;
+  },
   // The whole guide for a large cluster, every workload on.
   'tuning-large': (lib, cdk8s) => {
     const app = new cdk8s.App();
@@ -67,6 +108,20 @@ const SCENARIOS = {
     });
     return app;
   },
+  // The realistic scenario's floor with cdk8s-plus on both sides: the same cdk8s-plus user objects
+  // (built untimed, like the library run's), the library's own objects as plain ApiObjects, and
+  // the library's changes to user objects (pod DNS, sysctls, Service fields) as JSON patches, so
+  // the YAML is byte for byte the library's.
+  'floor-plus': (_lib, cdk8s, prebuilt) => {
+    const { app, chart: userChart, patches, library } = prebuilt;
+    for (const [obj, ops] of patches) obj.addJsonPatch(...ops);
+    for (const { name, objects } of library) {
+      const chart = new cdk8s.Chart(app, name);
+      objects.forEach((o, i) => new cdk8s.ApiObject(chart, `o${i}`, o));
+    }
+    void userChart;
+    return app;
+  },
   // cdk8s-plus-28's own NetworkPolicy: default deny plus DNS egress per namespace.
   'plus-deny': (_lib, cdk8s) => {
     const kplus = require('cdk8s-plus-28');
@@ -83,6 +138,39 @@ const SCENARIOS = {
   },
 };
 
+/** JSON patches that turn `from` into `to` (objects recursed into, anything else replaced). */
+function diff(cdk8s, from, to, path = '') {
+  const esc = (k) => String(k).replace(/~/g, '~0').replace(/\//g, '~1');
+  const plain = (v) => v !== null && typeof v === 'object' && !Array.isArray(v);
+  if (JSON.stringify(from) === JSON.stringify(to)) return [];
+  if (!plain(from) || !plain(to)) return [cdk8s.JsonPatch.add(path, to)];
+  const ops = [];
+  for (const k of Object.keys(from)) if (!(k in to)) ops.push(cdk8s.JsonPatch.remove(`${path}/${esc(k)}`));
+  for (const k of Object.keys(to)) ops.push(...(k in from ? diff(cdk8s, from[k], to[k], `${path}/${esc(k)}`) : [cdk8s.JsonPatch.add(`${path}/${esc(k)}`, to[k])]));
+  return ops;
+}
+
+/** Untimed set-up of floor-plus: the user app, and what the library run changed and added. */
+function floorPlus(cdk8s, n, charts) {
+  const built = realisticApp(cdk8s, n);
+  const userObjects = built.chart.node.findAll().filter((c) => c instanceof cdk8s.ApiObject);
+  const before = built.chart.toJson();
+  const after = charts[0];
+  if (before.length !== after.length) throw new Error('floor-plus: the library run added objects to the user chart');
+  // chart.toJson() orders objects as cdk8s does; match them by kind, namespace and name
+  const id = (o) => `${o.kind}/${o.metadata.namespace}/${o.metadata.name}`;
+  const final = new Map(after.map((o) => [id(o), o]));
+  const patches = [];
+  for (const obj of userObjects) {
+    const json = obj.toJson();
+    const ops = diff(cdk8s, json, final.get(id(json)));
+    if (ops.length > 0) patches.push([obj, ops]);
+  }
+  void before;
+  // the library run's other chart ('network'), in the same place in the app
+  return { ...built, patches, library: charts.slice(1).map((objects, i) => ({ name: `network${i ? i : ''}`, objects })) };
+}
+
 function main() {
   if (scenario === 'import-lib' || scenario === 'import-plus') {
     const start = process.hrtime.bigint();
@@ -96,8 +184,10 @@ function main() {
   const lib = require('..');
   const build = SCENARIOS[scenario];
   if (!build) throw new Error(`unknown scenario ${scenario}`);
+  const prebuilt = scenario === 'realistic' ? realisticApp(cdk8s, size)
+    : scenario === 'floor-plus' ? floorPlus(cdk8s, size, JSON.parse(fs.readFileSync(flag('--fixture'), 'utf8'))) : undefined;
   const start = process.hrtime.bigint();
-  const app = build(lib, cdk8s);
+  const app = build(lib, cdk8s, prebuilt);
   const yaml = app.synthYaml();
   const ms = Number(process.hrtime.bigint() - start) / 1e6;
   const charts = app.charts.map((c) => c.toJson());

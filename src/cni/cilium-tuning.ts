@@ -294,11 +294,13 @@ export class CiliumTuning extends Construct {
     if (props.ipv4NativeRoutingCidr !== undefined) {
       const given = errors.cidr('ipv4NativeRoutingCidr', props.ipv4NativeRoutingCidr, 4);
       if (!native) errors.addMissing('ipv4NativeRoutingCidr', "only applies with routingMode 'native'");
-      // The agent masquerades traffic to destinations outside this CIDR (Cilium masquerading docs):
+      // The agent masquerades traffic to destinations outside this CIDR (Cilium masquerading docs; not
+      // when masquerading is off):
       // pods elsewhere in the Pod CIDR would see the node's address, and policies the wrong identity.
       if (given && native && !v4) {
         errors.add('ipv4NativeRoutingCidr', props.ipv4NativeRoutingCidr, `needs an IPv4 Pod CIDR to route, but the profile's podCidr (${profile.podCidrs.join(',')}) has none`);
-      } else if (given && native && v4 && !(given.prefix <= v4.prefix && cidrContains(given, { family: 4, value: v4.network, text: '' }))) {
+      } else if (given && native && v4 && props.enableIpv4Masquerade !== false
+        && !(given.prefix <= v4.prefix && cidrContains(given, { family: 4, value: v4.network, text: '' }))) {
         errors.add('ipv4NativeRoutingCidr', props.ipv4NativeRoutingCidr, `must contain the Pod CIDR (${v4.text}): Cilium masquerades pod traffic to addresses outside it, so pods on other nodes would see node addresses`);
       }
     }

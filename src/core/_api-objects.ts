@@ -1,5 +1,5 @@
 import { ApiObject } from 'cdk8s';
-import { IConstruct } from 'constructs';
+import { keptJson } from './_synth-scope';
 
 /* Finding and changing the API objects users write (workloads, Services). */
 
@@ -17,10 +17,9 @@ const POD_SPEC_PATHS: Record<string, readonly string[]> = {
 /** The workload kinds whose pod templates can be tuned. */
 export const WORKLOAD_KINDS = Object.keys(POD_SPEC_PATHS).map((k) => k.split('/').pop()!);
 
-/** Every workload API object (raw or made by cdk8s-plus) under `scope`, in tree order. */
-export function workloadsIn(scope: IConstruct): ApiObject[] {
-  return scope.node.findAll().filter((c): c is ApiObject =>
-    ApiObject.isApiObject(c) && POD_SPEC_PATHS[`${c.apiVersion}/${c.kind}`] !== undefined);
+/** Whether an API object is a workload with a pod template (raw or made by cdk8s-plus). */
+export function isWorkload(obj: ApiObject): boolean {
+  return POD_SPEC_PATHS[`${obj.apiVersion}/${obj.kind}`] !== undefined;
 }
 
 /** The pod spec inside a synthesized workload, created if missing. */
@@ -66,6 +65,9 @@ export function transformJson(obj: ApiObject, key: string, fn: JsonTransform): v
     Object.defineProperty(obj, 'toJson', {
       configurable: true,
       value: () => {
+        // the evaluation's serialization of this object, already transformed, when this synthesis kept it
+        const reused = keptJson(obj);
+        if (reused !== undefined) return reused;
         const json = original();
         for (const transform of registered.values()) transform(json);
         return json;

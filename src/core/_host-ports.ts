@@ -9,11 +9,17 @@ export interface HostPort {
   readonly who: string;
   /** The address bound; undefined for every address (0.0.0.0 / ::), which takes the port on all of them. */
   readonly address?: string;
+  /** @default TCP */
+  readonly protocol?: 'TCP' | 'UDP';
 }
 
-/** Whether two listeners would fight over one socket: same port, and a wildcard on either side or one address. */
+/**
+ * Whether two listeners would fight over one socket: same protocol and port, and a wildcard on
+ * either side or one address (Linux refuses a specific bind under a wildcard one without SO_REUSEPORT).
+ */
 export function collide(a: HostPort, b: HostPort): boolean {
-  return a.port === b.port && (a.address === undefined || b.address === undefined || a.address === b.address);
+  return a.port === b.port && (a.protocol ?? 'TCP') === (b.protocol ?? 'TCP')
+    && (a.address === undefined || b.address === undefined || a.address === b.address);
 }
 
 /** The address part of "ip:port" as a HostPort address (undefined for a wildcard). */
@@ -27,23 +33,28 @@ export function boundAddress(ip: string): string | undefined {
  * page, the CNIs' requirements (Calico "network requirements", Cilium "firewall rules") and the
  * components of this app (node-local-dns, kube-proxy).
  */
+const LOOPBACK = '127.0.0.1';
 const CONTROL_PLANE: HostPort[] = [
-  { port: 2379, who: 'etcd client' }, { port: 2380, who: 'etcd peer' }, { port: 2381, who: 'etcd metrics' },
-  { port: 10248, who: 'kubelet healthz' }, { port: 10250, who: 'kubelet' }, { port: 10257, who: 'kube-controller-manager' },
-  { port: 10259, who: 'kube-scheduler' }, { port: 9100, who: 'node-exporter' },
+  // kubeadm's static pods: etcd on the node IP and loopback, the others' metrics on loopback (--bind-address=127.0.0.1)
+  { port: 2379, who: 'etcd client (control-plane nodes)' }, { port: 2380, who: 'etcd peer (control-plane nodes)' },
+  { port: 2381, who: 'etcd metrics (control-plane nodes)', address: LOOPBACK },
+  { port: 10248, who: 'kubelet healthz', address: LOOPBACK }, { port: 10250, who: 'kubelet' },
+  { port: 10257, who: 'kube-controller-manager (control-plane nodes)', address: LOOPBACK },
+  { port: 10259, who: 'kube-scheduler (control-plane nodes)', address: LOOPBACK }, { port: 9100, who: 'node-exporter' },
 ];
 const CNI_PORTS: Record<CniPlugin, HostPort[]> = {
   [CniPlugin.CALICO]: [
-    { port: 179, who: 'Calico BGP' }, { port: 4789, who: 'Calico VXLAN' }, { port: 5473, who: 'Calico Typha' },
-    { port: 9091, who: 'Calico Felix metrics' }, { port: 9099, who: 'Calico Felix health' },
-    { port: 51820, who: 'Calico WireGuard' }, { port: 51821, who: 'Calico WireGuard (IPv6)' },
+    { port: 179, who: 'Calico BGP' }, { port: 4789, who: 'Calico VXLAN', protocol: 'UDP' }, { port: 5473, who: 'Calico Typha' },
+    { port: 9091, who: 'Calico Felix metrics' }, { port: 9099, who: 'Calico Felix health', address: LOOPBACK },
+    { port: 51820, who: 'Calico WireGuard', protocol: 'UDP' }, { port: 51821, who: 'Calico WireGuard (IPv6)', protocol: 'UDP' },
   ],
   [CniPlugin.CILIUM]: [
-    { port: 4240, who: 'Cilium health' }, { port: 4244, who: 'Hubble' }, { port: 6081, who: 'Cilium Geneve' }, { port: 8472, who: 'Cilium VXLAN' },
-    { port: 9876, who: 'Cilium agent API' }, { port: 9879, who: 'Cilium agent health' }, { port: 9962, who: 'Cilium agent metrics' },
-    { port: 9963, who: 'Cilium operator metrics' }, { port: 9964, who: 'Cilium Envoy metrics' }, { port: 51871, who: 'Cilium WireGuard' },
+    { port: 4240, who: 'Cilium health' }, { port: 4244, who: 'Hubble' }, { port: 6081, who: 'Cilium Geneve', protocol: 'UDP' },
+    { port: 8472, who: 'Cilium VXLAN', protocol: 'UDP' }, { port: 9876, who: 'Cilium agent API', address: LOOPBACK },
+    { port: 9879, who: 'Cilium agent health', address: LOOPBACK }, { port: 9962, who: 'Cilium agent metrics' },
+    { port: 9963, who: 'Cilium operator metrics' }, { port: 9964, who: 'Cilium Envoy metrics' }, { port: 51871, who: 'Cilium WireGuard', protocol: 'UDP' },
   ],
-  [CniPlugin.FLANNEL]: [{ port: 8472, who: 'Flannel VXLAN' }],
+  [CniPlugin.FLANNEL]: [{ port: 8472, who: 'Flannel VXLAN', protocol: 'UDP' }],
 };
 
 /** Listeners of the cluster this app does not emit: control plane, kubelet, the CNI's. */

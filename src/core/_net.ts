@@ -172,6 +172,27 @@ export function isLoopback(ip: ParsedIp): boolean {
   return ip.value >> 32n === 0xffffn && (ip.value & 0xffffffffn) >> 24n === 127n;
 }
 
+/**
+ * The addresses a reverse zone covers (RFC 1035 in-addr.arpa octets, RFC 3596 ip6.arpa nibbles),
+ * for a normalised zone with its trailing dot; undefined for any other zone.
+ */
+export function reverseZoneCidr(zone: string): ParsedCidr | undefined {
+  const v4 = /^((?:\d{1,3}\.){0,4})in-addr\.arpa\.$/.exec(zone);
+  if (v4) {
+    const octets = v4[1].split('.').filter((x) => x !== '').reverse().map(Number);
+    if (octets.some((o) => o > 255)) return undefined;
+    const padded = [...octets, 0, 0, 0, 0].slice(0, 4);
+    return parseCidr(`${padded.join('.')}/${octets.length * 8}`);
+  }
+  const v6 = /^((?:[0-9a-f]\.){0,32})ip6\.arpa\.$/.exec(zone);
+  if (v6) {
+    const nibbles = v6[1].split('.').filter((x) => x !== '').reverse();
+    const value = BigInt(`0x0${nibbles.join('')}`) << BigInt(4 * (32 - nibbles.length));
+    return { family: 6, network: value, prefix: nibbles.length * 4, text: `${formatIp(6, value)}/${nibbles.length * 4}`, masked: true };
+  }
+  return undefined;
+}
+
 /** Whether `ip` lies inside `cidr` (same family required). */
 export function cidrContains(cidr: ParsedCidr, ip: ParsedIp): boolean {
   if (cidr.family !== ip.family) return false;

@@ -4,6 +4,7 @@ import { ConfigErrors } from './_errors';
 import { ComponentFacts, ComponentKind, FactsOf } from './_facts';
 import { byCodePoint } from './_order';
 import { buildPlan, NetworkPlan } from './_plan';
+import { atSynthesisEnd, inSynthesis, keepJson } from './_synth-scope';
 import type { ClusterProfile } from './cluster-profile';
 import { Decision, DecisionSource, DnsPathTrace, Finding, FindingSeverity } from './report-types';
 import type { ScaleTier } from './scale-tier';
@@ -79,6 +80,10 @@ export class AppState {
   /** Steps a component needs after `kubectl apply`, found while preparing a synthesis. */
   private passSteps = new Map<string, string>();
   private evaluating = false;
+  /** Set in the check and rule phase, when objects' JSON is final. */
+  private checking = false;
+  /** Set while one synthesis call reuses its first evaluation. */
+  private evaluatedThisSynthesis = false;
   private cachedPlan?: NetworkPlan;
   /** One walk of the tree and one toJson() per object, kept for one evaluation. */
   private passObjects?: ApiObject[];
@@ -90,6 +95,7 @@ export class AppState {
   private passFindings: RawFinding[] = [];
   private readonly printed = new Set<string>();
   private readonly prepares: Array<() => void> = [];
+  private readonly checks: Array<() => void> = [];
   private validationAdded = false;
 
   private constructor(private readonly root: IConstruct) {}
@@ -117,14 +123,17 @@ export class AppState {
   /**
    * Registers a component's facts and hooks its findings into cdk8s validation.
    * `prepare` runs at the start of every synthesis, before the rules, for
-   * components whose output depends on other components of the app.
+   * components whose output depends on other components of the app. `check`
+   * runs after every component has prepared (so every JSON transform is in
+   * place and `jsonOf` sees final objects), before the rules.
    */
-  public register(facts: ComponentFacts, prepare?: () => void): void {
+  public register(facts: ComponentFacts, prepare?: () => void, check?: () => void): void {
     const list = this.byKind.get(facts.kind) ?? [];
     list.push(facts);
     this.byKind.set(facts.kind, list);
     this.cachedPlan = undefined;
     if (prepare) this.prepares.push(prepare);
+    if (check) this.checks.push(check);
     this.ensureRootValidation();
     facts.scope.node.addValidation({ validate: () => this.errorsFor(facts.scope) });
   }
@@ -159,12 +168,24 @@ export class AppState {
     return objects;
   }
 
+  /**
+   * The API objects under `scope` (the whole app for the root), from the one walk per synthesis:
+   * a component that looks at part of the app filters, it does not walk again.
+   */
+  public apiObjectsUnder(scope: IConstruct): ApiObject[] {
+    const all = this.apiObjects();
+    if (scope === this.root) return all;
+    return all.filter((o) => o.node.scopes.includes(scope));
+  }
+
   /** An object's JSON, serialized once per synthesis; callers must not change it. */
   public jsonOf(obj: ApiObject): any {
     const cached = this.passJson.get(obj);
     if (cached) return cached;
     const json = obj.toJson();
     if (this.evaluating) this.passJson.set(obj, json);
+    // after the prepares every transform is in place: this JSON is what the manifests will hold
+    if (this.checking) keepJson(obj, json);
     return json;
   }
 
@@ -225,8 +246,16 @@ export class AppState {
     return [...merged.values()].sort((a, b) => byCodePoint(a.path, b.path) || byCodePoint(a.setting, b.setting));
   }
 
-  /** Prepares every component, runs every cross-component rule and returns construction and rule findings. */
+  /**
+   * Prepares every component, runs every cross-component rule and returns construction and rule findings.
+   * Within one cdk8s synthesis call the first evaluation is reused (see _synth-scope).
+   */
   public evaluate(): Finding[] {
+    if (this.evaluatedThisSynthesis) return this.findings();
+    if (inSynthesis()) {
+      this.evaluatedThisSynthesis = true;
+      atSynthesisEnd(() => { this.evaluatedThisSynthesis = false; });
+    }
     this.passFindings = [];
     this.passDecisions = new Map();
     this.passSteps = new Map();
@@ -239,10 +268,16 @@ export class AppState {
     this.evaluating = true;
     try {
       for (const prepare of this.prepares) prepare();
+      // transforms registered while preparing change objects' JSON: serialize afresh for the checks
+      this.passJson.clear();
+      this.passMemo.clear();
+      this.checking = true;
+      for (const check of this.checks) check();
       const rules = AppState.extensions?.rules ?? [];
       this.ruleFindings = [...this.passFindings, ...rules.flatMap((rule) => rule.evaluate(this))];
     } finally {
       this.evaluating = false;
+      this.checking = false;
       this.passObjects = undefined;
       this.passJson.clear();
       this.passMemo.clear();

@@ -282,7 +282,8 @@ export class ClusterProfile {
     }
     // A Service name resolves only through the cluster DNS, which needs the data plane that needs this host.
     if (!apiIp && typeof this.apiServerHost === 'string' && isDnsSubdomain(this.apiServerHost)
-      && (/(^|\.)svc(\.|$)/.test(this.apiServerHost) || this.apiServerHost === this.clusterDomain || this.apiServerHost.endsWith(`.${this.clusterDomain}`))) {
+      && (this.apiServerHost.endsWith('.svc') || this.apiServerHost.endsWith(`.svc.${this.clusterDomain}`)
+        || this.apiServerHost === this.clusterDomain || this.apiServerHost.endsWith(`.${this.clusterDomain}`))) {
       errors.add('apiServerHost', this.apiServerHost, "is a cluster DNS name: it resolves through CoreDNS, which cannot start before kube-proxy or the CNI reach the API server; give the API server's own address or an external name");
     }
     // (loopback stays allowed: kubespray's and k3s's per-node API proxies listen on 127.0.0.1 for host-network agents)

@@ -58,10 +58,18 @@ class Parser {
   public constructor(private readonly s: string) {}
 
   public parse(): number {
-    // depth of open groups; `canRepeat` says whether the last item is something a repeat may follow
+    // depth of open groups; `canRepeat` says whether the last item is something a repeat may follow.
+    // `item` is the last item's repeat chain: the product of the {n,m} counts nested in it, which
+    // Go's repeatIsValid bounds by 1000 ((a{500}){3} is refused); `frames` hold each open group's largest.
     let depth = 0;
     let canRepeat = false;
     let lastWasRepeat = false;
+    let item = 0;
+    const frames: number[] = [0];
+    const settle = (chain: number) => {
+      item = chain;
+      frames[frames.length - 1] = Math.max(frames[frames.length - 1], chain);
+    };
     const s = this.s;
     while (this.i < s.length) {
       const c = s[this.i];
@@ -70,6 +78,7 @@ class Parser {
         if (this.openGroup()) {
           depth++;
           canRepeat = false;
+          frames.push(0);
         }
         lastWasRepeat = false;
         continue;
@@ -80,6 +89,7 @@ class Parser {
         this.i++;
         canRepeat = true;
         lastWasRepeat = false;
+        settle(frames.pop()!);
         continue;
       }
       if (c === '|') {
@@ -88,14 +98,19 @@ class Parser {
         lastWasRepeat = false;
         continue;
       }
-      if (c === '*' || c === '+' || c === '?' || (c === '{' && this.repeatBounds() !== undefined)) {
-        const text = c === '{' ? this.s.slice(this.i, this.s.indexOf('}', this.i) + 1) : c;
+      const bounds = c === '{' ? this.repeatBounds() : undefined;
+      if (c === '*' || c === '+' || c === '?' || bounds) {
+        const text = bounds ? bounds[2] : c;
         if (lastWasRepeat) this.fail(`invalid nested repetition operator: ${text}`);
         if (!canRepeat) this.fail(`missing argument to repetition operator: ${text}`);
-        if (c === '{') {
-          const [lo, hi] = this.repeatBounds()!;
+        if (bounds) {
+          const [lo, hi] = bounds;
           if (lo > MAX_REPEAT || (hi !== undefined && (hi > MAX_REPEAT || hi < lo))) this.fail(`invalid repeat count: ${text}`);
+          // repeatIsValid: a maximum of 0 ends the chain; an unbounded {n,} counts n (0 counts as 1)
+          const factor = hi === 0 ? 0 : Math.max(hi ?? lo, 1);
+          if ((lo >= 2 || (hi ?? 0) >= 2) && factor * item > MAX_REPEAT) this.fail(`invalid repeat count: ${text} (nested repeats multiply past 1000)`);
           this.i += text.length;
+          settle(factor * item);
         } else {
           this.i++;
         }
@@ -107,15 +122,19 @@ class Parser {
       if (c === '[') {
         this.parseClass();
         canRepeat = true;
+        settle(1);
         continue;
       }
       if (c === '\\') {
-        canRepeat = this.parseEscapeOutsideClass() || canRepeat;
+        const produced = this.parseEscapeOutsideClass();
+        if (produced) settle(1);
+        canRepeat = produced || canRepeat;
         continue;
       }
       // ^ and $ are empty-width but Go still lets a repeat follow them; any other character is a literal
       this.i++;
       canRepeat = true;
+      settle(1);
     }
     if (depth > 0) this.fail('missing closing ): unbalanced parenthesis');
     return this.groups;
@@ -125,13 +144,16 @@ class Parser {
     throw new Re2Error(reason);
   }
 
-  /** `{n}`, `{n,}` or `{n,m}` at the cursor; otherwise `{` is a literal, as in Go. */
-  private repeatBounds(): [number, number | undefined] | undefined {
-    const m = /^\{(\d+)(,(\d*))?\}/.exec(this.s.slice(this.i));
+  /**
+   * `{n}`, `{n,}` or `{n,m}` at the cursor; otherwise `{` is a literal, as in Go, whose parseInt
+   * takes no leading zeros ({01} is text).
+   */
+  private repeatBounds(): [number, number | undefined, string] | undefined {
+    const m = /^\{(0|[1-9]\d*)(,(0|[1-9]\d*)?)?\}/.exec(this.s.slice(this.i));
     if (!m) return undefined;
     const lo = Number(m[1]);
-    const hi = m[2] === undefined ? lo : m[3] === '' ? undefined : Number(m[3]);
-    return [lo, hi];
+    const hi = m[2] === undefined ? lo : m[3] === undefined ? undefined : Number(m[3]);
+    return [lo, hi, m[0]];
   }
 
   /** Reads `(` and what follows it; returns whether a group was opened (a bare `(?i)` opens none). */
@@ -248,8 +270,9 @@ class Parser {
       this.i += 2;
       return;
     }
-    // punctuation escapes itself; letters and digits Go does not know are errors
-    if (!isWordChar(c)) {
+    // punctuation escapes itself, and so does '_' (Go accepts \_ for compatibility);
+    // letters and digits Go does not know are errors
+    if (!isWordChar(c) || c === '_') {
       this.i += 2;
       return;
     }
@@ -293,7 +316,7 @@ class Parser {
       return s.charCodeAt(this.i++);
     }
     const c = s[this.i + 1];
-    if (c !== undefined && !isWordChar(c)) {
+    if (c !== undefined && (!isWordChar(c) || c === '_')) {
       this.i += 2;
       return c.charCodeAt(0);
     }

@@ -16,14 +16,14 @@ export function isToken(text: string): boolean {
 /**
  * A token that may hold braces, for regular expressions and `{1}` group
  * references: the Corefile lexer only treats a brace as a block when it is a
- * token of its own, and expands `{$NAME}` from the environment anywhere
+ * token of its own, and expands `{$NAME}` and `{%NAME%}` from the environment anywhere
  * (coredns/caddy caddyfile lexer and parser).
  */
 export function checkBracedToken(errors: ConfigErrors, prop: string, value: string): boolean {
   const ok = typeof value === 'string' && TOKEN.test(value) && !/["'`#;]/.test(value)
-    && value !== '{' && value !== '}' && !value.includes('{$');
+    && value !== '{' && value !== '}' && !value.includes('{$') && !/\{%[^}]*%\}/.test(value);
   if (!ok) {
-    errors.add(prop, value, "must be one Corefile token: printable characters without spaces, quotes, comment marks (#, ;), '{$' or a lone brace");
+    errors.add(prop, value, 'must be one Corefile token: printable characters without spaces, quotes, comment marks (#, ;), environment references ({$NAME}, {%NAME%}) or a lone brace');
   }
   return ok;
 }

@@ -631,9 +631,14 @@ export class CorefilePlugin {
         const unknown = rule.replacement.replace(/\{\d+\}/g, '').match(/[{}]/);
         if (unknown) errors.add('replacement', rule.replacement, 'may hold braces only in group references {0}..{n}');
         const groups = typeof syntax === 'object' ? syntax.groups : undefined;
-        const beyond = groups === undefined ? [] : groupReferences(rule.replacement).filter((n) => n > groups);
+        const refs = groupReferences(rule.replacement);
+        const beyond = groups === undefined ? [] : refs.filter((n) => n > groups);
+        const plural = (n: number) => `${n} capture group${n === 1 ? '' : 's'}`;
         if (beyond.length > 0) {
-          errors.add('replacement', rule.replacement, `refers to group {${beyond[0]}}, but 'pattern' has ${groups} capture group${groups === 1 ? '' : 's'} (CoreDNS would leave the reference in the name)`);
+          errors.add('replacement', rule.replacement, `refers to group {${beyond[0]}}, but 'pattern' has ${plural(groups!)} (CoreDNS would leave the reference in the name)`);
+        } else if (groups !== undefined && refs.length > groups) {
+          // plugin/rewrite isValidRegexPattern: more distinct references than groups fails CoreDNS at start, {0} included
+          errors.add('replacement', rule.replacement, `uses ${refs.length} distinct group reference${refs.length === 1 ? '' : 's'} but 'pattern' has ${plural(groups)}: CoreDNS refuses the rule at start`);
         }
       }
     } else {

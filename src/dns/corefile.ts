@@ -2,6 +2,7 @@ import { checkZone, normalZone } from './_tokens';
 import { CorefilePlugin } from './corefile-plugin';
 import { checkCall, checkProps, registerValueClass } from '../core/_boundary';
 import { ConfigErrors } from '../core/_errors';
+import { parseIp, sameAddress } from '../core/_net';
 
 /** Properties of a `ServerBlock`. */
 export interface ServerBlockProps {
@@ -91,6 +92,23 @@ export class ServerBlock {
   }
 }
 
+/** The addresses a block's `bind` plugin names (empty: every address). */
+function bindsOf(block: ServerBlock): readonly string[] {
+  return block.plugin('bind')?._args ?? [];
+}
+
+/** Whether two blocks for one zone:port would both listen on one socket. */
+function sameListener(a: ServerBlock, b: ServerBlock): boolean {
+  if (a.plugin('view') && b.plugin('view')) return false;
+  const [x, y] = [bindsOf(a), bindsOf(b)];
+  // addresses compared as addresses (bind takes any spelling)
+  const same = (p: string, q: string) => {
+    const [i, j] = [parseIp(p), parseIp(q)];
+    return i && j ? sameAddress(i, j) : p === q;
+  };
+  return x.length === 0 || y.length === 0 || x.some((p) => y.some((q) => same(p, q)));
+}
+
 /**
  * A typed Corefile: server blocks of validated plugins, rendered
  * deterministically (4-space indentation, blocks and plugins in the order added).
@@ -110,10 +128,14 @@ export class Corefile {
     [block] = checkCall('Corefile#addServerBlock', [block]) as [ServerBlock];
     if (!(block instanceof ServerBlock)) ConfigErrors.fail('Corefile', 'block', block, 'must be a ServerBlock');
     block._normalKeys.forEach((key, i) => {
-      const other = this._blocks.find((b) => b._normalKeys.includes(key));
+      // CoreDNS keys a listener by zone, port and bind address (dnsserver validateZonesAndListeningAddresses):
+      // one zone:port on different addresses is fine, on a shared one (or every address) it is served twice;
+      // blocks filtered by `view` may share a zone.
+      const other = this._blocks.find((b) => b._normalKeys.includes(key) && sameListener(b, block));
       if (other) {
         const shown = other.keys[other._normalKeys.indexOf(key)];
-        const same = shown === block.keys[i] ? '' : ` as ${shown} (CoreDNS compares zones in lower case with a trailing dot)`;
+        const same = (shown === block.keys[i] ? '' : ` as ${shown} (CoreDNS compares zones in lower case with a trailing dot)`)
+          + (bindsOf(other).length > 0 && bindsOf(block).length > 0 ? ', on a bind address both blocks listen on' : '');
         ConfigErrors.fail('Corefile', 'zones', block.keys[i], `is already served by another server block${same}`);
       }
     });

@@ -164,8 +164,11 @@ export class NodeLocalDns extends Construct {
         errors.add('localIp', props.localIp, `is ${taken[1]}: node-cache adds it to a dummy interface on every node and would take it over; use 169.254.20.10`);
       } else if (inside) {
         errors.add('localIp', props.localIp, `is inside the profile's ${profile._podCidrs.includes(inside) ? 'Pod' : 'Service'} CIDR (${inside.text}): an address a pod or Service may get`);
-      } else if (!isLinkLocal(local)) {
-        errors.add('localIp', this.localIp, 'must be a link-local address (169.254.0.0/16 or fe80::/10) that no node or Service uses, e.g. 169.254.20.10');
+      } else if (local.family === 4 ? !isLinkLocal(local) : !cidrContains(UNIQUE_LOCAL, local)) {
+        // Kubernetes' NodeLocal DNSCache page: link-local for IPv4, a unique-local (fd00::/8) address for IPv6.
+        // An IPv6 link-local address needs a zone (interface) to be reached, which clusterDNS cannot carry.
+        errors.add('localIp', this.localIp, 'must be a link-local IPv4 address (169.254.0.0/16) or a unique-local IPv6 address (fd00::/8) that no node or Service uses, '
+          + 'e.g. 169.254.20.10 or fd00::10 (IPv6 link-local fe80::/10 needs an interface zone, which kubelet clusterDNS cannot give)');
       } else if (local.family !== profile._dnsServiceIp.family) {
         errors.add('localIp', this.localIp, `must be the same IP family as the kube-dns IP (${profile.dnsServiceIp}): node-cache binds both`);
       }
@@ -499,6 +502,8 @@ export class NodeLocalDns extends Construct {
       `every cache full (${Math.round(this.memoryNeeded() / (1024 * 1024))} MiB at about 3 KB per entry, kubernetes/website nodelocaldns.md) within the ${this.ctx.tier} tier's ${this.ctx.settings.nodeLocalDns.memoryLimit.value}: an OOM kill skips teardown and blackholes the node's DNS`);
   }
 }
+
+const UNIQUE_LOCAL = parseCidr('fc00::/7')!;
 
 /** Link-local addresses that are someone's: cloud metadata and DNS endpoints, and RFC 3927's reserved first and last /24. */
 const RESERVED_LINK_LOCAL: ReadonlyArray<[ParsedCidr, string]> = [

@@ -1,5 +1,5 @@
 import { Construct, IConstruct } from 'constructs';
-import { transformPodSpec, workloadsIn } from '../core/_api-objects';
+import { isWorkload, transformPodSpec } from '../core/_api-objects';
 import { checkProps } from '../core/_boundary';
 import { componentContext, pick, record } from '../core/_component';
 import { ConfigErrors } from '../core/_errors';
@@ -171,7 +171,7 @@ export class PodDnsTuning extends Construct {
     const label = ConfigErrors.labelOf(this);
 
     const apply = () => {
-      for (const workload of workloadsIn(target)) {
+      for (const workload of ctx.state.apiObjectsUnder(target).filter(isWorkload)) {
         if (workload.metadata.getLabel(managedKey) === MANAGED_BY[managedKey as keyof typeof MANAGED_BY]) continue;
         const where = `${workload.kind}/${workload.name}`;
         transformPodSpec(workload, 'pod-dns', (podSpec, json) => {

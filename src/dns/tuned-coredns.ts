@@ -11,7 +11,7 @@ import { ConfigErrors, GO_INT32_MAX, showDuration } from '../core/_errors';
 import { coreDnsImage, coreDnsMinor, coreDnsMinorOfImage } from '../core/_images';
 import { KUBE_SYSTEM, meta } from '../core/_k8s';
 import { lazyValue } from '../core/_lazy';
-import { isLoopback, parseIp, sameAddress } from '../core/_net';
+import { cidrsOverlap, isLoopback, parseIp, reverseZoneCidr, sameAddress } from '../core/_net';
 import { ClusterProfile } from '../core/cluster-profile';
 import { DecisionSource, FindingSeverity } from '../core/report-types';
 import { ScaleTier } from '../core/scale-tier';
@@ -393,22 +393,29 @@ export class TunedCoreDns extends Construct {
   }
 
   /**
-   * A server block for the cluster domain (or below it, or a whole reverse tree) on the main port
-   * takes those names away from the main block's kubernetes plugin: CoreDNS picks the most
-   * specific zone, so Service names stop resolving. Checked at synthesis, after every addServerBlock.
+   * A server block for the cluster domain (or below it), or a reverse zone that covers the Pod or
+   * Service CIDR, on the main port takes those names away from the main block's kubernetes plugin:
+   * CoreDNS picks the most specific zone, so Service names or their PTR records stop resolving.
+   * A block with its own kubernetes plugin serves them itself and is fine. Checked at synthesis,
+   * after every addServerBlock.
    */
   private checkShadowedZones(): void {
     const [mainBlock, ...rest] = this.corefile.serverBlocks;
-    const cluster = normalZone(this.ctx.profile.clusterDomain);
+    const { profile } = this.ctx;
+    const cluster = normalZone(profile.clusterDomain);
+    const cidrs = [...profile._podCidrs, ...profile._serviceCidrs];
     const errors = new ConfigErrors(ConfigErrors.labelOf(this));
-    for (const block of rest.filter((b) => b.port === mainBlock.port)) {
+    for (const block of rest.filter((b) => b.port === mainBlock.port && !b.plugin('kubernetes'))) {
       for (const zone of block.zones) {
         const z = normalZone(zone);
-        if (z === cluster || z.endsWith(`.${cluster}`) || z === 'in-addr.arpa.' || z === 'ip6.arpa.') {
+        const reverse = reverseZoneCidr(z);
+        const covered = reverse ? cidrs.find((c) => cidrsOverlap(c, reverse)) : undefined;
+        if (z === cluster || z.endsWith(`.${cluster}`)) {
           errors.add('serverBlocks', `${zone}:${block.port}`, `would take ${zone} from the kubernetes plugin of the main block (CoreDNS serves a name from the most specific zone): `
-            + (z.endsWith('arpa.')
-              ? "reverse lookups of every pod and Service IP would stop resolving; serve a narrower reverse zone that does not cover the cluster's Pod and Service CIDRs"
-              : `Service and pod names would stop resolving; use a zone outside ${this.ctx.profile.clusterDomain}`));
+            + `Service and pod names would stop resolving; use a zone outside ${profile.clusterDomain}, or give the block its own kubernetes plugin`);
+        } else if (covered) {
+          errors.add('serverBlocks', `${zone}:${block.port}`, `covers ${covered.text}, whose reverse lookups the main block's kubernetes plugin answers (CoreDNS serves a name from the most specific zone): `
+            + "they would stop resolving; serve a narrower reverse zone outside the cluster's Pod and Service CIDRs, or give the block its own kubernetes plugin");
         }
       }
     }

@@ -408,9 +408,8 @@ export class TunedKubeProxy extends Construct {
     list.forEach((text, i) => {
       const c = errors.networkCidr(`nodePortAddresses[${i}]`, text, "must be a CIDR such as 10.0.0.0/8, or 'primary' alone");
       if (!c) return;
-      const network = c.text;
-      if (out.includes(network)) errors.add(`nodePortAddresses[${i}]`, text, 'repeats an earlier entry');
-      out.push(network);
+      // (duplicates are harmless: kube-proxy's validation takes them)
+      out.push(c.text);
     });
     // A family with no CIDR here makes kube-proxy's proxier for that family accept NodePorts on every address
     // (pkg/proxy/util/nodeport_addresses.go), the opposite of what a list means.

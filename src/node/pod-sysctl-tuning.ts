@@ -1,7 +1,7 @@
 import { Yaml } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { SysctlCatalogue, SysctlScope } from './sysctl-catalogue';
-import { transformPodSpec, workloadsIn } from '../core/_api-objects';
+import { isWorkload, transformPodSpec } from '../core/_api-objects';
 import { checkProps } from '../core/_boundary';
 import { componentContext, record } from '../core/_component';
 import { MANAGED_BY } from '../core/_k8s';
@@ -168,7 +168,7 @@ export class PodSysctlTuning extends Construct {
     const overrideExisting = props.overrideExisting ?? false;
     const managedKey = Object.keys(MANAGED_BY)[0];
     const apply = () => {
-      for (const workload of workloadsIn(target)) {
+      for (const workload of ctx.state.apiObjectsUnder(target).filter(isWorkload)) {
         if (workload.metadata.getLabel(managedKey) === MANAGED_BY[managedKey as keyof typeof MANAGED_BY]) continue;
         transformPodSpec(workload, 'pod-sysctls', (podSpec) => {
           // the kubelet refuses net.* sysctls for host-network pods

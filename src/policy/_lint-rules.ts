@@ -1,5 +1,5 @@
 import {
-  covers, DnsTargets, EMPTY_SELECTOR, policiesWithoutDns, policyKey, PolicyJson, selectorKey,
+  byNamespace, covers, DnsTargets, EMPTY_SELECTOR, policiesWithoutDns, policyKey, PolicyJson, selectorKey,
 } from './_policy-analysis';
 import { cidrContains, cidrsOverlap, parseCidr, parseIp } from '../core/_net';
 import { ClusterProfile } from '../core/cluster-profile';
@@ -54,12 +54,13 @@ export const LINT_RULES: readonly LintRule[] = [
     check(ctx) {
       const hits: LintHit[] = [];
       const seen = new Set<string>();
+      const inNamespace = byNamespace(ctx.policies);
       for (const p of ctx.policies) {
         const ns = p.metadata.namespace ?? 'default';
         const key = `${ns} ${selectorKey(p.spec?.podSelector)}`;
         if (seen.has(key)) continue;
         seen.add(key);
-        const applying = ctx.policies.filter((q) => (q.metadata.namespace ?? 'default') === ns && covers(q, p));
+        const applying = inNamespace.get(ns)!.filter((q) => covers(q, p));
         if (applying.length > ctx.maxPoliciesPerPod) {
           const which = selectorKey(p.spec?.podSelector) === EMPTY_SELECTOR ? 'every pod' : `the pods ${policyKey(p)} selects`;
           hits.push({ policy: policyKey(p), message: `${applying.length} policies in '${ns}' apply to ${which}, more than ${ctx.maxPoliciesPerPod}: each one adds data-plane rules for them` });

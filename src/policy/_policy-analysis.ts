@@ -1,5 +1,4 @@
 import { ApiObject } from 'cdk8s';
-import { IConstruct } from 'constructs';
 import { cidrContains, parseCidr, parseIp } from '../core/_net';
 import { byCodePoint } from '../core/_order';
 
@@ -16,10 +15,24 @@ export function policyKey(p: PolicyJson): string {
   return `${p.metadata.namespace ?? 'default'}/${p.metadata.name ?? '(unnamed)'}`;
 }
 
-/** Every NetworkPolicy API object under `scope`, in tree order. */
-export function networkPoliciesIn(scope: IConstruct): ApiObject[] {
-  return scope.node.findAll().filter((c): c is ApiObject =>
-    ApiObject.isApiObject(c) && c.kind === 'NetworkPolicy' && c.apiVersion === 'networking.k8s.io/v1');
+/** Whether an API object is a Kubernetes NetworkPolicy. */
+export function isNetworkPolicy(obj: ApiObject): boolean {
+  return obj.kind === 'NetworkPolicy' && obj.apiVersion === 'networking.k8s.io/v1';
+}
+
+/**
+ * Policies grouped by namespace, in their order: a policy only ever applies to pods of its own
+ * namespace, so per-policy questions look in one group (linear in the app, not quadratic).
+ */
+export function byNamespace(policies: readonly PolicyJson[]): Map<string, PolicyJson[]> {
+  const out = new Map<string, PolicyJson[]>();
+  for (const p of policies) {
+    const ns = p.metadata.namespace ?? 'default';
+    const list = out.get(ns);
+    if (list) list.push(p);
+    else out.set(ns, [p]);
+  }
+  return out;
 }
 
 /** The policy types as Kubernetes applies them: explicit, or Ingress plus Egress when egress rules exist. */
@@ -102,10 +115,11 @@ export function dnsEgressProtocols(p: PolicyJson, targets: DnsTargets): Set<stri
  */
 export function policiesWithoutDns(policies: PolicyJson[], targets: DnsTargets): PolicyJson[] {
   const out: PolicyJson[] = [];
+  const inNamespace = byNamespace(policies);
   for (const p of policies) {
     if (!effectivePolicyTypes(p).includes('Egress')) continue;
     const ns = p.metadata.namespace ?? 'default';
-    const sameNs = policies.filter((q) => (q.metadata.namespace ?? 'default') === ns && covers(q, p));
+    const sameNs = inNamespace.get(ns)!.filter((q) => covers(q, p));
     if (!sameNs.some((q) => dnsEgressProtocols(q, targets).has('UDP'))) out.push(p);
   }
   return out;

@@ -90,8 +90,7 @@ export interface DefaultDenyPolicyProps {
 
   /**
    * Allow default deny in the namespaces that run the cluster's own agents
-   * (kube-system, kube-public, kube-node-lease, calico-system, tigera-operator,
-   * kube-flannel, cilium). CoreDNS, kube-proxy and the CNI live there: their
+   * (kube-system, calico-system, tigera-operator, kube-flannel, cilium). CoreDNS, kube-proxy and the CNI live there: their
    * traffic (CoreDNS's ingress from every namespace and node, its egress to the
    * API server and upstreams, metrics scraping) must then be allowed by policies
    * of your own, and DEFAULT-DENY-DNS still fails synthesis while DNS is blocked.
@@ -117,7 +116,8 @@ export interface DefaultDenyPolicyProps {
 }
 
 /** Namespaces where kubeadm and the CNIs run the cluster's own agents. */
-const SYSTEM_NAMESPACES: readonly string[] = ['kube-system', 'kube-public', 'kube-node-lease', 'calico-system', 'tigera-operator', 'kube-flannel', 'cilium'];
+// (kube-public and kube-node-lease hold a ConfigMap and Leases, no pods: default deny there is harmless)
+const SYSTEM_NAMESPACES: readonly string[] = ['kube-system', 'calico-system', 'tigera-operator', 'kube-flannel', 'cilium'];
 
 const KUBE_DNS_PEER: k8s.NetworkPolicyPeer = {
   // One peer with both selectors: the kube-dns pods *in* kube-system. Two

@@ -1,7 +1,7 @@
 import { Construct, IConstruct } from 'constructs';
 import { dnsTargetsOf } from './_dns-targets';
 import { LINT_RULES, LintContext } from './_lint-rules';
-import { networkPoliciesIn, PolicyJson } from './_policy-analysis';
+import { isNetworkPolicy, PolicyJson } from './_policy-analysis';
 import { checkCall, checkProps } from '../core/_boundary';
 import { ComponentContext, componentContext } from '../core/_component';
 import { tierSettings } from '../core/_tier-table';
@@ -127,7 +127,8 @@ export class PolicyLint extends Construct {
     const failOnErrors = props.failOnErrors ?? true;
     const extraNodeLocal = props.nodeLocalDnsIps ?? [];
 
-    this.ctx.state.register({ kind: 'generic', scope: this, profile: this.ctx.profile, tier: this.ctx.tier }, () => {
+    // linted after every component prepared (policies are final then), from the app's one walk
+    this.ctx.state.register({ kind: 'generic', scope: this, profile: this.ctx.profile, tier: this.ctx.tier }, undefined, () => {
       for (const f of this.findings(extraNodeLocal)) {
         const severity = f.severity === FindingSeverity.ERROR && failOnErrors ? FindingSeverity.ERROR : FindingSeverity.WARNING;
         this.ctx.state.report(this, severity, f.ruleId, `${f.policy}: ${f.message}`, f.fix);
@@ -138,7 +139,8 @@ export class PolicyLint extends Construct {
   /** Lints the policies in scope now (call after adding every construct). */
   public findings(extraNodeLocalIps: string[] = []): PolicyLintFinding[] {
     [extraNodeLocalIps = []] = checkCall('PolicyLint#findings', [extraNodeLocalIps]) as [string[]];
-    const policies = networkPoliciesIn(this.target).map((o) => o.toJson() as PolicyJson);
+    const state = this.ctx.state;
+    const policies = state.apiObjectsUnder(this.target).filter(isNetworkPolicy).map((o) => state.jsonOf(o) as PolicyJson);
     const dns = dnsTargetsOf(this.ctx.state);
     return run({
       policies,

@@ -28,7 +28,7 @@ export const HOST_PORT_CONFLICT: CrossComponentRule = {
           ruleId: this.id,
           severity: FindingSeverity.ERROR,
           scope: l.scope,
-          message: `${l.who} listens on port ${l.port}, which ${clash.who}${where} already uses on every node: the later one fails to bind (EADDRINUSE; a wildcard address takes the port on all addresses)`,
+          message: `${l.who} listens on port ${l.port}, which ${clash.who}${where} already uses: the later one fails to bind (EADDRINUSE; a wildcard address takes the port on all addresses)`,
           fix: 'move one of them to a free port (kube-proxy: metricsBindAddress/healthzBindAddress; NodeLocalDns: healthPort)',
         });
       } else if (l.port >= nodePortMin && l.port <= nodePortMax) {

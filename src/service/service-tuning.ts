@@ -1,9 +1,10 @@
 import { ApiObject, Duration } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
-import { transformJson, workloadsIn } from '../core/_api-objects';
+import { isWorkload, transformJson } from '../core/_api-objects';
 import { checkProps } from '../core/_boundary';
 import { checkFeature, ComponentContext, componentContext, pick, record } from '../core/_component';
 import { showDuration } from '../core/_errors';
+import type { AppState } from '../core/_registry';
 import { ClusterProfile } from '../core/cluster-profile';
 import { Compatibility, FeatureSupport, KubernetesFeature } from '../core/compatibility';
 import { DecisionSource, FindingSeverity } from '../core/report-types';
@@ -181,9 +182,14 @@ export class ServiceTuning extends Construct {
     errors.throwIfAny();
     this.service = service!;
 
-    // One Service, several tunings: settings they both decide must agree, or the last transform would win silently.
+    // One Service, several tunings: settings both callers set must agree, or the last transform would win
+    // silently. Tier defaults are not compared (the caller never asked for them), and PreferClose is
+    // PreferSameZone's alias (KEP-3015), so the two agree.
+    const same = (d: TrafficDistribution) => (d === TrafficDistribution.PREFER_CLOSE ? TrafficDistribution.PREFER_SAME_ZONE : d);
+    const topologyStated = props.trafficDistribution !== undefined || props.topologyAwareRouting !== undefined;
     const decided: Record<string, string> = {
-      ...(distribution ? { trafficDistribution: distribution } : annotation ? { [`annotation ${TOPOLOGY_ANNOTATION}`]: 'Auto' } : {}),
+      ...(!topologyStated ? {} : distribution ? { trafficDistribution: same(distribution) }
+        : annotation ? { [`annotation ${TOPOLOGY_ANNOTATION}`]: 'Auto' } : { trafficDistribution: 'none (topologyAwareRouting false)' }),
       ...(props.internalTrafficPolicy ? { internalTrafficPolicy: props.internalTrafficPolicy } : {}),
       ...(props.externalTrafficPolicy ? { externalTrafficPolicy: props.externalTrafficPolicy } : {}),
       ...(affinity && timeoutSeconds !== undefined ? { sessionAffinity: `ClientIP (${timeoutSeconds}s)` } : props.clientIpAffinity === false ? { sessionAffinity: 'None' } : {}),
@@ -235,8 +241,9 @@ export class ServiceTuning extends Construct {
       }
     });
 
+    // checked after every component prepared: the Service's and workloads' JSON are final then
     state.register({ kind: 'generic', scope: this, profile: this.ctx.profile, tier: this.ctx.tier },
-      () => this.prepare({ distribution, annotation, zones, props }));
+      undefined, () => this.check({ distribution, annotation, zones, props }));
   }
 
   private chooseTopology(): { distribution?: TrafficDistribution; reason: string } {
@@ -252,13 +259,13 @@ export class ServiceTuning extends Construct {
     return { reason: `Kubernetes ${version} has no generally available trafficDistribution (GA in ${since}): the guide's topology-mode: Auto annotation` };
   }
 
-  private prepare(opts: { distribution?: TrafficDistribution; annotation: boolean; zones: number; props: ServiceTuningProps }): void {
+  private check(opts: { distribution?: TrafficDistribution; annotation: boolean; zones: number; props: ServiceTuningProps }): void {
     const { state } = this.ctx;
-    const json = this.service.toJson();
+    const json = state.jsonOf(this.service);
     for (const c of this.conflicts) {
       state.report(this, FindingSeverity.ERROR, 'SVC-CONFLICT', c, 'remove the conflicting setting from the Service or from ServiceTuning');
     }
-    const backing = backingWorkloads(this.service, json);
+    const backing = backingWorkloads(state, json);
     const daemonOnly = backing.length > 0 && backing.every((w) => w.kind === 'DaemonSet');
     const replicas = backing.some((w) => w.kind === 'DaemonSet' || w.replicas === undefined) ? undefined : backing.reduce((n, w) => n + (w.replicas ?? 0), 0);
     const name = `${json.metadata.namespace ?? 'default'}/${json.metadata.name}`;
@@ -295,20 +302,45 @@ function findService(c: IConstruct | undefined): ApiObject | undefined {
   return candidates.find((x): x is ApiObject => ApiObject.isApiObject(x) && x.kind === 'Service' && x.apiVersion === 'v1');
 }
 
-/** Workloads in the app whose pod labels match the Service's selector. */
-function backingWorkloads(service: ApiObject, json: any): Array<{ kind: string; replicas?: number }> {
-  const selector: Record<string, string> = json.spec?.selector ?? {};
-  if (Object.keys(selector).length === 0) return [];
-  const ns = json.metadata.namespace ?? 'default';
-  const out: Array<{ kind: string; replicas?: number }> = [];
-  for (const w of workloadsIn(service.node.root)) {
-    if (w.kind === 'Pod' || w.kind === 'Job' || w.kind === 'CronJob') continue;
-    const wj = w.toJson();
-    if ((wj.metadata?.namespace ?? 'default') !== ns) continue;
-    const labels = wj.spec?.template?.metadata?.labels ?? {};
-    if (Object.entries(selector).every(([k, v]) => labels[k] === v)) {
-      out.push({ kind: w.kind, replicas: w.kind === 'DaemonSet' ? undefined : (wj.spec?.replicas ?? 1) });
+interface BackingWorkload {
+  readonly kind: string;
+  readonly replicas?: number;
+  readonly labels: Record<string, string>;
+}
+
+/**
+ * The app's long-running workloads by namespace and pod-template label, built once per
+ * synthesis from the one walk and one serialization of the app (AppState), so a thousand
+ * ServiceTunings cost one pass over the workloads, not a thousand.
+ */
+function workloadIndex(state: AppState): Map<string, BackingWorkload[]> {
+  return state.memo('service-tuning:workloads', () => {
+    const index = new Map<string, BackingWorkload[]>();
+    for (const w of state.apiObjects()) {
+      if (!isWorkload(w) || w.kind === 'Pod' || w.kind === 'Job' || w.kind === 'CronJob') continue;
+      const wj = state.jsonOf(w);
+      const ns = wj.metadata?.namespace ?? 'default';
+      const labels: Record<string, string> = wj.spec?.template?.metadata?.labels ?? {};
+      const entry = { kind: w.kind, replicas: w.kind === 'DaemonSet' ? undefined : (wj.spec?.replicas ?? 1), labels };
+      for (const [k, v] of Object.entries(labels)) {
+        const key = `${ns}\u0000${k}=${v}`;
+        const list = index.get(key) ?? [];
+        list.push(entry);
+        index.set(key, list);
+      }
     }
-  }
-  return out;
+    return index;
+  });
+}
+
+/** Workloads in the app whose pod labels match the Service's selector. */
+function backingWorkloads(state: AppState, json: any): BackingWorkload[] {
+  const selector: Record<string, string> = json.spec?.selector ?? {};
+  const entries = Object.entries(selector);
+  if (entries.length === 0) return [];
+  const ns = json.metadata.namespace ?? 'default';
+  // candidates share the selector's first label; each must match all of it
+  const [k0, v0] = entries[0];
+  const candidates = workloadIndex(state).get(`${ns}\u0000${k0}=${v0}`) ?? [];
+  return candidates.filter((w) => entries.every(([k, v]) => w.labels[k] === v));
 }

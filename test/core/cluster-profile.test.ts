@@ -125,3 +125,11 @@ describe('ClusterProfile validation', () => {
     ]);
   });
 });
+
+test('apiServerHost: cluster names refused, names that merely contain svc accepted (host agents use the node resolver)', () => {
+  expect(() => new ClusterProfile({ apiServerHost: 'kubernetes.default.svc' })).toThrow('is a cluster DNS name');
+  expect(() => new ClusterProfile({ apiServerHost: 'kubernetes.default.svc.cluster.local' })).toThrow('is a cluster DNS name');
+  expect(new ClusterProfile({ apiServerHost: 'k8s-api.svc.example.com' }).apiServerUrl).toBe('https://k8s-api.svc.example.com:6443');
+  expect(new ClusterProfile({ apiServerHost: 'FD00:0:0:0:0:0:0:1' }).apiServerUrl).toBe('https://[fd00::1]:6443');
+  expect(new ClusterProfile({ apiServerHost: '127.0.0.1' }).apiServerHost).toBe('127.0.0.1');
+});

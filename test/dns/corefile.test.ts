@@ -111,7 +111,13 @@ describe('Corefile rendering', () => {
       + 'invalid or unsupported Perl syntax: (?= (Go has no lookahead or lookbehind)');
     expect(rewrite('(a)\\1', 'x')).toThrow(/no backreferences/);
     expect(rewrite('(.*)\\.old', '{2}.new')).toThrow("'replacement' ({2}.new) refers to group {2}, but 'pattern' has 1 capture group");
-    expect(rewrite('(.*)', '{$HOME}')).toThrow(/'\{\$' or a lone brace/);
+    expect(rewrite('(.*)', '{$HOME}')).toThrow(/environment references \(\{\$NAME\}, \{%NAME%\}\)/);
+    expect(rewrite('(.*)', '{%HOME%}.x')).toThrow(/environment references/);
+    // CoreDNS counts distinct references against the groups: {0} with none fails it at start
+    expect(rewrite('^www\\.old\\.$', '{0}.new')).toThrow("uses 1 distinct group reference but 'pattern' has 0 capture groups: CoreDNS refuses the rule at start");
+    expect(rewrite('^(a)\\.old\\.$', '{1}.{0}.new')).toThrow("uses 2 distinct group references but 'pattern' has 1 capture group");
+    // \_ is an escape Go takes (DNS service labels such as _tcp)
+    expect(CorefilePlugin.rewriteName({ match: RewriteMatch.REGEX, pattern: '^(.*)\\_tcp\\.old\\.$', replacement: '{1}_tcp.new.' }).render()).toContain('\\_tcp');
     expect(rewrite('{', 'x')).toThrow(/a lone brace/);
     expect(rewrite('(.*)', '{host}.x')).toThrow('may hold braces only in group references {0}..{n}');
     // braces stay refused where CoreDNS does no substitution
@@ -206,5 +212,20 @@ describe('Corefile validation follows CoreDNS', () => {
     expect(() => CorefilePlugin.bind('localhost')).toThrow("'addresses[0]' (localhost) must be an IPv4 or IPv6 address");
     expect(() => CorefilePlugin.reload({ interval: Duration.seconds(1) })).toThrow("'interval' (1s) must be >= 2s");
     expect(() => CorefilePlugin.health({ lameduck: Duration.seconds(0) })).toThrow("'lameduck' (0s) must be >= 1ms");
+  });
+});
+
+describe('one zone in two blocks, as CoreDNS keys its listeners (zone, port, bind address; view)', () => {
+  const block = (zone: string, ...plugins: CorefilePlugin[]) => new ServerBlock({ zones: [zone], plugins });
+  test('different bind addresses, or two view-filtered blocks, may share a zone', () => {
+    expect(new Corefile(block('corp.example', CorefilePlugin.bind('10.0.0.1')), block('corp.example', CorefilePlugin.bind('192.168.0.1'))).serverBlocks).toHaveLength(2);
+    const view = (expr: string) => CorefilePlugin.custom('view', ['v'], [`expr ${expr}`]);
+    expect(new Corefile(block('corp.example', view('name_a')), block('corp.example', view('name_b'))).serverBlocks).toHaveLength(2);
+  });
+
+  test('every address against a specific one, or one address in two spellings, is served twice', () => {
+    expect(() => new Corefile(block('corp.example'), block('corp.example', CorefilePlugin.bind('10.0.0.1')))).toThrow('is already served by another server block');
+    expect(() => new Corefile(block('corp.example', CorefilePlugin.bind('FD00::1')), block('corp.example', CorefilePlugin.bind('fd00::0:1'))))
+      .toThrow('is already served by another server block, on a bind address both blocks listen on');
   });
 });

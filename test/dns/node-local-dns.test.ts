@@ -255,9 +255,12 @@ describe('NodeLocalDns validation', () => {
   const fails = (props: NodeLocalDnsProps, message: string) => expect(() => new NodeLocalDns(Testing.chart(), 'NodeLocalDns', props)).toThrow(message);
 
   test('the local IP is link-local, differs from kube-dns and has its family', () => {
-    fails({ localIp: '10.0.0.10' }, "[test/NodeLocalDns] 'localIp' (10.0.0.10) must be a link-local address (169.254.0.0/16 or fe80::/10)");
+    fails({ localIp: '10.0.0.10' }, "[test/NodeLocalDns] 'localIp' (10.0.0.10) must be a link-local IPv4 address (169.254.0.0/16) or a unique-local IPv6 address (fd00::/8)");
     fails({ localIp: '169.254.20' }, "'localIp' (169.254.20) must be an IPv4 or IPv6 address");
-    fails({ localIp: 'fe80::10' }, "'localIp' (fe80::10) must be the same IP family as the kube-dns IP (10.96.0.10)");
+    fails({ localIp: 'fd00::10' }, "'localIp' (fd00::10) must be the same IP family as the kube-dns IP (10.96.0.10)");
+    // IPv6: unique-local, as Kubernetes' NodeLocal DNSCache page recommends; link-local needs an interface zone
+    const v6 = new ClusterProfile({ serviceCidr: 'fd00:10:96::/108', podCidr: 'fd00:10:244::/56' });
+    fails({ profile: v6, localIp: 'fe80::a' }, "'localIp' (fe80::a) must be a link-local IPv4 address (169.254.0.0/16) or a unique-local IPv6 address (fd00::/8)");
     fails({ localIp: '10.96.0.10' }, "'localIp' (10.96.0.10) is inside the profile's Service CIDR (10.96.0.0/12)");
     // addresses that are someone's on every node
     fails({ localIp: '169.254.169.254' }, "'localIp' (169.254.169.254) is the cloud instance-metadata address (AWS, GCP, Azure, OpenStack): node-cache adds it to a dummy interface");
@@ -269,10 +272,10 @@ describe('NodeLocalDns validation', () => {
   test('the local IP is kept in canonical form, wherever it goes', () => {
     const chart = Testing.chart();
     const nld = new NodeLocalDns(chart, 'NodeLocalDns', {
-      localIp: 'FE80:0:0:0:0:0:0:A', profile: new ClusterProfile({ serviceCidr: 'fd00:10:96::/108', podCidr: 'fd00:10:244::/56' }),
+      localIp: 'FD00:0:0:0:0:0:0:A', profile: new ClusterProfile({ serviceCidr: 'fd00:10:96::/108', podCidr: 'fd00:10:244::/56' }),
     });
-    expect(nld.localIp).toBe('fe80::a');
-    expect(JSON.stringify(Testing.synth(chart))).not.toContain('FE80');
+    expect(nld.localIp).toBe('fd00::a');
+    expect(JSON.stringify(Testing.synth(chart))).not.toContain('FD00');
   });
 
   test('health port, mode and image', () => {

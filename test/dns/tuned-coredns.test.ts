@@ -253,3 +253,20 @@ describe('TunedCoreDns workload (deploy: true)', () => {
     expect(() => Testing.synth(chart)).toThrow(/\[test\/B\] a second coredns component/);
   });
 });
+
+describe('server blocks that would take names from the kubernetes plugin', () => {
+  const stub = (zone: string, ...extra: CorefilePlugin[]) => new ServerBlock({ zones: [zone], plugins: [CorefilePlugin.forward({ to: ['10.0.0.53'] }), ...extra] });
+  const synthWith = (blocks: ServerBlock[]) => () => {
+    const chart = Testing.chart();
+    new TunedCoreDns(chart, 'CoreDns', { serverBlocks: blocks });
+    return Testing.synth(chart);
+  };
+  test('a reverse zone is judged by the addresses it covers', () => {
+    expect(synthWith([stub('10.in-addr.arpa')])).toThrow("'serverBlocks' (10.in-addr.arpa:53) covers 10.244.0.0/16, whose reverse lookups the main block's kubernetes plugin answers");
+    expect(synthWith([stub('168.192.in-addr.arpa'), stub('ip6.arpa.')])).not.toThrow();
+  });
+  test('a block with its own kubernetes plugin serves the cluster zone itself', () => {
+    const own = new ServerBlock({ zones: ['cluster.local'], plugins: [CorefilePlugin.errors(), CorefilePlugin.kubernetes({ zones: ['cluster.local'] }), CorefilePlugin.cache({ ttl: 5 })] });
+    expect(synthWith([own])).not.toThrow();
+  });
+});

@@ -248,7 +248,7 @@ describe('TunedKubeProxy validation', () => {
     expect(render({ nodePortAddresses: ['10.0.0.1/8', 'FD00::1/64'] }).config.nodePortAddresses).toEqual(['10.0.0.0/8', 'fd00::/64']);
     fails({ nodePortAddresses: ['primary'] }, "'nodePortAddresses[0]' (primary) needs Kubernetes 1.29 or newer (kube-proxy's 'primary' value); the profile targets 1.28");
     fails({ profile: v129, nodePortAddresses: ['10.0.0.0/8', 'primary'] }, "'nodePortAddresses' ([10.0.0.0/8, primary]) can't use both 'primary' and CIDRs");
-    fails({ nodePortAddresses: ['10.0.0.0/8', '10.0.0.0/8'] }, "'nodePortAddresses[1]' (10.0.0.0/8) repeats an earlier entry");
+    expect(render({ nodePortAddresses: ['10.0.0.0/8', '10.0.0.1/8'] }).config.nodePortAddresses).toEqual(['10.0.0.0/8', '10.0.0.0/8']);
   });
 
   test('nodePortAddresses without a CIDR of the cluster family warns (that family then serves every address)', () => {

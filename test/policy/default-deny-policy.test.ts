@@ -99,9 +99,11 @@ describe('DefaultDenyPolicy', () => {
     expect(() => new DefaultDenyPolicy(Testing.chart(), 'Deny', { namespaces: ['prod', 'kube-system'] }))
       .toThrow("[test/Deny] 'namespaces[1]' (kube-system) runs the cluster's own agents (CoreDNS, kube-proxy, the CNI): default deny there cuts CoreDNS off");
     expect(() => new DefaultDenyPolicy(Testing.chart(), 'Deny', { namespaces: ['calico-system'] })).toThrow("'namespaces[0]' (calico-system) runs the cluster's own agents");
-    const { objs } = render({ namespaces: ['kube-node-lease', 'prod'], protectSystemNamespaces: true, createNamespaces: true });
+    const { objs } = render({ namespaces: ['kube-flannel', 'prod'], protectSystemNamespaces: true, createNamespaces: true });
     const enforce = (name: string) => only(objs, 'Namespace', name).metadata.labels['pod-security.kubernetes.io/enforce'];
-    expect([enforce('kube-node-lease'), enforce('prod')]).toEqual(['privileged', 'baseline']);
+    expect([enforce('kube-flannel'), enforce('prod')]).toEqual(['privileged', 'baseline']);
+    // kube-public and kube-node-lease run no pods: default deny there needs no opt-in (CIS 5.3.2 asks for it everywhere)
+    expect(() => new DefaultDenyPolicy(Testing.chart(), 'Deny', { namespaces: ['kube-public', 'kube-node-lease'] })).not.toThrow();
     expect(() => new DefaultDenyPolicy(Testing.chart(), 'Deny', {
       namespaces: ['kube-system'], protectSystemNamespaces: true, createNamespaces: true, podSecurityLevel: PodSecurityLevel.RESTRICTED,
     })).toThrow("'podSecurityLevel' (restricted) would refuse the privileged node agents in kube-system: system namespaces stay 'privileged'");

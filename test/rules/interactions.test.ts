@@ -289,25 +289,30 @@ describe('HOST-PORT-CONFLICT: host-network listeners never share a port', () => 
     return Testing.synth(c);
   };
 
-  test('node-cache health on kube-proxy metrics or healthz, and the HA secondary on kube-controller-manager', () => {
+  test('node-cache health on kube-proxy metrics or healthz (and loopback-only daemons left alone)', () => {
     expect(synthOf((c) => {
       new TunedKubeProxy(c, 'K', { profile });
       new NodeLocalDns(c, 'N', { profile, healthPort: 10249 });
-    })).toThrow('[test/N] node-local-dns health (169.254.20.10) listens on port 10249, which kube-proxy metrics (0.0.0.0:10249) of [test/K] already uses on every node');
+    })).toThrow('[test/N] node-local-dns health (169.254.20.10) listens on port 10249, which kube-proxy metrics (0.0.0.0:10249) of [test/K] already uses: the later one fails to bind');
     const ipvs = synthOf((c) => {
       new TunedKubeProxy(c, 'K', { profile, mode: KubeProxyMode.IPVS });
       new NodeLocalDns(c, 'N', { profile, healthPort: 10256 });
     });
     expect(ipvs).toThrow('node-local-dns health (169.254.20.10) listens on port 10256, which kube-proxy healthz (0.0.0.0:10256) of [test/K]');
-    expect(ipvs).toThrow('node-local-dns-secondary health (169.254.20.10) listens on port 10257, which kube-controller-manager already uses');
+    // kubeadm binds kube-controller-manager to 127.0.0.1:10257: the HA secondary's 169.254.20.10:10257 does not clash
+    expect(ipvs).not.toThrow(/kube-controller-manager/);
   });
 
   test("kube-proxy's own two endpoints, and ports of kubelet or the CNI", () => {
     expect(synthOf((c) => new TunedKubeProxy(c, 'K', { profile, healthzBindAddress: '0.0.0.0:10249' })))
       .toThrow('kube-proxy healthz (0.0.0.0:10249) listens on port 10249, which kube-proxy metrics (0.0.0.0:10249) already uses');
     expect(synthOf((c) => new TunedKubeProxy(c, 'K', { profile, metricsBindAddress: '0.0.0.0:10250' }))).toThrow('which kubelet already uses');
-    expect(synthOf((c) => new NetworkTuning(c, 'T', { profile, cniPlugin: CniPlugin.CALICO, nodeLocalDns: { healthPort: 9099 } })))
-      .toThrow('node-local-dns health (169.254.20.10) listens on port 9099, which Calico Felix health already uses');
+    // Felix health listens on localhost: node-cache on the link-local IP shares the port, a wildcard bind does not
+    expect(synthOf((c) => new NetworkTuning(c, 'T', { profile, cniPlugin: CniPlugin.CALICO, nodeLocalDns: { healthPort: 9099 } }))).not.toThrow();
+    expect(synthOf((c) => new NetworkTuning(c, 'T', { profile, cniPlugin: CniPlugin.CALICO, kubeProxy: { metricsBindAddress: '0.0.0.0:9099' } })))
+      .toThrow('kube-proxy metrics (0.0.0.0:9099) listens on port 9099, which Calico Felix health already uses');
+    // UDP tunnel ports never clash with TCP listeners
+    expect(synthOf((c) => new NetworkTuning(c, 'T', { profile, cniPlugin: CniPlugin.CALICO, nodeLocalDns: { healthPort: 4789 } }))).not.toThrow();
   });
 
   test('a port inside the NodePort range', () => {

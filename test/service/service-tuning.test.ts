@@ -142,3 +142,21 @@ describe('ServiceTuning traffic policies and affinity', () => {
     expect(TuningReport.of(chart).decisions.find((d) => d.setting === 'EndpointSlice')!.reason).toMatch(/^GA since 1.21, so Kubernetes 1.28 serves it/);
   });
 });
+
+describe('two ServiceTunings of one Service', () => {
+  test('tier defaults are not compared, and PreferClose agrees with PreferSameZone', () => {
+    const chart = Testing.chart();
+    const svc = new kplus.Service(chart, 'svc', { ports: [{ port: 80 }] });
+    const profile = new ClusterProfile({ kubernetesVersion: KubernetesVersion.V1_35 });
+    new ServiceTuning(chart, 'A', { service: svc, profile, tier: ScaleTier.LARGE, internalTrafficPolicy: TrafficPolicy.CLUSTER });
+    new ServiceTuning(chart, 'B', { service: svc, profile, tier: ScaleTier.LARGE, trafficDistribution: TrafficDistribution.PREFER_CLOSE });
+    new ServiceTuning(chart, 'C', { service: svc, profile, tier: ScaleTier.LARGE, trafficDistribution: TrafficDistribution.PREFER_SAME_ZONE });
+    expect(only(Testing.synth(chart), 'Service').spec.internalTrafficPolicy).toBe('Cluster');
+  });
+  test('settings both set must agree', () => {
+    const chart = Testing.chart();
+    const svc = new kplus.Service(chart, 'svc', { ports: [{ port: 80 }] });
+    new ServiceTuning(chart, 'A', { service: svc, clientIpAffinity: true });
+    expect(() => new ServiceTuning(chart, 'B', { service: svc, clientIpAffinity: false })).toThrow('with sessionAffinity ClientIP (10800s) there and None here');
+  });
+});
