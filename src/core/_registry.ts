@@ -91,7 +91,10 @@ export class AppState {
   private readonly passTraces = new Map<string, DnsPathTrace>();
   private readonly passMemo = new Map<string, unknown>();
   private readonly constructionWarnings: RawFinding[] = [];
+  private readonly warned = new Set<string>();
   private ruleFindings: RawFinding[] = [];
+  private findingsByScope?: Map<IConstruct, RawFinding[]>;
+  private findingsByScopeOf?: RawFinding[];
   private passFindings: RawFinding[] = [];
   private readonly printed = new Set<string>();
   private readonly prepares: Array<() => void> = [];
@@ -224,8 +227,11 @@ export class AppState {
 
   /** A valid but risky choice, found while constructing a component. */
   public warn(scope: IConstruct, ruleId: string, message: string, fix: string): void {
-    const dup = this.constructionWarnings.some((w) => w.scope === scope && w.ruleId === ruleId && w.message === message);
-    if (!dup) this.constructionWarnings.push({ ruleId, severity: FindingSeverity.WARNING, scope, message, fix });
+    const key = `${scope.node.path}\u0000${ruleId}\u0000${message}`;
+    if (this.warned.has(key)) return;
+    this.warned.add(key);
+    this.constructionWarnings.push({ ruleId, severity: FindingSeverity.WARNING, scope, message, fix });
+    this.findingsByScope = undefined;
   }
 
   /**
@@ -306,8 +312,18 @@ export class AppState {
 
   private errorsFor(scope: IConstruct): string[] {
     const strict = warningMode() === 'error';
-    return [...this.constructionWarnings, ...this.ruleFindings]
-      .filter((f) => f.scope === scope && (f.severity === FindingSeverity.ERROR || strict))
+    // findings by scope, once per evaluation: every component asks for its own (linear, not components x findings)
+    if (!this.findingsByScope || this.findingsByScopeOf !== this.ruleFindings) {
+      this.findingsByScope = new Map();
+      this.findingsByScopeOf = this.ruleFindings;
+      for (const f of [...this.constructionWarnings, ...this.ruleFindings]) {
+        const list = this.findingsByScope.get(f.scope);
+        if (list) list.push(f);
+        else this.findingsByScope.set(f.scope, [f]);
+      }
+    }
+    return (this.findingsByScope.get(scope) ?? [])
+      .filter((f) => f.severity === FindingSeverity.ERROR || strict)
       .map((f) => `${f.severity === FindingSeverity.WARNING ? '(warning treated as error) ' : ''}${f.message} [${f.ruleId}] fix: ${f.fix}`);
   }
 
