@@ -78,7 +78,7 @@ const SCENARIOS = {
     new lib.NetworkTuning(new cdk8s.Chart(app, 'network'), 'tuning', {
       tier: lib.ScaleTier.LARGE,
       profile: new lib.ClusterProfile({ apiServerHost: '10.0.0.1' }),
-      kubeProxy: { deployDaemonSet: true },
+      // (no kubeProxy: the LARGE tier's Cilium replaces it)
       coreDns: { deploy: true, autoscaler: true },
       defaultDeny: { namespaces: namespaces(10), createNamespaces: true },
     });
