@@ -23,8 +23,11 @@ function measure(scenario, size, runs, extra) {
   return { ms: median(results.map((r) => r.ms)), rssMb: median(results.map((r) => r.rssMb)), objects: results[0].objects, bytes: results[0].bytes };
 }
 
-/** A library scenario and its plain-ApiObject floor over exactly the same output. */
-function withFloor(scenario, size) {
+/**
+ * A library scenario and its floor over exactly the same output: plain ApiObjects (`floor`), or for the
+ * realistic scenario the same cdk8s-plus objects plus plain ApiObjects and JSON patches (`floor-plus`).
+ */
+function withFloor(scenario, size, floorScenario = 'floor') {
   const fixture = path.join(tmp, `${scenario}-${size}.json`);
   once(scenario, size, ['--write-fixture', fixture]); // warm-up run that records the output
   // Alternate library and floor runs so drift on the machine hits both alike.
@@ -32,29 +35,12 @@ function withFloor(scenario, size) {
   const floor = [];
   for (let i = 0; i < RUNS; i++) {
     lib.push(once(scenario, size));
-    floor.push(once('floor', 0, ['--fixture', fixture]));
+    floor.push(once(floorScenario, floorScenario === 'floor' ? 0 : size, ['--fixture', fixture]));
   }
   const summary = (rs) => ({ ms: median(rs.map((r) => r.ms)), rssMb: median(rs.map((r) => r.rssMb)), objects: rs[0].objects, bytes: rs[0].bytes });
   const l = summary(lib);
   const f = summary(floor);
   if (l.bytes !== f.bytes) throw new Error(`${scenario} ${size}: the floor wrote ${f.bytes} bytes, the library ${l.bytes}`);
-  return { lib: l, floor: f };
-}
-
-/** The realistic scenario against its floor with cdk8s-plus on both sides (floor-plus). */
-function withPlusFloor(size) {
-  const fixture = path.join(tmp, `realistic-${size}.json`);
-  once('realistic', size, ['--write-fixture', fixture]);
-  const lib = [];
-  const floor = [];
-  for (let i = 0; i < RUNS; i++) {
-    lib.push(once('realistic', size));
-    floor.push(once('floor-plus', size, ['--fixture', fixture]));
-  }
-  const summary = (rs) => ({ ms: median(rs.map((r) => r.ms)), rssMb: median(rs.map((r) => r.rssMb)), objects: rs[0].objects, bytes: rs[0].bytes });
-  const l = summary(lib);
-  const f = summary(floor);
-  if (l.bytes !== f.bytes) throw new Error(`realistic ${size}: the floor wrote ${f.bytes} bytes, the library ${l.bytes}`);
   return { lib: l, floor: f };
 }
 
@@ -89,7 +75,7 @@ const REALISTIC = (process.env.BENCH_REALISTIC || '100,500,2500').split(',').map
 for (const size of REALISTIC) {
   const name = `realistic ${size}`;
   process.stdout.write(`  ${name} ... `);
-  const r = withPlusFloor(size);
+  const r = withFloor('realistic', size, 'floor-plus');
   results[name] = r;
   const ratio = r.lib.ms / r.floor.ms;
   console.log(`${r.lib.ms.toFixed(0)} ms vs floor ${r.floor.ms.toFixed(0)} ms (${ratio.toFixed(2)}x)`);

@@ -1,9 +1,9 @@
-import { Lazy } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { clusterScoped } from '../core/_api-objects';
 import { DNS_AUTOSCALER_IMAGE } from '../core/_images';
 import { KUBE_SYSTEM, LINUX_NODE_SELECTOR, meta, port, resources } from '../core/_k8s';
+import { lazyValue } from '../core/_lazy';
 
 export const COREDNS_LABELS = { 'k8s-app': 'kube-dns' };
 
@@ -179,7 +179,7 @@ export function addDnsAutoscaler(scope: Construct, opts: DnsAutoscalerOptions): 
   }));
   new k8s.KubeConfigMap(scope, 'AutoscalerConfigMap', {
     metadata: meta(name, KUBE_SYSTEM),
-    data: { linear: Lazy.any({ produce: () => JSON.stringify(opts.linear()) }) },
+    data: { linear: lazyValue(scope, 'dns-autoscaler ConfigMap data[linear]', () => JSON.stringify(opts.linear())) },
   });
   new k8s.KubeDeployment(scope, 'AutoscalerDeployment', {
     metadata: meta(name, KUBE_SYSTEM, labels),
@@ -197,17 +197,15 @@ export function addDnsAutoscaler(scope: Construct, opts: DnsAutoscalerOptions): 
             name: 'autoscaler',
             image: opts.image ?? DNS_AUTOSCALER_IMAGE,
             imagePullPolicy: 'IfNotPresent',
-            command: Lazy.any({
-              produce: () => [
-                '/cluster-proportional-autoscaler',
-                `--namespace=${KUBE_SYSTEM}`,
-                `--configmap=${name}`,
-                '--target=Deployment/coredns',
-                `--default-params=${JSON.stringify({ linear: opts.linear() })}`,
-                '--logtostderr=true',
-                '--v=2',
-              ],
-            }),
+            command: lazyValue(scope, 'dns-autoscaler command', () => [
+              '/cluster-proportional-autoscaler',
+              `--namespace=${KUBE_SYSTEM}`,
+              `--configmap=${name}`,
+              '--target=Deployment/coredns',
+              `--default-params=${JSON.stringify({ linear: opts.linear() })}`,
+              '--logtostderr=true',
+              '--v=2',
+            ]),
             resources: resources('20m', '10Mi', '64Mi'),
             securityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } },
           }],

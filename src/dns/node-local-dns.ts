@@ -172,9 +172,7 @@ export class NodeLocalDns extends Construct {
       } else if (local.family !== profile._dnsServiceIp.family) {
         errors.add('localIp', this.localIp, `must be the same IP family as the kube-dns IP (${profile.dnsServiceIp}): node-cache binds both`);
       }
-      if (local.value === parseIp(profile.dnsServiceIp)?.value) {
-        errors.add('localIp', this.localIp, 'must differ from the kube-dns IP');
-      }
+      // (the kube-dns IP itself lies in the Service CIDR, refused above)
     }
     const explicitMode = props.kubeProxyMode;
     if (explicitMode !== undefined && errors.oneOf('kubeProxyMode', explicitMode, Object.values(KubeProxyMode))) {
