@@ -194,4 +194,5 @@ function main() {
   console.log(JSON.stringify({ ms, rssMb: process.resourceUsage().maxRSS / 1024, objects, bytes: yaml.length }));
 }
 
-main();
+if (require.main === module) main();
+module.exports = { SCENARIOS, realisticApp, floorPlus };

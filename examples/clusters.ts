@@ -129,7 +129,7 @@ export function largeCluster(app: App): ExampleCluster {
     profile,
     defaultDeny: { namespaces: ['production'], createNamespaces: true },
     coreDns: { deploy: true },
-    cilium: { hubbleMetrics: ['dns', 'drop', 'tcp', 'flow'] },
+    cilium: { hubbleMetrics: ['dns', 'drop', 'tcp', 'flow'], helmRelease: true },
     // kube-prometheus-stack selects rules and monitors by its release label.
     alerts: { selectorLabels: { release: 'kube-prometheus-stack' } },
     services: [service],

@@ -7,6 +7,7 @@ import { checkProps } from '../core/_boundary';
 import { blocksOf, podCidrCapacityProblem } from '../core/_capacity';
 import { ComponentContext, componentContext, pick, record } from '../core/_component';
 import { meta } from '../core/_k8s';
+import { lazyValue } from '../core/_lazy';
 import { cidrContains } from '../core/_net';
 import { ClusterProfile } from '../core/cluster-profile';
 import { DecisionSource } from '../core/report-types';
@@ -197,9 +198,10 @@ export interface CiliumTuningProps {
   readonly releaseNamespace?: string;
 
   /**
-   * Emit a Flux HelmRepository and HelmRelease (and the values ConfigMap) for GitOps.
+   * Emit a Flux HelmRepository and HelmRelease (and the values ConfigMap) for GitOps. They are
+   * custom resources: applying them needs Flux's CRDs in the cluster (TuningReport.prerequisites).
    *
-   * @default true
+   * @default false - only `valuesYaml`, for `helm upgrade --install cilium cilium/cilium -f`
    */
   readonly helmRelease?: boolean;
 
@@ -222,16 +224,16 @@ const CT_MAX = 16777216; // Cilium LimitTableMax (cilium#44635)
  * tunnels). IPAM and native routing use the profile's Pod CIDR (Cilium would
  * otherwise allocate from 10.0.0.0/8).
  *
- * Output for GitOps: `valuesYaml`, a ConfigMap `cilium-values` holding it, and a
- * Flux `HelmRepository` + `HelmRelease` that install the chart with those values.
+ * Output: `valuesYaml`, and with `helmRelease` a ConfigMap `cilium-values` holding it
+ * and a Flux `HelmRepository` + `HelmRelease` that install the chart with those values.
  */
 export class CiliumTuning extends Construct {
-  /** The Helm values as YAML. */
-  public readonly valuesYaml: string;
   /** The chart version. */
   public readonly chartVersion: string;
 
   private readonly ctx: ComponentContext;
+  private readonly values: Record<string, unknown>;
+  private renderedValues?: string;
 
   public constructor(scope: Construct, id: string, props: CiliumTuningProps = {}) {
     super(scope, id);
@@ -406,12 +408,12 @@ export class CiliumTuning extends Construct {
       `twice ${capacity.podsPerNode} pods per node; the pool holds ${v4 ? blocksOf(v4, capacity.nodePrefix4) : 0} such blocks for ${capacity.nodes} planned nodes`);
     record(this.ctx, 'loadBalancer.serviceTopology', serviceTopology, DecisionSource.DERIVED,
       kpr ? 'Cilium implements Services: it honours topology hints only with serviceTopology (the tier\'s topology-aware routing)' : 'kube-proxy implements Services (no kube-proxy replacement)');
-    this.valuesYaml = Yaml.stringify(values);
+    this.values = values;
 
-    if (props.helmRelease ?? true) {
+    if (props.helmRelease ?? false) {
       const cm = new k8s.KubeConfigMap(this, 'Values', {
         metadata: meta('cilium-values', fluxNs),
-        data: { 'values.yaml': this.valuesYaml },
+        data: { 'values.yaml': lazyValue(this, 'ConfigMap data[values.yaml]', () => this.valuesYaml) },
       });
       new ApiObject(this, 'HelmRepository', {
         apiVersion: 'source.toolkit.fluxcd.io/v1',
@@ -444,6 +446,12 @@ export class CiliumTuning extends Construct {
       replacesKubeProxyWith: kpr ? 'Cilium kube-proxy replacement' : undefined,
       enforcesNetworkPolicy: true,
     });
+  }
+
+  /** The Helm values as YAML (rendered on first read). */
+  public get valuesYaml(): string {
+    this.renderedValues ??= Yaml.stringify(this.values);
+    return this.renderedValues;
   }
 
   /**

@@ -67,4 +67,7 @@ export class CniRecommendation {
     ].filter((a) => !a.startsWith(`${plugin}:`));
     return { plugin, reasons, alternatives };
   }
+
+  /** Static members only. */
+  private constructor() {}
 }

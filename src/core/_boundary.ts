@@ -175,7 +175,7 @@ function checkStruct(errors: ConfigErrors, struct: string, value: unknown, at: s
  * Returns the clean copy the constructor should use.
  */
 export function checkProps<T>(where: IConstruct | string, struct: string, props: T | undefined): T {
-  const errors = new ConfigErrors(typeof where === 'string' ? where : ConfigErrors.labelOf(where));
+  const errors = new ConfigErrors(where);
   if (props === undefined || props === null) return checkStruct(errors, struct, {}, '') as T;
   if (!plain(props)) {
     errors.add('props', props, `must be an object of ${struct} properties, not ${kindOf(props)}`);

@@ -18,7 +18,7 @@ export interface ComponentContext {
 }
 
 export function componentContext(scope: IConstruct, tier: ScaleTier | undefined, profile: ClusterProfile | undefined): ComponentContext {
-  const errors = new ConfigErrors(ConfigErrors.labelOf(scope));
+  const errors = new ConfigErrors(scope);
   const t = tier ?? ScaleTier.SMALL;
   if (!errors.oneOf('tier', t, Object.values(ScaleTier))) errors.throwIfAny();
   if (profile !== undefined && !(profile instanceof ClusterProfile)) {
@@ -60,7 +60,7 @@ export function record(ctx: ComponentContext, setting: string, value: unknown, s
  */
 export function checkFeature(ctx: ComponentContext, feature: KubernetesFeature, prop: string, value: unknown): boolean {
   const version = ctx.profile.kubernetesVersion;
-  const cell = Compatibility.describe(feature, version);
+  const cell = Compatibility._describe(feature, version);
   switch (cell.support) {
     case FeatureSupport.UNAVAILABLE: {
       const since = Compatibility.introducedIn(feature);
@@ -77,7 +77,7 @@ export function checkFeature(ctx: ComponentContext, feature: KubernetesFeature, 
       return true;
     }
     case FeatureSupport.DEPRECATED:
-      ctx.state.warn(ctx.scope, `DEPRECATED-${enumKey(feature)}`, `'${prop}' (${String(value)}) is deprecated on Kubernetes ${version.version}: ${cell.note}`,
+      ctx.state.warn(ctx.scope, `DEPRECATED-${enumKey(feature).replace(/_/g, '-')}`, `'${prop}' (${String(value)}) is deprecated on Kubernetes ${version.version}: ${cell.note}`,
         'move to the replacement named in the message before upgrading further');
       return true;
     default:

@@ -78,7 +78,8 @@ export class ConfigErrors {
 
   private readonly problems: string[] = [];
 
-  public constructor(private readonly where: string) {}
+  /** `where` is a label, or a construct labelled only when a problem is reported (paths cost a walk up the tree). */
+  public constructor(private readonly where: string | IConstruct) {}
 
   /** `'prop' (value) rule` */
   public add(prop: string, value: unknown, rule: string): this {
@@ -97,7 +98,8 @@ export class ConfigErrors {
   }
 
   public get messages(): string[] {
-    return this.problems.map((p) => `[${this.where}] ${p}`);
+    const where = typeof this.where === 'string' ? this.where : ConfigErrors.labelOf(this.where);
+    return this.problems.map((p) => `[${where}] ${p}`);
   }
 
   public throwIfAny(): void {

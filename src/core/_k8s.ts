@@ -1,4 +1,6 @@
+import { ApiObject } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
+import { IConstruct } from 'constructs';
 
 /** Helpers shared by the constructs that emit Kubernetes objects. Internal. */
 
@@ -51,10 +53,34 @@ export const TOLERATE_ALL: k8s.Toleration[] = [
   { operator: 'Exists' },
 ];
 
-/** Stable short hash of a text (for config-hash annotations). */
+/**
+ * Stable short hash of a text, for config-hash annotations: they only need to change when the text
+ * does (a rollout trigger, not a security boundary). 64-bit FNV-1a over the UTF-16 code units, in
+ * plain JavaScript: loading node:crypto for it cost more than the rest of a small app's synthesis.
+ */
+/* eslint-disable no-bitwise -- a hash is bit arithmetic */
 export function hashOf(text: string): string {
-  // Loaded on first use: most apps never hash, and every import would pay for it.
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { createHash } = require('crypto') as typeof import('crypto');
-  return createHash('sha256').update(text).digest('hex').slice(0, 16);
+  // an FNV-1a lane and a second lane (another basis, an extra shift) make 64 bits
+  let a = 0x811c9dc5;
+  let b = 0x01000193 ^ 0x5bd1e995;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    a = Math.imul(a ^ c, 0x01000193);
+    b = Math.imul(b ^ c, 0x01000193) ^ (b >>> 15);
+  }
+  return (a >>> 0).toString(16).padStart(8, '0') + (b >>> 0).toString(16).padStart(8, '0');
+}
+/* eslint-enable no-bitwise */
+
+/**
+ * An object of one API group and kind built from JSON-shaped props (numbers, not IntOrString) as a plain
+ * ApiObject. For objects emitted once per namespace or Service: a cdk8s-plus L1 (k8s.KubeNetworkPolicy...)
+ * resolves its props and then converts them again on every toJson() (cdk8s-plus-28 imports/k8s.js,
+ * each level re-spreading its keys), about 3x a plain object's serialization. The output is the same:
+ * both sort keys by code point.
+ */
+export function plainObject(
+  scope: IConstruct, id: string, apiVersion: string, kind: string, metadata: k8s.ObjectMeta, body: Record<string, unknown> = {},
+): ApiObject {
+  return new ApiObject(scope, id, { apiVersion, kind, metadata, ...body });
 }

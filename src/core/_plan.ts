@@ -131,7 +131,7 @@ export function defaultKubeProxyMode(
 ): { mode: KubeProxyMode; source: DecisionSource; reason: string } {
   const rule = settings.kubeProxy.mode;
   if (rule.value !== KubeProxyMode.IPVS) return { mode: rule.value, source: DecisionSource.TIER, reason: `${tier} tier: ${rule.reason}` };
-  const nftablesGa = Compatibility.support(KubernetesFeature.KUBE_PROXY_NFTABLES, version) === FeatureSupport.AVAILABLE;
+  const nftablesGa = Compatibility._support(KubernetesFeature.KUBE_PROXY_NFTABLES, version) === FeatureSupport.AVAILABLE;
   if (cni === CniPlugin.CILIUM) {
     const mode = nftablesGa ? KubeProxyMode.NFTABLES : KubeProxyMode.IPTABLES;
     return {
@@ -142,7 +142,7 @@ export function defaultKubeProxyMode(
         + ' (or turn on Cilium\'s kubeProxyReplacement, which needs the profile\'s apiServerHost)',
     };
   }
-  if (Compatibility.support(KubernetesFeature.KUBE_PROXY_IPVS, version) === FeatureSupport.DEPRECATED) {
+  if (Compatibility._support(KubernetesFeature.KUBE_PROXY_IPVS, version) === FeatureSupport.DEPRECATED) {
     return {
       mode: KubeProxyMode.NFTABLES,
       source: DecisionSource.COMPATIBILITY,

@@ -212,7 +212,7 @@ export class AppState {
 
   /** Records why a value is what it is; a later record for the same setting replaces it. */
   public decide(scope: IConstruct, setting: string, value: string, source: DecisionSource, reason: string): void {
-    const path = scope.node.path;
+    const path = pathOf(scope);
     const target = this.evaluating ? this.passDecisions : this.decisionsByKey;
     target.set(`${path}\u0000${setting}`, { path, setting, value, source, reason });
   }
@@ -227,7 +227,7 @@ export class AppState {
 
   /** A valid but risky choice, found while constructing a component. */
   public warn(scope: IConstruct, ruleId: string, message: string, fix: string): void {
-    const key = `${scope.node.path}\u0000${ruleId}\u0000${message}`;
+    const key = `${pathOf(scope)}\u0000${ruleId}\u0000${message}`;
     if (this.warned.has(key)) return;
     this.warned.add(key);
     this.constructionWarnings.push({ ruleId, severity: FindingSeverity.WARNING, scope, message, fix });
@@ -239,7 +239,8 @@ export class AppState {
    * while preparing a synthesis, replaced by the next one.
    */
   public afterApply(scope: IConstruct, step: string): void {
-    this.passSteps.set(`${scope.node.path}\u0000${step}`, `\`${scope.node.path}\`: ${step}`);
+    const path = pathOf(scope);
+    this.passSteps.set(`${path}\u0000${step}`, `\`${path}\`: ${step}`);
   }
 
   /** The after-apply steps of the last synthesis, by construct path. */
@@ -340,5 +341,17 @@ export class AppState {
 }
 
 function toPublic(f: RawFinding): Finding {
-  return { ruleId: f.ruleId, severity: f.severity, path: f.scope.node.path, message: f.message, fix: f.fix };
+  return { ruleId: f.ruleId, severity: f.severity, path: pathOf(f.scope), message: f.message, fix: f.fix };
+}
+
+const PATHS = new WeakMap<IConstruct, string>();
+
+/** A construct's path, computed once: constructs never move, and `node.path` walks up the tree on every read. */
+export function pathOf(scope: IConstruct): string {
+  let path = PATHS.get(scope);
+  if (path === undefined) {
+    path = scope.node.path;
+    PATHS.set(scope, path);
+  }
+  return path;
 }

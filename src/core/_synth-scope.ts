@@ -33,10 +33,13 @@ export function atSynthesisEnd(fn: () => void): void {
 export function keepJson(obj: { toJson(): unknown }, json: unknown): void {
   if (depth === 0) return;
   kept.set(obj, json);
-  if (!Object.prototype.hasOwnProperty.call(obj, 'toJson')) {
-    const serialize = Object.getPrototypeOf(obj).toJson as () => unknown;
-    Object.defineProperty(obj, 'toJson', { configurable: true, value: () => (kept.has(obj) ? kept.get(obj) : serialize.call(obj)) });
-  }
+  // one shared function, not a closure per object: apps keep thousands of objects
+  if (!Object.prototype.hasOwnProperty.call(obj, 'toJson')) obj.toJson = keptOrSerialized;
+}
+
+function keptOrSerialized(this: { toJson(): unknown }): unknown {
+  const json = kept.get(this);
+  return json !== undefined ? json : (Object.getPrototypeOf(this).toJson as () => unknown).call(this);
 }
 
 /** The JSON kept for this object in this synthesis call, if any. */

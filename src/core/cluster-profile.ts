@@ -336,7 +336,16 @@ export class ClusterProfile {
    */
   public featureSupport(feature: KubernetesFeature): FeatureSupport {
     [feature] = checkCall('ClusterProfile#featureSupport', [feature]) as [KubernetesFeature];
-    const support = Compatibility.support(feature, this.kubernetesVersion);
+    return this._featureSupport(feature);
+  }
+
+  /**
+   * `featureSupport` without the argument check, for the library's own callers.
+   *
+   * @internal
+   */
+  public _featureSupport(feature: KubernetesFeature): FeatureSupport {
+    const support = Compatibility._support(feature, this.kubernetesVersion);
     if (support === FeatureSupport.OPT_IN && !this.optInFeatures.includes(feature)) {
       return FeatureSupport.UNAVAILABLE;
     }

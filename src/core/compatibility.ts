@@ -132,6 +132,16 @@ export class Compatibility {
   /** How `version` supports `feature`. */
   public static support(feature: KubernetesFeature, version: KubernetesVersion): FeatureSupport {
     [feature, version] = checkCall('Compatibility.support', [feature, version]) as [KubernetesFeature, KubernetesVersion];
+    return Compatibility._support(feature, version);
+  }
+
+  /**
+   * `support` without the argument checks, for the library's own callers (typed values, called once
+   * per Service at scale).
+   *
+   * @internal
+   */
+  public static _support(feature: KubernetesFeature, version: KubernetesVersion): FeatureSupport {
     return Compatibility.stage(feature, version).support;
   }
 
@@ -149,6 +159,15 @@ export class Compatibility {
   /** The matrix cell for one feature and version. */
   public static describe(feature: KubernetesFeature, version: KubernetesVersion): FeatureCompatibility {
     [feature, version] = checkCall('Compatibility.describe', [feature, version]) as [KubernetesFeature, KubernetesVersion];
+    return Compatibility._describe(feature, version);
+  }
+
+  /**
+   * `describe` without the argument checks, for the library's own callers.
+   *
+   * @internal
+   */
+  public static _describe(feature: KubernetesFeature, version: KubernetesVersion): FeatureCompatibility {
     const stage = Compatibility.stage(feature, version);
     return { feature, title: FEATURES[feature].title, version: version.version, support: stage.support, note: stage.note };
   }
@@ -181,4 +200,7 @@ export class Compatibility {
     }
     return current;
   }
+
+  /** Static members only. */
+  private constructor() {}
 }

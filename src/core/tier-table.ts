@@ -68,6 +68,9 @@ export class TierTable {
     }
     return row!;
   }
+
+  /** Static members only. */
+  private constructor() {}
 }
 
 function isRule(x: unknown): x is Rule<unknown> {

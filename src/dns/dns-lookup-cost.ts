@@ -108,4 +108,7 @@ export class DnsLookupCost {
     }
     return { names, queries: names.length * ((props.queryAaaa ?? true) ? 2 : 1), answeredBy };
   }
+
+  /** Static members only. */
+  private constructor() {}
 }

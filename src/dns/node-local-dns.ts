@@ -147,6 +147,7 @@ export class NodeLocalDns extends Construct {
 
   private readonly ctx: ComponentContext;
   private readonly instances: Instance[];
+  private readonly renderedCorefiles = new WeakMap<NetworkPlan, Map<string, string>>();
 
   public constructor(scope: Construct, id: string, props: NodeLocalDnsProps = {}) {
     super(scope, id);
@@ -297,8 +298,26 @@ export class NodeLocalDns extends Construct {
     return this.corefileFor(this.instances[0]);
   }
 
+  /**
+   * The Corefile of one DaemonSet, rendered once per plan: the ConfigMap and the DaemonSet's
+   * config-hash both read it, and it depends on nothing but the plan and this construct's props.
+   */
   private corefileFor(instance: Instance): string {
     const plan = this.ctx.state.plan();
+    let byInstance = this.renderedCorefiles.get(plan);
+    if (!byInstance) {
+      byInstance = new Map();
+      this.renderedCorefiles.set(plan, byInstance);
+    }
+    let text = byInstance.get(instance.name);
+    if (text === undefined) {
+      text = this.renderCorefileFor(plan, instance);
+      byInstance.set(instance.name, text);
+    }
+    return text;
+  }
+
+  private renderCorefileFor(plan: NetworkPlan, instance: Instance): string {
     const wiring = this.wiring(plan);
     const n = this.ctx.settings.nodeLocalDns;
     const bind = wiring.listenIps;

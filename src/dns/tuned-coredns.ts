@@ -404,7 +404,7 @@ export class TunedCoreDns extends Construct {
     const { profile } = this.ctx;
     const cluster = normalZone(profile.clusterDomain);
     const cidrs = [...profile._podCidrs, ...profile._serviceCidrs];
-    const errors = new ConfigErrors(ConfigErrors.labelOf(this));
+    const errors = new ConfigErrors(this);
     for (const block of rest.filter((b) => b.port === mainBlock.port && !b.plugin('kubernetes'))) {
       for (const zone of block.zones) {
         const z = normalZone(zone);

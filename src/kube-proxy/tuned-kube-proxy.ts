@@ -366,7 +366,7 @@ export class TunedKubeProxy extends Construct {
     // Feature gates only while the gate exists and the feature is pre-GA.
     const featureGates: Record<string, boolean> = {};
     if (mode === KubeProxyMode.NFTABLES
-      && Compatibility.support(KubernetesFeature.KUBE_PROXY_NFTABLES, profile.kubernetesVersion) === FeatureSupport.OPT_IN) {
+      && Compatibility._support(KubernetesFeature.KUBE_PROXY_NFTABLES, profile.kubernetesVersion) === FeatureSupport.OPT_IN) {
       featureGates[Compatibility.featureGate(KubernetesFeature.KUBE_PROXY_NFTABLES)!] = true;
     }
     const config: Record<string, unknown> = {

@@ -229,4 +229,7 @@ export class SysctlCatalogue {
     spec.check(errors, `${prop}[${key}]`, value);
     return spec.aliasOf ?? key;
   }
+
+  /** Static members only. */
+  private constructor() {}
 }

@@ -42,8 +42,35 @@ export function effectivePolicyTypes(p: PolicyJson): string[] {
   return Array.isArray(p.spec?.egress) && p.spec.egress.length > 0 ? ['Ingress', 'Egress'] : ['Ingress'];
 }
 
+/** Selector keys of the analysis running now (see withSelectorKeys); none outside one. */
+let selectorKeys: WeakMap<object, string> | undefined;
+
+/**
+ * Runs one analysis with selector keys computed once per selector object: policies of a namespace
+ * are compared pairwise. Scoped to the run, because callers may change their manifests between runs.
+ */
+export function withSelectorKeys<T>(fn: () => T): T {
+  const outer = selectorKeys;
+  selectorKeys = outer ?? new WeakMap();
+  try {
+    return fn();
+  } finally {
+    selectorKeys = outer;
+  }
+}
+
 /** A canonical text for a label selector, so equal selectors compare equal. */
 export function selectorKey(selector: any): string {
+  if (!selectorKeys || selector === null || typeof selector !== 'object') return canonicalSelector(selector);
+  let key = selectorKeys.get(selector);
+  if (key === undefined) {
+    key = canonicalSelector(selector);
+    selectorKeys.set(selector, key);
+  }
+  return key;
+}
+
+function canonicalSelector(selector: any): string {
   const labels = Object.entries(selector?.matchLabels ?? {}).sort(([a], [b]) => byCodePoint(a, b));
   const exprs = [...(selector?.matchExpressions ?? [])]
     .map((e: any) => `${e.key} ${e.operator} ${[...(e.values ?? [])].sort().join(',')}`)
@@ -66,11 +93,22 @@ export interface DnsTargets {
   readonly nodeLocalIps: string[];
 }
 
+/** The DNS addresses of a target set, parsed once per set (policies are checked against one set many times). */
+const TARGET_ADDRESSES = new WeakMap<DnsTargets, NonNullable<ReturnType<typeof parseIp>>[]>();
+
+function targetAddresses(targets: DnsTargets): NonNullable<ReturnType<typeof parseIp>>[] {
+  let out = TARGET_ADDRESSES.get(targets);
+  if (!out) {
+    out = [targets.dnsServiceIp, ...targets.nodeLocalIps].map(parseIp).filter((x): x is NonNullable<typeof x> => x !== undefined);
+    TARGET_ADDRESSES.set(targets, out);
+  }
+  return out;
+}
+
 function peerReachesDns(peer: any, targets: DnsTargets): boolean {
   if (peer.ipBlock?.cidr) {
     const cidr = parseCidr(peer.ipBlock.cidr);
-    const addresses = [targets.dnsServiceIp, ...targets.nodeLocalIps].map(parseIp).filter((x) => x !== undefined);
-    return !!cidr && addresses.some((ip) => cidrContains(cidr, ip!));
+    return !!cidr && targetAddresses(targets).some((ip) => cidrContains(cidr, ip));
   }
   const ns = peer.namespaceSelector;
   // Without a namespaceSelector the peer is in the policy's own namespace, never kube-system.
@@ -99,8 +137,27 @@ function dnsProtocols(rule: any, targets: DnsTargets): Set<string> {
   return out;
 }
 
-/** The DNS protocols a policy allows as egress (empty when it does not restrict egress or allows none). */
-export function dnsEgressProtocols(p: PolicyJson, targets: DnsTargets): Set<string> {
+const EGRESS_PROTOCOLS = new WeakMap<DnsTargets, WeakMap<PolicyJson, ReadonlySet<string>>>();
+
+/**
+ * The DNS protocols a policy allows as egress (empty when it does not restrict egress or allows none);
+ * computed once per policy and target set: every policy of a namespace is asked about every other.
+ */
+export function dnsEgressProtocols(p: PolicyJson, targets: DnsTargets): ReadonlySet<string> {
+  let byPolicy = EGRESS_PROTOCOLS.get(targets);
+  if (!byPolicy) {
+    byPolicy = new WeakMap();
+    EGRESS_PROTOCOLS.set(targets, byPolicy);
+  }
+  let out = byPolicy.get(p);
+  if (!out) {
+    out = egressProtocols(p, targets);
+    byPolicy.set(p, out);
+  }
+  return out;
+}
+
+function egressProtocols(p: PolicyJson, targets: DnsTargets): Set<string> {
   const out = new Set<string>();
   if (!effectivePolicyTypes(p).includes('Egress')) return out;
   for (const rule of p.spec?.egress ?? []) {

@@ -68,7 +68,7 @@ export class AllowPolicy extends Construct {
   public constructor(scope: Construct, id: string, props: AllowPolicyProps) {
     super(scope, id);
     props = checkProps(this, 'AllowPolicyProps', props);
-    const errors = new ConfigErrors(ConfigErrors.labelOf(this));
+    const errors = new ConfigErrors(this);
     errors.labels('podLabels', props.podLabels, true);
     errors.namespace('policyNamespace', props.policyNamespace);
     if (props.name !== undefined && !isDnsSubdomain(props.name)) errors.add('name', props.name, 'must be a lowercase DNS name');

@@ -4,7 +4,7 @@ import { Construct } from 'constructs';
 import { clusterScoped } from '../core/_api-objects';
 import { checkProps } from '../core/_boundary';
 import { ComponentContext, componentContext, record } from '../core/_component';
-import { meta, port } from '../core/_k8s';
+import { meta, plainObject } from '../core/_k8s';
 import { lazyValue } from '../core/_lazy';
 import { parseIp } from '../core/_net';
 import type { NetworkPlan } from '../core/_plan';
@@ -126,9 +126,10 @@ const KUBE_DNS_PEER: k8s.NetworkPolicyPeer = {
   podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } },
 };
 
-const DNS_PORTS: k8s.NetworkPolicyPort[] = [
-  { protocol: 'UDP', port: port(53) },
-  { protocol: 'TCP', port: port(53) },
+// JSON-shaped (a number, not IntOrString): these policies are plain ApiObjects (see plainObject)
+const DNS_PORTS = [
+  { protocol: 'UDP', port: 53 },
+  { protocol: 'TCP', port: 53 },
 ];
 
 /**
@@ -200,27 +201,24 @@ export class DefaultDenyPolicy extends Construct {
     for (const ns of namespaces) {
       if (props.createNamespaces) {
         const nsLevel = SYSTEM_NAMESPACES.includes(ns) ? PodSecurityLevel.PRIVILEGED : level;
-        this.createdNamespaces.set(ns, clusterScoped(new k8s.KubeNamespace(this, `Namespace-${ns}`, {
-          metadata: meta(ns, undefined, {
+        this.createdNamespaces.set(ns, clusterScoped(plainObject(this, `Namespace-${ns}`, 'v1', 'Namespace',
+          meta(ns, undefined, {
             'pod-security.kubernetes.io/enforce': nsLevel,
             'pod-security.kubernetes.io/enforce-version': psaVersion,
             'pod-security.kubernetes.io/audit': nsLevel,
             'pod-security.kubernetes.io/audit-version': psaVersion,
             'pod-security.kubernetes.io/warn': nsLevel,
             'pod-security.kubernetes.io/warn-version': psaVersion,
-          }),
-        })));
+          }))));
       }
-      new k8s.KubeNetworkPolicy(this, `DefaultDeny-${ns}`, {
-        metadata: meta('default-deny-all', ns),
+      plainObject(this, `DefaultDeny-${ns}`, 'networking.k8s.io/v1', 'NetworkPolicy', meta('default-deny-all', ns), {
         spec: {
           podSelector: {},
           policyTypes: [...(denyIngress ? ['Ingress'] : []), ...(denyEgress ? ['Egress'] : [])],
         },
       });
       if (denyEgress && allowDns) {
-        new k8s.KubeNetworkPolicy(this, `AllowDns-${ns}`, {
-          metadata: meta('allow-dns-egress', ns),
+        plainObject(this, `AllowDns-${ns}`, 'networking.k8s.io/v1', 'NetworkPolicy', meta('allow-dns-egress', ns), {
           spec: {
             podSelector: {},
             // Egress must be listed: an egress-only policy without it does nothing.
@@ -248,8 +246,7 @@ export class DefaultDenyPolicy extends Construct {
         }
       }
       if (denyIngress && allowDns && ns === 'kube-system') {
-        new k8s.KubeNetworkPolicy(this, `AllowDnsIngress-${ns}`, {
-          metadata: meta('allow-dns-ingress', ns),
+        plainObject(this, `AllowDnsIngress-${ns}`, 'networking.k8s.io/v1', 'NetworkPolicy', meta('allow-dns-ingress', ns), {
           spec: {
             podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } },
             policyTypes: ['Ingress'],
@@ -258,8 +255,7 @@ export class DefaultDenyPolicy extends Construct {
         });
       }
       if (props.allowSameNamespace) {
-        new k8s.KubeNetworkPolicy(this, `AllowSameNamespace-${ns}`, {
-          metadata: meta('allow-same-namespace', ns),
+        plainObject(this, `AllowSameNamespace-${ns}`, 'networking.k8s.io/v1', 'NetworkPolicy', meta('allow-same-namespace', ns), {
           spec: {
             podSelector: {},
             policyTypes: [...(denyIngress ? ['Ingress'] : []), ...(denyEgress ? ['Egress'] : [])],
@@ -269,12 +265,11 @@ export class DefaultDenyPolicy extends Construct {
         });
       }
       if (apiServerCidrs.length > 0 && denyEgress) {
-        new k8s.KubeNetworkPolicy(this, `AllowApiServer-${ns}`, {
-          metadata: meta('allow-apiserver-egress', ns),
+        plainObject(this, `AllowApiServer-${ns}`, 'networking.k8s.io/v1', 'NetworkPolicy', meta('allow-apiserver-egress', ns), {
           spec: {
             podSelector: {},
             policyTypes: ['Egress'],
-            egress: [{ to: apiServerCidrs.map((cidr) => ({ ipBlock: { cidr } })), ports: [{ protocol: 'TCP', port: port(profile.apiServerPort) }] }],
+            egress: [{ to: apiServerCidrs.map((cidr) => ({ ipBlock: { cidr } })), ports: [{ protocol: 'TCP', port: profile.apiServerPort }] }],
           },
         });
       }

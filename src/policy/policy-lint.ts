@@ -1,7 +1,7 @@
 import { Construct, IConstruct } from 'constructs';
 import { dnsTargetsOf } from './_dns-targets';
 import { LINT_RULES, LintContext } from './_lint-rules';
-import { isNetworkPolicy, PolicyJson } from './_policy-analysis';
+import { isNetworkPolicy, PolicyJson, withSelectorKeys } from './_policy-analysis';
 import { checkCall, checkProps } from '../core/_boundary';
 import { ComponentContext, componentContext } from '../core/_component';
 import { tierSettings } from '../core/_tier-table';
@@ -157,9 +157,9 @@ export class PolicyLint extends Construct {
 }
 
 function run(ctx: LintContext): PolicyLintFinding[] {
-  return LINT_RULES.flatMap((rule) => rule.check(ctx).map((hit) => ({
+  return withSelectorKeys(() => LINT_RULES.flatMap((rule) => rule.check(ctx).map((hit) => ({
     ruleId: rule.id, severity: rule.severity, policy: hit.policy, message: hit.message, fix: rule.fix,
-  })));
+  }))));
 }
 
 /** Findings as text: one block per finding, errors first. */

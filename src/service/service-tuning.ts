@@ -249,10 +249,10 @@ export class ServiceTuning extends Construct {
   private chooseTopology(): { distribution?: TrafficDistribution; reason: string } {
     const { profile } = this.ctx;
     const version = profile.kubernetesVersion.version;
-    if (profile.featureSupport(KubernetesFeature.TRAFFIC_DISTRIBUTION_PREFER_SAME) !== FeatureSupport.UNAVAILABLE) {
+    if (profile._featureSupport(KubernetesFeature.TRAFFIC_DISTRIBUTION_PREFER_SAME) !== FeatureSupport.UNAVAILABLE) {
       return { distribution: TrafficDistribution.PREFER_SAME_ZONE, reason: `Kubernetes ${version} has trafficDistribution: PreferSameZone (PreferClose is its deprecated alias)` };
     }
-    if (profile.featureSupport(KubernetesFeature.TRAFFIC_DISTRIBUTION) !== FeatureSupport.UNAVAILABLE) {
+    if (profile._featureSupport(KubernetesFeature.TRAFFIC_DISTRIBUTION) !== FeatureSupport.UNAVAILABLE) {
       return { distribution: TrafficDistribution.PREFER_CLOSE, reason: `Kubernetes ${version} has trafficDistribution: PreferClose` };
     }
     const since = Compatibility.generallyAvailableIn(KubernetesFeature.TRAFFIC_DISTRIBUTION);

@@ -150,7 +150,7 @@ describe('CiliumTuning refuses what the chart refuses', () => {
 
 describe('CiliumTuning GitOps output', () => {
   test('a values ConfigMap, a Flux HelmRepository and a HelmRelease that reads it (schema-valid)', () => {
-    const { objs, cilium } = render({ tier: ScaleTier.LARGE, chartVersion: '1.20.2' });
+    const { objs, cilium } = render({ tier: ScaleTier.LARGE, chartVersion: '1.20.2', helmRelease: true });
     expect(objs.map((o) => `${o.kind}/${o.metadata.namespace}/${o.metadata.name}`)).toEqual([
       'ConfigMap/flux-system/cilium-values', 'HelmRepository/flux-system/cilium', 'HelmRelease/flux-system/cilium',
     ]);
@@ -162,7 +162,11 @@ describe('CiliumTuning GitOps output', () => {
     expect(only(objs, 'HelmRepository').spec.url).toBe('https://helm.cilium.io/');
   });
 
-  test('values only, when Flux is not used', () => {
-    expect(render({ helmRelease: false }).objs).toEqual([]);
+  test('values only by default and when Flux is not used: Flux objects need its CRDs in the cluster', () => {
+    for (const props of [{}, { helmRelease: false }]) {
+      const { objs, cilium } = render(props);
+      expect(objs).toEqual([]);
+      expect(YAML.parse(cilium.valuesYaml).ipam.mode).toBe('cluster-pool');
+    }
   });
 });

@@ -61,9 +61,10 @@ describe('Pod CIDRs hold every planned node', () => {
   ])('no podCidr stated: %s gets %s, and every component uses it', (tier, cidr) => {
     for (const cni of Object.values(CniPlugin)) {
       const chart = Testing.chart();
-      new NetworkTuning(chart, 'tuning', { tier, cniPlugin: cni, profile: new ClusterProfile({ apiServerHost: '10.0.0.1' }) });
+      const tuning = new NetworkTuning(chart, 'tuning', { tier, cniPlugin: cni, profile: new ClusterProfile({ apiServerHost: '10.0.0.1' }) });
       const objs = Testing.synth(chart);
-      const text = JSON.stringify(objs);
+      // Cilium's values are a Helm values file (in the manifests only with helmRelease)
+      const text = JSON.stringify(objs) + (tuning.cilium?.valuesYaml ?? '');
       expect({ cni, cidr: text.includes(cidr) }).toEqual({ cni, cidr: true });
       if (cidr !== '10.244.0.0/16') expect({ cni, guide: text.includes('10.244.0.0/16') }).toEqual({ cni, guide: false });
       const kp = objs.find((o) => o.kind === 'ConfigMap' && o.metadata.name === 'kube-proxy');

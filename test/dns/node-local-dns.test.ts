@@ -228,6 +228,20 @@ ip6.arpa:53 {
     expect(corefile).toContain('corp.example.com:53 {\n    errors\n    cache 30 {\n        success 1024\n        denial 1024\n    }\n    reload\n    loop\n    bind 169.254.20.10 10.96.0.10\n    forward . __PILLAR__CLUSTER__DNS__ {');
   });
 
+  test('a stub zone added after a synthesis is in the next one (the Corefile and its config-hash follow the plan)', () => {
+    const chart = Testing.chart();
+    new NodeLocalDns(chart, 'NodeLocalDns', {});
+    const coreDns = new TunedCoreDns(chart, 'CoreDns', {});
+    const first = Testing.synth(chart);
+    coreDns.corefile.addServerBlock(new ServerBlock({ zones: ['corp.example.com'], plugins: [CorefilePlugin.forward({ to: ['10.10.0.53'] })] }));
+    const second = Testing.synth(chart);
+    const corefile = (objs: any[]) => only(objs, 'ConfigMap', 'node-local-dns').data.Corefile as string;
+    const hash = (objs: any[]) => only(objs, 'DaemonSet', 'node-local-dns').spec.template.metadata.annotations['network-tuning.cdk8s.io/config-hash'];
+    expect(corefile(first)).not.toContain('corp.example.com');
+    expect(corefile(second)).toContain('corp.example.com:53 {');
+    expect(hash(second)).not.toBe(hash(first));
+  });
+
   test('stub zones are forwarded once per spelling, and only those the kube-dns Service reaches (port 53)', () => {
     const block = (zone: string, port?: number) => new ServerBlock({ zones: [zone], port, plugins: [CorefilePlugin.forward({ to: ['10.10.0.53'] })] });
     const { corefile } = render({}, (c) => new TunedCoreDns(c, 'CoreDns', {

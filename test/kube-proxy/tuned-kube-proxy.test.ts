@@ -95,7 +95,7 @@ describe('TunedKubeProxy tiers and versions', () => {
   test('an explicit IPVS on 1.35 is emitted with a deprecation warning', () => {
     const { config, chart } = render({ mode: KubeProxyMode.IPVS, profile: new ClusterProfile({ kubernetesVersion: KubernetesVersion.V1_36 }) });
     expect(config.mode).toBe('ipvs');
-    const warning = TuningReport.of(chart).warnings.find((w) => w.ruleId === 'DEPRECATED-KUBE_PROXY_IPVS')!;
+    const warning = TuningReport.of(chart).warnings.find((w) => w.ruleId === 'DEPRECATED-KUBE-PROXY-IPVS')!;
     expect(warning.message).toBe("'mode' (ipvs) is deprecated on Kubernetes 1.36: deprecated (KEP-5495): kube-proxy logs a warning; migrate to nftables");
     expect(warning.severity).toBe(FindingSeverity.WARNING);
   });

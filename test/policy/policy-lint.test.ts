@@ -50,6 +50,19 @@ describe('PolicyLint rules', () => {
     expect(ids([deny, podOnly]).filter((x) => x.startsWith('NP006'))).toContain('NP006 prod/deny');
   });
 
+  test('manifests changed between two lint calls are linted as they are now (no state kept across calls)', () => {
+    const deny = np('deny', { podSelector: {}, policyTypes: ['Egress'] });
+    const dns = np('dns', { podSelector: { matchLabels: { app: 'web' } }, policyTypes: ['Egress'], egress: [{ ports: [{ port: 53, protocol: 'UDP' }] }] });
+    // the DNS allowance covers only app=web pods: the deny's pods stay without DNS
+    expect(ids([deny, dns]).filter((x) => x.startsWith('NP006'))).toEqual(['NP006 prod/deny']);
+    // the same selector object, now empty: the allowance covers every pod
+    delete dns.spec.podSelector.matchLabels;
+    expect(ids([deny, dns]).filter((x) => x.startsWith('NP006'))).toEqual([]);
+    // the same rule object, now TCP only
+    dns.spec.egress[0].ports[0].protocol = 'TCP';
+    expect(ids([deny, dns]).filter((x) => x.startsWith('NP006'))).toEqual(['NP006 prod/deny', 'NP006 prod/dns']);
+  });
+
   test('every rule has an id, a severity, a description and a fix', () => {
     const rules = PolicyLint.rules();
     expect(rules.map((r) => r.id)).toEqual(['NP001', 'NP002', 'NP003', 'NP004', 'NP005', 'NP006']);

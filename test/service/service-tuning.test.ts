@@ -70,7 +70,7 @@ describe('ServiceTuning topology', () => {
       "[test/Tuning] 'trafficDistribution' (PreferSameNode) needs Kubernetes 1.33 or newer");
     expect(svcOf(setup({ trafficDistribution: TrafficDistribution.PREFER_SAME_NODE, profile: v(KubernetesVersion.V1_35) })).spec.trafficDistribution).toBe('PreferSameNode');
     const chart = setup({ trafficDistribution: TrafficDistribution.PREFER_CLOSE, profile: v(KubernetesVersion.V1_36) });
-    expect(warnings(chart)).toContain('DEPRECATED-TRAFFIC_DISTRIBUTION');
+    expect(warnings(chart)).toContain('DEPRECATED-TRAFFIC-DISTRIBUTION');
   });
 
   test('a Service that already has the annotation cannot also get the field (and vice versa)', () => {
