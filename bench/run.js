@@ -1,5 +1,5 @@
 // npm run bench: synthesis cost of the library against plain cdk8s, each scenario in
-// its own process, fastest wall time and median peak memory over several runs. Writes
+// its own process, median wall time and peak memory over alternating runs. Writes
 // docs/benchmarks.md and exits non-zero when a target is missed.
 'use strict';
 const { execFileSync } = require('child_process');
@@ -7,8 +7,8 @@ const fs = require('fs');
 const os = require('os');
 const path = require('path');
 
-const RUNS = Number(process.env.BENCH_RUNS || 7);
-const IMPORT_RUNS = Number(process.env.BENCH_IMPORT_RUNS || 15);
+const RUNS = Number(process.env.BENCH_RUNS || 11);
+const IMPORT_RUNS = Number(process.env.BENCH_IMPORT_RUNS || 21);
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-'));
 
 function once(scenario, size, extra = []) {
@@ -17,13 +17,14 @@ function once(scenario, size, extra = []) {
 }
 
 const median = (xs) => { const s = [...xs].sort((a, b) => a - b); return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2; };
-// Time is the fastest run: on a shared machine noise only ever adds time (runs of the same work vary by
-// +-30% here), so the minimum is the estimate least disturbed by it; memory is the median.
-const fastest = (xs) => Math.min(...xs);
+// Runs of the same work vary by about +-30% on a shared machine, from run to run. Library and floor
+// runs alternate, and a ratio is the median of each library run over the floor run beside it: both
+// runs of a pair meet the machine in the same state, and the median drops the pairs one of them
+// was unlucky in. Times in the table are medians.
 
 function measure(scenario, size, runs, extra) {
   const results = Array.from({ length: runs }, () => once(scenario, size, extra));
-  return { ms: fastest(results.map((r) => r.ms)), rssMb: median(results.map((r) => r.rssMb)), objects: results[0].objects, bytes: results[0].bytes };
+  return { ms: median(results.map((r) => r.ms)), rssMb: median(results.map((r) => r.rssMb)), objects: results[0].objects, bytes: results[0].bytes };
 }
 
 /**
@@ -40,11 +41,11 @@ function withFloor(scenario, size, floorScenario = 'floor') {
     lib.push(once(scenario, size));
     floor.push(once(floorScenario, floorScenario === 'floor' ? 0 : size, ['--fixture', fixture]));
   }
-  const summary = (rs) => ({ ms: fastest(rs.map((r) => r.ms)), rssMb: median(rs.map((r) => r.rssMb)), objects: rs[0].objects, bytes: rs[0].bytes });
+  const summary = (rs) => ({ ms: median(rs.map((r) => r.ms)), rssMb: median(rs.map((r) => r.rssMb)), objects: rs[0].objects, bytes: rs[0].bytes });
   const l = summary(lib);
   const f = summary(floor);
   if (l.bytes !== f.bytes) throw new Error(`${scenario} ${size}: the floor wrote ${f.bytes} bytes, the library ${l.bytes}`);
-  return { lib: l, floor: f };
+  return { lib: l, floor: f, ratio: median(lib.map((r, i) => r.ms / floor[i].ms)), rssRatio: median(lib.map((r, i) => r.rssMb / floor[i].rssMb)) };
 }
 
 const rows = [];
@@ -60,7 +61,7 @@ for (const [scenario, sizes] of [['tuning-large', [0]], ['deny', [100, 1000, 500
     process.stdout.write(`  ${name} ... `);
     const r = withFloor(scenario, size);
     results[name] = r;
-    const ratio = r.lib.ms / r.floor.ms;
+    const ratio = r.ratio;
     console.log(`${r.lib.ms.toFixed(0)} ms vs floor ${r.floor.ms.toFixed(0)} ms (${ratio.toFixed(2)}x)`);
     row(`library: ${name}`, r.lib, `${ratio.toFixed(2)}× the floor`);
     row(`plain ApiObjects: ${name}`, r.floor, 'same output, byte for byte');
@@ -80,12 +81,12 @@ for (const size of REALISTIC) {
   process.stdout.write(`  ${name} ... `);
   const r = withFloor('realistic', size, 'floor-plus');
   results[name] = r;
-  const ratio = r.lib.ms / r.floor.ms;
+  const ratio = r.ratio;
   console.log(`${r.lib.ms.toFixed(0)} ms vs floor ${r.floor.ms.toFixed(0)} ms (${ratio.toFixed(2)}x)`);
   row(`library: ${name}`, r.lib, `${ratio.toFixed(2)}× the floor; ${size * 2} Services tuned`);
   row(`cdk8s-plus + plain ApiObjects: ${name}`, r.floor, 'same output, byte for byte');
   check(`${name}: library / floor`, ratio, 1.3);
-  check(`${name}: peak RSS library / floor`, r.lib.rssMb / r.floor.rssMb, 1.5);
+  check(`${name}: peak RSS library / floor`, r.rssRatio, 1.5);
 }
 for (let i = 1; i < REALISTIC.length; i++) {
   const [a, b] = [REALISTIC[i - 1], REALISTIC[i]];
@@ -102,10 +103,11 @@ for (let i = 0; i < IMPORT_RUNS; i++) {
   imports.lib.push(once('import-lib', 0).ms);
   imports.plus.push(once('import-plus', 0).ms);
 }
-const importLib = fastest(imports.lib);
-const importPlus = fastest(imports.plus);
+const importLib = median(imports.lib);
+const importPlus = median(imports.plus);
+const importRatio = median(imports.lib.map((ms, i) => ms / imports.plus[i]));
 console.log(`${importLib.toFixed(1)} ms vs cdk8s-plus-28 ${importPlus.toFixed(1)} ms`);
-check('import cdk8s-network-tuning / import cdk8s-plus-28', importLib / importPlus, 1.3);
+check('import cdk8s-network-tuning / import cdk8s-plus-28', importRatio, 1.3);
 
 const machine = `${os.cpus()[0].model}, ${os.cpus().length} CPUs, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, ${os.platform()} ${os.release()}, Node ${process.version}`;
 const md = [
@@ -113,8 +115,9 @@ const md = [
   '',
   'Generated by `npm run bench` (`bench/run.js`); each scenario runs in its own Node process, library and',
   `floor runs alternate, ${RUNS} of each (imports: ${IMPORT_RUNS}). Time is construction plus \`app.synthYaml()\``,
-  '(which runs every validation and cross-component check), the fastest run: on a shared machine noise only',
-  'adds time, and runs of the same work vary by about 30% here. Memory is the process\'s peak RSS, the median.',
+  '(which runs every validation and cross-component check); memory is the process\'s peak RSS; both are medians.',
+  'Runs of the same work vary by about 30% from run to run on this machine, so a ratio is the median of each',
+  'library run over the floor run right beside it (the pair meets the machine in the same state).',
   'The floor builds the same objects as plain cdk8s `ApiObject`s, read from the library\'s own output,',
   'so both write the same YAML byte for byte.',
   '',

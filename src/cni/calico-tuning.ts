@@ -1,5 +1,4 @@
 import { ApiObject, Duration } from 'cdk8s';
-import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { CalicoEncapsulationMode } from './calico-encapsulation';
 import { CalicoBpfLogLevel, CalicoExternalServiceMode, CalicoIpForwarding, CalicoLogSeverity, CalicoNftablesMode } from './calico-felix-enums';
@@ -10,7 +9,7 @@ import { checkProps } from '../core/_boundary';
 import { blocksOf } from '../core/_capacity';
 import { ComponentContext, componentContext, pick, record } from '../core/_component';
 import { showDuration } from '../core/_errors';
-import { meta } from '../core/_k8s';
+import { configMap, meta } from '../core/_k8s';
 import { blockSize as addressCount, cidrContains, cidrsOverlap, isDnsSubdomain, overlapsLinkLocal, parseCidr, ParsedCidr } from '../core/_net';
 import { ClusterProfile } from '../core/cluster-profile';
 import { DecisionSource } from '../core/report-types';
@@ -284,7 +283,7 @@ export class CalicoTuning extends Construct {
       this.warnImmutablePools(pools);
     }
     if (bpfEnabled) {
-      new k8s.KubeConfigMap(this, 'ServicesEndpoint', {
+      configMap(this, 'ServicesEndpoint', {
         metadata: meta('kubernetes-services-endpoint', endpointNs),
         data: { KUBERNETES_SERVICE_HOST: profile.apiServerHost!, KUBERNETES_SERVICE_PORT: String(profile.apiServerPort) },
       });

@@ -1,12 +1,11 @@
 import { ApiObject, Yaml } from 'cdk8s';
-import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { CiliumLoadBalancerMode, CiliumRoutingMode, CiliumTunnelProtocol } from './cilium-modes';
 import { CniPlugin } from './cni-plugin';
 import { checkProps } from '../core/_boundary';
 import { blocksOf, podCidrCapacityProblem } from '../core/_capacity';
 import { ComponentContext, componentContext, pick, record } from '../core/_component';
-import { meta } from '../core/_k8s';
+import { configMap, meta } from '../core/_k8s';
 import { lazyValue } from '../core/_lazy';
 import { cidrContains } from '../core/_net';
 import { ClusterProfile } from '../core/cluster-profile';
@@ -411,7 +410,7 @@ export class CiliumTuning extends Construct {
     this.values = values;
 
     if (props.helmRelease ?? false) {
-      const cm = new k8s.KubeConfigMap(this, 'Values', {
+      const cm = configMap(this, 'Values', {
         metadata: meta('cilium-values', fluxNs),
         data: { 'values.yaml': lazyValue(this, 'ConfigMap data[values.yaml]', () => this.valuesYaml) },
       });

@@ -1,11 +1,10 @@
-import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { CniPlugin } from './cni-plugin';
 import { FlannelBackend } from './flannel-backend';
 import { checkProps } from '../core/_boundary';
 import { podCidrCapacityProblem } from '../core/_capacity';
 import { componentContext, pick, record } from '../core/_component';
-import { meta } from '../core/_k8s';
+import { configMap, meta } from '../core/_k8s';
 import { ClusterProfile } from '../core/cluster-profile';
 import { DecisionSource } from '../core/report-types';
 import { ScaleTier } from '../core/scale-tier';
@@ -95,7 +94,7 @@ export class FlannelTuning extends Construct {
         { type: 'portmap', capabilities: { portMappings: true } },
       ],
     };
-    new k8s.KubeConfigMap(this, 'ConfigMap', {
+    configMap(this, 'ConfigMap', {
       metadata: meta('kube-flannel-cfg', namespace, { 'app': 'flannel', 'k8s-app': 'flannel', 'tier': 'node' }),
       data: { 'cni-conf.json': JSON.stringify(cniConf, undefined, 2), 'net-conf.json': this.netConf },
     });

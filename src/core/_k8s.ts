@@ -84,3 +84,11 @@ export function plainObject(
 ): ApiObject {
   return new ApiObject(scope, id, { apiVersion, kind, metadata, ...body });
 }
+
+/**
+ * A ConfigMap as a plain ApiObject (see plainObject): its props are JSON already (string data,
+ * or Lazy values that cdk8s resolves), so the L1's second conversion is pure cost.
+ */
+export function configMap(scope: IConstruct, id: string, props: k8s.KubeConfigMapProps): ApiObject {
+  return new ApiObject(scope, id, { apiVersion: 'v1', kind: 'ConfigMap', ...props });
+}

@@ -6,7 +6,7 @@ import { byCodePoint } from './_order';
 import { buildPlan, NetworkPlan } from './_plan';
 import { atSynthesisEnd, inSynthesis, keepJson } from './_synth-scope';
 import type { ClusterProfile } from './cluster-profile';
-import { Decision, DecisionSource, DnsPathTrace, Finding, FindingSeverity } from './report-types';
+import { Acknowledgement, Decision, DecisionSource, DnsPathTrace, Finding, FindingSeverity } from './report-types';
 import type { ScaleTier } from './scale-tier';
 
 /** A finding before it is turned into public form: attributed to a construct. */
@@ -97,6 +97,10 @@ export class AppState {
   private findingsByScopeOf?: RawFinding[];
   private passFindings: RawFinding[] = [];
   private readonly printed = new Set<string>();
+  /** Acknowledged warning rules by construct (see Acknowledgements), in the order they were made. */
+  private readonly acks = new Map<IConstruct, Map<string, string>>();
+  /** Findings already recorded as construct metadata. */
+  private readonly recorded = new Set<string>();
   private readonly prepares: Array<() => void> = [];
   private readonly checks: Array<() => void> = [];
   private validationAdded = false;
@@ -210,6 +214,32 @@ export class AppState {
     return trace;
   }
 
+  /** Acknowledges the warnings of `ruleId` on `scope` and under it (Acknowledgements.acknowledge). */
+  public acknowledge(scope: IConstruct, ruleId: string, reason: string): void {
+    const byRule = this.acks.get(scope) ?? new Map<string, string>();
+    byRule.set(ruleId, reason);
+    this.acks.set(scope, byRule);
+  }
+
+  /** Every acknowledgement, with the warnings of the last evaluation it matched. */
+  public acknowledgements(): Acknowledgement[] {
+    const used = new Map<IConstruct, Map<string, number>>();
+    for (const f of this.rawFindings()) {
+      const at = this.acknowledgedAt(f);
+      if (!at) continue;
+      const counts = used.get(at) ?? new Map<string, number>();
+      counts.set(f.ruleId, (counts.get(f.ruleId) ?? 0) + 1);
+      used.set(at, counts);
+    }
+    const out: Acknowledgement[] = [];
+    for (const [scope, byRule] of this.acks) {
+      for (const [ruleId, reason] of byRule) {
+        out.push({ path: pathOf(scope), ruleId, reason, warnings: used.get(scope)?.get(ruleId) ?? 0 });
+      }
+    }
+    return out.sort((a, b) => byCodePoint(a.path, b.path) || byCodePoint(a.ruleId, b.ruleId));
+  }
+
   /** Records why a value is what it is; a later record for the same setting replaces it. */
   public decide(scope: IConstruct, setting: string, value: string, source: DecisionSource, reason: string): void {
     const path = pathOf(scope);
@@ -294,7 +324,51 @@ export class AppState {
 
   /** Findings of the last evaluation plus construction warnings. */
   public findings(): Finding[] {
-    return [...this.constructionWarnings, ...this.ruleFindings].map(toPublic);
+    return this.rawFindings().map((f) => this.toPublic(f));
+  }
+
+  private rawFindings(): RawFinding[] {
+    return [...this.constructionWarnings, ...this.ruleFindings];
+  }
+
+  /** The construct whose acknowledgement covers a warning: the closest one up its path. */
+  private acknowledgedAt(f: RawFinding): IConstruct | undefined {
+    if (f.severity !== FindingSeverity.WARNING || this.acks.size === 0) return undefined;
+    const scopes = f.scope.node.scopes;
+    for (let i = scopes.length - 1; i >= 0; i--) {
+      if (this.acks.get(scopes[i])?.has(f.ruleId)) return scopes[i];
+    }
+    return undefined;
+  }
+
+  private acknowledgementOf(f: RawFinding): string | undefined {
+    const at = this.acknowledgedAt(f);
+    return at ? this.acks.get(at)!.get(f.ruleId) : undefined;
+  }
+
+  private toPublic(f: RawFinding): Finding {
+    const acknowledgement = this.acknowledgementOf(f);
+    return {
+      ruleId: f.ruleId,
+      severity: f.severity,
+      path: pathOf(f.scope),
+      message: f.message,
+      fix: f.fix,
+      ...(acknowledgement !== undefined ? { acknowledgement } : {}),
+    };
+  }
+
+  /**
+   * Every finding is construct metadata on the construct it is about (`cdk8s-network-tuning:warning`
+   * or `:error`, data `{ ruleId, message, fix }`), as AWS CDK records annotations; once per finding.
+   */
+  private recordMetadata(): void {
+    for (const f of this.rawFindings()) {
+      const key = `${pathOf(f.scope)}\u0000${f.ruleId}\u0000${f.message}`;
+      if (this.recorded.has(key)) continue;
+      this.recorded.add(key);
+      f.scope.node.addMetadata(`cdk8s-network-tuning:${f.severity}`, { ruleId: f.ruleId, message: f.message, fix: f.fix });
+    }
   }
 
   private ensureRootValidation(): void {
@@ -305,6 +379,7 @@ export class AppState {
     this.root.node.addValidation({
       validate: () => {
         this.evaluate();
+        this.recordMetadata();
         this.printWarnings();
         return [];
       },
@@ -324,14 +399,14 @@ export class AppState {
       }
     }
     return (this.findingsByScope.get(scope) ?? [])
-      .filter((f) => f.severity === FindingSeverity.ERROR || strict)
+      .filter((f) => f.severity === FindingSeverity.ERROR || (strict && this.acknowledgementOf(f) === undefined))
       .map((f) => `${f.severity === FindingSeverity.WARNING ? '(warning treated as error) ' : ''}${f.message} [${f.ruleId}] fix: ${f.fix}`);
   }
 
   private printWarnings(): void {
     if (warningMode() !== 'print') return;
     for (const w of [...this.constructionWarnings, ...this.ruleFindings]) {
-      if (w.severity !== FindingSeverity.WARNING) continue;
+      if (w.severity !== FindingSeverity.WARNING || this.acknowledgementOf(w) !== undefined) continue;
       const line = `[${w.scope.node.path}] warning ${w.ruleId}: ${w.message} (fix: ${w.fix})`;
       if (this.printed.has(line)) continue;
       this.printed.add(line);
@@ -340,9 +415,6 @@ export class AppState {
   }
 }
 
-function toPublic(f: RawFinding): Finding {
-  return { ruleId: f.ruleId, severity: f.severity, path: pathOf(f.scope), message: f.message, fix: f.fix };
-}
 
 const PATHS = new WeakMap<IConstruct, string>();
 

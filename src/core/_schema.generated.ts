@@ -42,6 +42,7 @@ export const ENUMS: Readonly<Record<string, readonly string[]>> = {
 
 /** Every public struct: property -> [type, optional]. Types: string, number, boolean, enum:X, struct:X, class:X, construct, object, json, array:T, map:T. */
 export const STRUCTS: Readonly<Record<string, Readonly<Record<string, readonly [string, boolean]>>>> = {
+  "Acknowledgement": {"path":["string",false],"ruleId":["string",false],"reason":["string",false],"warnings":["number",false]},
   "AlertInfo": {"alert":["string",false],"component":["string",false],"fromGuide":["boolean",false],"severity":["string",false],"kubeProxyModes":["array:enum:KubeProxyMode",true],"expr":["string",false],"forDuration":["string",false],"threshold":["string",false],"summary":["string",false],"description":["string",false],"runbook":["string",false]},
   "AllowPolicyProps": {"podLabels":["map:string",false],"ingress":["array:struct:AllowRule",true],"egress":["array:struct:AllowRule",true],"policyNamespace":["string",true],"name":["string",true]},
   "AllowRule": {"peers":["array:class:PolicyPeer",false],"ports":["array:class:kplus.NetworkPolicyPort",false]},
@@ -67,7 +68,7 @@ export const STRUCTS: Readonly<Record<string, Readonly<Record<string, readonly [
   "DnsPathTrace": {"podNamespace":["string",false],"resolves":["boolean",false],"hops":["array:struct:DnsHop",false],"failedAt":["struct:DnsHop",true]},
   "DnsResolverOption": {"name":["string",false],"value":["string",true]},
   "FeatureCompatibility": {"feature":["enum:KubernetesFeature",false],"title":["string",false],"version":["string",false],"support":["enum:FeatureSupport",false],"note":["string",false]},
-  "Finding": {"ruleId":["string",false],"severity":["enum:FindingSeverity",false],"path":["string",false],"message":["string",false],"fix":["string",false]},
+  "Finding": {"ruleId":["string",false],"severity":["enum:FindingSeverity",false],"path":["string",false],"message":["string",false],"fix":["string",false],"acknowledgement":["string",true]},
   "FlannelTuningProps": {"tier":["enum:ScaleTier",true],"profile":["class:ClusterProfile",true],"backend":["enum:FlannelBackend",true],"flannelNamespace":["string",true]},
   "ForwardOptions": {"zone":["string",true],"to":["array:string",false],"exceptZones":["array:string",true],"forceTcp":["boolean",true],"preferUdp":["boolean",true],"maxConcurrent":["number",true],"policy":["enum:ForwardPolicy",true],"healthCheck":["class:Duration",true],"maxFails":["number",true],"expire":["class:Duration",true]},
   "HealthOptions": {"address":["string",true],"lameduck":["class:Duration",true]},
@@ -91,7 +92,7 @@ export const STRUCTS: Readonly<Record<string, Readonly<Record<string, readonly [
   "ReloadOptions": {"interval":["class:Duration",true],"jitter":["class:Duration",true]},
   "RewriteRule": {"match":["enum:RewriteMatch",false],"pattern":["string",false],"replacement":["string",false],"answerAuto":["boolean",true]},
   "ServerBlockProps": {"zones":["array:string",false],"port":["number",true],"plugins":["array:class:CorefilePlugin",true]},
-  "ServiceTuningProps": {"service":["construct",false],"topologyAwareRouting":["boolean",true],"trafficDistribution":["enum:TrafficDistribution",true],"internalTrafficPolicy":["enum:TrafficPolicy",true],"externalTrafficPolicy":["enum:TrafficPolicy",true],"clientIpAffinity":["boolean",true],"affinityTimeout":["class:Duration",true],"zones":["number",true],"tier":["enum:ScaleTier",true],"profile":["class:ClusterProfile",true]},
+  "ServiceTuningProps": {"service":["construct",false],"topologyAwareRouting":["boolean",true],"trafficDistribution":["enum:TrafficDistribution",true],"internalTrafficPolicy":["enum:TrafficPolicy",true],"externalTrafficPolicy":["enum:TrafficPolicy",true],"clientIpAffinity":["boolean",true],"affinityTimeout":["class:Duration",true],"zones":["number",true],"expectedEndpoints":["number",true],"tier":["enum:ScaleTier",true],"profile":["class:ClusterProfile",true]},
   "SysctlInfo": {"key":["string",false],"scope":["enum:SysctlScope",false],"podSafeSince":["string",true],"description":["string",false],"atLeast":["boolean",true],"forHost":["boolean",true]},
   "SysctlTunerProps": {"tier":["enum:ScaleTier",true],"profile":["class:ClusterProfile",true],"sysctls":["map:string",true],"removeSysctls":["array:string",true],"allowUnknownSysctls":["boolean",true],"nodeSelector":["map:string",true],"initImage":["string",true],"pauseImage":["string",true],"reapplyInterval":["class:Duration",true]},
   "TierRow": {"setting":["string",false],"value":["string",false],"reason":["string",false]},
@@ -122,6 +123,7 @@ export const PROPS_OF: Readonly<Record<string, string>> = {
 
 /** Public methods that take arguments (`Class.method` static, `Class#method` instance, `Class.new` constructor): [name, type, optional, rest] each. */
 export const METHODS: Readonly<Record<string, ReadonlyArray<readonly [string, string, boolean, boolean]>>> = {
+  "Acknowledgements.acknowledge": [["scope","construct",false,false],["ruleId","string",false,false],["reason","string",false,false]],
   "ClusterProfile#featureSupport": [["feature","enum:KubernetesFeature",false,false]],
   "ClusterProfile#sameAs": [["other","class:ClusterProfile",false,false]],
   "CniRecommendation.recommend": [["requirements","struct:CniRequirements",false,false]],

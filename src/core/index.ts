@@ -5,4 +5,5 @@ export * from './cluster-profile';
 export * from './tier-table';
 export * from './report-types';
 export * from './report';
+export * from './acknowledgements';
 export * from './kubelet-config-file';

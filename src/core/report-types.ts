@@ -46,6 +46,25 @@ export interface Finding {
   readonly message: string;
   /** How to fix it. */
   readonly fix: string;
+  /**
+   * The reason a warning was acknowledged with (`Acknowledgements.acknowledge`); acknowledged
+   * warnings are not printed and never fail synthesis.
+   *
+   * @default - not acknowledged
+   */
+  readonly acknowledgement?: string;
+}
+
+/** A warning rule acknowledged on a construct and everything under it (see `Acknowledgements`). */
+export interface Acknowledgement {
+  /** Path of the construct it was made on (empty for the app). */
+  readonly path: string;
+  /** The acknowledged rule. */
+  readonly ruleId: string;
+  /** Why the warning does not apply or is accepted. */
+  readonly reason: string;
+  /** Warnings it acknowledged in the last synthesis (or `check()`); 0 means it matched none. */
+  readonly warnings: number;
 }
 
 /** One step of a DNS query's path (see `TuningReport.dnsPath`). */

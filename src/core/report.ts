@@ -4,7 +4,7 @@ import { ConfigErrors } from './_errors';
 import { byCodePoint } from './_order';
 import { prerequisitesOf } from './_prerequisites';
 import { AppState } from './_registry';
-import { ApplyPrerequisite, Decision, DnsPathTrace, Finding, FindingSeverity, PrerequisiteKind } from './report-types';
+import { Acknowledgement, ApplyPrerequisite, Decision, DnsPathTrace, Finding, FindingSeverity, PrerequisiteKind } from './report-types';
 
 /**
  * The explanation report of an app: for every tuned value, which tier rule,
@@ -78,9 +78,19 @@ export class TuningReport {
     return this.state.afterApplySteps;
   }
 
-  /** Warnings only. */
+  /** Warnings that are not acknowledged. */
   public get warnings(): Finding[] {
-    return this.findings.filter((f) => f.severity === FindingSeverity.WARNING);
+    return this.findings.filter((f) => f.severity === FindingSeverity.WARNING && f.acknowledgement === undefined);
+  }
+
+  /** Warnings acknowledged with a reason (`Acknowledgements.acknowledge`). */
+  public get acknowledgedWarnings(): Finding[] {
+    return this.findings.filter((f) => f.severity === FindingSeverity.WARNING && f.acknowledgement !== undefined);
+  }
+
+  /** Every acknowledgement made in the app, with how many warnings each matched (0: none, check the rule id). */
+  public get acknowledgements(): Acknowledgement[] {
+    return this.state.acknowledgements();
   }
 
   /**
@@ -132,7 +142,27 @@ export class TuningReport {
         ? warnings.map((w) => `- **${w.ruleId}** \`${w.path}\`: ${cell(w.message)}. Fix: ${cell(w.fix)}.`)
         : ['None.']),
       '',
+      ...this.acknowledgementLines(cell),
     ].join('\n');
+  }
+
+  private acknowledgementLines(cell: (text: string) => string): string[] {
+    const acks = this.acknowledgements;
+    if (acks.length === 0) return [];
+    const acknowledged = this.acknowledgedWarnings;
+    const unused = acks.filter((a) => a.warnings === 0);
+    return [
+      '## Acknowledged warnings',
+      '',
+      ...(acknowledged.length > 0
+        ? acknowledged.map((w) => `- **${w.ruleId}** \`${w.path}\`: ${cell(w.message)}. Acknowledged: ${cell(w.acknowledgement!)}`)
+        : ['None raised.']),
+      '',
+      ...(unused.length > 0
+        ? ['Acknowledgements that matched no warning (the warning is gone, or the rule id or construct is wrong):', '',
+          ...unused.map((a) => `- **${a.ruleId}** on \`${a.path || '(app)'}\`: ${cell(a.reason)}`), '']
+        : []),
+    ];
   }
 
   private prerequisiteLines(cell: (text: string) => string): string[] {

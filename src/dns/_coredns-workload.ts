@@ -2,7 +2,7 @@ import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { clusterScoped } from '../core/_api-objects';
 import { DNS_AUTOSCALER_IMAGE } from '../core/_images';
-import { KUBE_SYSTEM, LINUX_NODE_SELECTOR, meta, port, resources } from '../core/_k8s';
+import { configMap, KUBE_SYSTEM, LINUX_NODE_SELECTOR, meta, port, resources } from '../core/_k8s';
 import { lazyValue } from '../core/_lazy';
 
 export const COREDNS_LABELS = { 'k8s-app': 'kube-dns' };
@@ -177,7 +177,7 @@ export function addDnsAutoscaler(scope: Construct, opts: DnsAutoscalerOptions): 
     roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: `system:${name}` },
     subjects: [{ kind: 'ServiceAccount', name, namespace: KUBE_SYSTEM }],
   }));
-  new k8s.KubeConfigMap(scope, 'AutoscalerConfigMap', {
+  configMap(scope, 'AutoscalerConfigMap', {
     metadata: meta(name, KUBE_SYSTEM),
     data: { linear: lazyValue(scope, 'dns-autoscaler ConfigMap data[linear]', () => JSON.stringify(opts.linear())) },
   });

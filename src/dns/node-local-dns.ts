@@ -8,7 +8,7 @@ import { checkProps } from '../core/_boundary';
 import { checkFeature, ComponentContext, componentContext, pick, record } from '../core/_component';
 import { showDuration } from '../core/_errors';
 import { NODE_CACHE_IMAGE } from '../core/_images';
-import { CONFIG_HASH_ANNOTATION, hashOf, KUBE_SYSTEM, LINUX_NODE_SELECTOR, meta, port, quantity, XTABLES_LOCK_VOLUME } from '../core/_k8s';
+import { CONFIG_HASH_ANNOTATION, configMap, hashOf, KUBE_SYSTEM, LINUX_NODE_SELECTOR, meta, port, quantity, XTABLES_LOCK_VOLUME } from '../core/_k8s';
 import { kubeletConfigFiles, kubeletDropIn } from '../core/_kubelet';
 import { lazyValue } from '../core/_lazy';
 import { cidrContains, isLinkLocal, parseCidr, ParsedCidr, parseIp } from '../core/_net';
@@ -259,7 +259,7 @@ export class NodeLocalDns extends Construct {
       },
     });
 
-    new k8s.KubeConfigMap(this, 'ConfigMap', {
+    configMap(this, 'ConfigMap', {
       metadata: meta(NAME, KUBE_SYSTEM),
       data: Object.fromEntries(this.instances.map((i) => [i.corefileKey, lazyValue(this, `ConfigMap data[${i.corefileKey}]`, () => this.corefileFor(i))])),
     });

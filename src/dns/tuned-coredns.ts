@@ -1,5 +1,4 @@
-import { Duration } from 'cdk8s';
-import { k8s } from 'cdk8s-plus-28';
+import { ApiObject, Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import { addCoreDnsWorkload, addDnsAutoscaler } from './_coredns-workload';
 import { normalZone } from './_tokens';
@@ -9,7 +8,7 @@ import { checkProps } from '../core/_boundary';
 import { ComponentContext, componentContext, pick, record } from '../core/_component';
 import { ConfigErrors, GO_INT32_MAX, showDuration } from '../core/_errors';
 import { coreDnsImage, coreDnsMinor, coreDnsMinorOfImage } from '../core/_images';
-import { KUBE_SYSTEM, meta } from '../core/_k8s';
+import { configMap, KUBE_SYSTEM, meta } from '../core/_k8s';
 import { lazyValue } from '../core/_lazy';
 import { cidrsOverlap, isLoopback, parseIp, reverseZoneCidr, sameAddress } from '../core/_net';
 import { ClusterProfile } from '../core/cluster-profile';
@@ -205,7 +204,7 @@ export class TunedCoreDns extends Construct {
    */
   public readonly corefile: Corefile;
   /** The ConfigMap holding the Corefile. */
-  public readonly configMap: k8s.KubeConfigMap;
+  public readonly configMap: ApiObject;
 
   private readonly ctx: ComponentContext;
 
@@ -318,7 +317,7 @@ export class TunedCoreDns extends Construct {
     if (props.autoscaler === true && !deploy) errors.addMissing('autoscaler', "needs 'deploy' (the autoscaler scales the Deployment this construct emits)");
     errors.throwIfAny();
 
-    this.configMap = new k8s.KubeConfigMap(this, 'ConfigMap', {
+    this.configMap = configMap(this, 'ConfigMap', {
       metadata: meta('coredns', KUBE_SYSTEM),
       data: { Corefile: lazyValue(this, 'ConfigMap data[Corefile]', () => this.corefileText) },
     });

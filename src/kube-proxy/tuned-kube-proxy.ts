@@ -1,5 +1,4 @@
-import { Duration, Yaml } from 'cdk8s';
-import { k8s } from 'cdk8s-plus-28';
+import { ApiObject, Duration, Yaml } from 'cdk8s';
 import { Construct } from 'constructs';
 import { addKubeProxyWorkload } from './_kube-proxy-daemonset';
 import { IpvsScheduler, KubeProxyMode } from './kube-proxy-mode';
@@ -9,7 +8,7 @@ import { checkFeature, ComponentContext, componentContext, pick, record } from '
 import { GO_INT32_MAX, goDuration, showDuration } from '../core/_errors';
 import { boundAddress } from '../core/_host-ports';
 import { kubeProxyImage } from '../core/_images';
-import { hashOf, KUBE_SYSTEM, meta } from '../core/_k8s';
+import { configMap, hashOf, KUBE_SYSTEM, meta } from '../core/_k8s';
 import { lazyValue } from '../core/_lazy';
 import { canonicalIp, parseCidr, parseHostPort, sloppyCidr } from '../core/_net';
 import { renderTierValue, Rule } from '../core/_tier-table';
@@ -129,7 +128,7 @@ export class TunedKubeProxy extends Construct {
   public readonly effectiveConntrackMax: number;
 
   /** The ConfigMap holding the configuration. */
-  public readonly configMap: k8s.KubeConfigMap;
+  public readonly configMap: ApiObject;
 
 
   private readonly deploysDaemonSet: boolean;
@@ -240,7 +239,7 @@ export class TunedKubeProxy extends Construct {
         "the ConfigMap has no 'kubeconfig.conf' because the profile has no 'apiServerHost'; kube-proxy cannot reach the API through the 'kubernetes' Service it implements",
         "set 'apiServerHost' in the ClusterProfile, or apply with server-side apply so a kubeadm cluster keeps its existing kubeconfig.conf");
     }
-    this.configMap = new k8s.KubeConfigMap(this, 'ConfigMap', {
+    this.configMap = configMap(this, 'ConfigMap', {
       metadata: meta('kube-proxy', KUBE_SYSTEM, { app: 'kube-proxy' }),
       data,
     });

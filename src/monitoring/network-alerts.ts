@@ -7,7 +7,7 @@ import { checkCall, checkProps } from '../core/_boundary';
 import { checkFeature, ComponentContext, componentContext, pick, record } from '../core/_component';
 import { goDuration, showDuration } from '../core/_errors';
 import { coreDnsMinor } from '../core/_images';
-import { KUBE_SYSTEM, MANAGED_BY, meta, port } from '../core/_k8s';
+import { configMap, KUBE_SYSTEM, MANAGED_BY, meta, port } from '../core/_k8s';
 import { lazyValue } from '../core/_lazy';
 import { parseHostPort } from '../core/_net';
 import { TierSettings, tierSettings } from '../core/_tier-table';
@@ -486,7 +486,7 @@ export class NetworkAlerts extends Construct {
     const render = () => rendered ??= renderDashboards(this.alertContext(), this.groups, lang);
     for (const file of DASHBOARD_FILES) {
       if (!file.groups.some((g) => this.groups[g])) continue;
-      new k8s.KubeConfigMap(this, `Dashboard-${file.name}`, {
+      configMap(this, `Dashboard-${file.name}`, {
         metadata: meta(`network-tuning-dashboard-${file.name}`, ns, labels),
         data: lazyValue(this, `dashboard ${file.name}`, () => {
           const d = render().find((x) => x.file === `network-tuning-${file.name}.json`);

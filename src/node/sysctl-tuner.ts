@@ -8,7 +8,7 @@ import { ComponentContext, componentContext, record } from '../core/_component';
 import { showDuration } from '../core/_errors';
 import { appListeners, hostPorts, portList, portsOf } from '../core/_host-ports';
 import { PAUSE_IMAGE, SYSCTL_INIT_IMAGE } from '../core/_images';
-import { CONFIG_HASH_ANNOTATION, hashOf, KUBE_SYSTEM, LINUX_NODE_SELECTOR, meta, resources, TOLERATE_ALL } from '../core/_k8s';
+import { CONFIG_HASH_ANNOTATION, configMap, hashOf, KUBE_SYSTEM, LINUX_NODE_SELECTOR, meta, resources, TOLERATE_ALL } from '../core/_k8s';
 import { lazyValue } from '../core/_lazy';
 import { ClusterProfile } from '../core/cluster-profile';
 import { DecisionSource } from '../core/report-types';
@@ -174,7 +174,7 @@ export class SysctlTuner extends Construct {
     const file = lazyValue(this, `ConfigMap data[${CONF_FILE}]`, () => this.renderFile());
     const modules = lazyValue(this, 'ConfigMap data[modules]', () => this.modules().join('\n') + '\n');
     const atLeast = lazyValue(this, 'ConfigMap data[at-least]', () => this.atLeastKeys().join('\n') + '\n');
-    const configMap = new k8s.KubeConfigMap(this, 'ConfigMap', {
+    const sysctlsConfigMap = configMap(this, 'ConfigMap', {
       metadata: meta(NAME, KUBE_SYSTEM, { 'app.kubernetes.io/name': NAME }),
       data: { [CONF_FILE]: file, 'modules': modules, 'at-least': atLeast, 'apply-sysctls.sh': APPLY_SYSCTLS_SCRIPT },
     });
@@ -241,7 +241,7 @@ export class SysctlTuner extends Construct {
               volumeMounts: mounts,
             }],
             containers: [main],
-            volumes: [{ name: 'sysctls', configMap: { name: configMap.name } }],
+            volumes: [{ name: 'sysctls', configMap: { name: sysctlsConfigMap.name } }],
           },
         },
       },

@@ -84,6 +84,15 @@ export interface ServiceTuningProps {
   readonly zones?: number;
 
   /**
+   * Ready endpoints the Service has, to judge whether topology hints can work: for Services whose
+   * pods are not in this app (another chart, a Helm release), or to override the replicas counted.
+   *
+   * @default - the replicas of the app's workloads its selector matches; when none match, the
+   *   endpoint count is unknown and not checked
+   */
+  readonly expectedEndpoints?: number;
+
+  /**
    * The scale tier.
    *
    * @default ScaleTier.SMALL
@@ -134,6 +143,7 @@ export class ServiceTuning extends Construct {
     }
     const zones = props.zones ?? 3;
     errors.int('zones', zones, 1, 100);
+    errors.int('expectedEndpoints', props.expectedEndpoints, 0, 1000000);
     for (const [name, value] of [['internalTrafficPolicy', props.internalTrafficPolicy], ['externalTrafficPolicy', props.externalTrafficPolicy]] as const) {
       errors.oneOf(name, value, Object.values(TrafficPolicy));
     }
@@ -267,7 +277,10 @@ export class ServiceTuning extends Construct {
     }
     const backing = backingWorkloads(state, json);
     const daemonOnly = backing.length > 0 && backing.every((w) => w.kind === 'DaemonSet');
-    const replicas = backing.some((w) => w.kind === 'DaemonSet' || w.replicas === undefined) ? undefined : backing.reduce((n, w) => n + (w.replicas ?? 0), 0);
+    // No workload of the app backs it: its pods live elsewhere, and their number is unknown here.
+    const counted = backing.length === 0 || backing.some((w) => w.kind === 'DaemonSet' || w.replicas === undefined)
+      ? undefined : backing.reduce((n, w) => n + (w.replicas ?? 0), 0);
+    const replicas = opts.props.expectedEndpoints ?? counted;
     const name = `${json.metadata.namespace ?? 'default'}/${json.metadata.name}`;
 
     if (opts.annotation && replicas !== undefined && replicas < 3 * opts.zones) {

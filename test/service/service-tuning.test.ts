@@ -86,6 +86,25 @@ describe('ServiceTuning topology', () => {
     expect(warnings(setup({ tier: ScaleTier.LARGE, zones: 2 }, { replicas: 6 }))).toEqual([]);
     expect(warnings(setup({ tier: ScaleTier.LARGE, profile: v(KubernetesVersion.V1_33) }, { replicas: 2 }))).toEqual(['SVC-HINTS-FEW-ENDPOINTS']);
   });
+
+  test('pods outside the app: no endpoint count is guessed; expectedEndpoints states it', () => {
+    const external = (props: Partial<ServiceTuningProps> = {}) => {
+      const chart = Testing.chart();
+      // a Service in front of pods another chart or a Helm release runs
+      const service = new ApiObject(chart, 'svc', { apiVersion: 'v1', kind: 'Service', metadata: { name: 'api' }, spec: { selector: { app: 'api' }, ports: [{ port: 80 }] } });
+      new ServiceTuning(chart, 'Tuning', { service, tier: ScaleTier.LARGE, ...props });
+      return chart;
+    };
+    expect(warnings(external())).toEqual([]);
+    expect(warnings(external({ expectedEndpoints: 12 }))).toEqual([]);
+    const few = external({ expectedEndpoints: 4 });
+    Testing.synth(few);
+    expect(TuningReport.of(few).warnings.map((w) => w.message)).toEqual([expect.stringMatching(/^default\/api has 4 endpoint\(s\) for 3 zones/)]);
+    // it overrides the replicas counted in the app, too
+    expect(warnings(setup({ tier: ScaleTier.LARGE, expectedEndpoints: 9 }, { replicas: 4 }))).toEqual([]);
+    expect(() => external({ expectedEndpoints: -1 })).toThrow("[test/Tuning] 'expectedEndpoints' (-1) must be an integer");
+    expect(() => external({ expectedEndpoints: 2.5 })).toThrow("'expectedEndpoints' (2.5) must be an integer");
+  });
 });
 
 describe('ServiceTuning traffic policies and affinity', () => {
