@@ -13,6 +13,8 @@ const project = new cdk8s.ConstructLibraryCdk8s({
   defaultReleaseBranch: 'main',
   packageManager: javascript.NodePackageManager.NPM,
   projenrcTs: true,
+  // engines.node: the oldest line tested here (kubernetes-models' CRD loading needs 20.19's require(esm) only in tests)
+  minNodeVersion: '20.0.0',
   stability: 'experimental',
   keywords: ['cdk8s', 'kubernetes', 'kube-proxy', 'coredns', 'nodelocaldns', 'networkpolicy', 'calico', 'cilium', 'sysctl'],
 
@@ -105,6 +107,9 @@ eslintrc?.addOverride('settings.import/resolver.typescript.noWarnOnMultipleProje
 eslintrc?.addOverride('settings.import/core-modules', ['cdk8s-network-tuning']);
 project.addPackageIgnore('/examples/');
 project.addPackageIgnore('/bench/');
+// The npm tarball holds what users run and read: lib/, .jsii, README*, API.md, docs/, LICENSE.
+project.addPackageIgnore('/.ci/');
+project.addPackageIgnore('/scripts/');
 
 // Source maps in separate .map files: jsii's default inlines the maps and the TypeScript
 // sources into every .js file, which triples what Node reads on each import of the

@@ -6,34 +6,15 @@
  */
 import {
   AlertLanguage, AllowPolicy, CalicoInstallMethod, CalicoTuning, ClusterProfile, CniPlugin, CniRecommendation, CorefilePlugin,
-  DefaultDenyPolicy, KubeletConfigFile,
+  DefaultDenyPolicy,
   KubernetesVersion,
   NetworkAlerts, NetworkTuning, NodeLocalDns, PodDnsTuning, PodSysctlTuning, PolicyLint, PolicyPeer, ScaleTier, ServerBlock, ServiceTuning,
-  SysctlTuner, TunedCoreDns, TunedKubeProxy, TuningReport,
+  SysctlTuner, TunedCoreDns, TunedKubeProxy,
 } from 'cdk8s-network-tuning';
 import * as fs from 'fs';
-import * as path from 'path';
-import { App, Chart, Duration, Yaml } from 'cdk8s';
+import { App, Chart, Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
-
-/** What an example cluster adds beyond its charts: files written next to the YAML. */
-export interface ExampleCluster {
-  /** Extra files (name -> content), read after synthesis when every value is decided. */
-  readonly files: () => Record<string, string>;
-}
-
-/**
- * kubelet's DNS settings (a drop-in for the kubelet config directory and the same as a kubeadm
- * patch, under kubelet/ and kubeadm-patches/), and the alerts as a plain rule file for a
- * Prometheus without the operator (prometheus/). Files that are not Kubernetes objects go in
- * subfolders, so `kubectl apply -f <folder>` (which does not recurse) reads only manifests.
- */
-function clusterFiles(kubelet: KubeletConfigFile[], alerts: NetworkAlerts): Record<string, string> {
-  return {
-    ...Object.fromEntries(kubelet.map((f) => [f.path.startsWith('/') ? `kubelet/${f.path.split('/').pop()}` : f.path, f.content])),
-    'prometheus/rules.yaml': Yaml.stringify({ groups: alerts.ruleGroups() }),
-  };
-}
+import { Construct } from 'constructs';
 
 /**
  * The application side: a `production` namespace with a web Deployment behind a
@@ -72,7 +53,7 @@ function applications(app: App, tier: ScaleTier, profile: ClusterProfile, enforc
  * SMALL with NetworkTuning: under 50 nodes, Flannel, iptables, CoreDNS tuned through
  * its ConfigMap (kubeadm already runs it), NodeLocal DNSCache on the kube-dns IP.
  */
-export function smallCluster(app: App): ExampleCluster {
+export function smallCluster(app: App): Construct {
   const profile = new ClusterProfile({ apiServerHost: '192.168.10.10' });
   const service = applications(app, ScaleTier.SMALL, profile, false);
   const tuning = new NetworkTuning(new Chart(app, 'network'), 'tuning', {
@@ -82,12 +63,7 @@ export function smallCluster(app: App): ExampleCluster {
     // kube-prometheus-stack selects rules and monitors by its release label.
     alerts: { selectorLabels: { release: 'kube-prometheus-stack' } },
   });
-  return {
-    files: () => ({
-      ...clusterFiles(tuning.kubeletConfigFiles(), tuning.alerts!),
-      'flannel/net-conf.json': tuning.flannel!.netConf,
-    }),
-  };
+  return tuning;
 }
 
 /**
@@ -95,7 +71,7 @@ export function smallCluster(app: App): ExampleCluster {
  * (default deny needs an enforcing CNI), iptables under the 1,000-Service limit, kube-proxy and CoreDNS workloads
  * managed here (CoreDNS scaled by cluster-proportional-autoscaler), alerts in Chinese.
  */
-export function mediumCluster(app: App): ExampleCluster {
+export function mediumCluster(app: App): Construct {
   const profile = new ClusterProfile({ kubernetesVersion: KubernetesVersion.V1_30, apiServerHost: 'api.medium.example.internal', cpuCoresPerNode: 16 });
   const service = applications(app, ScaleTier.MEDIUM, profile, true);
   const tuning = new NetworkTuning(new Chart(app, 'network'), 'tuning', {
@@ -110,7 +86,7 @@ export function mediumCluster(app: App): ExampleCluster {
     alerts: { language: AlertLanguage.CHINESE, selectorLabels: { release: 'kube-prometheus-stack' } },
     services: [service],
   });
-  return { files: () => clusterFiles(tuning.kubeletConfigFiles(), tuning.alerts!) };
+  return tuning;
 }
 
 /**
@@ -121,7 +97,7 @@ export function mediumCluster(app: App): ExampleCluster {
  * ttl 60), scaled by the autoscaler. Pods point at NodeLocal DNSCache's link-local IP
  * (no fallback under eBPF), so it runs highly available and every kubelet needs the drop-in.
  */
-export function largeCluster(app: App): ExampleCluster {
+export function largeCluster(app: App): Construct {
   const profile = new ClusterProfile({ kubernetesVersion: KubernetesVersion.V1_33, apiServerHost: '10.0.0.100', cpuCoresPerNode: 32, nodesShareL2Segment: true });
   const service = applications(app, ScaleTier.LARGE, profile, true);
   const tuning = new NetworkTuning(new Chart(app, 'network'), 'tuning', {
@@ -134,12 +110,7 @@ export function largeCluster(app: App): ExampleCluster {
     alerts: { selectorLabels: { release: 'kube-prometheus-stack' } },
     services: [service],
   });
-  return {
-    files: () => ({
-      ...clusterFiles(tuning.kubeletConfigFiles(), tuning.alerts!),
-      'helm/cilium-values.yaml': tuning.cilium!.valuesYaml,
-    }),
-  };
+  return tuning;
 }
 
 /**
@@ -148,7 +119,7 @@ export function largeCluster(app: App): ExampleCluster {
  * longer minSyncPeriod, a node-wide ARP table, a CoreDNS stub zone that NodeLocal
  * DNSCache forwards to CoreDNS, pod-level sysctls and DNS, and a sticky Service.
  */
-export function customCluster(app: App): ExampleCluster {
+export function customCluster(app: App): Construct {
   const tier = ScaleTier.MEDIUM;
   const profile = new ClusterProfile({ kubernetesVersion: KubernetesVersion.V1_30, apiServerHost: 'api.custom.example.internal', cpuCoresPerNode: 16 });
   const choice = CniRecommendation.recommend({ tier, networkPolicy: true });
@@ -170,7 +141,7 @@ export function customCluster(app: App): ExampleCluster {
       plugins: [CorefilePlugin.errors(), CorefilePlugin.cache({ ttl: 30 }), CorefilePlugin.forward({ to: ['10.20.0.53', '10.20.1.53'] })],
     })],
   });
-  const nodeLocal = new NodeLocalDns(dns, 'NodeLocalDns', { tier, profile });
+  new NodeLocalDns(dns, 'NodeLocalDns', { tier, profile });
 
   if (choice.plugin === CniPlugin.CALICO) new CalicoTuning(new Chart(app, 'cni'), 'Calico', { tier, profile });
 
@@ -183,12 +154,12 @@ export function customCluster(app: App): ExampleCluster {
   new PodDnsTuning(policies, 'PodDns', { tier, profile, appliesTo: workloads });
 
   // Last, so it sees every component it watches.
-  const alerts = new NetworkAlerts(new Chart(app, 'monitoring'), 'Alerts', { tier, profile, selectorLabels: { release: 'kube-prometheus-stack' } });
-  return { files: () => clusterFiles(nodeLocal.kubeletConfigFiles(), alerts) };
+  new NetworkAlerts(new Chart(app, 'monitoring'), 'Alerts', { tier, profile, selectorLabels: { release: 'kube-prometheus-stack' } });
+  return policies;
 }
 
 /** Every example cluster by name (the folder it is written to). */
-export const CLUSTERS: Record<string, (app: App) => ExampleCluster> = {
+export const CLUSTERS: Record<string, (app: App) => Construct> = {
   small: smallCluster,
   medium: mediumCluster,
   large: largeCluster,
@@ -197,16 +168,12 @@ export const CLUSTERS: Record<string, (app: App) => ExampleCluster> = {
 
 /**
  * Synthesizes one example cluster into `outdir`: its charts (in dependency order, with numbered
- * file names when charts depend on each other), its extra files, and the tuning report.
+ * file names when charts depend on each other) and, written by `app.synth()` itself (TuningFiles),
+ * the tuning report, the kubelet files, Helm values and the alert rule file in subfolders.
  */
-export function writeCluster(build: (app: App) => ExampleCluster, outdir: string, title: string): string[] {
+export function writeCluster(build: (app: App) => Construct, outdir: string): string[] {
   const app = new App({ outdir });
-  const cluster = build(app);
+  build(app);
   app.synth();
-  for (const [file, content] of Object.entries(cluster.files())) {
-    fs.mkdirSync(path.dirname(path.join(outdir, file)), { recursive: true });
-    fs.writeFileSync(path.join(outdir, file), content);
-  }
-  fs.writeFileSync(path.join(outdir, 'tuning-report.md'), TuningReport.of(app).toMarkdown(title));
   return fs.readdirSync(outdir);
 }

@@ -4,5 +4,5 @@ import { CLUSTERS, writeCluster } from './clusters';
 // One App per example cluster: cross-component checks apply per app.
 const outdir = process.env.CDK8S_OUTDIR ?? 'dist';
 for (const [name, build] of Object.entries(CLUSTERS)) {
-  writeCluster(build, path.join(outdir, name), `Network tuning report: ${name} cluster`);
+  writeCluster(build, path.join(outdir, name));
 }

@@ -1,9 +1,9 @@
 import { Construct, IConstruct } from 'constructs';
-import { CalicoTuning, CalicoTuningProps } from './cni/calico-tuning';
-import { CiliumTuning, CiliumTuningProps } from './cni/cilium-tuning';
+import { CalicoTuning, CalicoTuningOptions } from './cni/calico-tuning';
+import { CiliumTuning, CiliumTuningOptions } from './cni/cilium-tuning';
 import { CniPlugin } from './cni/cni-plugin';
 import { CniRecommendation } from './cni/cni-recommendation';
-import { FlannelTuning, FlannelTuningProps } from './cni/flannel-tuning';
+import { FlannelTuning, FlannelTuningOptions } from './cni/flannel-tuning';
 import { checkProps } from './core/_boundary';
 import { componentContext, ComponentContext, record } from './core/_component';
 import { kubeletConfigFiles, kubeletDropIn } from './core/_kubelet';
@@ -12,14 +12,14 @@ import { KubeletConfigFile } from './core/kubelet-config-file';
 import { TuningReport } from './core/report';
 import { DecisionSource } from './core/report-types';
 import { ScaleTier } from './core/scale-tier';
-import { NodeLocalDns, NodeLocalDnsProps } from './dns/node-local-dns';
-import { PodDnsTuning, PodDnsTuningProps } from './dns/pod-dns-tuning';
-import { TunedCoreDns, TunedCoreDnsProps } from './dns/tuned-coredns';
-import { TunedKubeProxy, TunedKubeProxyProps } from './kube-proxy/tuned-kube-proxy';
-import { NetworkAlerts, NetworkAlertsProps } from './monitoring/network-alerts';
+import { NodeLocalDns, NodeLocalDnsOptions } from './dns/node-local-dns';
+import { PodDnsTuning, PodDnsTuningOptions } from './dns/pod-dns-tuning';
+import { TunedCoreDns, TunedCoreDnsOptions } from './dns/tuned-coredns';
+import { TunedKubeProxy, TunedKubeProxyOptions } from './kube-proxy/tuned-kube-proxy';
+import { NetworkAlerts, NetworkAlertsOptions } from './monitoring/network-alerts';
 import { NetworkComponent } from './network-component';
-import { SysctlTuner, SysctlTunerProps } from './node/sysctl-tuner';
-import { DefaultDenyPolicy, DefaultDenyPolicyProps } from './policy/default-deny-policy';
+import { SysctlTuner, SysctlTunerOptions } from './node/sysctl-tuner';
+import { DefaultDenyPolicy, DefaultDenyPolicyOptions } from './policy/default-deny-policy';
 import { ServiceTuning } from './service/service-tuning';
 
 /** Properties of `NetworkTuning`. */
@@ -57,63 +57,63 @@ export interface NetworkTuningProps {
    *
    * @default - the tier's. Left out when the CNI replaces kube-proxy (Calico eBPF, Cilium kube-proxy replacement).
    */
-  readonly kubeProxy?: TunedKubeProxyProps;
+  readonly kubeProxy?: TunedKubeProxyOptions;
 
   /**
    * Overrides for the node sysctls.
    *
    * @default - the tier's
    */
-  readonly sysctls?: SysctlTunerProps;
+  readonly sysctls?: SysctlTunerOptions;
 
   /**
    * Overrides for CoreDNS.
    *
    * @default - the tier's
    */
-  readonly coreDns?: TunedCoreDnsProps;
+  readonly coreDns?: TunedCoreDnsOptions;
 
   /**
    * Overrides for NodeLocal DNSCache.
    *
    * @default - the tier's, wired for the kube-proxy mode or eBPF data plane decided here
    */
-  readonly nodeLocalDns?: NodeLocalDnsProps;
+  readonly nodeLocalDns?: NodeLocalDnsOptions;
 
   /**
    * Overrides for pod DNS defaults.
    *
    * @default - the tier's options, applied to every workload in the app that this library does not manage
    */
-  readonly podDns?: PodDnsTuningProps;
+  readonly podDns?: PodDnsTuningOptions;
 
   /**
    * Overrides for Calico (when the CNI is Calico).
    *
    * @default - the tier's
    */
-  readonly calico?: CalicoTuningProps;
+  readonly calico?: CalicoTuningOptions;
 
   /**
    * Overrides for Cilium (when the CNI is Cilium).
    *
    * @default - the tier's
    */
-  readonly cilium?: CiliumTuningProps;
+  readonly cilium?: CiliumTuningOptions;
 
   /**
    * Overrides for Flannel (when the CNI is Flannel).
    *
    * @default - the tier's
    */
-  readonly flannel?: FlannelTuningProps;
+  readonly flannel?: FlannelTuningOptions;
 
   /**
    * The guide's default deny (with its DNS allowance) for these namespaces.
    *
    * @default - no default deny
    */
-  readonly defaultDeny?: DefaultDenyPolicyProps;
+  readonly defaultDeny?: DefaultDenyPolicyOptions;
 
   /**
    * Services (cdk8s-plus or raw) to tune with the tier's Service defaults
@@ -128,7 +128,7 @@ export interface NetworkTuningProps {
    *
    * @default - the tier's thresholds, for the components emitted here
    */
-  readonly alerts?: NetworkAlertsProps;
+  readonly alerts?: NetworkAlertsOptions;
 }
 
 /**
@@ -189,20 +189,8 @@ export class NetworkTuning extends Construct {
     (props.skip ?? []).forEach((c, i) => errors.oneOf(`skip[${i}]`, c, Object.values(NetworkComponent)));
     if (props.cniPlugin !== undefined) errors.oneOf('cniPlugin', props.cniPlugin, Object.values(CniPlugin));
 
-    // One tier and one profile: a component must not be given its own.
-    const nested: Array<[string, { tier?: ScaleTier; profile?: ClusterProfile } | undefined]> = [
-      ['kubeProxy', props.kubeProxy], ['sysctls', props.sysctls], ['coreDns', props.coreDns], ['nodeLocalDns', props.nodeLocalDns],
-      ['podDns', props.podDns], ['calico', props.calico], ['cilium', props.cilium], ['flannel', props.flannel],
-      ['defaultDeny', props.defaultDeny], ['alerts', props.alerts],
-    ];
-    for (const [name, p] of nested) {
-      if (p?.tier !== undefined && p.tier !== tier) {
-        errors.add(`${name}.tier`, p.tier, `must be unset or equal 'tier' (${tier}): NetworkTuning decides the tier once for every component`);
-      }
-      if (p?.profile !== undefined && p.profile !== profile) {
-        errors.add(`${name}.profile`, '<ClusterProfile>', "must be unset: NetworkTuning passes its 'profile' to every component");
-      }
-    }
+    // One tier and one profile: the components' options have neither (XOptions), and the boundary
+    // check refuses them from JavaScript and other languages too.
     const skipped: Array<[string, NetworkComponent, unknown]> = [
       ['kubeProxy', NetworkComponent.KUBE_PROXY, props.kubeProxy], ['sysctls', NetworkComponent.SYSCTLS, props.sysctls],
       ['coreDns', NetworkComponent.COREDNS, props.coreDns], ['nodeLocalDns', NetworkComponent.NODE_LOCAL_DNS, props.nodeLocalDns],

@@ -6,16 +6,18 @@ import { Construct } from 'constructs';
 import * as YAML from 'yaml';
 import * as lib from '../src';
 import { assertValid, only } from './util';
-import { CLUSTERS, ExampleCluster, writeCluster } from '../examples/clusters';
+import { CLUSTERS, writeCluster } from '../examples/clusters';
 import { CLUSTER_SCOPED_KINDS } from '../src/core/_api-objects';
 import { CRD_SOURCES, NAMESPACE_SOURCES, SYSTEM_NAMESPACES } from '../src/core/_prerequisites';
 
 /** Synthesizes every chart of an example cluster (cross-component checks included). */
-function synthCluster(build: (app: App) => ExampleCluster) {
+function synthCluster(build: (app: App) => Construct) {
   const app = Testing.app();
-  const cluster = build(app);
+  build(app);
   const charts: Record<string, any[]> = Object.fromEntries(app.charts.map((chart) => [chart.node.id, assertValid(chart.toJson())]));
-  return { charts, files: cluster.files() };
+  // the files app.synth() writes beside the manifests
+  const files: Record<string, string> = Object.fromEntries(lib.TuningFiles.of(app).map((f) => [f.path, f.content]));
+  return { charts, files };
 }
 
 describe('examples', () => {
@@ -47,13 +49,16 @@ describe('examples', () => {
     expect(Object.keys(custom).sort()).toEqual(['apps', 'cni', 'dns', 'monitoring', 'node-tuning', 'policies']);
   });
 
-  test('every public construct appears in an example', () => {
-    const source = fs.readFileSync(path.join(__dirname, '..', 'examples', 'clusters.ts'), 'utf8');
-    const constructs = Object.entries(lib).filter(([, v]) => typeof v === 'function' && (v as any).prototype instanceof Construct).map(([k]) => k);
+  test('every public construct appears in an example (built directly or by NetworkTuning)', () => {
+    const constructs = Object.entries(lib).filter(([, v]) => typeof v === 'function' && (v as any).prototype instanceof Construct).map(([k, v]) => [k, v] as const);
     expect(constructs.length).toBeGreaterThanOrEqual(15);
-    const used = (name: string) => new RegExp(`\\bnew ${name}\\(`).test(source)
-      || new RegExp(`tuning\\.${name[0].toLowerCase()}${name.slice(1).replace(/Tuning$/, '')}!`).test(source);
-    expect(constructs.filter((c) => !used(c))).toEqual([]);
+    const built = new Set<unknown>();
+    for (const build of Object.values(CLUSTERS)) {
+      const app = Testing.app();
+      build(app);
+      for (const c of app.node.findAll()) built.add(Object.getPrototypeOf(c).constructor);
+    }
+    expect(constructs.filter(([, cls]) => !built.has(cls)).map(([name]) => name)).toEqual([]);
   });
 
   test('NodeLocal DNS is wired for each example\'s data plane, and the kubelet files say so', () => {
@@ -64,8 +69,8 @@ describe('examples', () => {
     expect(only(large.charts.network, 'DaemonSet', 'node-local-dns').spec.template.spec.containers[0].args[1]).toBe('169.254.20.10');
     expect(only(large.charts.network, 'DaemonSet', 'node-local-dns-secondary')).toBeDefined();
     expect(YAML.parse(large.files['kubelet/90-cdk8s-network-tuning.conf']).clusterDNS).toEqual(['169.254.20.10']);
-    expect(Object.keys(large.files).sort()).toEqual([
-      'helm/cilium-values.yaml', 'kubeadm-patches/kubeletconfiguration+strategic.yaml', 'kubelet/90-cdk8s-network-tuning.conf', 'prometheus/rules.yaml',
+    expect(Object.keys(large.files)).toEqual([
+      'helm/cilium-values.yaml', 'kubeadm-patches/kubeletconfiguration+strategic.yaml', 'kubelet/90-cdk8s-network-tuning.conf', 'prometheus/rules.yaml', 'tuning-report.md',
     ]);
   });
 
@@ -185,7 +190,7 @@ describe('examples apply in one pass', () => {
 
   test.each(Object.keys(CLUSTERS))('%s: `kubectl apply -f <dir>` with the report\'s prerequisites installed creates every object', (name) => {
     const dir = path.join(root, name);
-    writeCluster(CLUSTERS[name], dir, name);
+    writeCluster(CLUSTERS[name], dir);
     const report = fs.readFileSync(path.join(dir, 'tuning-report.md'), 'utf8');
     // The report lists what must exist first; the simulation installs exactly that, nothing more.
     const needs = [...report.matchAll(/^\| (CRDs of|namespace) `([^`]+)` \|/gm)].map((m) => ({ kind: m[1], name: m[2] }));
@@ -196,11 +201,18 @@ describe('examples apply in one pass', () => {
     // Only manifests at the top: the other files live in subfolders kubectl does not read.
     const top = fs.readdirSync(dir, { withFileTypes: true }).filter((e) => e.isFile()).map((e) => e.name);
     expect(top.filter((f) => !f.endsWith('.k8s.yaml'))).toEqual(['tuning-report.md']);
+    // app.synth() wrote every file the app lists, byte for byte, with no file code in the example
+    const app = Testing.app();
+    CLUSTERS[name](app);
+    for (const f of lib.TuningFiles.of(app)) {
+      const written = fs.readFileSync(path.join(dir, ...f.path.split('/')), 'utf8');
+      expect({ file: f.path, same: f.path === 'tuning-report.md' ? written.startsWith('# Network tuning report') : written === f.content }).toEqual({ file: f.path, same: true });
+    }
   });
 
   test('the check is real: without a prerequisite, or with the namespace after its objects, it fails', () => {
     const dir = path.join(root, 'broken');
-    writeCluster(CLUSTERS.medium, dir, 'broken');
+    writeCluster(CLUSTERS.medium, dir);
     expect(applyOnePass(dir, { crds: [], namespaces: [] })).toEqual(expect.arrayContaining([
       expect.stringMatching(/PrometheusRule\/network-tuning-alerts: no matches for kind "PrometheusRule"/),
     ]));
@@ -215,7 +227,7 @@ describe('examples apply in one pass', () => {
 
   test('charts that depend on each other get numbered file names in dependency order', () => {
     const dir = path.join(root, 'names');
-    const files = writeCluster(CLUSTERS.custom, dir, 'custom').filter((f) => f.endsWith('.k8s.yaml'));
+    const files = writeCluster(CLUSTERS.custom, dir).filter((f) => f.endsWith('.k8s.yaml'));
     expect(files.every((f) => /^\d{4}-/.test(f))).toBe(true);
     const index = (chart: string) => files.findIndex((f) => f.endsWith(`-${chart}.k8s.yaml`));
     expect(index('policies')).toBeLessThan(index('apps')); // policies creates the production Namespace

@@ -63,22 +63,8 @@ export interface CalicoIpPoolOptions {
   readonly nodeSelector?: string;
 }
 
-/** Properties of `CalicoTuning`. */
-export interface CalicoTuningProps {
-  /**
-   * The scale tier.
-   *
-   * @default ScaleTier.SMALL
-   */
-  readonly tier?: ScaleTier;
-
-  /**
-   * The cluster (Pod CIDR for the default pools, API server for eBPF).
-   *
-   * @default - a default ClusterProfile
-   */
-  readonly profile?: ClusterProfile;
-
+/** Options of `CalicoTuning`: its properties except the tier and the profile, which a parent such as `NetworkTuning` decides once for every component. */
+export interface CalicoTuningOptions {
   /**
    * How Calico is installed. With the tigera-operator the data plane and the pools go in
    * its `Installation` (the operator owns FelixConfiguration `bpfEnabled` and the pools:
@@ -172,6 +158,23 @@ export interface CalicoTuningProps {
    * @default - 'tigera-operator' with the operator, 'kube-system' with the manifest
    */
   readonly servicesEndpointNamespace?: string;
+}
+
+/** Properties of `CalicoTuning`. */
+export interface CalicoTuningProps extends CalicoTuningOptions {
+  /**
+   * The scale tier.
+   *
+   * @default ScaleTier.SMALL
+   */
+  readonly tier?: ScaleTier;
+
+  /**
+   * The cluster (Pod CIDR for the default pools, API server for eBPF).
+   *
+   * @default - a default ClusterProfile
+   */
+  readonly profile?: ClusterProfile;
 }
 
 /**

@@ -24,22 +24,8 @@ export enum CiliumDatapathMode {
   AUTO = 'auto',
 }
 
-/** Properties of `CiliumTuning`. */
-export interface CiliumTuningProps {
-  /**
-   * The scale tier.
-   *
-   * @default ScaleTier.SMALL
-   */
-  readonly tier?: ScaleTier;
-
-  /**
-   * The cluster (Pod CIDR for IPAM and native routing, API server for kube-proxy replacement).
-   *
-   * @default - a default ClusterProfile
-   */
-  readonly profile?: ClusterProfile;
-
+/** Options of `CiliumTuning`: its properties except the tier and the profile, which a parent such as `NetworkTuning` decides once for every component. */
+export interface CiliumTuningOptions {
   /**
    * Cilium chart version (1.16 or newer: the values below are today's keys).
    *
@@ -210,6 +196,23 @@ export interface CiliumTuningProps {
    * @default 'flux-system'
    */
   readonly fluxNamespace?: string;
+}
+
+/** Properties of `CiliumTuning`. */
+export interface CiliumTuningProps extends CiliumTuningOptions {
+  /**
+   * The scale tier.
+   *
+   * @default ScaleTier.SMALL
+   */
+  readonly tier?: ScaleTier;
+
+  /**
+   * The cluster (Pod CIDR for IPAM and native routing, API server for kube-proxy replacement).
+   *
+   * @default - a default ClusterProfile
+   */
+  readonly profile?: ClusterProfile;
 }
 
 const CT_MIN = 1024;
@@ -435,6 +438,9 @@ export class CiliumTuning extends Construct {
         },
       });
     }
+
+    state.addOutputFile(this, 'helm/cilium-values.yaml', () => this.valuesYaml,
+      `Helm values: helm upgrade --install cilium cilium/cilium --version ${this.chartVersion} --namespace ${releaseNs} -f helm/cilium-values.yaml`);
 
     state.register({
       kind: 'cni',

@@ -9,22 +9,8 @@ import { ClusterProfile } from '../core/cluster-profile';
 import { DecisionSource } from '../core/report-types';
 import { ScaleTier } from '../core/scale-tier';
 
-/** Properties of `FlannelTuning`. */
-export interface FlannelTuningProps {
-  /**
-   * The scale tier.
-   *
-   * @default ScaleTier.SMALL
-   */
-  readonly tier?: ScaleTier;
-
-  /**
-   * The cluster (its Pod CIDR becomes Flannel's Network).
-   *
-   * @default - a default ClusterProfile
-   */
-  readonly profile?: ClusterProfile;
-
+/** Options of `FlannelTuning`: its properties except the tier and the profile, which a parent such as `NetworkTuning` decides once for every component. */
+export interface FlannelTuningOptions {
   /**
    * `Backend.Type`: VXLAN works anywhere; host-gw needs every node on one L2 segment.
    *
@@ -38,6 +24,23 @@ export interface FlannelTuningProps {
    * @default 'kube-flannel' (current upstream manifest; older installs use kube-system)
    */
   readonly flannelNamespace?: string;
+}
+
+/** Properties of `FlannelTuning`. */
+export interface FlannelTuningProps extends FlannelTuningOptions {
+  /**
+   * The scale tier.
+   *
+   * @default ScaleTier.SMALL
+   */
+  readonly tier?: ScaleTier;
+
+  /**
+   * The cluster (its Pod CIDR becomes Flannel's Network).
+   *
+   * @default - a default ClusterProfile
+   */
+  readonly profile?: ClusterProfile;
 }
 
 /**
@@ -99,6 +102,7 @@ export class FlannelTuning extends Construct {
       data: { 'cni-conf.json': JSON.stringify(cniConf, undefined, 2), 'net-conf.json': this.netConf },
     });
 
+    ctx.state.addOutputFile(this, 'flannel/net-conf.json', () => this.netConf, 'Flannel network config (also in the kube-flannel-cfg ConfigMap), for installs that take it as a file');
     ctx.state.register({
       kind: 'cni', scope: this, profile, tier: ctx.tier, plugin: CniPlugin.FLANNEL, enforcesNetworkPolicy: false,
     }, () => ctx.state.afterApply(this, `kubectl -n ${namespace} rollout restart daemonset kube-flannel-ds: flanneld reads net-conf.json only at start `

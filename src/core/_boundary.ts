@@ -153,8 +153,11 @@ function checkStruct(errors: ConfigErrors, struct: string, value: unknown, at: s
   const prefix = at ? `${at}.` : '';
   for (const key of Object.keys(value)) {
     if (!Object.prototype.hasOwnProperty.call(fields, key)) {
-      const hint = closest(key, Object.keys(fields));
-      errors.addMissing(`${prefix}${key}`, `is not a property of ${struct}${hint ? ` (did you mean '${hint}'?)` : ''}`);
+      // XOptions are what a parent passes on: it decides the tier and the profile once for every component
+      const decided = struct.endsWith('Options') && (key === 'tier' || key === 'profile');
+      const hint = decided ? undefined : closest(key, Object.keys(fields));
+      errors.addMissing(`${prefix}${key}`, `is not a property of ${struct}${hint ? ` (did you mean '${hint}'?)` : ''}`
+        + (decided ? `: the parent decides the ${key} once for every component` : ''));
     }
   }
   for (const [name, [spec, optional]] of Object.entries(fields)) {

@@ -1,5 +1,7 @@
 import { Yaml } from 'cdk8s';
+import { IConstruct } from 'constructs';
 import type { NetworkPlan } from './_plan';
+import type { AppState } from './_registry';
 import { KubeletConfigFile } from './kubelet-config-file';
 
 /*
@@ -78,4 +80,17 @@ export function kubeletConfigFiles(plan: NetworkPlan): KubeletConfigFile[] {
     usage: 'kubeadm clusters: `kubeadm upgrade node --patches kubeadm-patches` on each node (kubeadm 1.25+)',
   };
   return dropInGa ? [dropIn, patch] : [patch, dropIn];
+}
+
+/** Where the kubelet files go in the outdir: subfolders, which `kubectl apply -f <outdir>` does not read. */
+export const KUBELET_OUTPUT_FILES: ReadonlyArray<{ readonly path: string; readonly source: string; readonly usage: string }> = [
+  { path: `kubelet/${KUBELET_DROP_IN.split('/').pop()}`, source: KUBELET_DROP_IN, usage: `kubelet drop-in: copy to ${KUBELET_CONFIG_DIR}/ on every node (kubelet --config-dir)` },
+  { path: KUBEADM_PATCH, source: KUBEADM_PATCH, usage: 'kubeadm patch: `kubeadm upgrade node --patches kubeadm-patches` on every node' },
+];
+
+/** Adds the kubelet DNS files to the app's output files (see TuningFiles), rendered from the plan when written. */
+export function addKubeletOutputFiles(state: AppState, scope: IConstruct): void {
+  for (const f of KUBELET_OUTPUT_FILES) {
+    state.addOutputFile(scope, f.path, () => kubeletConfigFiles(state.plan()).find((k) => k.path === f.source)!.content, f.usage);
+  }
 }

@@ -59,6 +59,11 @@ export class AppState {
     AppState.extensions = extensions;
   }
 
+  /** The state of an app, if any component was ever built in it (no state is created). */
+  public static existing(scope: IConstruct): AppState | undefined {
+    return STATES.get(scope.node.root);
+  }
+
   public static of(scope: IConstruct): AppState {
     const root = scope.node.root;
     let state = STATES.get(root);
@@ -99,6 +104,10 @@ export class AppState {
   private readonly printed = new Set<string>();
   /** Acknowledged warning rules by construct (see Acknowledgements), in the order they were made. */
   private readonly acks = new Map<IConstruct, Map<string, string>>();
+  /** Files components add next to the manifests (see TuningFiles), by path. */
+  private readonly files = new Map<string, { scope: IConstruct; content: () => string; usage: string }>();
+  /** Whether `app.synth()` writes the output files (TuningFiles.disable). */
+  public writesOutputFiles = true;
   /** Findings already recorded as construct metadata. */
   private readonly recorded = new Set<string>();
   private readonly prepares: Array<() => void> = [];
@@ -212,6 +221,36 @@ export class AppState {
     const trace = AppState.extensions.traceDns(this, namespace);
     if (this.evaluating) this.passTraces.set(namespace, trace);
     return trace;
+  }
+
+  /**
+   * A file for the outdir (relative `path`), rendered when listed or written: a component adds what
+   * its output needs beside the manifests (kubelet settings, Helm values). A second component adding
+   * the same path must render the same content, or listing the files fails naming both.
+   */
+  public addOutputFile(scope: IConstruct, path: string, content: () => string, usage: string): void {
+    const existing = this.files.get(path);
+    if (existing && existing.scope !== scope) {
+      const first = existing;
+      this.files.set(path, {
+        scope: first.scope,
+        usage: first.usage,
+        content: () => {
+          const a = first.content();
+          const b = content();
+          if (a !== b) ConfigErrors.fail(pathOf(scope), 'output file', path, `is also written by ${pathOf(first.scope)} with other content: keep one of the two components`);
+          return a;
+        },
+      });
+      return;
+    }
+    this.files.set(path, { scope, content, usage });
+  }
+
+  /** The files components added, rendered now, by path (code-point order). */
+  public outputFiles(): Array<{ path: string; content: string; usage: string }> {
+    return [...this.files.entries()].sort(([a], [b]) => byCodePoint(a, b))
+      .map(([path, f]) => ({ path, content: f.content(), usage: f.usage }));
   }
 
   /** Acknowledges the warnings of `ruleId` on `scope` and under it (Acknowledgements.acknowledge). */

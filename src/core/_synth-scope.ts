@@ -47,13 +47,22 @@ export function keptJson(obj: object): unknown {
   return kept.get(obj);
 }
 
-function wrap(owner: any, name: string): void {
+const afterAppSynth: Array<(app: App) => void> = [];
+
+/** Runs `fn` after every outermost `App.synth()` that wrote the manifests (cdk8s synth calls it). */
+export function onAppSynth(fn: (app: App) => void): void {
+  afterAppSynth.push(fn);
+}
+
+function wrap(owner: any, name: string, after?: (self: any) => void): void {
   const original = owner?.[name];
   if (typeof original !== 'function' || original.__networkTuningScope) return;
   const wrapped = function (this: unknown, ...args: unknown[]) {
     depth++;
     try {
-      return original.apply(this, args);
+      const result = original.apply(this, args);
+      if (after && depth === 1) after(this);
+      return result;
     } finally {
       depth--;
       if (depth === 0) {
@@ -71,5 +80,5 @@ function wrap(owner: any, name: string): void {
 // The entry points of a synthesis: the app's two, and the per-chart one Chart.toJson()
 // and Testing.synth() go through. Missing ones (another cdk8s line) only lose the reuse.
 wrap(App, '_synthChart');
-wrap(App.prototype, 'synth');
+wrap(App.prototype, 'synth', (app: App) => afterAppSynth.forEach((fn) => fn(app)));
 wrap(App.prototype, 'synthYaml');

@@ -6,4 +6,5 @@ export * from './tier-table';
 export * from './report-types';
 export * from './report';
 export * from './acknowledgements';
+export * from './tuning-files';
 export * from './kubelet-config-file';

@@ -9,7 +9,7 @@ import { checkFeature, ComponentContext, componentContext, pick, record } from '
 import { showDuration } from '../core/_errors';
 import { NODE_CACHE_IMAGE } from '../core/_images';
 import { CONFIG_HASH_ANNOTATION, configMap, hashOf, KUBE_SYSTEM, LINUX_NODE_SELECTOR, meta, port, quantity, XTABLES_LOCK_VOLUME } from '../core/_k8s';
-import { kubeletConfigFiles, kubeletDropIn } from '../core/_kubelet';
+import { addKubeletOutputFiles, kubeletConfigFiles, kubeletDropIn } from '../core/_kubelet';
 import { lazyValue } from '../core/_lazy';
 import { cidrContains, isLinkLocal, parseCidr, ParsedCidr, parseIp } from '../core/_net';
 import type { NetworkPlan, NodeLocalPlan } from '../core/_plan';
@@ -20,22 +20,8 @@ import { DecisionSource } from '../core/report-types';
 import { ScaleTier } from '../core/scale-tier';
 import { KubeProxyMode } from '../kube-proxy/kube-proxy-mode';
 
-/** Properties of `NodeLocalDns`. */
-export interface NodeLocalDnsProps {
-  /**
-   * The scale tier whose defaults apply (resources, cache).
-   *
-   * @default ScaleTier.SMALL
-   */
-  readonly tier?: ScaleTier;
-
-  /**
-   * The cluster (kube-dns IP, domain, version).
-   *
-   * @default - a default ClusterProfile
-   */
-  readonly profile?: ClusterProfile;
-
+/** Options of `NodeLocalDns`: its properties except the tier and the profile, which a parent such as `NetworkTuning` decides once for every component. */
+export interface NodeLocalDnsOptions {
   /**
    * The link-local address the cache listens on on every node.
    *
@@ -88,6 +74,23 @@ export interface NodeLocalDnsProps {
    * @default 'registry.k8s.io/dns/k8s-dns-node-cache:1.26.7'
    */
   readonly image?: string;
+}
+
+/** Properties of `NodeLocalDns`. */
+export interface NodeLocalDnsProps extends NodeLocalDnsOptions {
+  /**
+   * The scale tier whose defaults apply (resources, cache).
+   *
+   * @default ScaleTier.SMALL
+   */
+  readonly tier?: ScaleTier;
+
+  /**
+   * The cluster (kube-dns IP, domain, version).
+   *
+   * @default - a default ClusterProfile
+   */
+  readonly profile?: ClusterProfile;
 }
 
 const NAME = 'node-local-dns';
@@ -189,6 +192,9 @@ export class NodeLocalDns extends Construct {
     }
 
     errors.throwIfAny();
+
+    // Every node's kubelet must point at this DNS path: its files go beside the manifests (TuningFiles).
+    addKubeletOutputFiles(state, this);
 
     // Registered before HA is decided, so the plan that decides it includes this component.
     const self = this;

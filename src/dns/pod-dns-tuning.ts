@@ -22,22 +22,8 @@ export interface DnsResolverOption {
   readonly value?: string;
 }
 
-/** Properties of `PodDnsTuning`. */
-export interface PodDnsTuningProps {
-  /**
-   * The scale tier whose defaults apply.
-   *
-   * @default ScaleTier.SMALL
-   */
-  readonly tier?: ScaleTier;
-
-  /**
-   * The cluster (domain, version).
-   *
-   * @default - a default ClusterProfile
-   */
-  readonly profile?: ClusterProfile;
-
+/** Options of `PodDnsTuning`: its properties except the tier and the profile, which a parent such as `NetworkTuning` decides once for every component. */
+export interface PodDnsTuningOptions {
   /**
    * `ndots`, 0..15: names with fewer dots walk the search list first.
    *
@@ -94,6 +80,23 @@ export interface PodDnsTuningProps {
    * @default - the scope this construct is added to
    */
   readonly appliesTo?: IConstruct;
+}
+
+/** Properties of `PodDnsTuning`. */
+export interface PodDnsTuningProps extends PodDnsTuningOptions {
+  /**
+   * The scale tier whose defaults apply.
+   *
+   * @default ScaleTier.SMALL
+   */
+  readonly tier?: ScaleTier;
+
+  /**
+   * The cluster (domain, version).
+   *
+   * @default - a default ClusterProfile
+   */
+  readonly profile?: ClusterProfile;
 }
 
 /** resolv.conf options glibc knows; only these three take a value. */

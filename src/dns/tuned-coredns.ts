@@ -15,22 +15,8 @@ import { ClusterProfile } from '../core/cluster-profile';
 import { DecisionSource, FindingSeverity } from '../core/report-types';
 import { ScaleTier } from '../core/scale-tier';
 
-/** Properties of `TunedCoreDns`. */
-export interface TunedCoreDnsProps {
-  /**
-   * The scale tier whose defaults apply.
-   *
-   * @default ScaleTier.SMALL
-   */
-  readonly tier?: ScaleTier;
-
-  /**
-   * The cluster (domain, kube-dns IP, version).
-   *
-   * @default - a default ClusterProfile
-   */
-  readonly profile?: ClusterProfile;
-
+/** Options of `TunedCoreDns`: its properties except the tier and the profile, which a parent such as `NetworkTuning` decides once for every component. */
+export interface TunedCoreDnsOptions {
   /**
    * Cap on how long answers are cached, in seconds (`cache TTL`). It never extends a
    * record's own TTL: cluster records keep the `kubernetes` TTL.
@@ -186,6 +172,23 @@ export interface TunedCoreDnsProps {
    * @default true
    */
   readonly podDisruptionBudget?: boolean;
+}
+
+/** Properties of `TunedCoreDns`. */
+export interface TunedCoreDnsProps extends TunedCoreDnsOptions {
+  /**
+   * The scale tier whose defaults apply.
+   *
+   * @default ScaleTier.SMALL
+   */
+  readonly tier?: ScaleTier;
+
+  /**
+   * The cluster (domain, kube-dns IP, version).
+   *
+   * @default - a default ClusterProfile
+   */
+  readonly profile?: ClusterProfile;
 }
 
 /**

@@ -18,22 +18,8 @@ import { DecisionSource, FindingSeverity } from '../core/report-types';
 import { ScaleTier } from '../core/scale-tier';
 
 
-/** Properties of `TunedKubeProxy`. */
-export interface TunedKubeProxyProps {
-  /**
-   * The scale tier whose defaults apply.
-   *
-   * @default ScaleTier.SMALL
-   */
-  readonly tier?: ScaleTier;
-
-  /**
-   * The cluster this configuration is for (version, Pod CIDR, API server, cores per node).
-   *
-   * @default - a default ClusterProfile (Kubernetes 1.28, kubeadm CIDRs)
-   */
-  readonly profile?: ClusterProfile;
-
+/** Options of `TunedKubeProxy`: its properties except the tier and the profile, which a parent such as `NetworkTuning` decides once for every component. */
+export interface TunedKubeProxyOptions {
   /**
    * The proxy mode.
    *
@@ -107,6 +93,23 @@ export interface TunedKubeProxyProps {
    * @default - registry.k8s.io/kube-proxy at the latest patch of the profile's Kubernetes minor the library knows
    */
   readonly image?: string;
+}
+
+/** Properties of `TunedKubeProxy`. */
+export interface TunedKubeProxyProps extends TunedKubeProxyOptions {
+  /**
+   * The scale tier whose defaults apply.
+   *
+   * @default ScaleTier.SMALL
+   */
+  readonly tier?: ScaleTier;
+
+  /**
+   * The cluster this configuration is for (version, Pod CIDR, API server, cores per node).
+   *
+   * @default - a default ClusterProfile (Kubernetes 1.28, kubeadm CIDRs)
+   */
+  readonly profile?: ClusterProfile;
 }
 
 /**

@@ -1,4 +1,4 @@
-import { ApiObject, Duration } from 'cdk8s';
+import { ApiObject, Duration, Yaml } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { AlertContext, AlertDef, AlertGroup, ALERTS, RECORDINGS } from './_alert-catalogue';
@@ -56,22 +56,8 @@ export interface AlertInfo {
   readonly runbook: string;
 }
 
-/** Properties of `NetworkAlerts`. */
-export interface NetworkAlertsProps {
-  /**
-   * The scale tier (thresholds and `for` durations).
-   *
-   * @default ScaleTier.SMALL
-   */
-  readonly tier?: ScaleTier;
-
-  /**
-   * The cluster.
-   *
-   * @default - a default ClusterProfile
-   */
-  readonly profile?: ClusterProfile;
-
+/** Options of `NetworkAlerts`: its properties except the tier and the profile, which a parent such as `NetworkTuning` decides once for every component. */
+export interface NetworkAlertsOptions {
   /**
    * Language of summaries, descriptions and runbook hints.
    *
@@ -212,6 +198,67 @@ export interface NetworkAlertsProps {
    * @default true
    */
   readonly scrapeObjects?: boolean;
+}
+
+/** One rule of a Prometheus rule group: an alerting rule or a recording rule. */
+export interface AlertRuleEntry {
+  /**
+   * The alert's name.
+   *
+   * @default - none: a recording rule
+   */
+  readonly alert?: string;
+  /**
+   * The series a recording rule writes.
+   *
+   * @default - none: an alerting rule
+   */
+  readonly record?: string;
+  /** The PromQL expression. */
+  readonly expr: string;
+  /**
+   * How long the expression must hold before the alert fires (Prometheus `for`), as Prometheus writes durations.
+   *
+   * @default - none (recording rules)
+   */
+  readonly forDuration?: string;
+  /**
+   * Labels the alert carries (`severity`).
+   *
+   * @default - none
+   */
+  readonly labels?: Record<string, string>;
+  /**
+   * Annotations: `summary`, `description` and `runbook`.
+   *
+   * @default - none
+   */
+  readonly annotations?: Record<string, string>;
+}
+
+/** A Prometheus rule group. */
+export interface AlertRuleGroup {
+  /** The group's name. */
+  readonly name: string;
+  /** Its rules, in evaluation order. */
+  readonly rules: AlertRuleEntry[];
+}
+
+/** Properties of `NetworkAlerts`. */
+export interface NetworkAlertsProps extends NetworkAlertsOptions {
+  /**
+   * The scale tier (thresholds and `for` durations).
+   *
+   * @default ScaleTier.SMALL
+   */
+  readonly tier?: ScaleTier;
+
+  /**
+   * The cluster.
+   *
+   * @default - a default ClusterProfile
+   */
+  readonly profile?: ClusterProfile;
 }
 
 type Thresholds = Omit<AlertContext, 'kubeProxyMode' | 'jobs' | 'legacyForwardMetrics'>;
@@ -372,12 +419,14 @@ export class NetworkAlerts extends Construct {
       apiVersion: 'monitoring.coreos.com/v1',
       kind: 'PrometheusRule',
       metadata: meta('network-tuning-alerts', ns, labels),
-      spec: { groups: lazyValue(this, 'PrometheusRule spec.groups', () => this.ruleGroups()) },
+      spec: { groups: lazyValue(this, 'PrometheusRule spec.groups', () => this.rulesJson()) },
     });
 
     if (props.scrapeObjects ?? true) this.addScrapeObjects(ns, labels);
     if (props.dashboards ?? true) this.addDashboards(ns, { ...labels, ...(props.dashboardLabels ?? { grafana_dashboard: '1' }) });
     this.selectorLabels = labels;
+    state.addOutputFile(this, 'prometheus/rules.yaml', () => this.ruleFileYaml(),
+      'the alerts as a rule file, for a Prometheus without the operator (rule_files)');
 
     state.register({
       kind: 'alerts',
@@ -395,12 +444,25 @@ export class NetworkAlerts extends Construct {
     return this.selectedAlerts().map((a) => a.alert);
   }
 
-  /** The rule groups as plain Prometheus rule-file groups (for promtool or a non-operator Prometheus). */
-  public ruleGroups(): any[] {
+  /** The rule groups, typed (the PrometheusRule's `spec.groups`; Prometheus's `for` is `forDuration`). */
+  public ruleGroups(): AlertRuleGroup[] {
+    return this.rulesJson().map((g) => ({
+      name: g.name,
+      rules: g.rules.map(({ for: forDuration, ...rule }) => ({ ...rule, ...(forDuration !== undefined ? { forDuration } : {}) }) as AlertRuleEntry),
+    }));
+  }
+
+  /** The rules as a Prometheus rule file (`rule_files:`), for promtool or a Prometheus without the operator. */
+  public ruleFileYaml(): string {
+    return Yaml.stringify({ groups: this.rulesJson() });
+  }
+
+  /** The groups as Prometheus reads them. */
+  private rulesJson(): Array<{ name: string; rules: Array<Record<string, any>> }> {
     const ctx = this.alertContext();
     const selected = this.selectedAlerts(ctx);
     const lang = this.language === AlertLanguage.CHINESE ? 'zh' : 'en';
-    const groups: any[] = [];
+    const groups: Array<{ name: string; rules: Array<Record<string, any>> }> = [];
     for (const group of ['kube-proxy', 'coredns', 'node-local-dns', 'node'] as const) {
       const rules = selected.filter((x) => x.group === group).map((x) => ({
         alert: x.alert,

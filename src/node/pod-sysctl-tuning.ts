@@ -4,6 +4,7 @@ import { SysctlCatalogue, SysctlScope } from './sysctl-catalogue';
 import { isWorkload, transformPodSpec } from '../core/_api-objects';
 import { checkProps } from '../core/_boundary';
 import { componentContext, record } from '../core/_component';
+import { ConfigErrors } from '../core/_errors';
 import { MANAGED_BY } from '../core/_k8s';
 import { byCodePoint } from '../core/_order';
 import { ClusterProfile } from '../core/cluster-profile';
@@ -159,6 +160,9 @@ export class PodSysctlTuning extends Construct {
       allowedUnsafeSysctls: this.allowedUnsafeSysctls,
     });
     if (includeUnsafe && this.unsafeSysctls.length > 0) {
+      const file = `kubelet/91-cdk8s-network-tuning-sysctls-${ConfigErrors.labelOf(this).replace(/[^A-Za-z0-9-]+/g, '-')}.conf`;
+      ctx.state.addOutputFile(this, file, () => this.kubeletConfigYaml,
+        'kubelet drop-in allowing the unsafe sysctls: copy to /etc/kubernetes/kubelet.conf.d/ on the nodes these pods run on');
       ctx.state.warn(this, 'POD-SYSCTL-UNSAFE',
         `pods get unsafe sysctls (${this.allowedUnsafeSysctls.join(', ')}): they fail to start (SysctlForbidden) on nodes whose kubelet does not allow them, and violate Pod Security baseline`,
         'add them to allowedUnsafeSysctls on the target nodes (kubeletConfigYaml) and taint those nodes');

@@ -15,22 +15,8 @@ import { DecisionSource } from '../core/report-types';
 import { ScaleTier } from '../core/scale-tier';
 import { KubeProxyMode } from '../kube-proxy/kube-proxy-mode';
 
-/** Properties of `SysctlTuner`. */
-export interface SysctlTunerProps {
-  /**
-   * The scale tier whose sysctl preset applies (the guide's `99-kubernetes-network.conf`).
-   *
-   * @default ScaleTier.SMALL
-   */
-  readonly tier?: ScaleTier;
-
-  /**
-   * The cluster (Kubernetes version, NodePort range).
-   *
-   * @default - a default ClusterProfile
-   */
-  readonly profile?: ClusterProfile;
-
+/** Options of `SysctlTuner`: its properties except the tier and the profile, which a parent such as `NetworkTuning` decides once for every component. */
+export interface SysctlTunerOptions {
   /**
    * Sysctls to add to the preset or to override in it, as they are written to
    * the sysctl file (`{ 'net.core.somaxconn': '65535' }`).
@@ -82,6 +68,23 @@ export interface SysctlTunerProps {
    * @default Duration.minutes(5)
    */
   readonly reapplyInterval?: Duration;
+}
+
+/** Properties of `SysctlTuner`. */
+export interface SysctlTunerProps extends SysctlTunerOptions {
+  /**
+   * The scale tier whose sysctl preset applies (the guide's `99-kubernetes-network.conf`).
+   *
+   * @default ScaleTier.SMALL
+   */
+  readonly tier?: ScaleTier;
+
+  /**
+   * The cluster (Kubernetes version, NodePort range).
+   *
+   * @default - a default ClusterProfile
+   */
+  readonly profile?: ClusterProfile;
 }
 
 /** One sysctl as emitted, and why. */

@@ -32,8 +32,8 @@ export enum PodSecurityLevel {
   RESTRICTED = 'restricted',
 }
 
-/** Properties of `DefaultDenyPolicy`. */
-export interface DefaultDenyPolicyProps {
+/** Options of `DefaultDenyPolicy`: its properties except the tier and the profile, which a parent such as `NetworkTuning` decides once for every component. */
+export interface DefaultDenyPolicyOptions {
   /** Namespaces to protect (one policy set per namespace). */
   readonly namespaces: string[];
 
@@ -99,7 +99,10 @@ export interface DefaultDenyPolicyProps {
    * @default false (such a namespace is an error)
    */
   readonly protectSystemNamespaces?: boolean;
+}
 
+/** Properties of `DefaultDenyPolicy`. */
+export interface DefaultDenyPolicyProps extends DefaultDenyPolicyOptions {
   /**
    * The scale tier.
    *

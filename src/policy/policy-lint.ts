@@ -1,7 +1,7 @@
 import { Construct, IConstruct } from 'constructs';
 import { dnsTargetsOf } from './_dns-targets';
 import { LINT_RULES, LintContext } from './_lint-rules';
-import { isNetworkPolicy, PolicyJson, withSelectorKeys } from './_policy-analysis';
+import { EMPTY_SELECTOR, isNetworkPolicy, policyKey, PolicyJson, selectorKey, withSelectorKeys } from './_policy-analysis';
 import { checkCall, checkProps } from '../core/_boundary';
 import { ComponentContext, componentContext } from '../core/_component';
 import { tierSettings } from '../core/_tier-table';
@@ -129,7 +129,9 @@ export class PolicyLint extends Construct {
 
     // linted after every component prepared (policies are final then), from the app's one walk
     this.ctx.state.register({ kind: 'generic', scope: this, profile: this.ctx.profile, tier: this.ctx.tier }, undefined, () => {
+      const tracedElsewhere = this.tracedByDefaultDenyDns();
       for (const f of this.findings(extraNodeLocal)) {
+        if (f.ruleId === 'NP006' && tracedElsewhere.has(f.policy)) continue;
         const severity = f.severity === FindingSeverity.ERROR && failOnErrors ? FindingSeverity.ERROR : FindingSeverity.WARNING;
         this.ctx.state.report(this, severity, f.ruleId, `${f.policy}: ${f.message}`, f.fix);
       }
@@ -148,6 +150,24 @@ export class PolicyLint extends Construct {
       maxPoliciesPerPod: this.ctx.settings.networkPolicy.maxPoliciesPerPod.value,
       dns: { ...dns, nodeLocalIps: [...dns.nodeLocalIps, ...extraNodeLocalIps] },
     });
+  }
+
+  /**
+   * Policies for every pod of a namespace a DefaultDenyPolicy protects: DEFAULT-DENY-DNS traces those
+   * pods' DNS path hop by hop under the CNI's semantics and reports the hop that fails, so NP006 (the
+   * coarser check) would report the same problem a second time.
+   */
+  private tracedByDefaultDenyDns(): Set<string> {
+    const state = this.ctx.state;
+    const traced = new Set(state.components('default-deny').flatMap((d) => d.namespaces));
+    const out = new Set<string>();
+    if (traced.size === 0) return out;
+    for (const obj of state.apiObjectsUnder(this.target)) {
+      if (!isNetworkPolicy(obj)) continue;
+      const p = state.jsonOf(obj) as PolicyJson;
+      if (traced.has(p.metadata.namespace ?? 'default') && selectorKey(p.spec?.podSelector) === EMPTY_SELECTOR) out.add(policyKey(p));
+    }
+    return out;
   }
 
   /** A readable report of `findings()`. */

@@ -15,7 +15,7 @@ export function examplesDigest(): string {
     const hash = createHash('sha256');
     for (const [name, build] of Object.entries(CLUSTERS)) {
       const dir = path.join(root, name);
-      writeCluster(build, dir, name);
+      writeCluster(build, dir);
       const walk = (d: string): string[] => fs.readdirSync(d, { withFileTypes: true })
         .flatMap((e) => (e.isDirectory() ? walk(path.join(d, e.name)) : [path.join(d, e.name)]));
       for (const file of walk(dir).sort()) {

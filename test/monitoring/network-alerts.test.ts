@@ -1,4 +1,5 @@
 import { Chart, Duration, Testing } from 'cdk8s';
+import * as YAML from 'yaml';
 import { jobsIn, promqlErrors } from './promql';
 import {
   AlertLanguage, CiliumTuning, ClusterProfile, KubeProxyMode, KubernetesVersion, NetworkAlerts, NetworkAlertsProps, NodeLocalDns,
@@ -291,9 +292,18 @@ describe('NetworkAlerts: expressions and scrape objects agree', () => {
     expect(ofKind(objs, 'Service').map((s) => s.metadata.name)).not.toContain('kube-proxy-metrics');
   });
 
-  test('ruleGroups() gives the same groups as a plain rule file', () => {
+  test('ruleFileYaml() is the PrometheusRule\'s groups as a rule file; ruleGroups() the same, typed (for -> forDuration)', () => {
     const { alerts, rule } = render();
-    expect(alerts.ruleGroups()).toEqual(rule.spec.groups);
+    expect(YAML.parse(alerts.ruleFileYaml()).groups).toEqual(rule.spec.groups);
+    const typed = alerts.ruleGroups();
+    expect(typed.map((g) => g.name)).toEqual(rule.spec.groups.map((g: any) => g.name));
+    const firstAlert = rule.spec.groups[0].rules[0];
+    expect(typed[0].rules[0]).toEqual({
+      alert: firstAlert.alert, expr: firstAlert.expr, forDuration: firstAlert.for, labels: firstAlert.labels, annotations: firstAlert.annotations,
+    });
+    const recording = typed.find((g) => g.name === 'network-tuning-recording')!.rules[0];
+    expect(recording.record).toBeDefined();
+    expect(recording.forDuration).toBeUndefined();
   });
 });
 

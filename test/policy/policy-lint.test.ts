@@ -89,6 +89,20 @@ describe('PolicyLint in an app', () => {
     expect(report).toContain('WARNING NP004 prod/raw\n  ingress port 9090 has no protocol, so only TCP is allowed\n  fix: state the protocol of every port');
   });
 
+  test('a namespace under default deny without DNS is reported once, at the hop that fails (DEFAULT-DENY-DNS), not again as NP006', () => {
+    const chart = Testing.chart();
+    new DefaultDenyPolicy(chart, 'Deny', { namespaces: ['prod'], allowDns: false });
+    // a policy for some pods only: the namespace trace does not cover it, NP006 does
+    new ApiObject(chart, 'web', np('web-egress', { podSelector: { matchLabels: { app: 'web' } }, policyTypes: ['Egress'], egress: [{ ports: [{ port: 443, protocol: 'TCP' }] }] }));
+    new PolicyLint(chart, 'Lint', { failOnErrors: false });
+    const findings = TuningReport.of(chart).check();
+    const dns = findings.filter((f) => f.ruleId === 'DEFAULT-DENY-DNS' || f.ruleId === 'NP006').map((f) => `${f.ruleId} ${f.path} ${f.message.split(':')[0]}`).sort();
+    expect(dns).toEqual([
+      'DEFAULT-DENY-DNS test/Deny pods in prod cannot resolve names',
+      'NP006 test/Lint prod/web-egress',
+    ]);
+  });
+
   test('the library\'s DNS allowance with NodeLocal DNS passes NP002 and NP006', () => {
     const chart = Testing.chart();
     new NodeLocalDns(chart, 'NodeLocalDns');
