@@ -76,21 +76,47 @@ export class ConfigErrors {
     return scope.node.path || scope.node.id || '<root>';
   }
 
-  private readonly problems: string[] = [];
+  private problems: string[] = [];
+  private names: Record<string, string> = {};
 
   /** `where` is a label, or a construct labelled only when a problem is reported (paths cost a walk up the tree). */
   public constructor(private readonly where: string | IConstruct) {}
 
+  /**
+   * A view that records into this collector under the caller's property names: a builder shared by
+   * several callers (a Corefile plugin) checks its options as `ttl`, a construct offering them as
+   * `cacheTtl` passes `{ ttl: 'cacheTtl' }`. Names map whole properties and their sub-paths.
+   */
+  public renamed(names: Record<string, string>): ConfigErrors {
+    const view = new ConfigErrors(this.where);
+    view.problems = this.problems;
+    view.names = { ...this.names, ...names };
+    return view;
+  }
+
   /** `'prop' (value) rule` */
   public add(prop: string, value: unknown, rule: string): this {
-    this.problems.push(`'${formatProp(prop)}' (${formatValue(value)}) ${rule}`);
-    return this;
+    return this.push(`'${formatProp(this.nameOf(prop))}' (${formatValue(value)}) ${rule}`);
   }
 
   /** `'prop' rule` — for missing or combined properties where no single value is at fault. */
   public addMissing(prop: string, rule: string): this {
-    this.problems.push(`'${formatProp(prop)}' ${rule}`);
+    return this.push(`'${formatProp(this.nameOf(prop))}' ${rule}`);
+  }
+
+  /** One line per problem: a value two checks refuse alike is reported once. */
+  private push(line: string): this {
+    if (!this.problems.includes(line)) this.problems.push(line);
     return this;
+  }
+
+  private nameOf(prop: string): string {
+    // the longest renamed prefix that ends at a property boundary
+    let best = '';
+    for (const from of Object.keys(this.names)) {
+      if (from.length > best.length && (prop === from || prop.startsWith(`${from}.`) || prop.startsWith(`${from}[`))) best = from;
+    }
+    return best ? this.names[best] + prop.slice(best.length) : prop;
   }
 
   public get count(): number {

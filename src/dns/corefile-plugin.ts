@@ -408,13 +408,19 @@ export class CorefilePlugin {
   public static health(options: HealthOptions = {}): CorefilePlugin {
     [options = {}] = checkCall('CorefilePlugin.health', [options]) as [HealthOptions];
     const errors = new ConfigErrors('CorefilePlugin.health');
+    const plugin = CorefilePlugin._health(options, errors);
+    errors.throwIfAny();
+    return plugin;
+  }
+
+  /** @internal `health` checked into the caller's collector (named as the caller offers the options). */
+  public static _health(options: HealthOptions, errors: ConfigErrors): CorefilePlugin {
     const args: string[] = [];
     if (options.address !== undefined && checkListenAddress(errors, 'address', options.address)) args.push(options.address);
     const block: string[][] = [];
     if (options.lameduck !== undefined && errors.duration('lameduck', options.lameduck, Duration.millis(1))) {
       block.push(['lameduck', goDuration(options.lameduck)]);
     }
-    errors.throwIfAny();
     return new CorefilePlugin('health', args, block);
   }
 
@@ -507,6 +513,13 @@ export class CorefilePlugin {
   public static cache(options: CacheOptions = {}): CorefilePlugin {
     [options = {}] = checkCall('CorefilePlugin.cache', [options]) as [CacheOptions];
     const errors = new ConfigErrors('CorefilePlugin.cache');
+    const plugin = CorefilePlugin._cache(options, errors);
+    errors.throwIfAny();
+    return plugin;
+  }
+
+  /** @internal `cache` checked into the caller's collector (named as the caller offers the options). */
+  public static _cache(options: CacheOptions, errors: ConfigErrors): CorefilePlugin {
     const args: string[] = [];
     if (options.ttl !== undefined && errors.int('ttl', options.ttl, 1, GO_INT32_MAX)) args.push(String(options.ttl));
     (options.zones ?? []).forEach((z, i) => { if (checkZone(errors, `zones[${i}]`, z)) args.push(z); });
@@ -557,7 +570,6 @@ export class CorefilePlugin {
       block.push(['disable', kind, ...zones]);
     }
     if (options.keepTtl) block.push(['keepttl']);
-    errors.throwIfAny();
     return new CorefilePlugin('cache', args, block);
   }
 

@@ -55,10 +55,17 @@ export class ServerBlock {
     if (!(plugin instanceof CorefilePlugin)) {
       ConfigErrors.fail(`ServerBlock ${this.key}`, 'plugin', plugin, 'must be a CorefilePlugin (use its static factories)');
     }
-    if (!plugin._repeatable && this._plugins.some((p) => p.name === plugin.name)) {
-      ConfigErrors.fail(`ServerBlock ${this.key}`, 'plugins', plugin.name, 'may appear only once per server block (CoreDNS: "this plugin can only be used once per Server Block")');
-    }
+    const problem = this._problemAdding(plugin);
+    if (problem) ConfigErrors.fail(`ServerBlock ${this.key}`, 'plugins', plugin.name, problem);
     this._plugins.push(plugin);
+  }
+
+  /** @internal Why adding `plugin` would be refused, if it would (for callers that name their own property). */
+  public _problemAdding(plugin: CorefilePlugin): string | undefined {
+    if (!plugin._repeatable && this._plugins.some((p) => p.name === plugin.name)) {
+      return 'may appear only once per server block (CoreDNS: "this plugin can only be used once per Server Block")';
+    }
+    return undefined;
   }
 
   /** The plugin with this name, if the block has one. */
@@ -127,7 +134,16 @@ export class Corefile {
   public addServerBlock(block: ServerBlock): void {
     [block] = checkCall('Corefile#addServerBlock', [block]) as [ServerBlock];
     if (!(block instanceof ServerBlock)) ConfigErrors.fail('Corefile', 'block', block, 'must be a ServerBlock');
+    const problem = this._problemAdding(block);
+    if (problem) ConfigErrors.fail('Corefile', problem.prop, problem.value, problem.rule);
+    this._blocks.push(block);
+  }
+
+  /** @internal Why adding `block` would be refused, if it would (for callers that name their own property). */
+  public _problemAdding(block: ServerBlock): { prop: string; value: string; rule: string } | undefined {
+    let found: { prop: string; value: string; rule: string } | undefined;
     block._normalKeys.forEach((key, i) => {
+      if (found) return;
       // CoreDNS keys a listener by zone, port and bind address (dnsserver validateZonesAndListeningAddresses):
       // one zone:port on different addresses is fine, on a shared one (or every address) it is served twice;
       // blocks filtered by `view` may share a zone.
@@ -136,14 +152,15 @@ export class Corefile {
         const shown = other.keys[other._normalKeys.indexOf(key)];
         const same = (shown === block.keys[i] ? '' : ` as ${shown} (CoreDNS compares zones in lower case with a trailing dot)`)
           + (bindsOf(other).length > 0 && bindsOf(block).length > 0 ? ', on a bind address both blocks listen on' : '');
-        ConfigErrors.fail('Corefile', 'zones', block.keys[i], `is already served by another server block${same}`);
+        found = { prop: 'zones', value: block.keys[i], rule: `is already served by another server block${same}` };
       }
     });
+    if (found) return found;
     const health = healthAddress(block);
     if (health && this._blocks.some((b) => healthAddress(b) === health)) {
-      ConfigErrors.fail('Corefile', 'health', health, 'is already used by another server block: CoreDNS allows one health endpoint per address');
+      return { prop: 'health', value: health, rule: 'is already used by another server block: CoreDNS allows one health endpoint per address' };
     }
-    this._blocks.push(block);
+    return undefined;
   }
 
   /** The server blocks, in order. */

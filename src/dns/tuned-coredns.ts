@@ -266,48 +266,64 @@ export class TunedCoreDns extends Construct {
     // guide's tuning where it still acts: the cache TTL caps external answers, capacities above
     // CoreDNS's built-in 9984 entries. The cache's options depend on NodeLocal DNSCache, so the
     // plugin is built at synthesis.
-    const cache = (): CorefilePlugin => {
-      const disable = this.clusterZoneCacheDisabled(props.disableClusterZoneCache);
-      return CorefilePlugin.cache({
-        ttl: cacheTtl,
-        success: success !== DEFAULT_CACHE_CAPACITY ? { capacity: success } : undefined,
-        denial: denial !== DEFAULT_CACHE_CAPACITY ? { capacity: denial } : undefined,
-        prefetch: props.cachePrefetch,
-        serveStale: props.cacheServeStale,
-        disableSuccessFor: disable ? [domain] : undefined,
-        disableDenialFor: disable ? [domain] : undefined,
-      });
-    };
-    // Built through the typed plugins: their errors name the plugin's options.
-    const main = withLabel(this, () => {
-      cache(); // validates the options now
-      const block = new ServerBlock({ zones: ['.'] });
-      block.addPlugin(CorefilePlugin.errors());
-      block.addPlugin(CorefilePlugin.health({ lameduck }));
-      block.addPlugin(CorefilePlugin.ready());
-      if (props.logQueries) block.addPlugin(CorefilePlugin.log());
-      block.addPlugin(CorefilePlugin.kubernetes({
-        zones: [domain, 'in-addr.arpa', 'ip6.arpa'],
-        pods: props.pods ?? KubernetesPodsMode.INSECURE,
-        fallthroughZones: ['in-addr.arpa', 'ip6.arpa'],
-        ttl: kubernetesTtl,
-      }));
-      block.addPlugin(CorefilePlugin.prometheus(':9153'));
-      block.addPlugin(CorefilePlugin.forward({
-        to: upstreams,
-        maxConcurrent,
-        policy: props.forwardPolicy,
-        preferUdp: props.forwardPreferUdp,
-      }));
-      block.addPlugin(CorefilePlugin._deferred('cache', cache));
-      block.addPlugin(CorefilePlugin.loop());
-      block.addPlugin(CorefilePlugin.reload());
-      block.addPlugin(CorefilePlugin.loadbalance());
-      for (const p of props.extraPlugins ?? []) block.addPlugin(p);
-      const corefile = new Corefile(block);
-      for (const b of props.serverBlocks ?? []) corefile.addServerBlock(b);
-      return corefile;
+    const cacheOptions = (disable: boolean) => ({
+      ttl: cacheTtl,
+      success: success !== DEFAULT_CACHE_CAPACITY ? { capacity: success } : undefined,
+      denial: denial !== DEFAULT_CACHE_CAPACITY ? { capacity: denial } : undefined,
+      prefetch: props.cachePrefetch,
+      serveStale: props.cacheServeStale,
+      disableSuccessFor: disable ? [domain] : undefined,
+      disableDenialFor: disable ? [domain] : undefined,
     });
+    // Built through the typed plugins, which check the options under this construct's names.
+    const asProps = errors.renamed({
+      'ttl': 'cacheTtl',
+      'success.capacity': 'cacheSuccessCapacity',
+      'denial.capacity': 'cacheDenialCapacity',
+      'prefetch': 'cachePrefetch',
+      'serveStale': 'cacheServeStale',
+      'lameduck': 'lameduck',
+    });
+    CorefilePlugin._cache(cacheOptions(false), asProps);
+    const health = CorefilePlugin._health({ lameduck }, asProps);
+    errors.throwIfAny();
+    // valid now; the cache's disable lines depend on NodeLocal DNSCache, so it is built at synthesis
+    const cache = () => CorefilePlugin.cache(cacheOptions(this.clusterZoneCacheDisabled(props.disableClusterZoneCache)));
+    const block = new ServerBlock({ zones: ['.'] });
+    block.addPlugin(CorefilePlugin.errors());
+    block.addPlugin(health);
+    block.addPlugin(CorefilePlugin.ready());
+    if (props.logQueries) block.addPlugin(CorefilePlugin.log());
+    block.addPlugin(CorefilePlugin.kubernetes({
+      zones: [domain, 'in-addr.arpa', 'ip6.arpa'],
+      pods: props.pods ?? KubernetesPodsMode.INSECURE,
+      fallthroughZones: ['in-addr.arpa', 'ip6.arpa'],
+      ttl: kubernetesTtl,
+    }));
+    block.addPlugin(CorefilePlugin.prometheus(':9153'));
+    block.addPlugin(CorefilePlugin.forward({
+      to: upstreams,
+      maxConcurrent,
+      policy: props.forwardPolicy,
+      preferUdp: props.forwardPreferUdp,
+    }));
+    block.addPlugin(CorefilePlugin._deferred('cache', cache));
+    block.addPlugin(CorefilePlugin.loop());
+    block.addPlugin(CorefilePlugin.reload());
+    block.addPlugin(CorefilePlugin.loadbalance());
+    (props.extraPlugins ?? []).forEach((p, i) => {
+      const problem = block._problemAdding(p);
+      if (problem) errors.add(`extraPlugins[${i}]`, p.name, problem);
+      else block.addPlugin(p);
+    });
+    const corefile = new Corefile(block);
+    (props.serverBlocks ?? []).forEach((b, i) => {
+      const problem = corefile._problemAdding(b);
+      if (problem) errors.add(`serverBlocks[${i}].${problem.prop}`, problem.value, problem.rule);
+      else corefile.addServerBlock(b);
+    });
+    errors.throwIfAny();
+    const main = corefile;
     this.corefile = main;
 
     const deploy = props.deploy ?? false;
@@ -471,11 +487,3 @@ function portOf(plugin: CorefilePlugin | undefined, fallback: number): number {
 }
 
 /** Runs a builder; errors from the typed Corefile API are re-labelled with this construct's path. */
-function withLabel<T>(scope: Construct, build: () => T): T {
-  try {
-    return build();
-  } catch (e) {
-    const message = (e as Error).message;
-    throw new Error(message.split('\n').map((line) => `[${scope.node.path}] ${line.replace(/^\[([^\]]+)\] /, '$1: ')}`).join('\n'));
-  }
-}

@@ -6,7 +6,7 @@ import * as fc from 'fast-check';
 import { SCHEMA_FILE, schemaModule } from '../../scripts/prop-schema';
 import * as lib from '../../src';
 import { checkArgs, checkProps } from '../../src/core/_boundary';
-import { formatValue } from '../../src/core/_errors';
+import { ConfigErrors, formatValue } from '../../src/core/_errors';
 import { METHODS, PROPS_OF, STRUCTS } from '../../src/core/_schema.generated';
 import { schemaErrors } from '../util';
 
@@ -229,5 +229,25 @@ describe('every public method checks its arguments', () => {
       "[CorefilePlugin.forward] 'policy' (fastest) must be one of: random, round_robin, sequential");
     expect(() => lib.CorefilePlugin.forward({ to: ['1.1.1.1'], polcy: 'random' } as any)).toThrow(
       "[CorefilePlugin.forward] 'polcy' is not a property of ForwardOptions (did you mean 'policy'?)");
+  });
+});
+
+describe('ConfigErrors.renamed', () => {
+  test('records into the same collector under the caller\'s names, whole properties and their sub-paths only', () => {
+    const errors = new ConfigErrors('test/CoreDns');
+    const view = errors.renamed({ 'ttl': 'cacheTtl', 'success.capacity': 'cacheSuccessCapacity', 'prefetch': 'cachePrefetch' });
+    view.add('ttl', 0, 'must be positive');
+    view.add('ttlx', 1, 'is another property');
+    view.add('success.capacity', 5, 'is too small');
+    view.add('success.ttl', 5, 'keeps its name');
+    view.addMissing('prefetch[0].amount', 'is required');
+    view.add('ttl', 0, 'must be positive'); // the same problem twice is one line
+    expect(errors.messages).toEqual([
+      "[test/CoreDns] 'cacheTtl' (0) must be positive",
+      "[test/CoreDns] 'ttlx' (1) is another property",
+      "[test/CoreDns] 'cacheSuccessCapacity' (5) is too small",
+      "[test/CoreDns] 'success.ttl' (5) keeps its name",
+      "[test/CoreDns] 'cachePrefetch[0].amount' is required",
+    ]);
   });
 });

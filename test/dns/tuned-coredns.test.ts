@@ -140,7 +140,21 @@ describe('TunedCoreDns Corefile', () => {
     expect(() => new TunedCoreDns(Testing.chart(), 'CoreDns', { cacheSuccessCapacity: 512 })).toThrow(
       "[test/CoreDns] 'cacheSuccessCapacity' (512) must be an integer in 1024..2147483647");
     expect(() => new TunedCoreDns(Testing.chart(), 'CoreDns', { extraPlugins: [CorefilePlugin.cache()] })).toThrow(
-      "[test/CoreDns] ServerBlock .:53: 'plugins' (cache) may appear only once per server block");
+      "[test/CoreDns] 'extraPlugins[0]' (cache) may appear only once per server block");
+  });
+
+  test('options the Corefile plugins check are named as this construct offers them, all problems at once', () => {
+    expect(() => new TunedCoreDns(Testing.chart(), 'CoreDns', {
+      cachePrefetch: { amount: 0, duration: Duration.minutes(1), percentage: 95 },
+      lameduck: Duration.millis(0),
+    })).toThrow([
+      "[test/CoreDns] 'cachePrefetch.amount' (0) must be an integer in 1..2147483647",
+      "[test/CoreDns] 'cachePrefetch.percentage' (95) must be an integer in 10..90",
+      "[test/CoreDns] 'lameduck' (0s) must be >= 1ms",
+    ].join('\n'));
+    const block = new ServerBlock({ zones: ['.'], plugins: [CorefilePlugin.forward({ to: ['10.10.0.53'] })] });
+    expect(() => new TunedCoreDns(Testing.chart(), 'CoreDns', { serverBlocks: [block] })).toThrow(
+      "[test/CoreDns] 'serverBlocks[0].zones' (.:53) is already served by another server block");
   });
 
   test('a capacity that is not a multiple of 256 is a warning (CoreDNS rounds it down)', () => {
