@@ -3,7 +3,9 @@
 
 /** Every public string enum's values. */
 export const ENUMS: Readonly<Record<string, readonly string[]>> = {
+  "AlertComponent": ["kube-proxy","coredns","node-local-dns","node"],
   "AlertLanguage": ["en","zh-CN"],
+  "AlertSeverity": ["warning","critical"],
   "CalicoBpfLogLevel": ["Off","Info","Debug"],
   "CalicoEncapsulationMode": ["Never","Always","CrossSubnet"],
   "CalicoExternalServiceMode": ["Tunnel","DSR"],
@@ -43,7 +45,7 @@ export const ENUMS: Readonly<Record<string, readonly string[]>> = {
 /** Every public struct: property -> [type, optional]. Types: string, number, boolean, enum:X, struct:X, class:X, construct, object, json, array:T, map:T. */
 export const STRUCTS: Readonly<Record<string, Readonly<Record<string, readonly [string, boolean]>>>> = {
   "Acknowledgement": {"path":["string",false],"ruleId":["string",false],"reason":["string",false],"warnings":["number",false]},
-  "AlertInfo": {"alert":["string",false],"component":["string",false],"fromGuide":["boolean",false],"severity":["string",false],"kubeProxyModes":["array:enum:KubeProxyMode",true],"expr":["string",false],"forDuration":["string",false],"threshold":["string",false],"summary":["string",false],"description":["string",false],"runbook":["string",false]},
+  "AlertInfo": {"alert":["string",false],"component":["enum:AlertComponent",false],"fromGuide":["boolean",false],"severity":["enum:AlertSeverity",false],"kubeProxyModes":["array:enum:KubeProxyMode",true],"expr":["string",false],"forDuration":["string",false],"threshold":["string",false],"summary":["string",false],"description":["string",false],"runbook":["string",false]},
   "AlertRuleEntry": {"alert":["string",true],"record":["string",true],"expr":["string",false],"forDuration":["string",true],"labels":["map:string",true],"annotations":["map:string",true]},
   "AlertRuleGroup": {"name":["string",false],"rules":["array:struct:AlertRuleEntry",false]},
   "AllowPolicyProps": {"podLabels":["map:string",false],"ingress":["array:struct:AllowRule",true],"egress":["array:struct:AllowRule",true],"policyNamespace":["string",true],"name":["string",true]},

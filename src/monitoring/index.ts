@@ -1,1 +1,2 @@
 export * from './network-alerts';
+export * from './alert-enums';

@@ -3,6 +3,7 @@ import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { AlertContext, AlertDef, AlertGroup, ALERTS, RECORDINGS } from './_alert-catalogue';
 import { DASHBOARD_FILES, renderDashboards } from './_dashboards';
+import { AlertComponent, AlertSeverity } from './alert-enums';
 import { checkCall, checkProps } from '../core/_boundary';
 import { checkFeature, ComponentContext, componentContext, pick, record } from '../core/_component';
 import { goDuration, showDuration } from '../core/_errors';
@@ -30,12 +31,12 @@ export enum AlertLanguage {
 export interface AlertInfo {
   /** The alert name. */
   readonly alert: string;
-  /** The component it watches: kube-proxy, coredns, node-local-dns or node. */
-  readonly component: string;
+  /** The component it watches. */
+  readonly component: AlertComponent;
   /** Whether the guide lists it (the others go beyond the guide). */
   readonly fromGuide: boolean;
   /** The `severity` label. */
-  readonly severity: string;
+  readonly severity: AlertSeverity;
   /**
    * The kube-proxy modes whose metrics it reads.
    *
@@ -316,9 +317,9 @@ export class NetworkAlerts extends Construct {
     const lang = language === AlertLanguage.CHINESE ? 'zh' : 'en';
     return ALERTS.map((x) => ({
       alert: x.alert,
-      component: x.group,
+      component: x.group as AlertComponent,
       fromGuide: x.fromGuide,
-      severity: x.severity,
+      severity: x.severity as AlertSeverity,
       kubeProxyModes: x.modes ? [...x.modes] : undefined,
       expr: x.expr(ctx),
       forDuration: goDuration(x.forDuration(ctx)),

@@ -2,7 +2,8 @@ import { Chart, Duration, Testing } from 'cdk8s';
 import * as YAML from 'yaml';
 import { jobsIn, promqlErrors } from './promql';
 import {
-  AlertLanguage, CiliumTuning, ClusterProfile, KubeProxyMode, KubernetesVersion, NetworkAlerts, NetworkAlertsProps, NodeLocalDns,
+  AlertComponent, AlertLanguage, AlertSeverity, CiliumTuning, ClusterProfile, KubeProxyMode, KubernetesVersion, NetworkAlerts, NetworkAlertsProps,
+  NodeLocalDns,
   ScaleTier, TunedCoreDns, TunedKubeProxy,
 } from '../../src';
 import { ofKind, only, synthValid } from '../util';
@@ -304,6 +305,22 @@ describe('NetworkAlerts: expressions and scrape objects agree', () => {
     const recording = typed.find((g) => g.name === 'network-tuning-recording')!.rules[0];
     expect(recording.record).toBeDefined();
     expect(recording.forDuration).toBeUndefined();
+  });
+});
+
+describe('NetworkAlerts.catalogue', () => {
+  test('severity and component are the enums, matching the emitted rules\' labels and groups', () => {
+    const catalogue = NetworkAlerts.catalogue(ScaleTier.LARGE);
+    expect(new Set(catalogue.map((a) => a.severity))).toEqual(new Set([AlertSeverity.WARNING, AlertSeverity.CRITICAL]));
+    expect(new Set(catalogue.map((a) => a.component))).toEqual(new Set(Object.values(AlertComponent)));
+    const { alerts } = render();
+    for (const group of alerts.ruleGroups().filter((g) => g.name !== 'network-tuning-recording')) {
+      for (const rule of group.rules) {
+        const info = catalogue.find((a) => a.alert === rule.alert)!;
+        expect({ alert: rule.alert, group: group.name, severity: rule.labels!.severity })
+          .toEqual({ alert: info.alert, group: `network-tuning-${info.component}`, severity: info.severity });
+      }
+    }
   });
 });
 
