@@ -1,3 +1,4 @@
+import { ApiObject } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { clusterScoped } from '../core/_api-objects';
@@ -27,7 +28,8 @@ export interface CoreDnsWorkloadOptions {
  * CoreDNS 1.8.1) and binding, Deployment, the `kube-dns` Service at the
  * profile's ClusterIP, and a PodDisruptionBudget.
  */
-export function addCoreDnsWorkload(scope: Construct, opts: CoreDnsWorkloadOptions): void {
+/** Emits CoreDNS's ServiceAccount, RBAC, Deployment, kube-dns Service and PodDisruptionBudget; returns the Deployment and the Service. */
+export function addCoreDnsWorkload(scope: Construct, opts: CoreDnsWorkloadOptions): { deployment: ApiObject; service: ApiObject } {
   new k8s.KubeServiceAccount(scope, 'ServiceAccount', { metadata: meta('coredns', KUBE_SYSTEM) });
 
   clusterScoped(new k8s.KubeClusterRole(scope, 'ClusterRole', {
@@ -52,7 +54,7 @@ export function addCoreDnsWorkload(scope: Construct, opts: CoreDnsWorkloadOption
     { containerPort: opts.readyPort, name: 'readiness-probe', protocol: 'TCP' },
   ];
 
-  new k8s.KubeDeployment(scope, 'Deployment', {
+  const deployment = new k8s.KubeDeployment(scope, 'Deployment', {
     metadata: meta('coredns', KUBE_SYSTEM, COREDNS_LABELS),
     spec: {
       // With the autoscaler, replicas is left out so applying the manifest never fights it.
@@ -121,7 +123,7 @@ export function addCoreDnsWorkload(scope: Construct, opts: CoreDnsWorkloadOption
     },
   });
 
-  new k8s.KubeService(scope, 'Service', {
+  const service = new k8s.KubeService(scope, 'Service', {
     metadata: meta('kube-dns', KUBE_SYSTEM, { ...COREDNS_LABELS, 'kubernetes.io/cluster-service': 'true', 'kubernetes.io/name': 'CoreDNS' },
       opts.metricsPort ? { 'prometheus.io/port': String(opts.metricsPort), 'prometheus.io/scrape': 'true' } : undefined),
     spec: {
@@ -144,6 +146,7 @@ export function addCoreDnsWorkload(scope: Construct, opts: CoreDnsWorkloadOption
       },
     });
   }
+  return { deployment, service };
 }
 
 export interface DnsAutoscalerOptions {

@@ -208,6 +208,18 @@ export class TunedCoreDns extends Construct {
   public readonly corefile: Corefile;
   /** The ConfigMap holding the Corefile. */
   public readonly configMap: ApiObject;
+  /**
+   * The CoreDNS Deployment (with `deploy`), for escape hatches such as `addJsonPatch`.
+   *
+   * @default - none: kubeadm's Deployment runs CoreDNS
+   */
+  public readonly deployment?: ApiObject;
+  /**
+   * The kube-dns Service (with `deploy`).
+   *
+   * @default - none
+   */
+  public readonly service?: ApiObject;
 
   private readonly ctx: ComponentContext;
 
@@ -345,7 +357,7 @@ export class TunedCoreDns extends Construct {
       const mainBlock = main.serverBlocks[0];
       record(ctx, 'image', image, props.image ? DecisionSource.OVERRIDE : DecisionSource.UPSTREAM,
         props.image ? 'set by the user' : `the CoreDNS version kubeadm pins for Kubernetes ${profile.kubernetesVersion.version}`);
-      addCoreDnsWorkload(this, {
+      const workload = addCoreDnsWorkload(this, {
         image,
         replicas: autoscaler ? undefined : replicas,
         cpuRequest: pick(ctx, 'resources.requests.cpu', undefined, c.cpuRequest),
@@ -359,6 +371,8 @@ export class TunedCoreDns extends Construct {
         // Many replicas: let drains take a tenth at a time (rounded up, so at least one).
         pdbMaxUnavailable: autoscaler ? '10%' : 1,
       });
+      this.deployment = workload.deployment;
+      this.service = workload.service;
       record(ctx, 'service.clusterIP', profile.dnsServiceIp, DecisionSource.DERIVED, 'the profile\'s kube-dns IP (kubelet clusterDNS without NodeLocal DNSCache)');
       if (autoscaler) {
         addDnsAutoscaler(this, { linear: () => this.autoscalerParams(replicas) });

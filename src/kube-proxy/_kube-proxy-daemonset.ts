@@ -1,3 +1,4 @@
+import { ApiObject } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { clusterScoped } from '../core/_api-objects';
@@ -21,7 +22,8 @@ const LABELS = { 'k8s-app': 'kube-proxy' };
  * kubeadm sets no probes; neither do we (a liveness probe would restart
  * kube-proxy during an API outage without fixing anything).
  */
-export function addKubeProxyWorkload(scope: Construct, opts: KubeProxyWorkloadOptions): void {
+/** Emits kube-proxy's ServiceAccount, node-proxier binding and DaemonSet; returns the DaemonSet. */
+export function addKubeProxyWorkload(scope: Construct, opts: KubeProxyWorkloadOptions): ApiObject {
   new k8s.KubeServiceAccount(scope, 'ServiceAccount', {
     metadata: meta('kube-proxy', KUBE_SYSTEM),
   });
@@ -32,7 +34,7 @@ export function addKubeProxyWorkload(scope: Construct, opts: KubeProxyWorkloadOp
     subjects: [{ kind: 'ServiceAccount', name: 'kube-proxy', namespace: KUBE_SYSTEM }],
   }));
 
-  new k8s.KubeDaemonSet(scope, 'DaemonSet', {
+  return new k8s.KubeDaemonSet(scope, 'DaemonSet', {
     metadata: meta('kube-proxy', KUBE_SYSTEM, LABELS),
     spec: {
       selector: { matchLabels: LABELS },

@@ -132,6 +132,12 @@ export class TunedKubeProxy extends Construct {
 
   /** The ConfigMap holding the configuration. */
   public readonly configMap: ApiObject;
+  /**
+   * The kube-proxy DaemonSet (with `deployDaemonSet`), for escape hatches such as `addJsonPatch`.
+   *
+   * @default - none: kubeadm's DaemonSet runs kube-proxy
+   */
+  public readonly daemonSet?: ApiObject;
 
 
   private readonly deploysDaemonSet: boolean;
@@ -259,7 +265,7 @@ export class TunedKubeProxy extends Construct {
       errors.throwIfAny();
       record(ctx, 'image', image, props.image ? DecisionSource.OVERRIDE : DecisionSource.DERIVED,
         props.image ? 'set by the user' : `kube-proxy matching Kubernetes ${profile.kubernetesVersion.version}`);
-      addKubeProxyWorkload(this, {
+      this.daemonSet = addKubeProxyWorkload(this, {
         image,
         configMapName: 'kube-proxy',
         configHash: lazyValue(this, 'DaemonSet config-hash annotation', () => hashOf(this.configYaml + (this.kubeconfig ?? ''))),

@@ -330,6 +330,9 @@ export class NetworkAlerts extends Construct {
     }));
   }
 
+  /** The PrometheusRule with every alert, for escape hatches such as `addJsonPatch`. */
+  public readonly prometheusRule: ApiObject;
+
   private readonly ctx: ComponentContext;
   private readonly groups: Record<AlertGroup, boolean>;
   private readonly language: AlertLanguage;
@@ -416,7 +419,7 @@ export class NetworkAlerts extends Construct {
     }
 
     const labels = props.selectorLabels ?? {};
-    new ApiObject(this, 'PrometheusRule', {
+    this.prometheusRule = new ApiObject(this, 'PrometheusRule', {
       apiVersion: 'monitoring.coreos.com/v1',
       kind: 'PrometheusRule',
       metadata: meta('network-tuning-alerts', ns, labels),

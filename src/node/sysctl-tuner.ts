@@ -1,4 +1,4 @@
-import { Duration } from 'cdk8s';
+import { ApiObject, Duration } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { APPLY_SYSCTLS_SCRIPT } from './_apply-sysctls-script';
@@ -117,6 +117,11 @@ const MOUNT = '/etc/network-sysctl-tuner';
  * then the two must agree.
  */
 export class SysctlTuner extends Construct {
+  /** The DaemonSet that writes the sysctls on every node, for escape hatches such as `addJsonPatch`. */
+  public readonly daemonSet: ApiObject;
+  /** The ConfigMap holding the sysctl file. */
+  public readonly configMap: ApiObject;
+
   private readonly ctx: ComponentContext;
   private readonly preset: Map<string, Effective>;
   private readonly explicit: Map<string, string>;
@@ -177,7 +182,7 @@ export class SysctlTuner extends Construct {
     const file = lazyValue(this, `ConfigMap data[${CONF_FILE}]`, () => this.renderFile());
     const modules = lazyValue(this, 'ConfigMap data[modules]', () => this.modules().join('\n') + '\n');
     const atLeast = lazyValue(this, 'ConfigMap data[at-least]', () => this.atLeastKeys().join('\n') + '\n');
-    const sysctlsConfigMap = configMap(this, 'ConfigMap', {
+    const sysctlsConfigMap = this.configMap = configMap(this, 'ConfigMap', {
       metadata: meta(NAME, KUBE_SYSTEM, { 'app.kubernetes.io/name': NAME }),
       data: { [CONF_FILE]: file, 'modules': modules, 'at-least': atLeast, 'apply-sysctls.sh': APPLY_SYSCTLS_SCRIPT },
     });
@@ -209,7 +214,7 @@ export class SysctlTuner extends Construct {
         },
         resources: resources('1m', '8Mi', '16Mi'),
       };
-    new k8s.KubeDaemonSet(this, 'DaemonSet', {
+    this.daemonSet = new k8s.KubeDaemonSet(this, 'DaemonSet', {
       metadata: meta(NAME, KUBE_SYSTEM, labels),
       spec: {
         selector: { matchLabels: labels },
