@@ -157,7 +157,7 @@ const md = [
   '- What the library emits once per namespace (default-deny policies, namespaces) and its ConfigMaps are plain',
   '  `ApiObject`s with JSON props: a cdk8s-plus L1 (`k8s.KubeNetworkPolicy`) resolves its props and then converts',
   "  them again on every `toJson()`, about 3× a plain object's serialization. Config hashes no longer load",
-  "  `node:crypto` (a 64-bit FNV-1a hash, in JavaScript); NodeLocal's Corefile is rendered once per plan; the DNS",
+  "  `node:crypto` (a 64-bit FNV-style hash, in JavaScript); NodeLocal's Corefile is rendered once per plan; the DNS",
   "  reach of each policy and each selector's canonical key are computed once per lint run, not per pair.",
   '',
   '- Importing the library cost about 1.4× importing cdk8s-plus-28 alone. A CPU profile of the import showed',

@@ -55,8 +55,8 @@ export const TOLERATE_ALL: k8s.Toleration[] = [
 
 /**
  * Stable short hash of a text, for config-hash annotations: they only need to change when the text
- * does (a rollout trigger, not a security boundary). 64-bit FNV-1a over the UTF-16 code units, in
- * plain JavaScript: loading node:crypto for it cost more than the rest of a small app's synthesis.
+ * does (a rollout trigger, not a security boundary). Two 32-bit FNV-1a-style lanes over the UTF-16 code
+ * units, in plain JavaScript: loading node:crypto for it cost more than the rest of a small app's synthesis.
  */
 /* eslint-disable no-bitwise -- a hash is bit arithmetic */
 export function hashOf(text: string): string {

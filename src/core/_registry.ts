@@ -113,6 +113,8 @@ export class AppState {
   private readonly prepares: Array<() => void> = [];
   private readonly checks: Array<() => void> = [];
   private validationAdded = false;
+  /** CDK8S_NETWORK_TUNING_WARNINGS as the current validation pass read it. */
+  private mode?: 'print' | 'silent' | 'error';
 
   private constructor(private readonly root: IConstruct) {}
 
@@ -417,6 +419,8 @@ export class AppState {
     // components' validations below read findings fresh for that pass.
     this.root.node.addValidation({
       validate: () => {
+        // read once per validation pass: every component's validation below asks for it
+        this.mode = warningMode();
         this.evaluate();
         this.recordMetadata();
         this.printWarnings();
@@ -426,7 +430,7 @@ export class AppState {
   }
 
   private errorsFor(scope: IConstruct): string[] {
-    const strict = warningMode() === 'error';
+    const strict = (inSynthesis() && this.mode ? this.mode : warningMode()) === 'error';
     // findings by scope, once per evaluation: every component asks for its own (linear, not components x findings)
     if (!this.findingsByScope || this.findingsByScopeOf !== this.ruleFindings) {
       this.findingsByScope = new Map();
@@ -443,7 +447,7 @@ export class AppState {
   }
 
   private printWarnings(): void {
-    if (warningMode() !== 'print') return;
+    if (this.mode !== 'print') return;
     for (const w of [...this.constructionWarnings, ...this.ruleFindings]) {
       if (w.severity !== FindingSeverity.WARNING || this.acknowledgementOf(w) !== undefined) continue;
       const line = `[${w.scope.node.path}] warning ${w.ruleId}: ${w.message} (fix: ${w.fix})`;
