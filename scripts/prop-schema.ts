@@ -46,12 +46,15 @@ function specOf(node: ts.TypeNode, enums: Set<string>, structs: Set<string>, whe
   }
   if (ts.isTypeReferenceNode(node)) {
     const name = node.typeName.getText();
+    if (name === 'Record' && node.typeArguments?.length === 2 && node.typeArguments[1].kind === ts.SyntaxKind.UnknownKeyword) return 'json';
     if (name === 'Record' && node.typeArguments?.length === 2) return `map:${specOf(node.typeArguments[1], enums, structs, where)}`;
     if (enums.has(name)) return `enum:${name}`;
     if (structs.has(name)) return `struct:${name}`;
     if (VALUE_CLASSES.has(name)) return `class:${name}`;
     if (CONSTRUCT_TYPES.has(name)) return 'construct';
     if (name === 'kplus.INetworkPolicyPeer') return 'object';
+    // checked in depth by core/_resources.ts (Cpu and Size from any cdk8s-plus-2x version)
+    if (name === 'kplus.ContainerResources') return 'object';
   }
   throw new Error(`${where}: no runtime check for type '${node.getText()}' (add it to scripts/prop-schema.ts)`);
 }

@@ -190,6 +190,23 @@ export interface CalicoTuningProps extends CalicoTuningOptions {
  * must be right before calico-node or the operator first creates the pool.
  */
 export class CalicoTuning extends Construct {
+  /** The FelixConfiguration `default`, for escape hatches such as `addJsonPatch`. */
+  public readonly felixConfiguration: ApiObject;
+  /**
+   * The tigera-operator's Installation `default` (with the operator install method).
+   *
+   * @default - none with manifest installs
+   */
+  public readonly installation?: ApiObject;
+  /** The IPPools, in the order of `ipPools` (none with the operator: its Installation holds them). */
+  public readonly ipPoolObjects: ApiObject[];
+  /**
+   * The `kubernetes-services-endpoint` ConfigMap (eBPF mode).
+   *
+   * @default - none outside eBPF mode
+   */
+  public readonly servicesEndpoint?: ApiObject;
+
   private readonly ctx: ComponentContext;
 
   public constructor(scope: Construct, id: string, props: CalicoTuningProps = {}) {
@@ -256,7 +273,7 @@ export class CalicoTuning extends Construct {
     const pools = this.pools(props.ipPools);
     errors.throwIfAny();
 
-    clusterScoped(new ApiObject(this, 'FelixConfiguration', {
+    this.felixConfiguration = clusterScoped(new ApiObject(this, 'FelixConfiguration', {
       apiVersion: 'projectcalico.org/v3',
       kind: 'FelixConfiguration',
       metadata: meta('default', undefined),
@@ -265,7 +282,7 @@ export class CalicoTuning extends Construct {
     if (operator) {
       const linuxDataplane = bpfEnabled ? 'BPF'
         : props.nftablesMode === CalicoNftablesMode.ENABLED || props.nftablesMode === CalicoNftablesMode.AUTO ? 'Nftables' : 'Iptables';
-      clusterScoped(new ApiObject(this, 'Installation', {
+      this.installation = clusterScoped(new ApiObject(this, 'Installation', {
         apiVersion: 'operator.tigera.io/v1',
         kind: 'Installation',
         // The operator reads the Installation named default (utils.DefaultInstanceKey).
@@ -274,19 +291,18 @@ export class CalicoTuning extends Construct {
       }));
       record(this.ctx, 'Installation.calicoNetwork.linuxDataplane', linuxDataplane, DecisionSource.DERIVED,
         'the tigera-operator writes FelixConfiguration bpfEnabled (and nftablesMode) from it; the pools are the Installation\'s, created and owned by the operator');
+      this.ipPoolObjects = [];
     } else {
-      for (const pool of pools) {
-        clusterScoped(new ApiObject(this, `IPPool-${pool.name}`, {
-          apiVersion: 'projectcalico.org/v3',
-          kind: 'IPPool',
-          metadata: meta(pool.name, undefined),
-          spec: pool.spec,
-        }));
-      }
+      this.ipPoolObjects = pools.map((pool) => clusterScoped(new ApiObject(this, `IPPool-${pool.name}`, {
+        apiVersion: 'projectcalico.org/v3',
+        kind: 'IPPool',
+        metadata: meta(pool.name, undefined),
+        spec: pool.spec,
+      })));
       this.warnImmutablePools(pools);
     }
     if (bpfEnabled) {
-      configMap(this, 'ServicesEndpoint', {
+      this.servicesEndpoint = configMap(this, 'ServicesEndpoint', {
         metadata: meta('kubernetes-services-endpoint', endpointNs),
         data: { KUBERNETES_SERVICE_HOST: profile.apiServerHost!, KUBERNETES_SERVICE_PORT: String(profile.apiServerPort) },
       });

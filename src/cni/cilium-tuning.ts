@@ -1,5 +1,6 @@
 import { ApiObject, Yaml } from 'cdk8s';
 import { Construct } from 'constructs';
+import { jsonValue, mergeUnder } from './_helm-values';
 import { CiliumLoadBalancerMode, CiliumRoutingMode, CiliumTunnelProtocol } from './cilium-modes';
 import { CniPlugin } from './cni-plugin';
 import { checkProps } from '../core/_boundary';
@@ -196,6 +197,17 @@ export interface CiliumTuningOptions {
    * @default 'flux-system'
    */
   readonly fluxNamespace?: string;
+
+  /**
+   * More Helm values (JSON: objects, lists, strings, numbers, booleans), merged under the
+   * tuned ones: a key this construct sets keeps its tuned value and the difference is a warning
+   * (CILIUM-EXTRA-VALUE-OVERRIDDEN) naming the property that sets it; every other key is
+   * passed to the chart as given and listed in the report. The chart, not this library,
+   * checks them.
+   *
+   * @default - none
+   */
+  readonly extraValues?: Record<string, unknown>;
 }
 
 /** Properties of `CiliumTuning`. */
@@ -215,6 +227,37 @@ export interface CiliumTuningProps extends CiliumTuningOptions {
   readonly profile?: ClusterProfile;
 }
 
+/** The property (or profile field) that decides each tuned Helm value, for CILIUM-EXTRA-VALUE-OVERRIDDEN. */
+const TUNED_BY: Record<string, string> = {
+  'kubeProxyReplacement': "'kubeProxyReplacement'",
+  'k8sServiceHost': "the profile's 'apiServerHost'",
+  'k8sServicePort': "the profile's 'apiServerPort'",
+  'routingMode': "'routingMode'",
+  'tunnelProtocol': "'tunnelProtocol'",
+  'ipv4NativeRoutingCIDR': "'ipv4NativeRoutingCidr'",
+  'ipv6NativeRoutingCIDR': "the profile's 'podCidrs'",
+  'autoDirectNodeRoutes': "'autoDirectNodeRoutes'",
+  'enableIPv4Masquerade': "'enableIpv4Masquerade'",
+  'ipv6': "the profile's 'podCidrs' (an IPv6 Pod CIDR)",
+  'ipam': "the profile's 'podCidrs' and 'maxPodsPerNode'",
+  'bpf.masquerade': "'bpfMasquerade'",
+  'bpf.tproxy': "'bpfTproxy'",
+  'bpf.mapDynamicSizeRatio': "'mapDynamicSizeRatio'",
+  'bpf.datapathMode': "'datapathMode'",
+  'bpf.ctTcpMax': "'bpfCtTcpMax'",
+  'bpf.ctAnyMax': "'bpfCtAnyMax'",
+  'bpf.lbMapMax': "'bpfLbMapMax'",
+  'bpf.policyMapMax': "'bpfPolicyMapMax'",
+  'hubble.enabled': "'hubble'",
+  'hubble.relay.enabled': "'hubbleRelay'",
+  'hubble.ui.enabled': "'hubbleUi'",
+  'hubble.metrics.enabled': "'hubbleMetrics'",
+  'loadBalancer.mode': "'loadBalancerMode'",
+  'loadBalancer.dsrDispatch': "'loadBalancerMode' and 'routingMode'",
+  'loadBalancer.serviceTopology': "the tier's topology-aware routing (with kubeProxyReplacement)",
+  'localRedirectPolicies.enabled': "'localRedirectPolicies'",
+};
+
 const CT_MIN = 1024;
 const CT_MAX = 16777216; // Cilium LimitTableMax (cilium#44635)
 
@@ -232,6 +275,24 @@ const CT_MAX = 16777216; // Cilium LimitTableMax (cilium#44635)
 export class CiliumTuning extends Construct {
   /** The chart version. */
   public readonly chartVersion: string;
+  /**
+   * The `cilium-values` ConfigMap the HelmRelease reads (with `helmRelease`).
+   *
+   * @default - none without helmRelease
+   */
+  public readonly valuesConfigMap?: ApiObject;
+  /**
+   * The Flux HelmRepository (with `helmRelease`).
+   *
+   * @default - none without helmRelease
+   */
+  public readonly helmRepositoryObject?: ApiObject;
+  /**
+   * The Flux HelmRelease (with `helmRelease`).
+   *
+   * @default - none without helmRelease
+   */
+  public readonly helmReleaseObject?: ApiObject;
 
   private readonly ctx: ComponentContext;
   private readonly values: Record<string, unknown>;
@@ -410,20 +471,21 @@ export class CiliumTuning extends Construct {
       `twice ${capacity.podsPerNode} pods per node; the pool holds ${v4 ? blocksOf(v4, capacity.nodePrefix4) : 0} such blocks for ${capacity.nodes} planned nodes`);
     record(this.ctx, 'loadBalancer.serviceTopology', serviceTopology, DecisionSource.DERIVED,
       kpr ? 'Cilium implements Services: it honours topology hints only with serviceTopology (the tier\'s topology-aware routing)' : 'kube-proxy implements Services (no kube-proxy replacement)');
-    this.values = values;
+    this.values = this.withExtraValues(props.extraValues, values);
 
     if (props.helmRelease ?? false) {
       const cm = configMap(this, 'Values', {
         metadata: meta('cilium-values', fluxNs),
         data: { 'values.yaml': lazyValue(this, 'ConfigMap data[values.yaml]', () => this.valuesYaml) },
       });
-      new ApiObject(this, 'HelmRepository', {
+      this.valuesConfigMap = cm;
+      this.helmRepositoryObject = new ApiObject(this, 'HelmRepository', {
         apiVersion: 'source.toolkit.fluxcd.io/v1',
         kind: 'HelmRepository',
         metadata: meta('cilium', fluxNs),
         spec: { url: 'https://helm.cilium.io/', interval: '1h' },
       });
-      new ApiObject(this, 'HelmRelease', {
+      this.helmReleaseObject = new ApiObject(this, 'HelmRelease', {
         apiVersion: 'helm.toolkit.fluxcd.io/v2',
         kind: 'HelmRelease',
         metadata: meta('cilium', fluxNs),
@@ -451,6 +513,28 @@ export class CiliumTuning extends Construct {
       replacesKubeProxyWith: kpr ? 'Cilium kube-proxy replacement' : undefined,
       enforcesNetworkPolicy: true,
     });
+  }
+
+  /** The caller's extraValues under the tuned values (see CiliumTuningOptions.extraValues). */
+  private withExtraValues(extraValues: unknown, values: Record<string, unknown>): Record<string, unknown> {
+    if (extraValues === undefined) return values;
+    const { errors, state } = this.ctx;
+    const extra = jsonValue(errors, 'extraValues', extraValues);
+    if (extra !== undefined && (extra === null || typeof extra !== 'object' || Array.isArray(extra))) {
+      errors.add('extraValues', extraValues, 'must be an object of Helm values (a values.yaml document)');
+    }
+    errors.throwIfAny();
+    const merged = mergeUnder(extra as Record<string, never>, values);
+    for (const o of merged.overridden) {
+      const prop = TUNED_BY[o.path] ?? TUNED_BY[o.path.split('.')[0]];
+      state.warn(this, 'CILIUM-EXTRA-VALUE-OVERRIDDEN',
+        `'extraValues.${o.path}' (${JSON.stringify(o.given)}) is a value this construct decides: it stays ${JSON.stringify(o.tuned)}, so the plan (kube-proxy, DNS, policies, alerts) matches what Cilium runs`,
+        prop ? `set it with ${prop}` : `drop 'extraValues.${o.path}'`);
+    }
+    if (merged.added.length > 0) {
+      record(this.ctx, 'extraValues', merged.added.join(', '), DecisionSource.OVERRIDE, 'set by the user and passed to the chart as given (not checked by this library)');
+    }
+    return merged.values;
   }
 
   /** The Helm values as YAML (rendered on first read). */

@@ -1,3 +1,4 @@
+import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { CniPlugin } from './cni-plugin';
 import { FlannelBackend } from './flannel-backend';
@@ -52,6 +53,8 @@ export interface FlannelTuningProps extends FlannelTuningOptions {
 export class FlannelTuning extends Construct {
   /** The net-conf.json text. */
   public readonly netConf: string;
+  /** The `kube-flannel-cfg` ConfigMap, for escape hatches such as `addJsonPatch`. */
+  public readonly configMap: ApiObject;
 
   public constructor(scope: Construct, id: string, props: FlannelTuningProps = {}) {
     super(scope, id);
@@ -97,7 +100,7 @@ export class FlannelTuning extends Construct {
         { type: 'portmap', capabilities: { portMappings: true } },
       ],
     };
-    configMap(this, 'ConfigMap', {
+    this.configMap = configMap(this, 'ConfigMap', {
       metadata: meta('kube-flannel-cfg', namespace, { 'app': 'flannel', 'k8s-app': 'flannel', 'tier': 'node' }),
       data: { 'cni-conf.json': JSON.stringify(cniConf, undefined, 2), 'net-conf.json': this.netConf },
     });

@@ -1,6 +1,7 @@
 import { ApiObject } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { IConstruct } from 'constructs';
+import type { ResolvedResources } from './_resources';
 
 /** Helpers shared by the constructs that emit Kubernetes objects. Internal. */
 
@@ -25,6 +26,22 @@ export function meta(
 
 export function quantity(value: string): k8s.Quantity {
   return k8s.Quantity.fromString(value);
+}
+
+/** A container's resources as resolved (resolveResources): requests, limits. */
+export function containerResources(r: ResolvedResources, memoryLimit?: unknown): k8s.ResourceRequirements {
+  return {
+    requests: {
+      cpu: quantity(r.cpuRequest),
+      memory: quantity(r.memoryRequest),
+      ...(r.ephemeralStorageRequest ? { 'ephemeral-storage': quantity(r.ephemeralStorageRequest) } : {}),
+    },
+    limits: {
+      ...(r.cpuLimit ? { cpu: quantity(r.cpuLimit) } : {}),
+      memory: (memoryLimit as k8s.Quantity | undefined) ?? quantity(r.memoryLimit!),
+      ...(r.ephemeralStorageLimit ? { 'ephemeral-storage': quantity(r.ephemeralStorageLimit) } : {}),
+    },
+  };
 }
 
 /** Requests for CPU and memory, a memory limit and (optionally) a CPU limit. */

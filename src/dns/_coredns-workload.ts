@@ -3,17 +3,16 @@ import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { clusterScoped } from '../core/_api-objects';
 import { DNS_AUTOSCALER_IMAGE } from '../core/_images';
-import { configMap, KUBE_SYSTEM, LINUX_NODE_SELECTOR, meta, port, resources } from '../core/_k8s';
+import { configMap, containerResources, KUBE_SYSTEM, LINUX_NODE_SELECTOR, meta, port, resources } from '../core/_k8s';
 import { lazyValue } from '../core/_lazy';
+import type { ResolvedResources } from '../core/_resources';
 
 export const COREDNS_LABELS = { 'k8s-app': 'kube-dns' };
 
 export interface CoreDnsWorkloadOptions {
   readonly image: string;
   readonly replicas?: number;
-  readonly cpuRequest: string;
-  readonly memoryRequest: string;
-  readonly memoryLimit: string;
+  readonly resources: ResolvedResources;
   readonly dnsServiceIp: string;
   readonly healthPort: number;
   readonly readyPort: number;
@@ -94,7 +93,7 @@ export function addCoreDnsWorkload(scope: Construct, opts: CoreDnsWorkloadOption
             name: 'coredns',
             image: opts.image,
             imagePullPolicy: 'IfNotPresent',
-            resources: resources(opts.cpuRequest, opts.memoryRequest, opts.memoryLimit),
+            resources: containerResources(opts.resources),
             args: ['-conf', '/etc/coredns/Corefile'],
             volumeMounts: [{ name: 'config-volume', mountPath: '/etc/coredns', readOnly: true }],
             ports,

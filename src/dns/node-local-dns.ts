@@ -1,4 +1,5 @@
-import { Duration } from 'cdk8s';
+import { ApiObject, Duration } from 'cdk8s';
+import type * as kplus from 'cdk8s-plus-28';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { COREDNS_LABELS } from './_coredns-workload';
@@ -8,11 +9,12 @@ import { checkProps } from '../core/_boundary';
 import { checkFeature, ComponentContext, componentContext, pick, record } from '../core/_component';
 import { showDuration } from '../core/_errors';
 import { NODE_CACHE_IMAGE } from '../core/_images';
-import { CONFIG_HASH_ANNOTATION, configMap, hashOf, KUBE_SYSTEM, LINUX_NODE_SELECTOR, meta, port, quantity, XTABLES_LOCK_VOLUME } from '../core/_k8s';
+import { CONFIG_HASH_ANNOTATION, configMap, containerResources, hashOf, KUBE_SYSTEM, LINUX_NODE_SELECTOR, meta, port, quantity, XTABLES_LOCK_VOLUME } from '../core/_k8s';
 import { addKubeletOutputFiles, kubeletConfigFiles, kubeletDropIn } from '../core/_kubelet';
 import { lazyValue } from '../core/_lazy';
 import { cidrContains, isLinkLocal, parseCidr, ParsedCidr, parseIp } from '../core/_net';
 import type { NetworkPlan, NodeLocalPlan } from '../core/_plan';
+import { quantityValue, ResolvedResources, resolveResources } from '../core/_resources';
 import { ClusterProfile } from '../core/cluster-profile';
 import { KubernetesFeature } from '../core/compatibility';
 import { KubeletConfigFile } from '../core/kubelet-config-file';
@@ -74,6 +76,15 @@ export interface NodeLocalDnsOptions {
    * @default 'registry.k8s.io/dns/k8s-dns-node-cache:1.26.7'
    */
   readonly image?: string;
+
+  /**
+   * Resources of the node-cache container (both DaemonSets), over the tier's. A memory limit
+   * below what full caches need warns (NLD-MEMORY-LIMIT): an OOM kill skips node-cache's
+   * teardown and leaves the node without DNS; a CPU limit warns (RESOURCES-CPU-LIMIT).
+   *
+   * @default - the tier's requests; a memory limit sized for full caches; no CPU limit
+   */
+  readonly resources?: kplus.ContainerResources;
 }
 
 /** Properties of `NodeLocalDns`. */
@@ -147,10 +158,31 @@ export class NodeLocalDns extends Construct {
   public readonly localIp: string;
   /** Whether the secondary DaemonSet is emitted. */
   public readonly highAvailability: boolean;
+  /** The `node-local-dns` ConfigMap (the Corefiles), for escape hatches such as `addJsonPatch`. */
+  public readonly configMap: ApiObject;
+  /** The `node-local-dns` DaemonSet. */
+  public readonly daemonSet: ApiObject;
+  /**
+   * The `node-local-dns-secondary` DaemonSet (with `highAvailability`).
+   *
+   * @default - none without high availability
+   */
+  public readonly secondaryDaemonSet?: ApiObject;
+  /** The `kube-dns-upstream` Service node-cache forwards cluster zones to. */
+  public readonly upstreamService: ApiObject;
+  /** The headless metrics Service of the DaemonSet. */
+  public readonly metricsService: ApiObject;
+  /**
+   * The headless metrics Service of the secondary DaemonSet (with `highAvailability`).
+   *
+   * @default - none without high availability
+   */
+  public readonly secondaryMetricsService?: ApiObject;
 
   private readonly ctx: ComponentContext;
   private readonly instances: Instance[];
   private readonly renderedCorefiles = new WeakMap<NetworkPlan, Map<string, string>>();
+  private readonly resources: ResolvedResources;
 
   public constructor(scope: Construct, id: string, props: NodeLocalDnsProps = {}) {
     super(scope, id);
@@ -190,6 +222,7 @@ export class NodeLocalDns extends Construct {
     if (props.highAvailability !== undefined && typeof props.highAvailability !== 'boolean') {
       errors.add('highAvailability', props.highAvailability, 'must be true or false');
     }
+    this.resources = resolveResources(this.ctx, 'resources', props.resources, { cpuRequest: n.cpuRequest, memoryRequest: n.memoryRequest });
 
     errors.throwIfAny();
 
@@ -254,7 +287,7 @@ export class NodeLocalDns extends Construct {
 
     // Must exist before the pods start: node-cache reads its ClusterIP from the
     // KUBE_DNS_UPSTREAM_SERVICE_HOST service-link variable.
-    new k8s.KubeService(this, 'UpstreamService', {
+    this.upstreamService = new k8s.KubeService(this, 'UpstreamService', {
       metadata: meta(UPSTREAM_SERVICE, KUBE_SYSTEM, { ...COREDNS_LABELS, 'kubernetes.io/name': 'KubeDNSUpstream' }),
       spec: {
         selector: COREDNS_LABELS,
@@ -265,15 +298,18 @@ export class NodeLocalDns extends Construct {
       },
     });
 
-    configMap(this, 'ConfigMap', {
+    this.configMap = configMap(this, 'ConfigMap', {
       metadata: meta(NAME, KUBE_SYSTEM),
       data: Object.fromEntries(this.instances.map((i) => [i.corefileKey, lazyValue(this, `ConfigMap data[${i.corefileKey}]`, () => this.corefileFor(i))])),
     });
 
-    const memoryLimit = lazyValue(this, 'resources.limits.memory', () => quantity(this.memoryLimit()));
-    for (const instance of this.instances) {
-      this.addDaemonSet(instance, image, memoryLimit, shutdownDelay);
-    }
+    // set by the caller, or sized for full caches once the plan (stub zones) is known
+    const memoryLimit = this.resources.memoryLimit !== undefined ? undefined : lazyValue(this, 'resources.limits.memory', () => quantity(this.memoryLimit()));
+    const [primary, secondary] = this.instances.map((instance) => this.addDaemonSet(instance, image, memoryLimit, shutdownDelay));
+    this.daemonSet = primary.daemonSet;
+    this.metricsService = primary.service;
+    this.secondaryDaemonSet = secondary?.daemonSet;
+    this.secondaryMetricsService = secondary?.service;
 
   }
 
@@ -370,10 +406,11 @@ export class NodeLocalDns extends Construct {
   }
 
   /** The container memory limit: the tier's, raised to hold every cache of the Corefile when full. */
+  /** The derived limit: full caches, at least the tier's, and never below the memory request (the API server refuses that). */
   private memoryLimit(): string {
     const floor = this.ctx.settings.nodeLocalDns.memoryLimit.value;
-    const needed = this.memoryNeeded();
-    const floorBytes = mebibytes(floor) * 1024 * 1024;
+    const needed = Math.max(this.memoryNeeded(), quantityValue(this.resources.memoryRequest)!);
+    const floorBytes = quantityValue(floor)!;
     return needed > floorBytes ? `${Math.ceil(needed / (32 * 1024 * 1024)) * 32}Mi` : floor;
   }
 
@@ -387,13 +424,14 @@ export class NodeLocalDns extends Construct {
     return BASE_BYTES + entries * BYTES_PER_CACHE_ENTRY + forwards * n.forwardMaxConcurrent.value * BYTES_PER_INFLIGHT_QUERY;
   }
 
-  private addDaemonSet(instance: Instance, image: string, memoryLimit: unknown, shutdownDelay: Duration): void {
-    const n = this.ctx.settings.nodeLocalDns;
+  private addDaemonSet(
+    instance: Instance, image: string, memoryLimit: unknown, shutdownDelay: Duration,
+  ): { daemonSet: ApiObject; service: ApiObject } {
     const secondary = instance.name === SECONDARY;
     const delay = shutdownDelay.toSeconds();
     // kubelet joins host and port itself: a bare IPv6 address here.
     const probe = { httpGet: { host: this.localIp, path: '/health', port: port(instance.healthPort) }, timeoutSeconds: 5 };
-    new k8s.KubeDaemonSet(this, secondary ? 'SecondaryDaemonSet' : 'DaemonSet', {
+    const daemonSet = new k8s.KubeDaemonSet(this, secondary ? 'SecondaryDaemonSet' : 'DaemonSet', {
       metadata: meta(instance.name, KUBE_SYSTEM, instance.labels),
       spec: {
         updateStrategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: k8s.IntOrString.fromString('10%') } },
@@ -426,13 +464,7 @@ export class NodeLocalDns extends Construct {
               name: 'node-cache',
               image,
               imagePullPolicy: 'IfNotPresent',
-              resources: {
-                requests: {
-                  cpu: quantity(pick(this.ctx, 'resources.requests.cpu', undefined, n.cpuRequest)),
-                  memory: quantity(pick(this.ctx, 'resources.requests.memory', undefined, n.memoryRequest)),
-                },
-                limits: { memory: memoryLimit as k8s.Quantity },
-              },
+              resources: containerResources(this.resources, memoryLimit),
               args: lazyValue(this, `${instance.name} args`, () => this.args(instance)),
               // NET_ADMIN: node-cache creates the dummy interface for the local IP and
               // installs its iptables NOTRACK/ACCEPT rules (upstream's only addition).
@@ -465,7 +497,7 @@ export class NodeLocalDns extends Construct {
       },
     });
 
-    new k8s.KubeService(this, secondary ? 'SecondaryMetricsService' : 'MetricsService', {
+    const service = new k8s.KubeService(this, secondary ? 'SecondaryMetricsService' : 'MetricsService', {
       // One job for both instances: the ServiceMonitor takes `job` from the k8s-app label.
       metadata: meta(instance.name, KUBE_SYSTEM, LABELS, { 'prometheus.io/port': String(instance.metricsPort), 'prometheus.io/scrape': 'true' }),
       spec: {
@@ -480,6 +512,7 @@ export class NodeLocalDns extends Construct {
         ],
       },
     });
+    return { daemonSet, service };
   }
 
   private args(instance: Instance): string[] {
@@ -521,6 +554,17 @@ export class NodeLocalDns extends Construct {
       this.ctx.state.afterApply(this, 'when node-local-dns is ready on every node, install the kubelet drop-in (kubeletConfigFiles()) on each node and restart kubelet, '
         + 'node by node: kubelet writes a pod\'s resolv.conf when the pod starts, so running pods keep kube-dns until they are recreated');
     }
+    const needed = this.memoryNeeded();
+    const given = this.resources.memoryLimit;
+    if (given !== undefined) {
+      if (quantityValue(given)! < needed) {
+        this.ctx.state.warn(this, 'NLD-MEMORY-LIMIT',
+          `'resources.memory.limit' (${given}) is below what node-cache needs with every cache full (${Math.round(needed / (1024 * 1024))} MiB at about 3 KB per entry): `
+          + 'an OOM kill skips its teardown, so the node\'s pods query a link-local address nobody answers until the pod restarts',
+          `raise 'resources.memory.limit' to ${Math.ceil(needed / (32 * 1024 * 1024)) * 32}Mi, or lower the cache capacities`);
+      }
+      return;
+    }
     record(this.ctx, 'resources.limits.memory', this.memoryLimit(), DecisionSource.DERIVED,
       `every cache full (${Math.round(this.memoryNeeded() / (1024 * 1024))} MiB at about 3 KB per entry, kubernetes/website nodelocaldns.md) within the ${this.ctx.tier} tier's ${this.ctx.settings.nodeLocalDns.memoryLimit.value}: an OOM kill skips teardown and blackholes the node's DNS`);
   }
@@ -543,8 +587,3 @@ function hostOf(ip: string): string {
   return parseIp(ip)?.family === 6 ? `[${ip}]` : ip;
 }
 
-/** A `NNNMi` or `NGi` quantity in MiB. */
-function mebibytes(q: string): number {
-  const m = /^(\d+)(Mi|Gi)$/.exec(q);
-  return m ? Number(m[1]) * (m[2] === 'Gi' ? 1024 : 1) : 0;
-}

@@ -1,4 +1,5 @@
 import { ApiObject, Duration } from 'cdk8s';
+import type * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { addCoreDnsWorkload, addDnsAutoscaler } from './_coredns-workload';
 import { normalZone } from './_tokens';
@@ -11,6 +12,7 @@ import { coreDnsImage, coreDnsMinor, coreDnsMinorOfImage } from '../core/_images
 import { configMap, KUBE_SYSTEM, meta } from '../core/_k8s';
 import { lazyValue } from '../core/_lazy';
 import { cidrsOverlap, isLoopback, parseIp, reverseZoneCidr, sameAddress } from '../core/_net';
+import { resolveResources } from '../core/_resources';
 import { ClusterProfile } from '../core/cluster-profile';
 import { DecisionSource, FindingSeverity } from '../core/report-types';
 import { ScaleTier } from '../core/scale-tier';
@@ -142,6 +144,14 @@ export interface TunedCoreDnsOptions {
    * @default false (only the `coredns` ConfigMap, for a cluster whose CoreDNS exists)
    */
   readonly deploy?: boolean;
+
+  /**
+   * Resources of the coredns container in the Deployment (with `deploy`), over the tier's.
+   * A CPU limit is accepted with a warning (RESOURCES-CPU-LIMIT): throttled CoreDNS answers late.
+   *
+   * @default - the tier's requests and memory limit, no CPU limit (as kubeadm)
+   */
+  readonly resources?: kplus.ContainerResources;
 
   /**
    * Deployment replicas (without the autoscaler) or the autoscaler's minimum.
@@ -346,6 +356,8 @@ export class TunedCoreDns extends Construct {
     const image = props.image ?? coreDnsImage(profile.kubernetesVersion);
     errors.image('image', image);
     if (props.autoscaler === true && !deploy) errors.addMissing('autoscaler', "needs 'deploy' (the autoscaler scales the Deployment this construct emits)");
+    if (props.resources !== undefined && !deploy) errors.addMissing('resources', "needs 'deploy' (they are the Deployment's container resources)");
+    const resources = deploy ? resolveResources(ctx, 'resources', props.resources, c) : undefined;
     errors.throwIfAny();
 
     this.configMap = configMap(this, 'ConfigMap', {
@@ -360,9 +372,7 @@ export class TunedCoreDns extends Construct {
       const workload = addCoreDnsWorkload(this, {
         image,
         replicas: autoscaler ? undefined : replicas,
-        cpuRequest: pick(ctx, 'resources.requests.cpu', undefined, c.cpuRequest),
-        memoryRequest: pick(ctx, 'resources.requests.memory', undefined, c.memoryRequest),
-        memoryLimit: pick(ctx, 'resources.limits.memory', undefined, c.memoryLimit),
+        resources: resources!,
         dnsServiceIp: profile.dnsServiceIp,
         healthPort: portOf(mainBlock.plugin('health'), 8080),
         readyPort: portOf(mainBlock.plugin('ready'), 8181),

@@ -2,15 +2,14 @@ import { ApiObject } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { clusterScoped } from '../core/_api-objects';
-import { CONFIG_HASH_ANNOTATION, KUBE_SYSTEM, LINUX_NODE_SELECTOR, meta, resources, TOLERATE_ALL, XTABLES_LOCK_VOLUME } from '../core/_k8s';
+import { CONFIG_HASH_ANNOTATION, KUBE_SYSTEM, LINUX_NODE_SELECTOR, containerResources, meta, TOLERATE_ALL, XTABLES_LOCK_VOLUME } from '../core/_k8s';
+import type { ResolvedResources } from '../core/_resources';
 
 export interface KubeProxyWorkloadOptions {
   readonly image: string;
   readonly configMapName: string;
   readonly configHash: string; // may be a Lazy token, resolved at synthesis
-  readonly cpuRequest: string;
-  readonly memoryRequest: string;
-  readonly memoryLimit: string;
+  readonly resources: ResolvedResources;
 }
 
 const LABELS = { 'k8s-app': 'kube-proxy' };
@@ -60,7 +59,7 @@ export function addKubeProxyWorkload(scope: Construct, opts: KubeProxyWorkloadOp
             // kube-proxy programs netfilter/IPVS and writes /proc/sys/net/netfilter and
             // /sys/module/nf_conntrack: it needs a privileged container, as in kubeadm.
             securityContext: { privileged: true },
-            resources: resources(opts.cpuRequest, opts.memoryRequest, opts.memoryLimit),
+            resources: containerResources(opts.resources),
             volumeMounts: [
               { name: 'kube-proxy', mountPath: '/var/lib/kube-proxy' },
               { name: 'xtables-lock', mountPath: '/run/xtables.lock', readOnly: false },

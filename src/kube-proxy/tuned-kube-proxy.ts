@@ -1,4 +1,5 @@
 import { ApiObject, Duration, Yaml } from 'cdk8s';
+import type * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { addKubeProxyWorkload } from './_kube-proxy-daemonset';
 import { IpvsScheduler, KubeProxyMode } from './kube-proxy-mode';
@@ -11,6 +12,7 @@ import { kubeProxyImage } from '../core/_images';
 import { configMap, hashOf, KUBE_SYSTEM, meta } from '../core/_k8s';
 import { lazyValue } from '../core/_lazy';
 import { canonicalIp, parseCidr, parseHostPort, sloppyCidr } from '../core/_net';
+import { resolveResources } from '../core/_resources';
 import { renderTierValue, Rule } from '../core/_tier-table';
 import { ClusterProfile } from '../core/cluster-profile';
 import { Compatibility, FeatureSupport, KubernetesFeature } from '../core/compatibility';
@@ -93,6 +95,15 @@ export interface TunedKubeProxyOptions {
    * @default - registry.k8s.io/kube-proxy at the latest patch of the profile's Kubernetes minor the library knows
    */
   readonly image?: string;
+
+  /**
+   * Resources of the kube-proxy container in the DaemonSet (with `deployDaemonSet`), over
+   * the tier's. A CPU limit is accepted with a warning (RESOURCES-CPU-LIMIT): a throttled
+   * kube-proxy falls behind on rule syncs.
+   *
+   * @default - the tier's requests and memory limit, no CPU limit (as kubeadm)
+   */
+  readonly resources?: kplus.ContainerResources;
 }
 
 /** Properties of `TunedKubeProxy`. */
@@ -255,6 +266,10 @@ export class TunedKubeProxy extends Construct {
 
     const deploy = props.deployDaemonSet ?? false;
     this.deploysDaemonSet = deploy;
+    if (props.resources !== undefined && !deploy) {
+      errors.addMissing('resources', "needs 'deployDaemonSet' (they are the DaemonSet's container resources)");
+      errors.throwIfAny();
+    }
     if (deploy) {
       if (!this.kubeconfig) {
         errors.addMissing('deployDaemonSet', "needs the profile's 'apiServerHost' (kube-proxy's kubeconfig must point at the API server directly)");
@@ -262,6 +277,7 @@ export class TunedKubeProxy extends Construct {
       }
       const image = props.image ?? kubeProxyImage(profile.kubernetesVersion);
       errors.image('image', image);
+      const resources = resolveResources(ctx, 'resources', props.resources, kp);
       errors.throwIfAny();
       record(ctx, 'image', image, props.image ? DecisionSource.OVERRIDE : DecisionSource.DERIVED,
         props.image ? 'set by the user' : `kube-proxy matching Kubernetes ${profile.kubernetesVersion.version}`);
@@ -269,9 +285,7 @@ export class TunedKubeProxy extends Construct {
         image,
         configMapName: 'kube-proxy',
         configHash: lazyValue(this, 'DaemonSet config-hash annotation', () => hashOf(this.configYaml + (this.kubeconfig ?? ''))),
-        cpuRequest: pick(ctx, 'resources.requests.cpu', undefined, kp.cpuRequest),
-        memoryRequest: pick(ctx, 'resources.requests.memory', undefined, kp.memoryRequest),
-        memoryLimit: pick(ctx, 'resources.limits.memory', undefined, kp.memoryLimit),
+        resources,
       });
     }
 

@@ -2,7 +2,7 @@ import { ApiObject } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { clusterScoped } from '../core/_api-objects';
-import { checkProps } from '../core/_boundary';
+import { checkCall, checkProps } from '../core/_boundary';
 import { ComponentContext, componentContext, record } from '../core/_component';
 import { meta, plainObject } from '../core/_k8s';
 import { lazyValue } from '../core/_lazy';
@@ -150,6 +150,7 @@ export class DefaultDenyPolicy extends Construct {
 
   private readonly ctx: ComponentContext;
   private readonly createdNamespaces = new Map<string, ApiObject>();
+  private readonly policiesByNamespace = new Map<string, ApiObject[]>();
 
   public constructor(scope: Construct, id: string, props: DefaultDenyPolicyProps) {
     super(scope, id);
@@ -202,6 +203,8 @@ export class DefaultDenyPolicy extends Construct {
     const ciliumHostDns = needsCiliumHostDns(state.plan());
     const psaVersion = `v${profile.kubernetesVersion.version}`;
     for (const ns of namespaces) {
+      const policies: ApiObject[] = [];
+      this.policiesByNamespace.set(ns, policies);
       if (props.createNamespaces) {
         const nsLevel = SYSTEM_NAMESPACES.includes(ns) ? PodSecurityLevel.PRIVILEGED : level;
         this.createdNamespaces.set(ns, clusterScoped(plainObject(this, `Namespace-${ns}`, 'v1', 'Namespace',
@@ -214,27 +217,27 @@ export class DefaultDenyPolicy extends Construct {
             'pod-security.kubernetes.io/warn-version': psaVersion,
           }))));
       }
-      plainObject(this, `DefaultDeny-${ns}`, 'networking.k8s.io/v1', 'NetworkPolicy', meta('default-deny-all', ns), {
+      policies.push(plainObject(this, `DefaultDeny-${ns}`, 'networking.k8s.io/v1', 'NetworkPolicy', meta('default-deny-all', ns), {
         spec: {
           podSelector: {},
           policyTypes: [...(denyIngress ? ['Ingress'] : []), ...(denyEgress ? ['Egress'] : [])],
         },
-      });
+      }));
       if (denyEgress && allowDns) {
-        plainObject(this, `AllowDns-${ns}`, 'networking.k8s.io/v1', 'NetworkPolicy', meta('allow-dns-egress', ns), {
+        policies.push(plainObject(this, `AllowDns-${ns}`, 'networking.k8s.io/v1', 'NetworkPolicy', meta('allow-dns-egress', ns), {
           spec: {
             podSelector: {},
             // Egress must be listed: an egress-only policy without it does nothing.
             policyTypes: ['Egress'],
             egress: [{ to: dnsPeers, ports: DNS_PORTS }],
           },
-        });
+        }));
         if (ciliumHostDns) {
           // Cilium gives node addresses the host identity, which CIDR rules never select
           // (cilium/cilium#18644; CiliumNetworkPolicy docs, "IP/CIDR based"): node-local-dns on the
           // host network is reachable only through the host entity. The ipBlock above stays for the
           // moments an agent restart lists the address as world (cilium/cilium#33144).
-          new ApiObject(this, `AllowNodeLocalDns-${ns}`, {
+          policies.push(new ApiObject(this, `AllowNodeLocalDns-${ns}`, {
             apiVersion: 'cilium.io/v2',
             kind: 'CiliumNetworkPolicy',
             metadata: meta('allow-node-local-dns-egress', ns),
@@ -245,36 +248,36 @@ export class DefaultDenyPolicy extends Construct {
                 toPorts: [{ ports: [{ port: '53', protocol: 'UDP' }, { port: '53', protocol: 'TCP' }] }],
               }],
             },
-          });
+          }));
         }
       }
       if (denyIngress && allowDns && ns === 'kube-system') {
-        plainObject(this, `AllowDnsIngress-${ns}`, 'networking.k8s.io/v1', 'NetworkPolicy', meta('allow-dns-ingress', ns), {
+        policies.push(plainObject(this, `AllowDnsIngress-${ns}`, 'networking.k8s.io/v1', 'NetworkPolicy', meta('allow-dns-ingress', ns), {
           spec: {
             podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } },
             policyTypes: ['Ingress'],
             ingress: [{ from: [{ namespaceSelector: {} }], ports: DNS_PORTS }],
           },
-        });
+        }));
       }
       if (props.allowSameNamespace) {
-        plainObject(this, `AllowSameNamespace-${ns}`, 'networking.k8s.io/v1', 'NetworkPolicy', meta('allow-same-namespace', ns), {
+        policies.push(plainObject(this, `AllowSameNamespace-${ns}`, 'networking.k8s.io/v1', 'NetworkPolicy', meta('allow-same-namespace', ns), {
           spec: {
             podSelector: {},
             policyTypes: [...(denyIngress ? ['Ingress'] : []), ...(denyEgress ? ['Egress'] : [])],
             ...(denyIngress ? { ingress: [{ from: [{ podSelector: {} }] }] } : {}),
             ...(denyEgress ? { egress: [{ to: [{ podSelector: {} }] }] } : {}),
           },
-        });
+        }));
       }
       if (apiServerCidrs.length > 0 && denyEgress) {
-        plainObject(this, `AllowApiServer-${ns}`, 'networking.k8s.io/v1', 'NetworkPolicy', meta('allow-apiserver-egress', ns), {
+        policies.push(plainObject(this, `AllowApiServer-${ns}`, 'networking.k8s.io/v1', 'NetworkPolicy', meta('allow-apiserver-egress', ns), {
           spec: {
             podSelector: {},
             policyTypes: ['Egress'],
             egress: [{ to: apiServerCidrs.map((cidr) => ({ ipBlock: { cidr } })), ports: [{ protocol: 'TCP', port: profile.apiServerPort }] }],
           },
-        });
+        }));
       }
     }
     record(this.ctx, 'policyTypes', direction, props.direction ? DecisionSource.OVERRIDE : DecisionSource.TIER,
@@ -306,6 +309,34 @@ export class DefaultDenyPolicy extends Construct {
   private dnsPeers(): k8s.NetworkPolicyPeer[] {
     const ips = this.ctx.state.plan().dns.nodeLocalIps;
     return [KUBE_DNS_PEER, ...ips.map((ip) => ({ ipBlock: { cidr: hostCidr(ip) } }))];
+  }
+
+  /**
+   * The policies emitted in one of the protected namespaces (default-deny-all first, then the
+   * allowances), for escape hatches such as `addJsonPatch`.
+   */
+  public policiesIn(namespaceName: string): ApiObject[] {
+    [namespaceName] = checkCall('DefaultDenyPolicy#policiesIn', [namespaceName]) as [string];
+    return [...this.policiesOf(namespaceName, 'policiesIn')];
+  }
+
+  /**
+   * The Namespace object of a protected namespace (with `createNamespaces`).
+   *
+   * @returns undefined when this policy does not create the namespace
+   */
+  public namespaceObject(namespaceName: string): ApiObject | undefined {
+    [namespaceName] = checkCall('DefaultDenyPolicy#namespaceObject', [namespaceName]) as [string];
+    this.policiesOf(namespaceName, 'namespaceObject');
+    return this.createdNamespaces.get(namespaceName);
+  }
+
+  private policiesOf(namespace: string, method: string): ApiObject[] {
+    const policies = this.policiesByNamespace.get(namespace);
+    if (!policies) {
+      throw new Error(`[DefaultDenyPolicy.${method}] 'namespaceName' (${namespace}) is not one of the namespaces ${this.node.path} protects (${this.namespaces.slice(0, 5).join(', ')}${this.namespaces.length > 5 ? `, and ${this.namespaces.length - 5} more` : ''})`);
+    }
+    return policies;
   }
 
   /**

@@ -170,3 +170,48 @@ describe('CiliumTuning GitOps output', () => {
     }
   });
 });
+
+describe('CiliumTuning extraValues', () => {
+  test('keys this construct does not set reach the chart as given, and are listed in the report', () => {
+    const { chart, values } = render({
+      profile: API,
+      extraValues: { operator: { replicas: 1 }, bpf: { monitorAggregation: 'maximum' }, hubble: { relay: { replicas: 2 } }, 'resources': { requests: { cpu: '500m' } } },
+    });
+    expect(values.operator).toEqual({ replicas: 1 });
+    expect(values.resources).toEqual({ requests: { cpu: '500m' } });
+    // merged into the tuned maps, key by key, as Helm coalesces values files
+    expect(values.bpf).toMatchObject({ monitorAggregation: 'maximum', masquerade: expect.any(Boolean) });
+    expect(values.hubble.relay).toEqual({ enabled: expect.any(Boolean), replicas: 2 });
+    expect(TuningReport.of(chart).decisions.find((d) => d.setting === 'extraValues')).toMatchObject({
+      value: 'bpf.monitorAggregation, hubble.relay.replicas, operator, resources', source: DecisionSource.OVERRIDE,
+    });
+    expect(TuningReport.of(chart).warnings.map((w) => w.ruleId)).not.toContain('CILIUM-EXTRA-VALUE-OVERRIDDEN');
+  });
+
+  test('a tuned key keeps its value, with a warning naming the property that sets it', () => {
+    const { chart, values } = render({
+      profile: API,
+      kubeProxyReplacement: true,
+      extraValues: { kubeProxyReplacement: false, bpf: { masquerade: true }, ipam: { mode: 'kubernetes' }, routingMode: 'native' },
+    });
+    expect([values.kubeProxyReplacement, values.ipam.mode, values.routingMode]).toEqual([true, 'cluster-pool', 'tunnel']);
+    const overridden = TuningReport.of(chart).warnings.filter((w) => w.ruleId === 'CILIUM-EXTRA-VALUE-OVERRIDDEN');
+    expect(overridden.map((w) => [w.message.split(' is a value')[0], w.fix])).toEqual([
+      ["'extraValues.kubeProxyReplacement' (false)", "set it with 'kubeProxyReplacement'"],
+      ["'extraValues.routingMode' (\"native\")", "set it with 'routingMode'"],
+      ["'extraValues.ipam.mode' (\"kubernetes\")", "set it with the profile's 'podCidrs' and 'maxPodsPerNode'"],
+      ...(values.bpf.masquerade === true ? [] : [["'extraValues.bpf.masquerade' (true)", "set it with 'bpfMasquerade'"]]),
+    ]);
+  });
+
+  test.each([
+    ['a function', { hook: () => 1 }, "'extraValues.hook' (<function>) must be JSON (an object, list, string, number, boolean or null), not function"],
+    ['a class instance', { when: new Date(0) }, "'extraValues.when'"],
+    ['a non-finite number', { operator: { replicas: Infinity } }, "'extraValues.operator.replicas' (Infinity) must be a finite number (Helm values are YAML)"],
+    ['undefined', { operator: undefined }, "'extraValues.operator' (undefined) must be a JSON value (undefined is not one: leave the key out)"],
+    ['a list', [1], "'extraValues' ([1]) must be an object of Helm values (a values.yaml document)"],
+    ['a prototype key', JSON.parse('{"__proto__": {"x": 1}}'), "'extraValues.__proto__' is not allowed as a key"],
+  ])('refused: %s', (_name, extraValues, message) => {
+    fails({ profile: API, extraValues: extraValues as any }, message);
+  });
+});

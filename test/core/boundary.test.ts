@@ -194,6 +194,7 @@ describe('every public method checks its arguments', () => {
       case 'ClusterProfile': return new lib.ClusterProfile();
       case 'Corefile': return new lib.Corefile();
       case 'CorefilePlugin': return lib.CorefilePlugin.errors();
+      case 'DefaultDenyPolicy': return new lib.DefaultDenyPolicy(chart, 'Deny', { namespaces: ['team-a'] });
       case 'KubernetesVersion': return lib.KubernetesVersion.V1_30;
       case 'PolicyLint': return new lib.PolicyLint(chart, 'Lint');
       case 'ServerBlock': return new lib.ServerBlock({ zones: ['example.org'] });
