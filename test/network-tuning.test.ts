@@ -146,7 +146,7 @@ describe('NetworkTuning: overrides and opt-outs', () => {
     const { proxyConfig, objs } = render({
       tier: ScaleTier.MEDIUM,
       kubeProxy: { mode: KubeProxyMode.IPVS },
-      coreDns: { cacheTtl: 120 },
+      coreDns: { cacheTtlSeconds: 120 },
       calico: { ipPools: [{ cidr: '10.244.0.0/16', vxlanMode: CalicoEncapsulationMode.ALWAYS }] },
     });
     expect(proxyConfig().mode).toBe('ipvs');
@@ -193,12 +193,12 @@ describe('NetworkTuning: overrides and opt-outs', () => {
 
 describe('NetworkTuning: the explanation report', () => {
   test('every tuned value says whether the tier, an override or a compatibility rule decided it', () => {
-    const { tuning } = render({ tier: ScaleTier.LARGE, cniPlugin: CniPlugin.CALICO, coreDns: { cacheTtl: 900 } });
+    const { tuning } = render({ tier: ScaleTier.LARGE, cniPlugin: CniPlugin.CALICO, coreDns: { cacheTtlSeconds: 900 } });
     const decisions = tuning.report().decisions;
     const find = (path: string, setting: string) => decisions.find((d) => d.path === path && d.setting === setting);
     expect(find('test/tuning', 'cni')).toMatchObject({ value: 'calico', source: DecisionSource.OVERRIDE });
     expect(find('test/tuning/KubeProxy', 'conntrack.maxPerCore')).toMatchObject({ value: '65536', source: DecisionSource.TIER });
-    expect(find('test/tuning/CoreDns', 'cache.ttl')?.source ?? find('test/tuning/CoreDns', 'cacheTtl')?.source).toBe(DecisionSource.OVERRIDE);
+    expect(find('test/tuning/CoreDns', 'cache.ttl')?.source ?? find('test/tuning/CoreDns', 'cacheTtlSeconds')?.source).toBe(DecisionSource.OVERRIDE);
     expect(find('test/tuning/NodeLocalDns', '-localip')).toMatchObject({ value: '169.254.20.10' });
     expect(decisions.length).toBeGreaterThan(40);
     const markdown = tuning.report().toMarkdown();

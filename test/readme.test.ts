@@ -33,7 +33,7 @@ describe.each(['README.md', 'README.zh-CN.md'])('%s', (file) => {
 test('the tier table lists every setting with its values', () => {
   const table = SECTIONS['tier-table']('en');
   expect(table).toContain('| `kubeProxy.mode` | `iptables` | `iptables` | `ipvs` |');
-  expect(table).toContain('| `coreDns.cacheTtl` | `300` | `300` | `600` |');
+  expect(table).toContain('| `coreDns.cacheTtlSeconds` | `300` | `300` | `600` |');
 });
 
 test('the compatibility matrix has a row per feature and a column per version', () => {

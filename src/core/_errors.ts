@@ -85,7 +85,7 @@ export class ConfigErrors {
   /**
    * A view that records into this collector under the caller's property names: a builder shared by
    * several callers (a Corefile plugin) checks its options as `ttl`, a construct offering them as
-   * `cacheTtl` passes `{ ttl: 'cacheTtl' }`. Names map whole properties and their sub-paths.
+   * `cacheTtlSeconds` passes `{ ttl: 'cacheTtlSeconds' }`. Names map whole properties and their sub-paths.
    */
   public renamed(names: Record<string, string>): ConfigErrors {
     const view = new ConfigErrors(this.where);

@@ -49,10 +49,10 @@ export interface TierSettings {
   /** Node sysctls, by key, as the values written to the sysctl file. */
   readonly sysctls: Readonly<Record<string, Rule<string>>>;
   readonly coreDns: {
-    readonly cacheTtl: Rule<number>;
+    readonly cacheTtlSeconds: Rule<number>;
     readonly cacheSuccessCapacity: Rule<number>;
     readonly cacheDenialCapacity: Rule<number>;
-    readonly kubernetesTtl: Rule<number>;
+    readonly kubernetesTtlSeconds: Rule<number>;
     readonly forwardMaxConcurrent: Rule<number>;
     readonly lameduck: Rule<Duration>;
     readonly replicas: Rule<number>;
@@ -80,7 +80,7 @@ export interface TierSettings {
   };
   readonly podDns: {
     readonly ndots: Rule<number>;
-    readonly timeout: Rule<number>;
+    readonly timeoutSeconds: Rule<number>;
     readonly attempts: Rule<number>;
   };
   readonly networkPolicy: {
@@ -155,7 +155,7 @@ function common(overrides: { sysctlConntrackMax: Rule<string> }) {
     },
     podDns: {
       ndots: r(2, 'guide: names with 2+ dots are tried as absolute first, saving up to 3 search-path lookups'),
-      timeout: r(2, 'guide: retry a lost UDP query after 2s instead of 5s'),
+      timeoutSeconds: r(2, 'guide: retry a lost UDP query after 2s instead of 5s'),
       attempts: r(2, 'guide: two tries per nameserver'),
     },
     calico: {
@@ -263,10 +263,10 @@ function build(tier: ScaleTier): TierSettings {
     },
     sysctls: c.sysctls,
     coreDns: {
-      cacheTtl: large ? r(600, 'guide large-cluster example: cache 600') : r(300, 'guide: cache 300'),
+      cacheTtlSeconds: large ? r(600, 'guide large-cluster example: cache 600') : r(300, 'guide: cache 300'),
       cacheSuccessCapacity: large ? r(19968, 'guide large-cluster example: success 19968') : r(9984, 'guide: success 9984'),
       cacheDenialCapacity: large ? r(19968, 'guide large-cluster example: denial 19968') : r(9984, 'guide: denial 9984'),
-      kubernetesTtl: large ? r(60, 'guide large-cluster example: ttl 60') : r(30, 'guide: ttl 30'),
+      kubernetesTtlSeconds: large ? r(60, 'guide large-cluster example: ttl 60') : r(30, 'guide: ttl 30'),
       ...c.coreDnsCommon,
       replicas: small
         ? r(2, 'kubeadm: two replicas, one may be down')

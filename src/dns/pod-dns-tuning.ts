@@ -36,7 +36,7 @@ export interface PodDnsTuningOptions {
    *
    * @default - the tier's (2; glibc's default is 5)
    */
-  readonly timeout?: number;
+  readonly timeoutSeconds?: number;
 
   /**
    * `attempts`, 1..5, per nameserver.
@@ -130,10 +130,10 @@ export class PodDnsTuning extends Construct {
     const p = settings.podDns;
 
     const ndots = pick(ctx, 'ndots', props.ndots, p.ndots);
-    const timeout = pick(ctx, 'timeout', props.timeout, p.timeout);
+    const timeout = pick(ctx, 'timeout', props.timeoutSeconds, p.timeoutSeconds);
     const attempts = pick(ctx, 'attempts', props.attempts, p.attempts);
     errors.int('ndots', ndots, 0, 15);
-    errors.int('timeout', timeout, 1, 30);
+    errors.int('timeoutSeconds', timeout, 1, 30);
     errors.int('attempts', attempts, 1, 5);
 
     const extra = props.options ?? [];

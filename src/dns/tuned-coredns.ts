@@ -25,7 +25,7 @@ export interface TunedCoreDnsOptions {
    *
    * @default - the tier's (300; 600 for LARGE)
    */
-  readonly cacheTtl?: number;
+  readonly cacheTtlSeconds?: number;
 
   /**
    * Positive cache entries (`success`), at least 1024, rounded down to a multiple of 256.
@@ -71,7 +71,7 @@ export interface TunedCoreDnsOptions {
    *
    * @default - the tier's (30; 60 for LARGE)
    */
-  readonly kubernetesTtl?: number;
+  readonly kubernetesTtlSeconds?: number;
 
   /**
    * Pod records mode (`kubernetes { pods }`).
@@ -242,7 +242,7 @@ export class TunedCoreDns extends Construct {
     const c = settings.coreDns;
     const domain = profile.clusterDomain;
 
-    const cacheTtl = pick(ctx, 'cache.ttl', props.cacheTtl, c.cacheTtl);
+    const cacheTtlSeconds = pick(ctx, 'cache.ttl', props.cacheTtlSeconds, c.cacheTtlSeconds);
     const success = pick(ctx, 'cache.success', props.cacheSuccessCapacity, c.cacheSuccessCapacity);
     const denial = pick(ctx, 'cache.denial', props.cacheDenialCapacity, c.cacheDenialCapacity);
     for (const [name, value] of [['cacheSuccessCapacity', success], ['cacheDenialCapacity', denial]] as const) {
@@ -251,12 +251,12 @@ export class TunedCoreDns extends Construct {
           `use ${value - (value % 256)} or ${value - (value % 256) + 256}`);
       }
     }
-    const kubernetesTtl = pick(ctx, 'kubernetes.ttl', props.kubernetesTtl, c.kubernetesTtl);
+    const kubernetesTtlSeconds = pick(ctx, 'kubernetes.ttl', props.kubernetesTtlSeconds, c.kubernetesTtlSeconds);
     // Checked here so the error names this construct's properties, not the plugin's.
-    errors.int('cacheTtl', cacheTtl, 1, GO_INT32_MAX);
+    errors.int('cacheTtlSeconds', cacheTtlSeconds, 1, GO_INT32_MAX);
     errors.int('cacheSuccessCapacity', success, 1024, GO_INT32_MAX);
     errors.int('cacheDenialCapacity', denial, 1024, GO_INT32_MAX);
-    errors.int('kubernetesTtl', kubernetesTtl, 0, 3600);
+    errors.int('kubernetesTtlSeconds', kubernetesTtlSeconds, 0, 3600);
     errors.throwIfAny();
     const maxConcurrent = pick(ctx, 'forward.max_concurrent', props.forwardMaxConcurrent, c.forwardMaxConcurrent);
     const lameduck = pick(ctx, 'health.lameduck', props.lameduck, c.lameduck, showDuration);
@@ -289,7 +289,7 @@ export class TunedCoreDns extends Construct {
     // CoreDNS's built-in 9984 entries. The cache's options depend on NodeLocal DNSCache, so the
     // plugin is built at synthesis.
     const cacheOptions = (disable: boolean) => ({
-      ttl: cacheTtl,
+      ttl: cacheTtlSeconds,
       success: success !== DEFAULT_CACHE_CAPACITY ? { capacity: success } : undefined,
       denial: denial !== DEFAULT_CACHE_CAPACITY ? { capacity: denial } : undefined,
       prefetch: props.cachePrefetch,
@@ -299,7 +299,7 @@ export class TunedCoreDns extends Construct {
     });
     // Built through the typed plugins, which check the options under this construct's names.
     const asProps = errors.renamed({
-      'ttl': 'cacheTtl',
+      'ttl': 'cacheTtlSeconds',
       'success.capacity': 'cacheSuccessCapacity',
       'denial.capacity': 'cacheDenialCapacity',
       'prefetch': 'cachePrefetch',
@@ -320,7 +320,7 @@ export class TunedCoreDns extends Construct {
       zones: [domain, 'in-addr.arpa', 'ip6.arpa'],
       pods: props.pods ?? KubernetesPodsMode.INSECURE,
       fallthroughZones: ['in-addr.arpa', 'ip6.arpa'],
-      ttl: kubernetesTtl,
+      ttl: kubernetesTtlSeconds,
     }));
     block.addPlugin(CorefilePlugin.prometheus(':9153'));
     block.addPlugin(CorefilePlugin.forward({

@@ -77,6 +77,10 @@ export interface PolicyLintProps extends PolicyLintOptions {
   readonly failOnErrors?: boolean;
 }
 
+function isPolicyManifest(m: Record<string, unknown>): m is Record<string, unknown> & PolicyJson {
+  return m.kind === 'NetworkPolicy' && m.apiVersion === 'networking.k8s.io/v1';
+}
+
 /**
  * The guide's NetworkPolicy performance advice ("网络策略性能建议") as checks over
  * every NetworkPolicy in an app or chart: too many policies for the same pods,
@@ -97,12 +101,17 @@ export class PolicyLint extends Construct {
     return renderFindings(findings);
   }
 
-  /** Lints NetworkPolicy manifests outside an app (other kinds are ignored). */
-  public static lint(manifests: any[], options: PolicyLintOptions = {}): PolicyLintFinding[] {
-    [manifests, options = {}] = checkCall('PolicyLint.lint', [manifests, options]) as [any[], PolicyLintOptions];
+  /**
+   * Lints NetworkPolicy manifests outside an app (other kinds are ignored): objects as
+   * `kubectl get -o json` or a YAML parser gives them.
+   */
+  public static lint(manifests: Record<string, unknown>[], options: PolicyLintOptions = {}): PolicyLintFinding[] {
+    [manifests, options = {}] = checkCall('PolicyLint.lint', [manifests, options]) as [Record<string, unknown>[], PolicyLintOptions];
     const profile = options.profile ?? new ClusterProfile();
     const tier = options.tier ?? ScaleTier.SMALL;
-    const policies = manifests.filter((m) => m?.kind === 'NetworkPolicy' && m?.apiVersion === 'networking.k8s.io/v1');
+    const policies = manifests.filter(isPolicyManifest)
+      // a manifest without metadata is still linted (as default/(unnamed)), never a crash
+      .map((m) => (typeof m.metadata === 'object' && m.metadata !== null ? m : { ...m, metadata: {} }));
     return run({
       policies,
       profile,

@@ -114,11 +114,11 @@ export const BAD_INPUTS: BadInput[] = [
   { target: 'TunedCoreDns', input: "systemd-resolved's stub as upstream", run: (c) => new TunedCoreDns(c, 'CoreDns', { upstreamServers: ['127.0.0.53'] }), message: '[test/CoreDns] \'upstreamServers[0]\' (127.0.0.53) must not be a loopback address: CoreDNS would query itself (systemd-resolved\'s 127.0.0.53 belongs in the kubelet\'s resolvConf, not here)' },
   { target: 'TunedCoreDns', input: 'zero replicas', run: (c) => new TunedCoreDns(c, 'CoreDns', { deploy: true, replicas: 0 }), message: '[test/CoreDns] \'replicas\' (0) must be an integer in 1..1000' },
   { target: 'TunedCoreDns', input: 'the autoscaler without the Deployment', run: (c) => new TunedCoreDns(c, 'CoreDns', { autoscaler: true }), message: '[test/CoreDns] \'autoscaler\' needs \'deploy\' (the autoscaler scales the Deployment this construct emits)' },
-  { target: 'TunedCoreDns', input: 'cache TTL 0', run: (c) => new TunedCoreDns(c, 'CoreDns', { cacheTtl: 0 }), message: '[test/CoreDns] \'cacheTtl\' (0) must be an integer in 1..2147483647' },
+  { target: 'TunedCoreDns', input: 'cache TTL 0', run: (c) => new TunedCoreDns(c, 'CoreDns', { cacheTtlSeconds: 0 }), message: '[test/CoreDns] \'cacheTtlSeconds\' (0) must be an integer in 1..2147483647' },
   { target: 'NodeLocalDns', input: 'a local IP that is not link-local', run: (c) => new NodeLocalDns(c, 'NodeLocalDns', { localIp: '10.0.0.10' }), message: '[test/NodeLocalDns] \'localIp\' (10.0.0.10) must be a link-local IPv4 address (169.254.0.0/16) or a unique-local IPv6 address (fd00::/8) that no node or Service uses, e.g. 169.254.20.10 or fd00::10 (IPv6 link-local fe80::/10 needs an interface zone, which kubelet clusterDNS cannot give)' },
   { target: 'NodeLocalDns', input: 'health port 70000', run: (c) => new NodeLocalDns(c, 'NodeLocalDns', { healthPort: 70000 }), message: '[test/NodeLocalDns] \'healthPort\' (70000) must be an integer in 1..65535' },
   { target: 'PodDnsTuning', input: 'ndots 16', run: (c) => new PodDnsTuning(c, 'PodDns', { ndots: 16 }), message: '[test/PodDns] \'ndots\' (16) must be an integer in 0..15' },
-  { target: 'PodDnsTuning', input: 'timeout 0', run: (c) => new PodDnsTuning(c, 'PodDns', { timeout: 0 }), message: '[test/PodDns] \'timeout\' (0) must be an integer in 1..30' },
+  { target: 'PodDnsTuning', input: 'timeout 0', run: (c) => new PodDnsTuning(c, 'PodDns', { timeoutSeconds: 0 }), message: '[test/PodDns] \'timeoutSeconds\' (0) must be an integer in 1..30' },
   { target: 'PodDnsTuning', input: 'a misspelt resolver option', run: (c) => new PodDnsTuning(c, 'PodDns', { options: [{ name: 'single-request-reopn' } as DnsResolverOption] }), message: '[test/PodDns] \'options[0].name\' (single-request-reopn) must be a resolv.conf option: ndots, timeout, attempts, rotate, no-check-names, inet6, edns0, single-request, single-request-reopen, no-tld-query, use-vc, no-reload, trust-ad, no-aaaa' },
   { target: 'PodDnsTuning', input: 'four nameservers', run: (c) => new PodDnsTuning(c, 'PodDns', { nameservers: ['1.1.1.1', '1.0.0.1', '8.8.8.8', '8.8.4.4'] }), message: '[test/PodDns] \'nameservers\' ([1.1.1.1, 1.0.0.1, 8.8.8.8, 8.8.4.4]) must list at most 3 (Kubernetes rejects more)' },
   // ---- policies and Services ----
@@ -257,9 +257,9 @@ export const BAD_INPUTS: BadInput[] = [
   {
     target: 'TunedCoreDns',
     category: 'types at runtime',
-    input: 'cacheTtl Infinity',
-    run: (c) => new TunedCoreDns(c, 'CoreDns', { cacheTtl: Infinity }),
-    message: '[test/CoreDns] \'cacheTtl\' (Infinity) must be a finite number',
+    input: 'cacheTtlSeconds Infinity',
+    run: (c) => new TunedCoreDns(c, 'CoreDns', { cacheTtlSeconds: Infinity }),
+    message: '[test/CoreDns] \'cacheTtlSeconds\' (Infinity) must be a finite number',
   },
   {
     target: 'TunedCoreDns',
@@ -636,9 +636,9 @@ export const BAD_INPUTS: BadInput[] = [
   {
     target: 'TunedCoreDns',
     category: 'numbers the consumer parses',
-    input: 'cacheTtl 1e21 (JavaScript would print 1e+21, CoreDNS Atoi rejects it)',
-    run: (c) => new TunedCoreDns(c, 'CoreDns', { cacheTtl: 1e21 }),
-    message: '[test/CoreDns] \'cacheTtl\' (1e+21) must be an integer in 1..2147483647',
+    input: 'cacheTtlSeconds 1e21 (JavaScript would print 1e+21, CoreDNS Atoi rejects it)',
+    run: (c) => new TunedCoreDns(c, 'CoreDns', { cacheTtlSeconds: 1e21 }),
+    message: '[test/CoreDns] \'cacheTtlSeconds\' (1e+21) must be an integer in 1..2147483647',
   },
   {
     target: 'TunedCoreDns',

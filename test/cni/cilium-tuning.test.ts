@@ -175,7 +175,7 @@ describe('CiliumTuning extraValues', () => {
   test('keys this construct does not set reach the chart as given, and are listed in the report', () => {
     const { chart, values } = render({
       profile: API,
-      extraValues: { operator: { replicas: 1 }, bpf: { monitorAggregation: 'maximum' }, hubble: { relay: { replicas: 2 } }, 'resources': { requests: { cpu: '500m' } } },
+      extraValues: { operator: { replicas: 1 }, bpf: { monitorAggregation: 'maximum' }, hubble: { relay: { replicas: 2 } }, resources: { requests: { cpu: '500m' } } },
     });
     expect(values.operator).toEqual({ replicas: 1 });
     expect(values.resources).toEqual({ requests: { cpu: '500m' } });

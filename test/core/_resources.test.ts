@@ -13,7 +13,9 @@ describe('container resources over the tier (kube-proxy, CoreDNS, NodeLocal DNSC
   test('kube-proxy: the caller\'s request and limit are emitted and recorded as overrides; the rest stays the tier\'s', () => {
     const chart = Testing.chart();
     new TunedKubeProxy(chart, 'Subject', {
-      profile, tier: ScaleTier.LARGE, deployDaemonSet: true,
+      profile,
+      tier: ScaleTier.LARGE,
+      deployDaemonSet: true,
       resources: { cpu: { request: kplus.Cpu.millis(300) }, memory: { limit: Size.mebibytes(512) } },
     });
     const objs = synthValid(chart);
@@ -26,7 +28,8 @@ describe('container resources over the tier (kube-proxy, CoreDNS, NodeLocal DNSC
   test('CoreDNS: sizes in the largest whole binary unit; a CPU limit is emitted with a warning', () => {
     const chart = Testing.chart();
     new TunedCoreDns(chart, 'Subject', {
-      profile, deploy: true,
+      profile,
+      deploy: true,
       resources: {
         cpu: { request: kplus.Cpu.units(1), limit: kplus.Cpu.units(2) },
         memory: { request: Size.kibibytes(1536), limit: Size.gibibytes(1) },

@@ -236,7 +236,7 @@ describe('every public method checks its arguments', () => {
 describe('ConfigErrors.renamed', () => {
   test('records into the same collector under the caller\'s names, whole properties and their sub-paths only', () => {
     const errors = new ConfigErrors('test/CoreDns');
-    const view = errors.renamed({ 'ttl': 'cacheTtl', 'success.capacity': 'cacheSuccessCapacity', 'prefetch': 'cachePrefetch' });
+    const view = errors.renamed({ 'ttl': 'cacheTtlSeconds', 'success.capacity': 'cacheSuccessCapacity', 'prefetch': 'cachePrefetch' });
     view.add('ttl', 0, 'must be positive');
     view.add('ttlx', 1, 'is another property');
     view.add('success.capacity', 5, 'is too small');
@@ -244,7 +244,7 @@ describe('ConfigErrors.renamed', () => {
     view.addMissing('prefetch[0].amount', 'is required');
     view.add('ttl', 0, 'must be positive'); // the same problem twice is one line
     expect(errors.messages).toEqual([
-      "[test/CoreDns] 'cacheTtl' (0) must be positive",
+      "[test/CoreDns] 'cacheTtlSeconds' (0) must be positive",
       "[test/CoreDns] 'ttlx' (1) is another property",
       "[test/CoreDns] 'cacheSuccessCapacity' (5) is too small",
       "[test/CoreDns] 'success.ttl' (5) keeps its name",

@@ -53,12 +53,12 @@ describe('tier table', () => {
   });
 
   test('the guide\'s CoreDNS cache and TTL', () => {
-    expect(TierTable.value(ScaleTier.MEDIUM, 'coreDns.cacheTtl')).toBe('300');
+    expect(TierTable.value(ScaleTier.MEDIUM, 'coreDns.cacheTtlSeconds')).toBe('300');
     expect(TierTable.value(ScaleTier.MEDIUM, 'coreDns.cacheSuccessCapacity')).toBe('9984');
-    expect(TierTable.value(ScaleTier.MEDIUM, 'coreDns.kubernetesTtl')).toBe('30');
-    expect(TierTable.value(ScaleTier.LARGE, 'coreDns.cacheTtl')).toBe('600');
+    expect(TierTable.value(ScaleTier.MEDIUM, 'coreDns.kubernetesTtlSeconds')).toBe('30');
+    expect(TierTable.value(ScaleTier.LARGE, 'coreDns.cacheTtlSeconds')).toBe('600');
     expect(TierTable.value(ScaleTier.LARGE, 'coreDns.cacheDenialCapacity')).toBe('19968');
-    expect(TierTable.value(ScaleTier.LARGE, 'coreDns.kubernetesTtl')).toBe('60');
+    expect(TierTable.value(ScaleTier.LARGE, 'coreDns.kubernetesTtlSeconds')).toBe('60');
     expect(TierTable.value(ScaleTier.LARGE, 'coreDns.forwardMaxConcurrent')).toBe('1000');
   });
 

@@ -74,7 +74,7 @@ describe('PodDnsTuning', () => {
     everyKind(chart);
     new PodDnsTuning(chart, 'PodDns', {
       ndots: 1,
-      timeout: 1,
+      timeoutSeconds: 1,
       attempts: 3,
       options: [{ name: 'single-request-reopen' }, { name: 'use-vc' }],
       searches: ['svc.example.com'],
@@ -97,7 +97,7 @@ describe('PodDnsTuning', () => {
   test('values are checked against what glibc honours', () => {
     const fails = (props: PodDnsTuningProps, message: string) => expect(() => new PodDnsTuning(Testing.chart(), 'PodDns', props)).toThrow(message);
     fails({ ndots: 16 }, "[test/PodDns] 'ndots' (16) must be an integer in 0..15");
-    fails({ timeout: 0 }, "'timeout' (0) must be an integer in 1..30");
+    fails({ timeoutSeconds: 0 }, "'timeoutSeconds' (0) must be an integer in 1..30");
     fails({ attempts: 6 }, "'attempts' (6) must be an integer in 1..5");
     fails({ options: [{ name: 'ndots', value: '3' }] }, "'options[0].name' (ndots) is set with the 'ndots' property");
     fails({ options: [{ name: 'turbo' }] }, "'options[0].name' (turbo) must be a resolv.conf option");

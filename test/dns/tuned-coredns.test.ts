@@ -93,13 +93,13 @@ describe('TunedCoreDns Corefile', () => {
 
   test('overrides: cache, prefetch, serve_stale, cluster-zone cache off, upstreams, policy, logging', () => {
     const { corefile, chart } = render({
-      cacheTtl: 30,
+      cacheTtlSeconds: 30,
       cacheSuccessCapacity: 4096,
       cacheDenialCapacity: 2048,
       cachePrefetch: { amount: 10, duration: Duration.minutes(1), percentage: 10 },
       cacheServeStale: { duration: Duration.hours(1) },
       disableClusterZoneCache: true,
-      kubernetesTtl: 5,
+      kubernetesTtlSeconds: 5,
       upstreamServers: ['10.0.0.2', '10.0.0.3'],
       forwardPolicy: ForwardPolicy.SEQUENTIAL,
       forwardPreferUdp: true,
@@ -135,8 +135,8 @@ describe('TunedCoreDns Corefile', () => {
 
   test('invalid settings fail with the construct path and its own property names', () => {
     const chart = Testing.chart();
-    expect(() => new TunedCoreDns(chart, 'CoreDns', { kubernetesTtl: 4000 })).toThrow(
-      "[test/CoreDns] 'kubernetesTtl' (4000) must be an integer in 0..3600");
+    expect(() => new TunedCoreDns(chart, 'CoreDns', { kubernetesTtlSeconds: 4000 })).toThrow(
+      "[test/CoreDns] 'kubernetesTtlSeconds' (4000) must be an integer in 0..3600");
     expect(() => new TunedCoreDns(Testing.chart(), 'CoreDns', { cacheSuccessCapacity: 512 })).toThrow(
       "[test/CoreDns] 'cacheSuccessCapacity' (512) must be an integer in 1024..2147483647");
     expect(() => new TunedCoreDns(Testing.chart(), 'CoreDns', { extraPlugins: [CorefilePlugin.cache()] })).toThrow(

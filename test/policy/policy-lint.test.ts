@@ -136,3 +136,14 @@ describe('PolicyLint in an app', () => {
     expect(lint.findings()).toEqual([]);
   });
 });
+
+describe('PolicyLint.lint over manifests from outside an app', () => {
+  test('a NetworkPolicy without metadata is linted as default/(unnamed), not a crash; other kinds are ignored', () => {
+    const findings = PolicyLint.lint([
+      { apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', spec: { podSelector: {}, egress: [{ to: [{ ipBlock: { cidr: '10.0.0.0/8' } }] }] } },
+      { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'x' } },
+    ]);
+    expect(findings.length).toBeGreaterThan(0);
+    expect(new Set(findings.map((f) => f.policy))).toEqual(new Set(['default/(unnamed)']));
+  });
+});
