@@ -34,7 +34,7 @@ export interface NetworkTuningProps {
   /**
    * The cluster's facts, shared by every component.
    *
-   * @default - a default ClusterProfile (Kubernetes 1.28, cluster.local, 10.96.0.10)
+   * @default - a default ClusterProfile (KubernetesVersion.DEFAULT, cluster.local, 10.96.0.10)
    */
   readonly profile?: ClusterProfile;
 

@@ -21,7 +21,9 @@ function render(props: NetworkTuningProps = {}, more?: (chart: Chart) => void) {
 
 describe('NetworkTuning: the whole guide from one tier', () => {
   test('LARGE with Calico reproduces the guide\'s large-cluster example: IPVS, conntrack 65536/524288, CoreDNS cache 600/19968, ttl 60', () => {
-    const { objs, proxyConfig } = render({ tier: ScaleTier.LARGE, cniPlugin: CniPlugin.CALICO });
+    // the guide's example is Kubernetes 1.28 (IPVS is deprecated from 1.35, where LARGE moves to nftables)
+    const profile = new ClusterProfile({ apiServerHost: API, kubernetesVersion: KubernetesVersion.V1_28 });
+    const { objs, proxyConfig } = render({ tier: ScaleTier.LARGE, cniPlugin: CniPlugin.CALICO, profile });
     expect(proxyConfig()).toMatchObject({ mode: 'ipvs', conntrack: { maxPerCore: 65536, min: 524288 }, ipvs: { scheduler: 'rr' } });
     const corefile = only(objs, 'ConfigMap', 'coredns').data.Corefile;
     expect(corefile).toContain('cache 600 {\n        success 19968\n        denial 19968\n        disable success cluster.local\n        disable denial cluster.local\n    }');
@@ -137,7 +139,9 @@ describe('NetworkTuning: one source of truth', () => {
     app.synth();
     expect(tuning.serviceTunings).toHaveLength(1);
     const svc = apps.toJson().find((o: any) => o.kind === 'Service');
-    expect(svc.metadata.annotations['service.kubernetes.io/topology-mode']).toBe('Auto');
+    // the default version (1.36) has trafficDistribution: PreferSameZone (GA in 1.35), so no topology-mode annotation
+    expect(svc.spec.trafficDistribution).toBe('PreferSameZone');
+    expect(svc.metadata.annotations?.['service.kubernetes.io/topology-mode']).toBeUndefined();
   });
 });
 

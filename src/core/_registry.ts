@@ -240,7 +240,11 @@ export class AppState {
         content: () => {
           const a = first.content();
           const b = content();
-          if (a !== b) ConfigErrors.fail(pathOf(scope), 'output file', path, `is also written by ${pathOf(first.scope)} with other content: keep one of the two components`);
+          // two components of one app, not a property the caller set: a cross-component error's shape
+          if (a !== b) {
+            throw new Error(`[${pathOf(scope)}] writes ${path}, which [${pathOf(first.scope)}] also writes with other content: `
+              + 'one output file cannot hold both [OUTPUT-FILE-CONFLICT] fix: keep one of the two components, or put them in separate apps (one app per cluster)');
+          }
           return a;
         },
       });

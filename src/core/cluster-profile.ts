@@ -10,7 +10,7 @@ export interface ClusterProfileProps {
    * The Kubernetes version the manifests target. Decides which fields and modes
    * are allowed and which warnings fire.
    *
-   * @default KubernetesVersion.V1_28 (the version cdk8s-plus-28 targets)
+   * @default KubernetesVersion.DEFAULT (1.36: the newest release the library was checked against)
    */
   readonly kubernetesVersion?: KubernetesVersion;
 
@@ -186,7 +186,7 @@ export class ClusterProfile {
     props = checkProps('ClusterProfile', 'ClusterProfileProps', props);
     const errors = new ConfigErrors('ClusterProfile');
 
-    this.kubernetesVersion = props.kubernetesVersion ?? KubernetesVersion.V1_28;
+    this.kubernetesVersion = props.kubernetesVersion ?? KubernetesVersion.DEFAULT;
     if (!(this.kubernetesVersion instanceof KubernetesVersion)) {
       errors.add('kubernetesVersion', props.kubernetesVersion, 'must be a KubernetesVersion (for example KubernetesVersion.V1_30 or KubernetesVersion.of(\'1.30\'))');
     }

@@ -9,7 +9,7 @@ const NEWEST_MINOR = 37;
  *
  * The version decides which fields and modes may be emitted (for example
  * kube-proxy `nftables` mode or Service `trafficDistribution`) and which
- * warnings fire. 1.28 is the default because cdk8s-plus-28 targets it.
+ * warnings fire. A profile targets `KubernetesVersion.DEFAULT` (1.36) unless told.
  */
 export class KubernetesVersion {
   public static readonly V1_28 = new KubernetesVersion(28);
@@ -27,6 +27,12 @@ export class KubernetesVersion {
   public static readonly OLDEST = KubernetesVersion.V1_28;
   /** The newest version the library knows. */
   public static readonly NEWEST = KubernetesVersion.V1_37;
+  /**
+   * The version a ClusterProfile targets unless told: the newest release whose kube-proxy
+   * configuration, kubeadm CoreDNS pin and manifests the library was checked against at a
+   * release tag (1.36.3). 1.37 is known from its release notes and upstream HEAD.
+   */
+  public static readonly DEFAULT = KubernetesVersion.V1_36;
 
   /**
    * Parses "1.N" (a patch suffix such as "1.30.4" and a leading "v" are accepted

@@ -118,7 +118,7 @@ export interface TunedKubeProxyProps extends TunedKubeProxyOptions {
   /**
    * The cluster this configuration is for (version, Pod CIDR, API server, cores per node).
    *
-   * @default - a default ClusterProfile (Kubernetes 1.28, kubeadm CIDRs)
+   * @default - a default ClusterProfile (KubernetesVersion.DEFAULT, kubeadm CIDRs)
    */
   readonly profile?: ClusterProfile;
 }

@@ -305,13 +305,13 @@ export class NetworkAlerts extends Construct {
    *
    * @param tier the tier whose thresholds to show (default SMALL)
    * @param language the annotations' language (default English)
-   * @param kubernetesVersion decides the CoreDNS metric names, through the CoreDNS kubeadm runs (default 1.28)
+   * @param kubernetesVersion decides the CoreDNS metric names, through the CoreDNS kubeadm runs (default KubernetesVersion.DEFAULT)
    */
   public static catalogue(tier?: ScaleTier, language?: AlertLanguage, kubernetesVersion?: KubernetesVersion): AlertInfo[] {
     [tier, language, kubernetesVersion] = checkCall('NetworkAlerts.catalogue', [tier, language, kubernetesVersion]) as [ScaleTier | undefined, AlertLanguage | undefined, KubernetesVersion | undefined];
     const ctx: AlertContext = {
       ...tierThresholds(tierSettings(tier ?? ScaleTier.SMALL)),
-      legacyForwardMetrics: coreDnsMinor(kubernetesVersion ?? KubernetesVersion.V1_28) < 11,
+      legacyForwardMetrics: coreDnsMinor(kubernetesVersion ?? KubernetesVersion.DEFAULT) < 11,
       jobs: { ...JOBS, nodeExporter: 'node-exporter' },
     };
     const lang = language === AlertLanguage.CHINESE ? 'zh' : 'en';

@@ -109,6 +109,9 @@ export interface ServiceTuningProps {
 
 const TOPOLOGY_ANNOTATION = 'service.kubernetes.io/topology-mode';
 
+/** Who wrote a Service JSON's trafficDistribution in this serialization: a tuning's tier default or a caller. */
+const DISTRIBUTION_WRITER = new WeakMap<object, 'tier' | 'caller'>();
+
 /** The tunings of each Service so far, by the Service's ApiObject (no tree walk). */
 const TUNINGS_OF = new WeakMap<ApiObject, ReadonlyArray<{ path: string; decided: Record<string, string> }>>();
 
@@ -227,7 +230,7 @@ export class ServiceTuning extends Construct {
         if (annotations[TOPOLOGY_ANNOTATION] !== undefined) {
           this.conflicts.push(`the Service already has the ${TOPOLOGY_ANNOTATION} annotation, which would override trafficDistribution (KEP-4444): never set both`);
         } else {
-          spec.trafficDistribution = distribution;
+          this.applyDistribution(json, spec, distribution, props.trafficDistribution !== undefined);
         }
       }
       if (annotation) {
@@ -254,6 +257,28 @@ export class ServiceTuning extends Construct {
     // checked after every component prepared: the Service's and workloads' JSON are final then
     state.register({ kind: 'generic', scope: this, profile: this.ctx.profile, tier: this.ctx.tier },
       undefined, () => this.check({ distribution, annotation, zones, props }));
+  }
+
+  /**
+   * Writes trafficDistribution unless the Service states its own: a value the Service (or a caller's
+   * ServiceTuning) sets is kept over a tier default, and a caller's value that differs from the
+   * Service's own is a conflict, never a silent replacement.
+   */
+  private applyDistribution(json: object, spec: any, distribution: TrafficDistribution, stated: boolean): void {
+    const existing: unknown = spec.trafficDistribution;
+    const writer = DISTRIBUTION_WRITER.get(json);
+    if (existing === undefined || (stated && writer === 'tier')) {
+      spec.trafficDistribution = distribution;
+      DISTRIBUTION_WRITER.set(json, stated ? 'caller' : 'tier');
+      return;
+    }
+    if (typeof existing === 'string' && sameDistribution(existing, distribution)) return;
+    if (!stated) {
+      record(this.ctx, 'trafficDistribution', String(existing), DecisionSource.OVERRIDE,
+        writer === 'caller' ? 'set by another ServiceTuning of this Service (the tier default yields)' : 'the Service sets it itself (the tier default yields)');
+      return;
+    }
+    this.conflicts.push(`the Service already sets trafficDistribution (${String(existing)}); 'trafficDistribution' (${distribution}) would replace it: state it in one place`);
   }
 
   private chooseTopology(): { distribution?: TrafficDistribution; reason: string } {
@@ -309,6 +334,12 @@ export class ServiceTuning extends Construct {
 }
 
 /** The Service API object of a cdk8s-plus Service or a raw ApiObject. */
+function sameDistribution(a: string, b: string): boolean {
+  // PreferClose is PreferSameZone's deprecated alias (KEP-3015)
+  const canonical = (d: string) => (d === TrafficDistribution.PREFER_CLOSE ? TrafficDistribution.PREFER_SAME_ZONE : d);
+  return canonical(a) === canonical(b);
+}
+
 function findService(c: IConstruct | undefined): ApiObject | undefined {
   if (!c) return undefined;
   const candidates = [c, ...c.node.children];

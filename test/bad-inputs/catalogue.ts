@@ -38,6 +38,8 @@ const COLLIDE = 'addresses and ports that collide';
 const SCOPES = 'dangerous scopes';
 const MAP_KEYS = 'map keys';
 const MESSAGES = 'messages';
+/** Entries whose message names Kubernetes 1.28 target it explicitly (the profile's default is newer). */
+const V1_28 = new ClusterProfile({ kubernetesVersion: KubernetesVersion.V1_28 });
 const V6 = new ClusterProfile({ serviceCidr: 'fd00:10:96::/108', podCidr: 'fd00:10:244::/56' });
 const V6_CILIUM = new ClusterProfile({ serviceCidr: 'fd00:10:96::/108', podCidr: 'fd00:10:244::/104' });
 const INGRESS = [{ peers: [PolicyPeer.pods({ role: 'fe' })], ports: [kplus.NetworkPolicyPort.tcp(80)] }];
@@ -70,7 +72,7 @@ export const BAD_INPUTS: BadInput[] = [
     run: (c) => new TunedKubeProxy(c, 'KubeProxy', { mode: KubeProxyMode.IPVS, ipvs: { scheduler: 'fastest' as IpvsScheduler } }),
     message: '[test/KubeProxy] \'ipvs.scheduler\' (fastest) must be one of: rr, wrr, lc, wlc, lblc, lblcr, sh, dh, sed, nq',
   },
-  { target: 'TunedKubeProxy', input: 'nftables mode on Kubernetes 1.28', run: (c) => new TunedKubeProxy(c, 'KubeProxy', { mode: KubeProxyMode.NFTABLES }), message: '[test/KubeProxy] \'mode\' (nftables) needs Kubernetes 1.29 or newer (kube-proxy nftables mode); the profile targets 1.28' },
+  { target: 'TunedKubeProxy', input: 'nftables mode on Kubernetes 1.28', run: (c) => new TunedKubeProxy(c, 'KubeProxy', { mode: KubeProxyMode.NFTABLES, profile: V1_28 }), message: '[test/KubeProxy] \'mode\' (nftables) needs Kubernetes 1.29 or newer (kube-proxy nftables mode); the profile targets 1.28' },
   {
     target: 'TunedKubeProxy',
     input: 'nftables mode on 1.30 without opting in',
@@ -93,7 +95,7 @@ export const BAD_INPUTS: BadInput[] = [
   { target: 'SysctlTuner', input: 'tcp_tw_recycle (removed in Linux 4.12)', run: (c) => new SysctlTuner(c, 'Sysctls', { sysctls: { 'net.ipv4.tcp_tw_recycle': '1' } }), message: '[test/Sysctls] \'sysctls[net.ipv4.tcp_tw_recycle]\' (1) does not exist: it was removed in Linux 4.12 (it broke clients behind NAT); use net.ipv4.tcp_tw_reuse' },
   { target: 'SysctlTuner', input: 'a reversed port range', run: (c) => new SysctlTuner(c, 'Sysctls', { sysctls: { 'net.ipv4.ip_local_port_range': '65535 1024' } }), message: '[test/Sysctls] \'sysctls[net.ipv4.ip_local_port_range]\' ("65535 1024") must be "low high" with 1 <= low < high <= 65535' },
   { target: 'SysctlTuner', input: 'a non-integer somaxconn', run: (c) => new SysctlTuner(c, 'Sysctls', { sysctls: { 'net.core.somaxconn': 'lots' } }), message: '[test/Sysctls] \'sysctls[net.core.somaxconn]\' (lots) must be an integer in 1..2147483647' },
-  { target: 'PodSysctlTuning', input: 'an unsafe sysctl without includeUnsafe', run: (c) => new PodSysctlTuning(c, 'PodSysctls', { sysctls: { 'net.core.somaxconn': '4096' } }), message: '[test/PodSysctls] \'sysctls[net.core.somaxconn]\' (4096) is unsafe on Kubernetes 1.28 (never in the kubelet\'s safe set): set \'includeUnsafe\' and list it in the kubelet\'s allowedUnsafeSysctls on the target nodes' },
+  { target: 'PodSysctlTuning', input: 'an unsafe sysctl without includeUnsafe', run: (c) => new PodSysctlTuning(c, 'PodSysctls', { sysctls: { 'net.core.somaxconn': '4096' }, profile: V1_28 }), message: '[test/PodSysctls] \'sysctls[net.core.somaxconn]\' (4096) is unsafe on Kubernetes 1.28 (never in the kubelet\'s safe set): set \'includeUnsafe\' and list it in the kubelet\'s allowedUnsafeSysctls on the target nodes' },
   // ---- Corefile ----
   { target: 'CorefilePlugin.kubernetes', input: 'ttl 4000', run: () => CorefilePlugin.kubernetes({ ttl: 4000 }), message: '[CorefilePlugin.kubernetes] \'ttl\' (4000) must be an integer in 0..3600' },
   { target: 'CorefilePlugin.cache', input: 'negative success capacity', run: () => CorefilePlugin.cache({ success: { capacity: -1 } }), message: '[CorefilePlugin.cache] \'success.capacity\' (-1) must be an integer in 1024..2147483647' },
@@ -132,7 +134,7 @@ export const BAD_INPUTS: BadInput[] = [
     message: '[test/allow] \'podLabels[app]\' ("web\\"") is not a label value: up to 63 of A-Z a-z 0-9 - _ . (alphanumeric at both ends), or empty',
   },
   { target: 'ServiceTuning', input: 'affinity timeout of two days', run: (c) => new ServiceTuning(c, 'Tuning', { service: svc(c), clientIpAffinity: true, affinityTimeout: Duration.days(2) }), message: '[test/Tuning] \'affinityTimeout\' (48h) must be between 1s and 24h' },
-  { target: 'ServiceTuning', input: 'trafficDistribution on Kubernetes 1.28', run: (c) => new ServiceTuning(c, 'Tuning', { service: svc(c), trafficDistribution: TrafficDistribution.PREFER_CLOSE }), message: '[test/Tuning] \'trafficDistribution\' (PreferClose) needs Kubernetes 1.30 or newer (Service trafficDistribution: PreferClose); the profile targets 1.28' },
+  { target: 'ServiceTuning', input: 'trafficDistribution on Kubernetes 1.28', run: (c) => new ServiceTuning(c, 'Tuning', { service: svc(c), trafficDistribution: TrafficDistribution.PREFER_CLOSE, profile: V1_28 }), message: '[test/Tuning] \'trafficDistribution\' (PreferClose) needs Kubernetes 1.30 or newer (Service trafficDistribution: PreferClose); the profile targets 1.28' },
   // ---- CNI ----
   {
     target: 'CalicoTuning',
@@ -957,7 +959,7 @@ export const BAD_INPUTS: BadInput[] = [
   { target: 'PolicyPeer.pods', category: MAP_KEYS, input: "a label key 'constructor'", run: () => PolicyPeer.pods({ constructor: 'x' } as any), message: '[PolicyPeer.pods] \'labels\' (constructor) is a label key cdk8s cannot serialize (it reads \'constructor\' as the object\'s class); use a prefixed key such as example.com/constructor' },
   { target: 'NetworkAlerts', category: MAP_KEYS, input: "a selector label key 'constructor'", run: (c) => new NetworkAlerts(c, 'Alerts', { selectorLabels: { constructor: 'x' } as any }), message: '[test/Alerts] \'selectorLabels\' (constructor) is a label key cdk8s cannot serialize (it reads \'constructor\' as the object\'s class); use a prefixed key such as example.com/constructor' },
   { target: 'SysctlTuner', category: MAP_KEYS, input: "a sysctl key 'hasOwnProperty'", run: (c) => new SysctlTuner(c, 'Sysctls', { sysctls: { hasOwnProperty: '1' } as any }), message: '[test/Sysctls] \'sysctls\' (hasOwnProperty) is not a sysctl key: dot-separated names of letters, digits, \'_\' and \'-\', without spaces, \'=\', \'/\', quotes or comment marks' },
-  { target: 'PodSysctlTuning', category: MAP_KEYS, input: "a pod sysctl key 'toString'", run: (c) => new PodSysctlTuning(c, 'PodSysctls', { sysctls: { toString: '1' } as any }), message: '[test/PodSysctls] \'sysctls\' (toString) is not a sysctl key: dot-separated names of letters, digits, \'_\' and \'-\', without spaces, \'=\', \'/\', quotes or comment marks\n[test/PodSysctls] \'sysctls[toString]\' (1) is unsafe on Kubernetes 1.28 (never in the kubelet\'s safe set): set \'includeUnsafe\' and list it in the kubelet\'s allowedUnsafeSysctls on the target nodes' },
+  { target: 'PodSysctlTuning', category: MAP_KEYS, input: "a pod sysctl key 'toString'", run: (c) => new PodSysctlTuning(c, 'PodSysctls', { sysctls: { toString: '1' } as any, profile: V1_28 }), message: '[test/PodSysctls] \'sysctls\' (toString) is not a sysctl key: dot-separated names of letters, digits, \'_\' and \'-\', without spaces, \'=\', \'/\', quotes or comment marks\n[test/PodSysctls] \'sysctls[toString]\' (1) is unsafe on Kubernetes 1.28 (never in the kubelet\'s safe set): set \'includeUnsafe\' and list it in the kubelet\'s allowedUnsafeSysctls on the target nodes' },
   // ---- messages ----
   { target: 'TunedKubeProxy', category: MESSAGES, input: 'a property name of 100,000 characters', run: (c) => new TunedKubeProxy(c, 'KubeProxy', { ['m'.repeat(100000)]: 1 } as any), message: '[test/KubeProxy] \'mmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmm… (100000 characters)\' is not a property of TunedKubeProxyProps' },
   { target: 'TunedKubeProxy', category: MESSAGES, input: 'a property name with a newline', run: (c) => new TunedKubeProxy(c, 'KubeProxy', { 'mode\nx': 'iptables' } as any), message: '[test/KubeProxy] \'mode\\nx\' is not a property of TunedKubeProxyProps (did you mean \'mode\'?)' },

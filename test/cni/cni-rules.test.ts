@@ -30,14 +30,15 @@ describe('CNI cross-component rules', () => {
   });
 
   test('Cilium without replacement keeps kube-proxy, never in IPVS mode (cilium/cilium#18610)', () => {
+    const api128 = new ClusterProfile({ apiServerHost: '10.0.0.100', kubernetesVersion: KubernetesVersion.V1_28 });
     const chart = Testing.chart();
-    new CiliumTuning(chart, 'Cilium', { profile: API, kubeProxyReplacement: false });
-    const kp = new TunedKubeProxy(chart, 'KubeProxy', { profile: API, tier: ScaleTier.LARGE });
+    new CiliumTuning(chart, 'Cilium', { profile: api128, kubeProxyReplacement: false });
+    const kp = new TunedKubeProxy(chart, 'KubeProxy', { profile: api128, tier: ScaleTier.LARGE });
     expect(() => synthValid(chart)).not.toThrow();
     expect(kp.mode).toBe(KubeProxyMode.IPTABLES); // 1.28: nftables is not GA yet
     const ipvs = Testing.chart();
-    new CiliumTuning(ipvs, 'Cilium', { profile: API, kubeProxyReplacement: false });
-    new TunedKubeProxy(ipvs, 'KubeProxy', { profile: API, mode: KubeProxyMode.IPVS });
+    new CiliumTuning(ipvs, 'Cilium', { profile: api128, kubeProxyReplacement: false });
+    new TunedKubeProxy(ipvs, 'KubeProxy', { profile: api128, mode: KubeProxyMode.IPVS });
     expect(() => Testing.synth(ipvs)).toThrow("[test/KubeProxy] kube-proxy runs in IPVS mode ('mode' set on [test/KubeProxy]) beside Cilium: pod-to-NodePort traffic to other nodes breaks (cilium/cilium#18610) [CILIUM-KUBE-PROXY-IPVS] "
       + "fix: turn on Cilium's kubeProxyReplacement (it needs the profile's apiServerHost), or run kube-proxy in nftables mode (GA in 1.33) or iptables mode");
   });

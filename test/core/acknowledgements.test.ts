@@ -1,5 +1,5 @@
 import { ApiObject, Chart, Testing } from 'cdk8s';
-import { Acknowledgements, FindingSeverity, ScaleTier, ServiceTuning, TuningReport } from '../../src';
+import { Acknowledgements, ClusterProfile, FindingSeverity, KubernetesVersion, ScaleTier, ServiceTuning, TuningReport } from '../../src';
 
 /** A Service with 2 pods behind it, tuned for topology (LARGE): SVC-HINTS-FEW-ENDPOINTS. */
 function fewEndpoints(chart: Chart, name: string): ServiceTuning {
@@ -70,7 +70,8 @@ describe('Acknowledgements', () => {
       spec: { selector: { app: 'web' }, ports: [{ port: 80 }], trafficDistribution: 'PreferClose' },
     });
     // LARGE on 1.28 adds the topology-mode annotation next to the Service's own trafficDistribution
-    const tuning = new ServiceTuning(chart, 'Tuning', { service, tier: ScaleTier.LARGE });
+    const profile = new ClusterProfile({ kubernetesVersion: KubernetesVersion.V1_28 });
+    const tuning = new ServiceTuning(chart, 'Tuning', { service, tier: ScaleTier.LARGE, profile });
     Acknowledgements.acknowledge(tuning, 'SVC-CONFLICT', 'we know');
     Acknowledgements.acknowledge(chart, 'NP001', 'left over from an older chart');
     const findings = TuningReport.of(chart).check();
@@ -88,7 +89,8 @@ describe('Acknowledgements', () => {
     Testing.synth(chart);
     const entries = tuning.node.metadata.filter((m) => m.type === 'cdk8s-network-tuning:warning');
     expect(entries.map((m) => m.data.ruleId)).toEqual(['SVC-HINTS-FEW-ENDPOINTS']);
-    expect(entries[0].data.fix).toMatch(/replicas spread across zones/);
+    // the default version (1.36) routes by trafficDistribution: PreferSameZone, so the fix is about that field
+    expect(entries[0].data.fix).toMatch(/^run at least one replica per zone \(topology spread constraints\), or drop trafficDistribution$/);
   });
 
   test('bad input names the argument, the value and the rule (from any language)', () => {

@@ -3,7 +3,8 @@ import { ClusterProfile, FeatureSupport, KubernetesFeature, KubernetesVersion } 
 describe('ClusterProfile defaults', () => {
   test('kubeadm-compatible defaults', () => {
     const p = new ClusterProfile();
-    expect(p.kubernetesVersion).toBe(KubernetesVersion.V1_28);
+    expect(p.kubernetesVersion).toBe(KubernetesVersion.DEFAULT);
+    expect(p.kubernetesVersion).toBe(KubernetesVersion.V1_36);
     expect(p.clusterDomain).toBe('cluster.local');
     expect(p.serviceCidrs).toEqual(['10.96.0.0/12']);
     expect(p.podCidrs).toEqual(['10.244.0.0/16']);

@@ -84,7 +84,7 @@ describe('TuningFiles', () => {
     const app = new App({ outdir: root });
     new FlannelTuning(new Chart(app, 'a'), 'Flannel', { backend: FlannelBackend.VXLAN });
     new FlannelTuning(new Chart(app, 'b'), 'Flannel', { backend: FlannelBackend.HOST_GW });
-    expect(() => TuningFiles.of(app)).toThrow("[b/Flannel] 'output file' (flannel/net-conf.json) is also written by a/Flannel with other content: keep one of the two components");
+    expect(() => TuningFiles.of(app)).toThrow('[b/Flannel] writes flannel/net-conf.json, which [a/Flannel] also writes with other content: one output file cannot hold both [OUTPUT-FILE-CONFLICT]');
   });
 
   test('bad input names the argument', () => {

@@ -138,7 +138,8 @@ ip6.arpa:53 {
   });
 
   test('IPVS (LARGE on 1.28): binds only the link-local IP, forwards to the kube-dns IP, kubelet clusterDNS becomes the link-local IP', () => {
-    const { args, corefile, nld, chart } = render({ tier: ScaleTier.LARGE });
+    const profile = new ClusterProfile({ kubernetesVersion: KubernetesVersion.V1_28 });
+    const { args, corefile, nld, chart } = render({ tier: ScaleTier.LARGE, profile });
     expect(args.slice(0, 2)).toEqual(['-localip', '169.254.20.10']);
     expect(corefile).toContain('    bind 169.254.20.10\n    forward . 10.96.0.10 {\n        force_tcp\n        max_concurrent 1000\n    }');
     expect(corefile).not.toContain('__PILLAR__CLUSTER__DNS__');
@@ -379,7 +380,8 @@ describe('NodeLocalDns rollouts and capacity', () => {
     expect(files[0].content).toContain('--config-dir=/etc/kubernetes/kubelet.conf.d');
     expect(nld.kubeletConfigYaml()).toBe(files[0].content);
     // Before 1.30 the drop-in directory is alpha: the kubeadm patch comes first.
-    const old = render({}, undefined, ipvs).nld.kubeletConfigFiles();
+    const v128 = new ClusterProfile({ kubernetesVersion: KubernetesVersion.V1_28 });
+    const old = render({ profile: v128 }, undefined, (c) => new TunedKubeProxy(c, 'KubeProxy', { profile: v128, mode: KubeProxyMode.IPVS })).nld.kubeletConfigFiles();
     expect(old[0].path).toBe('kubeadm-patches/kubeletconfiguration+strategic.yaml');
     expect(old[1].usage).toMatch(/KUBELET_CONFIG_DROPIN_DIR_ALPHA/);
   });

@@ -14,7 +14,8 @@ function render(props: TunedCoreDnsProps = {}) {
 
 describe('TunedCoreDns Corefile', () => {
   test('SMALL: the guide\'s Corefile, in the coredns ConfigMap of kube-system', () => {
-    const { objs, corefile, coredns } = render();
+    // The guide's Corefile is kubeadm's of its time (1.28): the cluster zone still cached, as kubeadm did before 1.32.
+    const { objs, corefile, coredns } = render({ profile: new ClusterProfile({ kubernetesVersion: KubernetesVersion.V1_28 }) });
     expect(only(objs, 'ConfigMap', 'coredns').metadata.namespace).toBe('kube-system');
     expect(corefile).toBe(`.:53 {
     errors
@@ -56,9 +57,11 @@ describe('TunedCoreDns Corefile', () => {
   });
 
   test('behind NodeLocal DNSCache the cluster zone is cached once, on the node, whatever the version', () => {
+    // 1.28: kubeadm still caches the cluster zone, so NodeLocal DNSCache is what turns it off
+    const profile = new ClusterProfile({ kubernetesVersion: KubernetesVersion.V1_28 });
     const chart = Testing.chart();
-    new NodeLocalDns(chart, 'NodeLocalDns');
-    const coredns = new TunedCoreDns(chart, 'CoreDns');
+    new NodeLocalDns(chart, 'NodeLocalDns', { profile });
+    const coredns = new TunedCoreDns(chart, 'CoreDns', { profile });
     synthValid(chart);
     expect(coredns.corefileText).toContain('disable success cluster.local');
     expect(TuningReport.of(chart).decisions.find((x) => x.setting === 'cache (cluster zone)')).toMatchObject({ source: DecisionSource.COMPATIBILITY });
@@ -81,7 +84,8 @@ describe('TunedCoreDns Corefile', () => {
   });
 
   test('LARGE: the guide\'s large-cluster values (cache 600, 19968, ttl 60)', () => {
-    const { corefile } = render({ tier: ScaleTier.LARGE });
+    // the guide's block as kubeadm 1.28 wrote it (the cluster zone is cached before 1.32)
+    const { corefile } = render({ tier: ScaleTier.LARGE, profile: new ClusterProfile({ kubernetesVersion: KubernetesVersion.V1_28 }) });
     expect(corefile).toContain('    cache 600 {\n        success 19968\n        denial 19968\n    }');
     expect(corefile).toContain('        ttl 60\n');
   });
@@ -186,7 +190,7 @@ describe('TunedCoreDns workload (deploy: true)', () => {
     expect(pod.affinity.podAntiAffinity.preferredDuringSchedulingIgnoredDuringExecution[0].podAffinityTerm.topologyKey).toBe('kubernetes.io/hostname');
     expect(pod.topologySpreadConstraints[0]).toMatchObject({ topologyKey: 'topology.kubernetes.io/zone', whenUnsatisfiable: 'ScheduleAnyway' });
     const c = pod.containers[0];
-    expect(c.image).toBe('registry.k8s.io/coredns/coredns:v1.10.1');
+    expect(c.image).toBe('registry.k8s.io/coredns/coredns:v1.14.2'); // kubeadm's CoreDNS for 1.36, the default version
     expect(c.livenessProbe.httpGet).toEqual({ path: '/health', port: 'liveness-probe', scheme: 'HTTP' });
     expect(c.readinessProbe.httpGet).toEqual({ path: '/ready', port: 'readiness-probe', scheme: 'HTTP' });
     expect(c.ports).toEqual([

@@ -7,6 +7,8 @@ import {
 import { ofKind, only, synthValid } from '../util';
 
 const WITH_API = new ClusterProfile({ apiServerHost: '10.0.0.1' });
+/** Tests about Kubernetes 1.28 target it explicitly: the profile's default is KubernetesVersion.DEFAULT (1.36). */
+const V1_28 = new ClusterProfile({ kubernetesVersion: KubernetesVersion.V1_28 });
 
 function render(props: TunedKubeProxyProps = {}) {
   const chart = Testing.chart();
@@ -69,7 +71,7 @@ describe('TunedKubeProxy defaults (SMALL)', () => {
 
 describe('TunedKubeProxy tiers and versions', () => {
   test('LARGE on 1.28 reproduces the guide\'s large-cluster example (IPVS, rr, 30s/1s, strictARP, 65536/524288)', () => {
-    const { config, kp, chart } = render({ tier: ScaleTier.LARGE });
+    const { config, kp, chart } = render({ tier: ScaleTier.LARGE, profile: V1_28 });
     expect(config.mode).toBe('ipvs');
     expect(config.ipvs).toEqual({ scheduler: 'rr', strictARP: true, syncPeriod: '30s', minSyncPeriod: '1s' });
     expect(config.conntrack).toMatchObject({ maxPerCore: 65536, min: 524288 });
@@ -101,7 +103,7 @@ describe('TunedKubeProxy tiers and versions', () => {
   });
 
   test('nftables is refused below 1.29', () => {
-    fails({ mode: KubeProxyMode.NFTABLES }, "[test/KubeProxy] 'mode' (nftables) needs Kubernetes 1.29 or newer (kube-proxy nftables mode); the profile targets 1.28");
+    fails({ mode: KubeProxyMode.NFTABLES, profile: V1_28 }, "[test/KubeProxy] 'mode' (nftables) needs Kubernetes 1.29 or newer (kube-proxy nftables mode); the profile targets 1.28");
   });
 
   test('nftables on 1.29-1.32 needs an explicit opt-in', () => {
@@ -169,7 +171,7 @@ describe('TunedKubeProxy overrides', () => {
   });
 
   test('conntrack tcpBeLiberal and UDP timeouts need 1.29', () => {
-    fails({ conntrack: { udpTimeout: Duration.seconds(30) } }, "'conntrack.udpTimeout' (30s) needs Kubernetes 1.29 or newer");
+    fails({ profile: V1_28, conntrack: { udpTimeout: Duration.seconds(30) } }, "'conntrack.udpTimeout' (30s) needs Kubernetes 1.29 or newer");
     const { config } = render({
       profile: new ClusterProfile({ kubernetesVersion: KubernetesVersion.V1_29 }),
       conntrack: { tcpBeLiberal: true, udpTimeout: Duration.seconds(30), udpStreamTimeout: Duration.minutes(2) },
@@ -246,7 +248,7 @@ describe('TunedKubeProxy validation', () => {
     expect(render({ profile: v129, nodePortAddresses: ['primary'] }).config.nodePortAddresses).toEqual(['primary']);
     // ParseCIDRSloppy takes host bits: the same network, emitted as one
     expect(render({ nodePortAddresses: ['10.0.0.1/8', 'FD00::1/64'] }).config.nodePortAddresses).toEqual(['10.0.0.0/8', 'fd00::/64']);
-    fails({ nodePortAddresses: ['primary'] }, "'nodePortAddresses[0]' (primary) needs Kubernetes 1.29 or newer (kube-proxy's 'primary' value); the profile targets 1.28");
+    fails({ profile: V1_28, nodePortAddresses: ['primary'] }, "'nodePortAddresses[0]' (primary) needs Kubernetes 1.29 or newer (kube-proxy's 'primary' value); the profile targets 1.28");
     fails({ profile: v129, nodePortAddresses: ['10.0.0.0/8', 'primary'] }, "'nodePortAddresses' ([10.0.0.0/8, primary]) can't use both 'primary' and CIDRs");
     expect(render({ nodePortAddresses: ['10.0.0.0/8', '10.0.0.1/8'] }).config.nodePortAddresses).toEqual(['10.0.0.0/8', '10.0.0.0/8']);
   });
@@ -295,7 +297,7 @@ describe('TunedKubeProxy DaemonSet', () => {
     expect(pod).toMatchObject({ hostNetwork: true, priorityClassName: 'system-node-critical', serviceAccountName: 'kube-proxy' });
     expect(pod.tolerations).toEqual([{ key: 'CriticalAddonsOnly', operator: 'Exists' }, { operator: 'Exists' }]);
     const c = pod.containers[0];
-    expect(c.image).toBe('registry.k8s.io/kube-proxy:v1.28.15');
+    expect(c.image).toBe('registry.k8s.io/kube-proxy:v1.36.4'); // the default version's kube-proxy (KubernetesVersion.DEFAULT, 1.36)
     expect(c.command).toEqual(['/usr/local/bin/kube-proxy', '--config=/var/lib/kube-proxy/config.conf', '--hostname-override=$(NODE_NAME)']);
     expect(c.securityContext).toEqual({ privileged: true });
     expect(c.resources).toEqual({ requests: { cpu: '100m', memory: '128Mi' }, limits: { memory: '512Mi' } });

@@ -102,7 +102,7 @@ describe('NetworkAlerts: kube-proxy mode decides the mode-specific metrics', () 
 
   test('without a TunedKubeProxy the explicit mode (else the tier\'s) is used', () => {
     expect(render({ kubeProxyAlerts: true, kubeProxyMode: KubeProxyMode.NFTABLES }, { version: KubernetesVersion.V1_33 }).names).toContain('KubeProxyNftablesSyncFailing');
-    expect(() => render({ kubeProxyAlerts: true, kubeProxyMode: KubeProxyMode.NFTABLES }, {})).toThrow("'kubeProxyMode' (nftables) needs Kubernetes 1.29 or newer");
+    expect(() => render({ kubeProxyAlerts: true, kubeProxyMode: KubeProxyMode.NFTABLES }, { version: KubernetesVersion.V1_28 })).toThrow("'kubeProxyMode' (nftables) needs Kubernetes 1.29 or newer");
     expect(render({ kubeProxyAlerts: true, tier: ScaleTier.SMALL }, {}).names).toContain('KubeProxyRulesSyncFailing');
   });
 });
@@ -184,7 +184,7 @@ describe('NetworkAlerts: thresholds and durations', () => {
     expect(current('CoreDNSForwardHealthcheckFailing').expr).toContain('coredns_proxy_healthcheck_failures_total{job="kube-dns",proxy_name="forward"}');
     expect(current('CoreDNSMaxConcurrentRejects').expr).toContain('coredns_forward_max_concurrent_rejects_total');
     // Kubernetes 1.28's kubeadm runs CoreDNS 1.10.1, which only has the forward plugin's own series.
-    const legacy = render({}, { coreDns: true }).alert;
+    const legacy = render({}, { coreDns: true, version: KubernetesVersion.V1_28 }).alert;
     expect(legacy('CoreDNSForwardLatencyHigh').expr).toContain('coredns_forward_request_duration_seconds_bucket{job="kube-dns"}');
     expect(legacy('CoreDNSForwardErrorsHigh').expr).toBe(
       '(sum by (to) (rate(coredns_forward_responses_total{job="kube-dns",rcode="SERVFAIL"}[5m])) / sum by (to) (rate(coredns_forward_responses_total{job="kube-dns"}[5m])) > 0.03)'
@@ -193,9 +193,11 @@ describe('NetworkAlerts: thresholds and durations', () => {
   });
 
   test('a deployed CoreDNS image decides the names, not the Kubernetes version', () => {
+    // 1.28's kubeadm runs CoreDNS 1.10 (the legacy names); the image given is 1.11
+    const profile = new ClusterProfile({ kubernetesVersion: KubernetesVersion.V1_28 });
     const chart = Testing.chart();
-    new TunedCoreDns(chart, 'CoreDns', { deploy: true, image: 'registry.k8s.io/coredns/coredns:v1.11.3' });
-    const alerts = new NetworkAlerts(chart, 'Alerts');
+    new TunedCoreDns(chart, 'CoreDns', { deploy: true, image: 'registry.k8s.io/coredns/coredns:v1.11.3', profile });
+    const alerts = new NetworkAlerts(chart, 'Alerts', { profile });
     synthValid(chart);
     const exprs = alerts.ruleGroups().flatMap((g) => g.rules).map((r: any) => r.expr).join('\n');
     expect(exprs).toContain('coredns_proxy_request_duration_seconds_bucket');

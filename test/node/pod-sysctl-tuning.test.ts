@@ -16,12 +16,21 @@ function app(props: PodSysctlTuningProps = {}) {
   return { chart, tuning };
 }
 
+/** Tests about Kubernetes 1.28's safe set target it explicitly: the profile's default is KubernetesVersion.DEFAULT (1.36). */
+const V1_28 = new ClusterProfile({ kubernetesVersion: KubernetesVersion.V1_28 });
+/** The keepalive keys are pod-safe from 1.29 (so on the default 1.36), with the tier's values. */
+const KEEPALIVE = [
+  { name: 'net.ipv4.tcp_keepalive_intvl', value: '30' },
+  { name: 'net.ipv4.tcp_keepalive_probes', value: '10' },
+  { name: 'net.ipv4.tcp_keepalive_time', value: '600' },
+];
+
 const sysctlsOf = (objs: any[], name?: string) => (name ? only(objs, 'Deployment', name) : objs.find((o: any) => o.kind === 'Deployment' && o.metadata.name !== 'raw'))
   .spec.template.spec.securityContext?.sysctls;
 
 describe('PodSysctlTuning', () => {
   test('on 1.28 only ip_local_port_range is safe for pods; it reaches raw and cdk8s-plus workloads', () => {
-    const { chart, tuning } = app();
+    const { chart, tuning } = app({ profile: V1_28 });
     const objs = synthValid(chart);
     expect(sysctlsOf(objs, 'raw')).toEqual([{ name: 'net.ipv4.ip_local_port_range', value: '32768 65535' }]);
     expect(sysctlsOf(objs)).toEqual(expect.arrayContaining([{ name: 'net.ipv4.ip_local_port_range', value: '32768 65535' }]));
@@ -41,9 +50,9 @@ describe('PodSysctlTuning', () => {
   });
 
   test('explicit unsafe sysctls need includeUnsafe; then they are applied with a warning', () => {
-    expect(() => app({ sysctls: { 'net.core.somaxconn': '4096' } })).toThrow(
+    expect(() => app({ profile: V1_28, sysctls: { 'net.core.somaxconn': '4096' } })).toThrow(
       "[test/PodSysctls] 'sysctls[net.core.somaxconn]' (4096) is unsafe on Kubernetes 1.28 (never in the kubelet's safe set): set 'includeUnsafe' and list it in the kubelet's allowedUnsafeSysctls on the target nodes");
-    const { chart } = app({ sysctls: { 'net.core.somaxconn': '4096' }, includeUnsafe: true });
+    const { chart } = app({ profile: V1_28, sysctls: { 'net.core.somaxconn': '4096' }, includeUnsafe: true });
     expect(sysctlsOf(synthValid(chart), 'raw')).toEqual([{ name: 'net.core.somaxconn', value: '4096' }]);
     expect(TuningReport.of(chart).warnings.map((w) => w.ruleId)).toEqual(['POD-SYSCTL-UNSAFE']);
   });
@@ -64,8 +73,8 @@ describe('PodSysctlTuning', () => {
       new PodSysctlTuning(chart, 'PodSysctls', { overrideExisting });
       return only(synthValid(chart), 'CronJob').spec.jobTemplate.spec.template.spec.securityContext.sysctls;
     };
-    expect(build(false)).toEqual([{ name: 'net.ipv4.ip_local_port_range', value: '2000 3000' }]);
-    expect(build(true)).toEqual([{ name: 'net.ipv4.ip_local_port_range', value: '32768 65535' }]);
+    expect(build(false)).toEqual([{ name: 'net.ipv4.ip_local_port_range', value: '2000 3000' }, ...KEEPALIVE]);
+    expect(build(true)).toEqual([{ name: 'net.ipv4.ip_local_port_range', value: '32768 65535' }, ...KEEPALIVE]);
   });
 
   test('host-network pods get no net.* sysctls (the kubelet refuses them)', () => {
@@ -88,7 +97,7 @@ describe('PodSysctlTuning', () => {
     new ApiObject(other, 'p', { ...pod, metadata: { name: 'p' } });
     new ApiObject(chart, 'q', { ...pod, metadata: { name: 'q' } });
     new PodSysctlTuning(chart, 'PodSysctls', { appliesTo: other });
-    expect(only(synthValid(other), 'Pod').spec.securityContext.sysctls).toEqual([{ name: 'net.ipv4.ip_local_port_range', value: '32768 65535' }]);
+    expect(only(synthValid(other), 'Pod').spec.securityContext.sysctls).toEqual([{ name: 'net.ipv4.ip_local_port_range', value: '32768 65535' }, ...KEEPALIVE]);
     expect(only(synthValid(chart), 'Pod').spec.securityContext).toBeUndefined();
 
     expect(() => new PodSysctlTuning(Testing.chart(), 'Elsewhere', { appliesTo: other })).toThrow(

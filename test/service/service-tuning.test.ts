@@ -40,7 +40,7 @@ const warnings = (chart: any) => { Testing.synth(chart); return TuningReport.of(
 
 describe('ServiceTuning topology', () => {
   test('1.28: the guide\'s topology-mode: Auto annotation (no trafficDistribution there)', () => {
-    const svc = svcOf(setup({ tier: ScaleTier.LARGE }));
+    const svc = svcOf(setup({ tier: ScaleTier.LARGE, profile: v(KubernetesVersion.V1_28) }));
     expect(svc.metadata.annotations).toEqual({ 'service.kubernetes.io/topology-mode': 'Auto' });
     expect(svc.spec.trafficDistribution).toBeUndefined();
   });
@@ -61,8 +61,9 @@ describe('ServiceTuning topology', () => {
   });
 
   test('SMALL leaves topology alone; topologyAwareRouting turns it on', () => {
-    expect(svcOf(setup()).metadata.annotations).toBeUndefined();
-    expect(svcOf(setup({ topologyAwareRouting: true })).metadata.annotations).toEqual({ 'service.kubernetes.io/topology-mode': 'Auto' });
+    // on 1.28, where topology-aware routing is the guide's annotation
+    expect(svcOf(setup({ profile: v(KubernetesVersion.V1_28) })).metadata.annotations).toBeUndefined();
+    expect(svcOf(setup({ topologyAwareRouting: true, profile: v(KubernetesVersion.V1_28) })).metadata.annotations).toEqual({ 'service.kubernetes.io/topology-mode': 'Auto' });
   });
 
   test('an explicit trafficDistribution is checked against the version', () => {
@@ -76,23 +77,52 @@ describe('ServiceTuning topology', () => {
   test('a Service that already has the annotation cannot also get the field (and vice versa)', () => {
     const chart = setup({ tier: ScaleTier.LARGE, profile: v(KubernetesVersion.V1_33) }, { annotations: { 'service.kubernetes.io/topology-mode': 'Auto' } });
     expect(() => Testing.synth(chart)).toThrow(/\[test\/Tuning\] the Service already has the service.kubernetes.io\/topology-mode annotation, which would override trafficDistribution \(KEP-4444\): never set both \[SVC-CONFLICT\]/);
-    const chart2 = setup({ tier: ScaleTier.LARGE }, { spec: { trafficDistribution: 'PreferClose' } });
+    // 1.28: LARGE adds the annotation, next to the Service's own field
+    const chart2 = setup({ tier: ScaleTier.LARGE, profile: v(KubernetesVersion.V1_28) }, { spec: { trafficDistribution: 'PreferClose' } });
     expect(() => Testing.synth(chart2)).toThrow(/the Service already sets trafficDistribution \(PreferClose\)/);
   });
 
+  test('a Service\'s own trafficDistribution is kept over the tier\'s; a different stated one is a conflict', () => {
+    const v136 = v(KubernetesVersion.V1_36);
+    // the tier would write PreferSameZone: the Service's PreferSameNode stays, and the report says why
+    const own = setup({ tier: ScaleTier.LARGE, profile: v136 }, { spec: { trafficDistribution: 'PreferSameNode' } });
+    expect(svcOf(own).spec.trafficDistribution).toBe('PreferSameNode');
+    expect(TuningReport.of(own).decisions.find((d) => d.path === 'test/Tuning' && d.setting === 'trafficDistribution'))
+      .toMatchObject({ value: 'PreferSameNode', source: 'override', reason: 'the Service sets it itself (the tier default yields)' });
+    // PreferClose is PreferSameZone's alias: agreement, nothing changes
+    expect(svcOf(setup({ tier: ScaleTier.LARGE, profile: v136 }, { spec: { trafficDistribution: 'PreferClose' } })).spec.trafficDistribution).toBe('PreferClose');
+    // stated by the caller and different from the Service's own: refused, never replaced silently
+    const stated = setup({ profile: v136, trafficDistribution: TrafficDistribution.PREFER_SAME_ZONE }, { spec: { trafficDistribution: 'PreferSameNode' } });
+    expect(() => Testing.synth(stated)).toThrow("the Service already sets trafficDistribution (PreferSameNode); 'trafficDistribution' (PreferSameZone) would replace it: state it in one place [SVC-CONFLICT]");
+  });
+
+  test('two ServiceTunings of one Service: a stated trafficDistribution wins over the other\'s tier default, in either order', () => {
+    for (const statedFirst of [true, false]) {
+      const stated = { trafficDistribution: TrafficDistribution.PREFER_SAME_NODE };
+      const chart = setup({ tier: ScaleTier.LARGE, profile: v(KubernetesVersion.V1_36), ...(statedFirst ? stated : {}) });
+      const service = chart.node.findChild('svc');
+      new ServiceTuning(chart, 'Second', { service, tier: ScaleTier.LARGE, profile: v(KubernetesVersion.V1_36), ...(statedFirst ? {} : stated) });
+      expect({ statedFirst, value: svcOf(chart).spec.trafficDistribution }).toEqual({ statedFirst, value: 'PreferSameNode' });
+    }
+  });
+
   test('too few endpoints per zone for hints is a warning', () => {
-    expect(warnings(setup({ tier: ScaleTier.LARGE }, { replicas: 4 }))).toEqual(['SVC-HINTS-FEW-ENDPOINTS']);
-    expect(warnings(setup({ tier: ScaleTier.LARGE }, { replicas: 9 }))).toEqual([]);
-    expect(warnings(setup({ tier: ScaleTier.LARGE, zones: 2 }, { replicas: 6 }))).toEqual([]);
+    // 1.28 (topology hints through the annotation): 3 endpoints per zone
+    const v128 = v(KubernetesVersion.V1_28);
+    expect(warnings(setup({ tier: ScaleTier.LARGE, profile: v128 }, { replicas: 4 }))).toEqual(['SVC-HINTS-FEW-ENDPOINTS']);
+    expect(warnings(setup({ tier: ScaleTier.LARGE, profile: v128 }, { replicas: 9 }))).toEqual([]);
+    expect(warnings(setup({ tier: ScaleTier.LARGE, zones: 2, profile: v128 }, { replicas: 6 }))).toEqual([]);
     expect(warnings(setup({ tier: ScaleTier.LARGE, profile: v(KubernetesVersion.V1_33) }, { replicas: 2 }))).toEqual(['SVC-HINTS-FEW-ENDPOINTS']);
   });
 
   test('pods outside the app: no endpoint count is guessed; expectedEndpoints states it', () => {
+    // 1.28 (topology hints through the annotation): 3 endpoints per zone
+    const v128 = v(KubernetesVersion.V1_28);
     const external = (props: Partial<ServiceTuningProps> = {}) => {
       const chart = Testing.chart();
       // a Service in front of pods another chart or a Helm release runs
       const service = new ApiObject(chart, 'svc', { apiVersion: 'v1', kind: 'Service', metadata: { name: 'api' }, spec: { selector: { app: 'api' }, ports: [{ port: 80 }] } });
-      new ServiceTuning(chart, 'Tuning', { service, tier: ScaleTier.LARGE, ...props });
+      new ServiceTuning(chart, 'Tuning', { service, tier: ScaleTier.LARGE, profile: v128, ...props });
       return chart;
     };
     expect(warnings(external())).toEqual([]);
@@ -101,7 +131,7 @@ describe('ServiceTuning topology', () => {
     Testing.synth(few);
     expect(TuningReport.of(few).warnings.map((w) => w.message)).toEqual([expect.stringMatching(/^default\/api has 4 endpoint\(s\) for 3 zones/)]);
     // it overrides the replicas counted in the app, too
-    expect(warnings(setup({ tier: ScaleTier.LARGE, expectedEndpoints: 9 }, { replicas: 4 }))).toEqual([]);
+    expect(warnings(setup({ tier: ScaleTier.LARGE, expectedEndpoints: 9, profile: v128 }, { replicas: 4 }))).toEqual([]);
     expect(() => external({ expectedEndpoints: -1 })).toThrow("[test/Tuning] 'expectedEndpoints' (-1) must be an integer");
     expect(() => external({ expectedEndpoints: 2.5 })).toThrow("'expectedEndpoints' (2.5) must be an integer");
   });
@@ -142,7 +172,9 @@ describe('ServiceTuning traffic policies and affinity', () => {
     const service = deployment.exposeViaService();
     new ServiceTuning(chart, 'Tuning', { service, tier: ScaleTier.LARGE, clientIpAffinity: true });
     const svc = only(synthValid(chart), 'Service');
-    expect(svc.metadata.annotations).toEqual({ 'service.kubernetes.io/topology-mode': 'Auto' });
+    // the default version (1.36): trafficDistribution PreferSameZone (GA in 1.35), not the annotation
+    expect(svc.spec.trafficDistribution).toBe('PreferSameZone');
+    expect(svc.metadata.annotations).toBeUndefined();
     expect(svc.spec.sessionAffinity).toBe('ClientIP');
     expect(TuningReport.of(chart).warnings.map((w) => w.ruleId)).toEqual(['SVC-HINTS-FEW-ENDPOINTS']);
   });
@@ -158,7 +190,7 @@ describe('ServiceTuning traffic policies and affinity', () => {
   test('the report records that the version serves EndpointSlices', () => {
     const chart = setup();
     Testing.synth(chart);
-    expect(TuningReport.of(chart).decisions.find((d) => d.setting === 'EndpointSlice')!.reason).toMatch(/^GA since 1.21, so Kubernetes 1.28 serves it/);
+    expect(TuningReport.of(chart).decisions.find((d) => d.setting === 'EndpointSlice')!.reason).toMatch(/^GA since 1.21, so Kubernetes 1.36 serves it/); // the default version
   });
 });
 
