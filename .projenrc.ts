@@ -65,6 +65,8 @@ const project = new cdk8s.ConstructLibraryCdk8s({
     '@lezer/lr@^1.4.0',
     // Property-based tests: random valid and invalid inputs.
     'fast-check@^4.3.0',
+    // A newer cdk8s-plus line beside the peer (28): objects from either are accepted (test/cdk8s-plus-versions.test.ts).
+    'cdk8s-plus-34@^2.0.54',
   ],
 
   jestOptions: {
@@ -110,6 +112,7 @@ project.addPackageIgnore('/bench/');
 // The npm tarball holds what users run and read: lib/, .jsii, README*, API.md, docs/, LICENSE.
 project.addPackageIgnore('/.ci/');
 project.addPackageIgnore('/scripts/');
+project.addPackageIgnore('/rosetta/');
 
 // Source maps in separate .map files: jsii's default inlines the maps and the TypeScript
 // sources into every .js file, which triples what Node reads on each import of the
@@ -150,6 +153,27 @@ example.exec('node examples/link-package.js');
 // --no-check-upgrade: the CLI's update check needs the internet.
 example.exec('rm -rf dist && cdk8s synth --no-check-upgrade --output dist', { cwd: 'examples' });
 example.exec('node list-output.js dist', { cwd: 'examples' });
+
+// README and docstring examples are compiled and translated (Python, Java, Go, C#) by
+// jsii-rosetta; --strict fails the build when one no longer compiles (fixture: rosetta/).
+const rosetta = project.addTask('rosetta:extract', {
+  description: 'Compile every README and docstring example and translate it for the other languages',
+  exec: 'jsii-rosetta extract --strict',
+});
+project.postCompileTask.spawn(rosetta);
+project.gitignore.addPatterns('/.jsii.tabl.json');
+
+// Packages: the npm tarball builds anywhere; Python, Java, .NET and Go packages need PyPI,
+// Maven Central, NuGet and the Go proxy, so `build` makes only the npm one (package-all makes
+// every language where those are reachable) and package:code generates the other languages'
+// sources offline.
+const packageTask = project.tasks.tryFind('package')!;
+packageTask.reset();
+packageTask.spawn(project.tasks.tryFind('package:js')!);
+project.addTask('package:code', {
+  description: 'Generate the Python, Java, .NET and Go sources (no toolchains or registries needed) into dist/code',
+  exec: 'jsii-pacmak --code-only --target python --target java --target dotnet --target go --rosetta-tablet .jsii.tabl.json --output dist/code',
+});
 
 // Synthesis cost against plain cdk8s (docs/benchmarks.md). Not part of CI: timings need a quiet machine.
 const bench = project.addTask('bench', {

@@ -1,12 +1,13 @@
 /**
- * Markdown tables rendered from the library's own data, kept in README.md and
- * README.zh-CN.md between `<!-- BEGIN name -->` / `<!-- END name -->` markers.
+ * Markdown tables rendered from the library's own data, kept in the READMEs and the docs pages
+ * (docs/, docs/zh-CN/) between `<!-- BEGIN name -->` / `<!-- END name -->` markers.
  * `npx projen readme` rewrites them; test/readme.test.ts fails when they are stale.
  */
 import {
   AlertLanguage, Compatibility, DnsLookupCost, FeatureSupport, KubernetesFeature, KubernetesVersion, NetworkAlerts, PolicyLint, ScaleTier,
   SysctlCatalogue, TierTable,
 } from '../src';
+import { optionTable } from './option-tables';
 import { CRD_SOURCES } from '../src/core/_prerequisites';
 import { BAD_INPUTS } from '../test/bad-inputs/catalogue';
 
@@ -148,16 +149,28 @@ export const SECTIONS: Record<string, (lang: 'en' | 'zh') => string> = {
   'prerequisite-table': prerequisiteTable,
 };
 
-/** Replaces each marked section of a document; throws when a marker pair is missing. */
+/** The generated sections a document holds: `<!-- BEGIN name -->` markers (options:Struct included). */
+export function sectionsIn(doc: string): string[] {
+  return [...doc.matchAll(/<!-- BEGIN ([\w:-]+) -->/g)].map((m) => m[1]);
+}
+
+function render(name: string, lang: 'en' | 'zh'): string {
+  if (name.startsWith('options:')) return optionTable(name.slice('options:'.length), lang);
+  const fn = SECTIONS[name];
+  if (!fn) throw new Error(`unknown generated section ${name}`);
+  return fn(lang);
+}
+
+/** Replaces each marked section of a document; throws when a marker has no END or names no section. */
 export function renderSections(doc: string, file: string): string {
   let out = doc;
-  for (const [name, render] of Object.entries(SECTIONS)) {
+  for (const name of sectionsIn(doc)) {
     const begin = `<!-- BEGIN ${name} -->`;
     const end = `<!-- END ${name} -->`;
     const i = out.indexOf(begin);
     const j = out.indexOf(end);
-    if (i < 0 || j < i) throw new Error(`${file} has no ${begin} ... ${end} section`);
-    out = `${out.slice(0, i + begin.length)}\n${render(file.includes('zh') ? 'zh' : 'en')}\n${out.slice(j)}`;
+    if (i < 0 || j < i) throw new Error(`${file} has no ${end} after ${begin}`);
+    out = `${out.slice(0, i + begin.length)}\n${render(name, file.includes('zh') ? 'zh' : 'en')}\n${out.slice(j)}`;
   }
   return out;
 }

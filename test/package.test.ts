@@ -13,7 +13,7 @@ describe('the npm package', () => {
     for (const needed of ['package.json', 'README.md', 'README.zh-CN.md', 'API.md', 'LICENSE']) {
       expect({ needed, shipped: files.includes(needed) }).toEqual({ needed, shipped: true });
     }
-    const tooling = files.filter((f) => /^(\.ci|scripts|bench|examples|src|test|projenrc|\.projen)\//.test(f) || f.endsWith('.ts') && !f.endsWith('.d.ts'));
+    const tooling = files.filter((f) => /^(\.ci|scripts|bench|examples|src|test|projenrc|rosetta|\.projen)\//.test(f) || f.endsWith('.ts') && !f.endsWith('.d.ts'));
     expect(tooling).toEqual([]);
     expect(files.filter((f) => f.startsWith('lib/') && !/\.(js|d\.ts|js\.map)$/.test(f))).toEqual([]);
   });
@@ -21,5 +21,29 @@ describe('the npm package', () => {
   test('states the Node versions it runs on', () => {
     const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));
     expect(pkg.engines.node).toBe('>= 20.0.0');
+  });
+});
+
+describe('the README\'s install section says what the project config builds', () => {
+  const projenrc = fs.readFileSync(path.join(root, '.projenrc.ts'), 'utf8');
+  const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));
+
+  test.each(['README.md', 'README.zh-CN.md'])('%s: the Go import path is the generated go.mod module; the tarball is the one package:js writes', (file) => {
+    const readme = fs.readFileSync(path.join(root, file), 'utf8');
+    const moduleName = /moduleName: '([^']+)'/.exec(projenrc)![1];
+    // jsii-pacmak's Go package: the npm name without its punctuation, a directory under the module
+    const goPackage = pkg.name.replace(/[^a-z0-9]/g, '');
+    expect(readme).toContain(`go get ${moduleName}/${goPackage}\``);
+    expect(readme).toContain(`dist/js/${pkg.name}@${pkg.version}.jsii.tgz`);
+    expect(readme).toContain(pkg.repository.url);
+  });
+
+  test('build packages only the npm tarball; every language is package-all\'s and package:code\'s', () => {
+    const tasks = JSON.parse(fs.readFileSync(path.join(root, '.projen', 'tasks.json'), 'utf8')).tasks;
+    expect(tasks.package.steps).toEqual([{ spawn: 'package:js' }]);
+    expect(tasks['package-all'].steps.map((s: any) => s.spawn)).toEqual(['package:js', 'package:java', 'package:python', 'package:dotnet', 'package:go']);
+    expect(tasks['package:code'].steps[0].exec).toContain('--code-only');
+    expect(tasks['post-compile'].steps).toContainEqual({ spawn: 'rosetta:extract' });
+    expect(tasks['rosetta:extract'].steps[0].exec).toBe('jsii-rosetta extract --strict');
   });
 });

@@ -1,24 +1,67 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { renderSections, SECTIONS } from '../scripts/readme-tables';
+import { renderSections, SECTIONS, sectionsIn } from '../scripts/readme-tables';
+import { documents } from '../scripts/update-readme';
 import { CROSS_COMPONENT_RULES } from '../src/rules/_all';
 
-const read = (file: string) => fs.readFileSync(path.join(__dirname, '..', file), 'utf8');
+const root = path.join(__dirname, '..');
+const read = (file: string) => fs.readFileSync(path.join(root, file), 'utf8');
+const isZh = (file: string) => file.includes('zh-CN');
 
-describe.each(['README.md', 'README.zh-CN.md'])('%s', (file) => {
+describe.each(documents())('%s', (file) => {
   test('generated tables match the code (run `npx projen readme` to refresh)', () => {
     const doc = read(file);
     expect(renderSections(doc, file)).toBe(doc);
   });
 
-  test('every generated section is present and not empty', () => {
+  test('every relative link reaches a file, and every #anchor a heading there', () => {
     const doc = read(file);
-    for (const name of Object.keys(SECTIONS)) {
-      const body = doc.split(`<!-- BEGIN ${name} -->`)[1]?.split(`<!-- END ${name} -->`)[0] ?? '';
-      expect(body.trim().split('\n').length).toBeGreaterThan(2);
+    const broken: string[] = [];
+    for (const m of doc.matchAll(/\]\(([^)\s]+)\)/g)) {
+      const target = m[1];
+      if (/^[a-z]+:/.test(target)) continue;
+      const [rel, anchor] = target.split('#');
+      const full = rel ? path.join(path.dirname(path.join(root, file)), rel) : path.join(root, file);
+      if (!fs.existsSync(full)) {
+        broken.push(target);
+        continue;
+      }
+      if (anchor && full.endsWith('.md') && !anchorsOf(fs.readFileSync(full, 'utf8')).has(anchor)) broken.push(target);
     }
+    expect(broken).toEqual([]);
   });
+});
 
+/** GitHub's heading anchors: lower case, punctuation dropped, spaces as dashes. */
+function anchorsOf(doc: string): Set<string> {
+  const out = new Set<string>();
+  let fence = false;
+  for (const line of doc.split('\n')) {
+    if (line.startsWith('```')) fence = !fence;
+    const m = !fence && /^#+ (.*)$/.exec(line);
+    if (m) out.add(m[1].trim().toLowerCase().replace(/[^\p{L}\p{N}\s_-]/gu, '').replace(/ /g, '-'));
+    for (const a of line.matchAll(/<a id="([^"]+)"><\/a>/g)) out.add(a[1]);
+  }
+  return out;
+}
+
+test.each(['en', 'zh'])('every generated table appears once in the %s docs', (lang) => {
+  const docs = documents().filter((f) => (lang === 'zh') === isZh(f));
+  for (const name of Object.keys(SECTIONS)) {
+    const holders = docs.filter((f) => sectionsIn(read(f)).includes(name));
+    expect({ name, holders: holders.length }).toEqual({ name, holders: 1 });
+  }
+});
+
+test.each(['en', 'zh'])('every construct has an option table in the %s docs, from its Options (or Props) struct', (lang) => {
+  const tables = documents().filter((f) => (lang === 'zh') === isZh(f)).flatMap((f) => sectionsIn(read(f)));
+  const constructs = ['NetworkTuning', 'TunedKubeProxy', 'SysctlTuner', 'PodSysctlTuning', 'TunedCoreDns', 'NodeLocalDns', 'PodDnsTuning',
+    'DefaultDenyPolicy', 'AllowPolicy', 'PolicyLint', 'ServiceTuning', 'CalicoTuning', 'CiliumTuning', 'FlannelTuning', 'NetworkAlerts', 'ClusterProfile'];
+  const missing = constructs.filter((c) => !tables.includes(`options:${c}Options`) && !tables.includes(`options:${c}Props`));
+  expect(missing).toEqual([]);
+});
+
+describe.each(['README.md', 'README.zh-CN.md'])('%s', (file) => {
   test('gives the same main-job and test commands as the English README', () => {
     const english = read('README.md');
     const command = (marker: string) => english.split(`<!-- ${marker} -->`)[1].split('```')[1].replace(/^sh\n/, '').trim();
@@ -27,6 +70,16 @@ describe.each(['README.md', 'README.zh-CN.md'])('%s', (file) => {
     const doc = read(file);
     expect(doc).toContain('```sh\nnpm ci && npm run example\n```');
     expect(doc).toContain('```sh\nnpm ci && npm test\n```');
+  });
+
+  test('links every docs page of its language', () => {
+    const doc = read(file);
+    const pages = documents().filter((f) => f.startsWith('docs/') && isZh(f) === isZh(file) && !f.endsWith('benchmarks.md'));
+    expect(pages.filter((p) => !doc.includes(`](${p})`))).toEqual([]);
+  });
+
+  test('keeps the guide-fidelity table', () => {
+    expect(read(file)).toMatch(/\n\| (Guide|指南) \| /);
   });
 });
 
@@ -43,7 +96,7 @@ test('the compatibility matrix has a row per feature and a column per version', 
   expect(lines).toContain('| kube-proxy ipvs mode | allowed | allowed | allowed | allowed | allowed | allowed | allowed | warned | warned | warned |');
 });
 
-test('the alert table lists every alert with its thresholds per tier, in each README\'s language', () => {
+test('the alert table lists every alert with its thresholds per tier, in each language', () => {
   const en = SECTIONS['alert-table']('en');
   const zh = SECTIONS['alert-table']('zh');
   expect(en.split('\n')).toHaveLength(2 + 24);
@@ -53,9 +106,15 @@ test('the alert table lists every alert with its thresholds per tier, in each RE
   expect(zh).toContain('| kube-proxy 规则同步过慢 |');
 });
 
-test('every cross-component rule is listed in both READMEs', () => {
-  for (const file of ['README.md', 'README.zh-CN.md']) {
+test('every cross-component rule is listed in the rules page of each language', () => {
+  for (const file of ['docs/rules.md', 'docs/zh-CN/rules.md']) {
     const doc = read(file);
     expect({ file, missing: CROSS_COMPONENT_RULES.map((r) => r.id).filter((id) => !doc.includes(`| \`${id}\` |`)) }).toEqual({ file, missing: [] });
   }
+});
+
+test('option tables show each property\'s type and default, from the source', () => {
+  const doc = read('docs/kube-proxy.md');
+  expect(doc).toContain("| `deployDaemonSet` | `boolean` | false (only the ConfigMap, for a kubeadm cluster's existing kube-proxy) |");
+  expect(doc).toContain('| `resources` | `kplus.ContainerResources` | the tier\'s requests and memory limit, no CPU limit (as kubeadm) |');
 });
