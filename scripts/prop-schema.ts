@@ -65,6 +65,8 @@ export interface Schema {
   readonly constructs: Record<string, string>;
   /** `Class.method` (static) or `Class#method` (instance): each parameter's [name, type, optional, rest]. */
   readonly methods: Record<string, Array<[string, Spec, boolean, boolean]>>;
+  /** `XOptions` -> the properties only `XProps` adds (tier, profile): what a parent decides for its components. */
+  readonly parentDecides: Record<string, string[]>;
 }
 
 export function readSchema(): Schema {
@@ -147,8 +149,26 @@ export function readSchema(): Schema {
       return [p.name.getText(), specOf(type, enumNames, structNames, `${key}(${p.name.getText()})`), p.questionToken !== undefined || p.initializer !== undefined || rest, rest];
     });
   }
+  const parentDecides: Record<string, string[]> = {};
+  for (const st of structNodes) {
+    for (const clause of st.heritageClauses ?? []) {
+      for (const t of clause.types) {
+        const base = t.expression.getText();
+        // only Options a parent's props hold (NetworkTuningProps.kubeProxy: TunedKubeProxyOptions)
+        const heldByParent = Object.values(structs).some((fields) => Object.values(fields).some((f) => f.spec === `struct:${base}`));
+        if (!base.endsWith('Options') || st.name.text !== base.replace(/Options$/, 'Props') || !heldByParent) continue;
+        parentDecides[base] = st.members.filter(ts.isPropertySignature).map((m) => m.name.getText()).sort();
+      }
+    }
+  }
   const sortKeys = <T>(o: Record<string, T>) => Object.fromEntries(Object.entries(o).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
-  return { enums: sortKeys(enums), structs: sortKeys(structs), constructs: sortKeys(constructs), methods: sortKeys(methods) };
+  return {
+    enums: sortKeys(enums),
+    structs: sortKeys(structs),
+    constructs: sortKeys(constructs),
+    methods: sortKeys(methods),
+    parentDecides: sortKeys(parentDecides),
+  };
 }
 
 /** The generated module's text: one line per enum, struct and class. */
@@ -180,6 +200,11 @@ export function schemaModule(): string {
     '/** Public methods that take arguments (`Class.method` static, `Class#method` instance, `Class.new` constructor): [name, type, optional, rest] each. */',
     'export const METHODS: Readonly<Record<string, ReadonlyArray<readonly [string, string, boolean, boolean]>>> = {',
     ...lines(schema.methods),
+    '};',
+    '',
+    '/** `XOptions` structs (what a parent such as NetworkTuning passes on) -> the properties only `XProps` has: the parent decides them. */',
+    'export const PARENT_DECIDES: Readonly<Record<string, readonly string[]>> = {',
+    ...lines(schema.parentDecides),
     '};',
     '',
   ].join('\n');

@@ -1,7 +1,7 @@
 import { Duration } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { ConfigErrors } from './_errors';
-import { ENUMS, METHODS, PROPS_OF, STRUCTS } from './_schema.generated';
+import { ENUMS, METHODS, PARENT_DECIDES, PROPS_OF, STRUCTS } from './_schema.generated';
 
 /*
  * The public boundary: every construct's props and every static function's arguments are
@@ -153,8 +153,8 @@ function checkStruct(errors: ConfigErrors, struct: string, value: unknown, at: s
   const prefix = at ? `${at}.` : '';
   for (const key of Object.keys(value)) {
     if (!Object.prototype.hasOwnProperty.call(fields, key)) {
-      // XOptions are what a parent passes on: it decides the tier and the profile once for every component
-      const decided = struct.endsWith('Options') && (key === 'tier' || key === 'profile');
+      // XOptions are what a parent passes on: the properties only XProps has (the tier, the profile) it decides itself
+      const decided = PARENT_DECIDES[struct]?.includes(key) ?? false;
       const hint = decided ? undefined : closest(key, Object.keys(fields));
       errors.addMissing(`${prefix}${key}`, `is not a property of ${struct}${hint ? ` (did you mean '${hint}'?)` : ''}`
         + (decided ? `: the parent decides the ${key} once for every component` : ''));

@@ -192,3 +192,17 @@ export const METHODS: Readonly<Record<string, ReadonlyArray<readonly [string, st
   "TuningReport#toMarkdown": [["title","string",true,false]],
   "TuningReport.of": [["scope","construct",false,false]],
 };
+
+/** `XOptions` structs (what a parent such as NetworkTuning passes on) -> the properties only `XProps` has: the parent decides them. */
+export const PARENT_DECIDES: Readonly<Record<string, readonly string[]>> = {
+  "CalicoTuningOptions": ["profile","tier"],
+  "CiliumTuningOptions": ["profile","tier"],
+  "DefaultDenyPolicyOptions": ["profile","tier"],
+  "FlannelTuningOptions": ["profile","tier"],
+  "NetworkAlertsOptions": ["profile","tier"],
+  "NodeLocalDnsOptions": ["profile","tier"],
+  "PodDnsTuningOptions": ["profile","tier"],
+  "SysctlTunerOptions": ["profile","tier"],
+  "TunedCoreDnsOptions": ["profile","tier"],
+  "TunedKubeProxyOptions": ["profile","tier"],
+};
