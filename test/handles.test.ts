@@ -27,6 +27,12 @@ describe('handles to the emitted objects (escape hatches)', () => {
       expect({ key, annotations: only(objs, kind, name).metadata.annotations }).toEqual({ key, annotations: expect.objectContaining({ team: 'platform' }) });
     }
     expect(sysctls.configMap.kind).toBe('ConfigMap');
+    // the alerts' scrape objects and dashboards, each the object in the output
+    expect(alerts.serviceMonitors.map((m) => `${m.kind}/${m.name}`)).toEqual(['ServiceMonitor/kube-proxy', 'ServiceMonitor/coredns']);
+    expect(`${alerts.kubeProxyMetricsService!.kind}/${alerts.kubeProxyMetricsService!.name}`).toBe('Service/kube-proxy-metrics');
+    expect(alerts.dashboardConfigMaps.map((c) => c.name)).toEqual(objs.filter((o) => o.metadata.name.startsWith('network-tuning-dashboard-')).map((o) => o.metadata.name));
+    const bare = new NetworkAlerts(Testing.chart(), 'Alerts', { profile, scrapeObjects: false, dashboards: false });
+    expect([bare.serviceMonitors, bare.kubeProxyMetricsService, bare.dashboardConfigMaps]).toEqual([[], undefined, []]);
   });
 
   test('NodeLocal DNSCache, the CNIs and default deny: every handle is its object in the output', () => {

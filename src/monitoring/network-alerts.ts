@@ -332,6 +332,16 @@ export class NetworkAlerts extends Construct {
 
   /** The PrometheusRule with every alert, for escape hatches such as `addJsonPatch`. */
   public readonly prometheusRule: ApiObject;
+  /** The ServiceMonitors (kube-proxy, coredns, node-local-dns: those watched), with `scrapeObjects`. */
+  public readonly serviceMonitors: ApiObject[] = [];
+  /**
+   * The headless `kube-proxy-metrics` Service (kube-proxy watched, with `scrapeObjects`).
+   *
+   * @default - none when kube-proxy is not watched or scrape objects are off
+   */
+  public readonly kubeProxyMetricsService?: ApiObject;
+  /** The Grafana dashboard ConfigMaps, with `dashboards`. */
+  public readonly dashboardConfigMaps: ApiObject[] = [];
 
   private readonly ctx: ComponentContext;
   private readonly groups: Record<AlertGroup, boolean>;
@@ -426,7 +436,7 @@ export class NetworkAlerts extends Construct {
       spec: { groups: lazyValue(this, 'PrometheusRule spec.groups', () => this.rulesJson()) },
     });
 
-    if (props.scrapeObjects ?? true) this.addScrapeObjects(ns, labels);
+    this.kubeProxyMetricsService = (props.scrapeObjects ?? true) ? this.addScrapeObjects(ns, labels) : undefined;
     if (props.dashboards ?? true) this.addDashboards(ns, { ...labels, ...(props.dashboardLabels ?? { grafana_dashboard: '1' }) });
     this.selectorLabels = labels;
     state.addOutputFile(this, 'prometheus/rules.yaml', () => this.ruleFileYaml(),
@@ -509,26 +519,29 @@ export class NetworkAlerts extends Construct {
     return this.ctx.state.plan().dataPlane.mode;
   }
 
-  private addScrapeObjects(ns: string, labels: Record<string, string>): void {
-    const monitor = (id: string, name: string, selector: Record<string, string>, ports: string[]) => new ApiObject(this, id, {
-      apiVersion: 'monitoring.coreos.com/v1',
-      kind: 'ServiceMonitor',
-      metadata: meta(name, ns, labels),
-      spec: {
-        jobLabel: 'k8s-app',
-        namespaceSelector: { matchNames: [KUBE_SYSTEM] },
-        selector: { matchLabels: selector },
-        // A `node` label on every target: per-node views add up a node's HA node-cache pair.
-        endpoints: ports.map((p) => ({
-          port: p,
-          interval: '30s',
-          relabelings: [{ sourceLabels: ['__meta_kubernetes_pod_node_name'], targetLabel: 'node', action: 'replace' }],
-        })),
-      },
-    });
+  /** The ServiceMonitors and, with kube-proxy watched, its metrics Service (returned). */
+  private addScrapeObjects(ns: string, labels: Record<string, string>): ApiObject | undefined {
+    let service: ApiObject | undefined;
+    const monitor = (id: string, name: string, selector: Record<string, string>, ports: string[]) => this.serviceMonitors.push(
+      new ApiObject(this, id, {
+        apiVersion: 'monitoring.coreos.com/v1',
+        kind: 'ServiceMonitor',
+        metadata: meta(name, ns, labels),
+        spec: {
+          jobLabel: 'k8s-app',
+          namespaceSelector: { matchNames: [KUBE_SYSTEM] },
+          selector: { matchLabels: selector },
+          // A `node` label on every target: per-node views add up a node's HA node-cache pair.
+          endpoints: ports.map((p) => ({
+            port: p,
+            interval: '30s',
+            relabelings: [{ sourceLabels: ['__meta_kubernetes_pod_node_name'], targetLabel: 'node', action: 'replace' }],
+          })),
+        },
+      }));
     if (this.groups['kube-proxy']) {
       // kubeadm's kube-proxy has no Service: a headless one gives Prometheus its node endpoints.
-      new k8s.KubeService(this, 'KubeProxyMetricsService', {
+      service = new k8s.KubeService(this, 'KubeProxyMetricsService', {
         metadata: meta('kube-proxy-metrics', KUBE_SYSTEM, { 'k8s-app': JOBS.kubeProxy }),
         spec: {
           clusterIp: 'None',
@@ -542,6 +555,7 @@ export class NetworkAlerts extends Construct {
     }
     if (this.groups.coredns) monitor('CoreDnsMonitor', 'coredns', { 'k8s-app': JOBS.coreDns }, ['metrics']);
     if (this.groups['node-local-dns']) monitor('NodeLocalDnsMonitor', 'node-local-dns', { 'k8s-app': JOBS.nodeLocalDns }, ['metrics', 'setup-metrics']);
+    return service;
   }
 
   private addDashboards(ns: string, labels: Record<string, string>): void {
@@ -552,13 +566,13 @@ export class NetworkAlerts extends Construct {
     const render = () => rendered ??= renderDashboards(this.alertContext(), this.groups, lang);
     for (const file of DASHBOARD_FILES) {
       if (!file.groups.some((g) => this.groups[g])) continue;
-      configMap(this, `Dashboard-${file.name}`, {
+      this.dashboardConfigMaps.push(configMap(this, `Dashboard-${file.name}`, {
         metadata: meta(`network-tuning-dashboard-${file.name}`, ns, labels),
         data: lazyValue(this, `dashboard ${file.name}`, () => {
           const d = render().find((x) => x.file === `network-tuning-${file.name}.json`);
           return d ? { [d.file]: JSON.stringify(d.json, undefined, 2) } : {};
         }) as Record<string, string>,
-      });
+      }));
     }
   }
 
