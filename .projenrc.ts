@@ -69,6 +69,9 @@ const project = new cdk8s.ConstructLibraryCdk8s({
     'cdk8s-plus-34@^2.0.54',
   ],
 
+  // The command line (src/cli/): synth and recommend without writing TypeScript.
+  bin: { 'cdk8s-network-tuning': 'bin/cdk8s-network-tuning' },
+
   jestOptions: {
     jestVersion: '^29',
     // projen's default rewrites snapshots on every run, so they could never fail.

@@ -10,7 +10,7 @@ describe('the npm package', () => {
     const files: string[] = JSON.parse(out)[0].files.map((f: { path: string }) => f.path);
     // lib/ and .jsii exist once compiled (a fresh clone's test run may come first): .npmignore keeps them in
     expect(fs.readFileSync(path.join(root, '.npmignore'), 'utf8').split('\n')).toEqual(expect.arrayContaining(['!/lib/', '!.jsii']));
-    for (const needed of ['package.json', 'README.md', 'README.zh-CN.md', 'API.md', 'LICENSE']) {
+    for (const needed of ['package.json', 'README.md', 'README.zh-CN.md', 'API.md', 'LICENSE', 'bin/cdk8s-network-tuning']) {
       expect({ needed, shipped: files.includes(needed) }).toEqual({ needed, shipped: true });
     }
     const tooling = files.filter((f) => /^(\.ci|scripts|bench|examples|src|test|projenrc|rosetta|\.projen)\//.test(f) || f.endsWith('.ts') && !f.endsWith('.d.ts'));

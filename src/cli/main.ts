@@ -1,0 +1,237 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { App, Chart, Yaml } from 'cdk8s';
+import { fromConfig, versionOf } from './_config';
+import { ConfigErrors } from '../core/_errors';
+// the package as users import it: its rules and the hook that writes the report and node files load with it
+import { ClusterProfile, ClusterProfileProps, CniPlugin, CniRecommendation, NetworkTuning, NetworkTuningProps, ScaleTier, TierTable } from '../index';
+
+/*
+ * `cdk8s-network-tuning synth` and `recommend`: the constructs behind a command line, for
+ * teams that do not write TypeScript. One engine: synth builds the same NetworkTuning a cdk8s
+ * app would and writes what `cdk8s synth` writes (manifests, report, kubelet files).
+ */
+
+export interface Io {
+  readonly stdout: (text: string) => void;
+  readonly stderr: (text: string) => void;
+}
+
+const USAGE = `Usage: cdk8s-network-tuning <command> [flags]
+
+Commands:
+  synth       write the manifests, tuning-report.md and node files for one cluster
+  recommend   print the tier and CNI for a cluster's size, and why
+
+synth flags:
+  --tier small|medium|large     the scale tier (default: the config's, else small)
+  --kubernetes-version 1.N      the cluster's Kubernetes version (default: the library's default)
+  --cni flannel|calico|cilium   the CNI (default: the tier's)
+  --api-server-host HOST        the API server's address (kube-proxy's kubeconfig, Cilium, Calico eBPF)
+  --config FILE                 NetworkTuning properties as YAML or JSON (flags win over it)
+  -o, --output DIR              where to write (default: dist)
+
+recommend flags:
+  --nodes N --services N        the cluster's size (required)
+  --network-policy              NetworkPolicies must be enforced
+  --high-performance            prefer an eBPF data plane below the large tier
+  --format text|json            output format (default: text)
+`;
+
+/** A usage or input problem: printed without a stack, exit code 2. */
+class UsageError extends Error {}
+
+interface Flags {
+  readonly values: Record<string, string>;
+  readonly switches: Set<string>;
+}
+
+function parseFlags(command: string, args: string[], valued: string[], switches: string[]): Flags {
+  const errors = new ConfigErrors(`cdk8s-network-tuning ${command}`);
+  const values: Record<string, string> = {};
+  const on = new Set<string>();
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i];
+    const [flag, inline] = arg.startsWith('--') && arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
+    const name = flag === '-o' ? '--output' : flag;
+    if (valued.includes(name)) {
+      const value = inline ?? args[++i];
+      if (value === undefined || (inline === undefined && value.startsWith('--'))) errors.addMissing(name, 'needs a value');
+      else if (values[name] !== undefined) errors.add(name, value, `is given twice (first ${values[name]})`);
+      else values[name] = value;
+    } else if (switches.includes(name) && inline === undefined) {
+      on.add(name);
+    } else {
+      errors.addMissing(name, `is not a flag of ${command} (see --help)`);
+    }
+  }
+  if (errors.count > 0) throw new UsageError(errors.messages.join('\n'));
+  return { values, switches: on };
+}
+
+function oneOf<T extends string>(errors: ConfigErrors, flag: string, value: string | undefined, allowed: readonly T[]): T | undefined {
+  if (value === undefined) return undefined;
+  if ((allowed as readonly string[]).includes(value)) return value as T;
+  errors.add(flag, value, `must be one of: ${allowed.join(', ')}`);
+  return undefined;
+}
+
+function wholeNumber(errors: ConfigErrors, flag: string, value: string | undefined, min: number): number | undefined {
+  if (value === undefined) {
+    errors.addMissing(flag, 'is required');
+    return undefined;
+  }
+  // what Go's strconv.Atoi and a shell user mean by a number: digits only
+  if (!/^\d+$/.test(value) || Number(value) < min || !Number.isSafeInteger(Number(value))) {
+    errors.add(flag, value, `must be a whole number >= ${min}`);
+    return undefined;
+  }
+  return Number(value);
+}
+
+/** The config file's NetworkTuning properties and its profile's, converted; problems name the file and the key. */
+function readConfig(file: string): { props: Record<string, unknown>; profile: Record<string, unknown> } {
+  const errors = new ConfigErrors(`config ${file}`);
+  if (!fs.existsSync(file)) throw new UsageError(`[cdk8s-network-tuning synth] '--config' (${file}) does not exist`);
+  let docs: unknown[];
+  try {
+    docs = Yaml.load(file);
+  } catch (e) {
+    throw new UsageError(`[config ${file}] is not YAML or JSON: ${(e as Error).message.split('\n')[0]}`);
+  }
+  if (docs.length !== 1) throw new UsageError(`[config ${file}] must hold one document of NetworkTuning properties, not ${docs.length}`);
+  const doc = docs[0];
+  // the profile stays props here: flags are merged into it before the one ClusterProfile is built
+  const { profile: rawProfile, ...rest } = (typeof doc === 'object' && doc !== null && !Array.isArray(doc) ? doc : { '(document)': doc }) as Record<string, unknown>;
+  const props = fromConfig(errors, 'NetworkTuningProps', typeof doc === 'object' && doc !== null && !Array.isArray(doc) ? rest : doc);
+  const profile = rawProfile === undefined ? {} : fromConfig(errors, 'ClusterProfileProps', rawProfile, 'profile');
+  if (errors.count > 0) throw new UsageError(errors.messages.join('\n'));
+  return { props: props!, profile: profile! };
+}
+
+/** NetworkTuning's components by construct id, and the property (config key) that configures each. */
+const COMPONENT_KEYS: Record<string, string> = {
+  Calico: 'calico',
+  Cilium: 'cilium',
+  Flannel: 'flannel',
+  KubeProxy: 'kubeProxy',
+  Sysctls: 'sysctls',
+  CoreDns: 'coreDns',
+  NodeLocalDns: 'nodeLocalDns',
+  PodDns: 'podDns',
+  DefaultDeny: 'defaultDeny',
+  Alerts: 'alerts',
+};
+
+/** A property error of NetworkTuning or one of its components, named by the config key that set it. */
+function asConfigKeys(message: string, file: string | undefined): string {
+  if (!file) return message;
+  return message.split('\n').map((line) => {
+    const m = /^\[network\/tuning(?:\/([A-Za-z]+))?\] '([^']+)'(.*)$/.exec(line);
+    if (!m) return line;
+    const prefix = m[1] ? COMPONENT_KEYS[m[1]] : undefined;
+    if (m[1] && !prefix) return line;
+    return `[config ${file}] '${prefix ? `${prefix}.${m[2]}` : m[2]}'${m[3]}`;
+  }).join('\n');
+}
+
+const PROFILE_FLAGS: Record<string, string> = { kubernetesVersion: '--kubernetes-version', apiServerHost: '--api-server-host' };
+
+function synth(args: string[], io: Io): number {
+  const flags = parseFlags('synth', args, ['--tier', '--kubernetes-version', '--cni', '--api-server-host', '--config', '--output'], []);
+  const errors = new ConfigErrors('cdk8s-network-tuning synth');
+  const tier = oneOf(errors, '--tier', flags.values['--tier'], Object.values(ScaleTier));
+  const cni = oneOf(errors, '--cni', flags.values['--cni'], Object.values(CniPlugin));
+  const versionFlag = flags.values['--kubernetes-version'];
+  const version = versionFlag !== undefined ? versionOf(errors, '--kubernetes-version', versionFlag) : undefined;
+  if (errors.count > 0) throw new UsageError(errors.messages.join('\n'));
+
+  const config = flags.values['--config'] ? readConfig(flags.values['--config']) : { props: {}, profile: {} };
+  // flags over the config's profile: one profile, built once, for every component
+  const profileProps: ClusterProfileProps = {
+    ...(config.profile as ClusterProfileProps),
+    ...(version ? { kubernetesVersion: version } : {}),
+    ...(flags.values['--api-server-host'] !== undefined ? { apiServerHost: flags.values['--api-server-host'] } : {}),
+  };
+  let profile: ClusterProfile;
+  try {
+    profile = new ClusterProfile(profileProps);
+  } catch (e) {
+    // the profile names its properties; a value that came from a flag is named as the flag
+    let message = (e as Error).message;
+    for (const [prop, flag] of Object.entries(PROFILE_FLAGS)) {
+      if (flags.values[flag] !== undefined) message = message.split(`[ClusterProfile] '${prop}'`).join(`[cdk8s-network-tuning synth] '${flag}'`);
+    }
+    for (const prop of Object.keys(config.profile)) {
+      message = message.split(`[ClusterProfile] '${prop}'`).join(`[config ${flags.values['--config']}] 'profile.${prop}'`);
+    }
+    throw new UsageError(message);
+  }
+  const outdir = flags.values['--output'] ?? 'dist';
+  const app = new App({ outdir });
+  const chart = new Chart(app, 'network');
+  const props: NetworkTuningProps = {
+    ...(config.props as NetworkTuningProps),
+    profile,
+    ...(tier ? { tier } : {}),
+    ...(cni ? { cniPlugin: cni } : {}),
+  };
+  try {
+    new NetworkTuning(chart, 'tuning', props);
+  } catch (e) {
+    throw new UsageError(asConfigKeys((e as Error).message, flags.values['--config']));
+  }
+  app.synth();
+  const written: string[] = [];
+  const walk = (dir: string) => {
+    for (const e of fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
+      const full = path.join(dir, e.name);
+      if (e.isDirectory()) walk(full);
+      else written.push(path.relative(outdir, full));
+    }
+  };
+  walk(outdir);
+  io.stdout(`wrote ${written.length} files to ${outdir}:\n${written.map((f) => `  ${f}`).join('\n')}\n`);
+  return 0;
+}
+
+function recommend(args: string[], io: Io): number {
+  const flags = parseFlags('recommend', args, ['--nodes', '--services', '--format'], ['--network-policy', '--high-performance']);
+  const errors = new ConfigErrors('cdk8s-network-tuning recommend');
+  const nodes = wholeNumber(errors, '--nodes', flags.values['--nodes'], 1);
+  const services = wholeNumber(errors, '--services', flags.values['--services'], 0);
+  const format = oneOf(errors, '--format', flags.values['--format'], ['text', 'json'] as const) ?? 'text';
+  if (errors.count > 0) throw new UsageError(errors.messages.join('\n'));
+  const tier = TierTable.tierFor({ nodes: nodes!, services: services! });
+  const why = tier === ScaleTier.LARGE
+    ? (services! >= 1000 ? `${services} Services: 1,000 or more is the guide's limit for kube-proxy iptables mode` : `${nodes} nodes: more than 500`)
+    : tier === ScaleTier.MEDIUM ? `${nodes} nodes: more than 50, at most 500, and fewer than 1,000 Services` : `${nodes} nodes: at most 50, and fewer than 1,000 Services`;
+  const cni = CniRecommendation.recommend({ tier, networkPolicy: flags.switches.has('--network-policy'), highPerformance: flags.switches.has('--high-performance') });
+  if (format === 'json') {
+    io.stdout(`${JSON.stringify({ tier, why, cni: cni.plugin, cniReasons: cni.reasons, alternatives: cni.alternatives }, undefined, 2)}\n`);
+  } else {
+    io.stdout([`tier: ${tier}`, `  ${why}`, `cni: ${cni.plugin}`, ...cni.reasons.map((r) => `  ${r}`), 'alternatives:', ...cni.alternatives.map((a) => `  ${a}`), ''].join('\n'));
+  }
+  return 0;
+}
+
+/** Runs the command line; returns the exit code (0 done, 1 synthesis failed, 2 bad usage or input). */
+export function main(argv: string[], io: Io): number {
+  const [command, ...rest] = argv;
+  try {
+    if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
+      io.stdout(USAGE);
+      return command === undefined ? 2 : 0;
+    }
+    if (rest.includes('--help') || rest.includes('-h')) {
+      io.stdout(USAGE);
+      return 0;
+    }
+    if (command === 'synth') return synth(rest, io);
+    if (command === 'recommend') return recommend(rest, io);
+    throw new UsageError(`[cdk8s-network-tuning] '${command}' is not a command: synth or recommend (see --help)`);
+  } catch (e) {
+    io.stderr(`${(e as Error).message}\n`);
+    return e instanceof UsageError ? 2 : 1;
+  }
+}
