@@ -697,6 +697,14 @@ export class CorefilePlugin {
   }
 
   /**
+   * @internal A plugin read from Corefile text (Corefile.parse): tokens as CoreDNS's lexer gave
+   * them, braces inside a token allowed (`{1}` group references), checked by the caller.
+   */
+  public static _parsed(name: string, args: string[], block: string[][]): CorefilePlugin {
+    return new CorefilePlugin(name, args, block, true);
+  }
+
+  /**
    * @internal A plugin whose options are decided at synthesis (from the app's plan):
    * `resolve` builds it each time the Corefile is rendered.
    */

@@ -1,8 +1,19 @@
-import { checkZone, normalZone } from './_tokens';
+import { CorefileSyntaxError, ParsedDirective, ParsedServerBlock, parseStructure, substituteEnv, tokenize } from './_corefile-parser';
+import { checkBracedToken, checkZone, normalZone } from './_tokens';
 import { CorefilePlugin } from './corefile-plugin';
 import { checkCall, checkProps, registerValueClass } from '../core/_boundary';
 import { ConfigErrors } from '../core/_errors';
 import { parseIp, sameAddress } from '../core/_net';
+
+/** Options of `Corefile.parse`. */
+export interface CorefileParseOptions {
+  /**
+   * Values for `{$NAME}` and `{%NAME%}` environment references, as CoreDNS substitutes them when it starts.
+   *
+   * @default - none: a reference is refused (its value is unknown here)
+   */
+  readonly env?: Record<string, string>;
+}
 
 /** Properties of a `ServerBlock`. */
 export interface ServerBlockProps {
@@ -123,6 +134,68 @@ function sameListener(a: ServerBlock, b: ServerBlock): boolean {
  * @see https://coredns.io/manual/toc/#configuration
  */
 export class Corefile {
+  /**
+   * Reads Corefile text as CoreDNS does (comments, quotes, several keys per block, snippets and
+   * `import`, environment references) into the model; `render()` then writes it back in this
+   * library's layout. Refuses what CoreDNS would refuse at start (a zone:port served twice, an
+   * unclosed block) and what the model cannot hold (quoted tokens with spaces, keys on different
+   * ports in one block, blocks nested inside a plugin's block), naming the line.
+   */
+  public static parse(text: string, options: CorefileParseOptions = {}): Corefile {
+    [text, options = {}] = checkCall('Corefile.parse', [text, options]) as [string, CorefileParseOptions];
+    const problems: string[] = [];
+    const fail = (line: number, message: string) => problems.push(`line ${line}: ${message}`);
+    let structure: ParsedServerBlock[] = [];
+    const missing = new Set<string>();
+    try {
+      structure = parseStructure(substituteEnv(tokenize(text), options.env, missing));
+    } catch (e) {
+      if (!(e instanceof CorefileSyntaxError)) throw e;
+      problems.push(e.message);
+    }
+    if (missing.size > 0) problems.push(`environment references without a value: ${[...missing].sort().join(', ')} (pass them in 'env')`);
+    const corefile = new Corefile();
+    for (const parsed of problems.length > 0 ? [] : structure) {
+      const line = parsed.keys[0]?.line ?? 0;
+      const listens = parsed.keys.map((k) => serverKey(k.text));
+      const bad = listens.findIndex((l) => typeof l === 'string');
+      if (bad >= 0) {
+        fail(parsed.keys[bad].line, `server block key ${parsed.keys[bad].text}: ${listens[bad] as string}`);
+        continue;
+      }
+      const keys = listens as Array<{ zone: string; port: number }>;
+      if (new Set(keys.map((k) => k.port)).size > 1) {
+        fail(line, `keys on different ports in one block (${parsed.keys.map((k) => k.text).join(' ')}): the model holds one port per block; write one block per port`);
+        continue;
+      }
+      const zoneErrors = new ConfigErrors('Corefile.parse');
+      keys.forEach((k, i) => checkZone(zoneErrors, `zones[${i}]`, k.zone));
+      if (zoneErrors.count > 0) {
+        fail(line, zoneErrors.messages.map((m) => m.replace(/^\[Corefile\.parse\] /, '')).join('; '));
+        continue;
+      }
+      const plugins: CorefilePlugin[] = [];
+      for (const d of parsed.directives) {
+        const problem = pluginProblem(d);
+        if (problem) fail(problem.line, problem.message);
+        else plugins.push(CorefilePlugin._parsed(d.name.text, d.args.map((t) => t.text), d.block.map((l) => l.map((t) => t.text))));
+      }
+      let block: ServerBlock;
+      try {
+        block = new ServerBlock({ zones: keys.map((k) => k.zone), port: keys[0].port });
+      } catch (e) {
+        fail(line, (e as Error).message);
+        continue;
+      }
+      plugins.forEach((p) => block.addPlugin(p));
+      const clash = corefile._problemAdding(block);
+      if (clash) fail(line, `'${clash.prop}' (${clash.value}) ${clash.rule}`);
+      else corefile.addServerBlock(block);
+    }
+    if (problems.length > 0) throw new Error(problems.map((p) => `[Corefile.parse] ${p}`).join('\n'));
+    return corefile;
+  }
+
   private readonly _blocks: ServerBlock[] = [];
 
   public constructor(...blocks: ServerBlock[]) {
@@ -172,6 +245,35 @@ export class Corefile {
   public render(): string {
     return this._blocks.map((b) => b.render()).join('\n') + '\n';
   }
+}
+
+/** `[dns://]zone[:port]` as a zone and a port, or why the key cannot be read. */
+function serverKey(key: string): { zone: string; port: number } | string {
+  const scheme = /^([a-z]+):\/\//.exec(key);
+  if (scheme && scheme[1] !== 'dns') return `the ${scheme[1]}:// transport is not in the model (plain DNS only)`;
+  const rest = scheme ? key.slice(scheme[0].length) : key;
+  const m = /^(.*?)(?::(\d+))?$/.exec(rest)!;
+  const port = m[2] === undefined ? 53 : Number(m[2]);
+  if (port < 1 || port > 65535) return `port ${m[2]} is not 1..65535`;
+  // ":53" serves the root zone (dnsserver: an empty zone is ".")
+  return { zone: m[1] === '' ? '.' : m[1], port };
+}
+
+/** Why a parsed directive cannot be held by the model, if it cannot. */
+function pluginProblem(d: ParsedDirective): { line: number; message: string } | undefined {
+  if (!/^[a-z][a-z0-9_]{0,62}$/.test(d.name.text) || d.name.quoted) {
+    return { line: d.name.line, message: `${JSON.stringify(d.name.text)} is not a plugin name (lowercase letters, digits and '_')` };
+  }
+  for (const t of [...d.args, ...d.block.flat()]) {
+    const ok = new ConfigErrors('Corefile.parse');
+    if (t.text === '{' || t.text === '}') {
+      return { line: t.line, message: `a block nested inside the block of ${d.name.text}: the model holds one level of plugin options` };
+    }
+    if (!checkBracedToken(ok, 'token', t.text)) {
+      return { line: t.line, message: `token ${JSON.stringify(t.text)} of ${d.name.text}${t.quoted ? ' (quoted)' : ''} cannot be written back as one token (spaces, quotes, comment marks)` };
+    }
+  }
+  return undefined;
 }
 
 function healthAddress(block: ServerBlock): string | undefined {

@@ -4,7 +4,7 @@ import * as os from 'os';
 import * as path from 'path';
 import * as YAML from 'yaml';
 import { parseGoDuration } from '../../src/cli/_config';
-import { main } from '../../src/cli/main';
+import { main } from '../../src/cli/_main';
 
 const root = path.join(__dirname, '..', '..');
 const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'cli-'));
@@ -151,7 +151,7 @@ test('the package\'s bin runs this main() from the built library', () => {
   expect(pkg.bin).toEqual({ 'cdk8s-network-tuning': 'bin/cdk8s-network-tuning' });
   const bin = fs.readFileSync(path.join(root, 'bin', 'cdk8s-network-tuning'), 'utf8');
   expect(bin.split('\n')[0]).toBe('#!/usr/bin/env node');
-  expect(bin).toContain("require('../lib/cli/main.js')");
+  expect(bin).toContain("require('../lib/cli/_main.js')");
   // executable by its owner (the npm tarball keeps the mode)
   expect(fs.statSync(path.join(root, 'bin', 'cdk8s-network-tuning')).mode.toString(8)).toMatch(/[1357]..$/);
 });
