@@ -17,6 +17,8 @@ const UNIT_NS: Record<string, number> = { ns: 1, us: 1e3, µs: 1e3, ms: 1e6, s: 
 
 /** A Go duration string as a Duration (whole milliseconds), or undefined when it is not one. */
 export function parseGoDuration(text: string): Duration | undefined {
+  // Go's time.ParseDuration takes a bare "0"
+  if (text === '0') return Duration.millis(0);
   if (!GO_DURATION.test(text)) return undefined;
   let ns = 0;
   for (const m of text.matchAll(/(\d+(?:\.\d+)?)(ns|us|µs|ms|s|m|h)/g)) ns += Number(m[1]) * UNIT_NS[m[2]];

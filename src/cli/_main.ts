@@ -56,11 +56,13 @@ function parseFlags(command: string, args: string[], valued: string[], switches:
     const name = flag === '-o' ? '--output' : flag;
     if (valued.includes(name)) {
       const value = inline ?? args[++i];
-      if (value === undefined || (inline === undefined && value.startsWith('--'))) errors.addMissing(name, 'needs a value');
+      if (value === undefined || value === '' || (inline === undefined && value.startsWith('--'))) errors.addMissing(name, 'needs a value');
       else if (values[name] !== undefined) errors.add(name, value, `is given twice (first ${values[name]})`);
       else values[name] = value;
     } else if (switches.includes(name) && inline === undefined) {
       on.add(name);
+    } else if (switches.includes(name)) {
+      errors.add(name, inline, 'takes no value: give the flag alone to turn it on');
     } else {
       errors.addMissing(name, `is not a flag of ${command} (see --help)`);
     }
@@ -181,18 +183,38 @@ function synth(args: string[], io: Io): number {
   } catch (e) {
     throw new UsageError(asConfigKeys((e as Error).message, flags.values['--config']));
   }
-  app.synth();
-  const written: string[] = [];
-  const walk = (dir: string) => {
-    for (const e of fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
-      const full = path.join(dir, e.name);
+  const existed = fs.existsSync(outdir);
+  const before = filesUnder(outdir);
+  try {
+    app.synth();
+  } catch (e) {
+    // cdk8s creates the folder before it validates: leave no empty folder behind a failed run
+    if (!existed && fs.existsSync(outdir) && filesUnder(outdir).size === 0) fs.rmSync(outdir, { recursive: true, force: true });
+    throw e;
+  }
+  const after = filesUnder(outdir);
+  const written = [...after.keys()].filter((f) => before.get(f) !== after.get(f) || !before.has(f));
+  const stale = [...before.keys()].filter((f) => !written.includes(f));
+  io.stdout(`wrote ${written.length} files to ${outdir}:\n${written.map((f) => `  ${f}`).join('\n')}\n`);
+  if (stale.length > 0) {
+    io.stderr(`${stale.length} other files in ${outdir} were not written by this run (left from an earlier one?): ${stale.slice(0, 5).join(', ')}${stale.length > 5 ? ', ...' : ''}\n`);
+  }
+  return 0;
+}
+
+/** Files under a folder (relative paths, code-point order) with their modification times. */
+function filesUnder(dir: string): Map<string, number> {
+  const out = new Map<string, number>();
+  const walk = (d: string) => {
+    if (!fs.existsSync(d)) return;
+    for (const e of fs.readdirSync(d, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
+      const full = path.join(d, e.name);
       if (e.isDirectory()) walk(full);
-      else written.push(path.relative(outdir, full));
+      else out.set(path.relative(dir, full), fs.statSync(full).mtimeMs);
     }
   };
-  walk(outdir);
-  io.stdout(`wrote ${written.length} files to ${outdir}:\n${written.map((f) => `  ${f}`).join('\n')}\n`);
-  return 0;
+  walk(dir);
+  return out;
 }
 
 function recommend(args: string[], io: Io): number {

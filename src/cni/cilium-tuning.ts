@@ -201,9 +201,10 @@ export interface CiliumTuningOptions {
   /**
    * More Helm values (JSON: objects, lists, strings, numbers, booleans), merged under the
    * tuned ones: a key this construct sets keeps its tuned value and the difference is a warning
-   * (CILIUM-EXTRA-VALUE-OVERRIDDEN) naming the property that sets it; every other key is
-   * passed to the chart as given and listed in the report. The chart, not this library,
-   * checks them.
+   * (CILIUM-EXTRA-VALUE-OVERRIDDEN) naming the property that sets it; a key a typed property
+   * sets but the tuned values omit, or one the app's plan assumes (policyEnforcementMode,
+   * ipv6, cni.chainingMode), is refused; every other key is passed to the chart as given and
+   * listed in the report. The chart, not this library, checks those.
    *
    * @default - none
    */
@@ -257,6 +258,23 @@ const TUNED_BY: Record<string, string> = {
   'loadBalancer.serviceTopology': "the tier's topology-aware routing (with kubeProxyReplacement)",
   'localRedirectPolicies.enabled': "'localRedirectPolicies'",
 };
+
+/** Helm values the app's plan assumes (other components are built from them), so extraValues may not change them. */
+const PLAN_KEYS: Record<string, string> = {
+  'policyEnforcementMode': 'the DNS path traces and default deny assume Cilium enforces NetworkPolicies as its default mode does',
+  'ipv6': "the profile's Pod CIDRs decide IPv6 (an IPv6 podCidr turns it on)",
+  'cni.chainingMode': 'the plan treats Cilium as the only CNI; chaining it behind another is not modelled',
+};
+
+/** The dotted paths of a JSON object's leaves (lists are leaves). */
+function leafPaths(value: unknown, prefix = ''): string[] {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return prefix ? [prefix] : [];
+  return Object.entries(value).flatMap(([k, v]) => leafPaths(v, prefix ? `${prefix}.${k}` : k));
+}
+
+function valueAt(values: Record<string, unknown>, path: string): unknown {
+  return path.split('.').reduce<unknown>((v, k) => (typeof v === 'object' && v !== null ? (v as Record<string, unknown>)[k] : undefined), values);
+}
 
 const CT_MIN = 1024;
 const CT_MAX = 16777216; // Cilium LimitTableMax (cilium#44635)
@@ -522,6 +540,16 @@ export class CiliumTuning extends Construct {
     const extra = jsonValue(errors, 'extraValues', extraValues);
     if (extra !== undefined && (extra === null || typeof extra !== 'object' || Array.isArray(extra))) {
       errors.add('extraValues', extraValues, 'must be an object of Helm values (a values.yaml document)');
+    }
+    errors.throwIfAny();
+    // Keys a typed property sets are checked there (ranges, netkit with tproxy, ...), and keys the app's
+    // plan depends on cannot change behind it: both are refused here, even where the tuned values omit them.
+    for (const path of leafPaths(extra)) {
+      const owner = TUNED_BY[path] ?? Object.entries(TUNED_BY).find(([k]) => path.startsWith(`${k}.`))?.[1];
+      const plan = PLAN_KEYS[path] ?? Object.entries(PLAN_KEYS).find(([k]) => path.startsWith(`${k}.`))?.[1];
+      const tuned = valueAt(values, path) !== undefined;
+      if (plan) errors.addMissing(`extraValues.${path}`, `cannot be set here: ${plan}`);
+      else if (owner && !tuned) errors.addMissing(`extraValues.${path}`, `is set by ${owner}, which checks it against the other values: use that instead`);
     }
     errors.throwIfAny();
     const merged = mergeUnder(extra as Record<string, never>, values);

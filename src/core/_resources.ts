@@ -96,13 +96,15 @@ export function resolveResources(
     if (v === undefined || v === null) return undefined;
     // kplus.Cpu.millis(250).amount is '250m'; duck-typed so any cdk8s-plus-2x version's Cpu works
     const amount = typeof v === 'object' ? (v as { amount?: unknown }).amount : undefined;
-    const value = typeof amount === 'string' ? quantityValue(amount) : undefined;
-    if (typeof amount !== 'string' || value === undefined) {
+    if (typeof amount !== 'string' || !/^[0-9.e+-]+m?$/.test(amount)) {
       errors.add(at, typeof amount === 'string' ? amount : v, 'must be a cdk8s-plus Cpu (Cpu.millis(250) or Cpu.units(1))');
       return undefined;
     }
-    // The API server refuses CPU finer than 1m ("must be less than or equal to ... precision").
-    if (value < 0.001 || Math.abs(value * 1000 - Math.round(value * 1000)) > 1e-9) {
+    // Whole millicores, written as Kubernetes stores them ("250m", "1", "1.5"): the API server rounds
+    // anything finer up, so 0.30000000000000004 cores would become 301m (resource.Quantity).
+    const m = /^(\d+)m$/.exec(amount) ?? /^(\d+)(?:\.(\d{1,3}))?$/.exec(amount);
+    const millis = m ? (amount.endsWith('m') ? Number(m[1]) : Number(m[1]) * 1000 + Number((m[2] ?? '').padEnd(3, '0'))) : 0;
+    if (!m || millis < 1) {
       errors.add(at, amount, 'must be a whole number of millicores, at least 1m');
       return undefined;
     }

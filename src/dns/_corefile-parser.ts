@@ -37,7 +37,8 @@ export class CorefileSyntaxError extends Error {
 export function tokenize(text: string): Token[] {
   const out: Token[] = [];
   let line = 1;
-  let i = 0;
+  // a byte-order mark is not part of the first token (the lexer discards it)
+  let i = text.startsWith('\ufeff') ? 1 : 0;
   while (i < text.length) {
     const c = text[i];
     if (c === '\n') {
@@ -45,7 +46,8 @@ export function tokenize(text: string): Token[] {
       i++;
       continue;
     }
-    if (c === ' ' || c === '\t' || c === '\r') {
+    // any Unicode space separates tokens (Go's unicode.IsSpace), as the token loop below stops on it
+    if (/\s/.test(c)) {
       i++;
       continue;
     }
@@ -156,16 +158,40 @@ export function parseStructure(tokens: Token[]): ParsedServerBlock[] {
       snippets.set(snippet[1], bodyOf(first.line));
       continue;
     }
+    if (first.text === 'import' && !first.quoted) {
+      // import in key position brings in server blocks (parse.go addresses: "import" on a new line)
+      const what = tokens[i + 1];
+      if (!what || what.row !== first.row) throw new CorefileSyntaxError(first.line, 'import needs a snippet name or a file');
+      if (tokens[i + 2] && tokens[i + 2].row === first.row) throw new CorefileSyntaxError(first.line, 'import takes only one argument');
+      const imported = snippets.get(what.text);
+      if (!imported) {
+        throw new CorefileSyntaxError(first.line, `import ${what.text}: server blocks imported from files cannot be read from the text alone; inline them (or define a snippet)`);
+      }
+      tokens.splice(i, 2, ...imported.map((x) => ({ ...x, row: first.row + x.row / 1e6 })));
+      continue;
+    }
+    // keys are the tokens of one line, continued on the next only after a trailing comma (parse.go addresses)
     const keys: Token[] = [];
+    let row = first.row;
     while (i < tokens.length && !open(tokens[i])) {
-      if (close(tokens[i])) throw new CorefileSyntaxError(tokens[i].line, "'}' closes no block");
-      // "a, b" and "a b" both list keys (parse.go addresses)
-      for (const part of tokens[i].text.split(',')) if (part !== '') keys.push({ ...tokens[i], text: part });
+      const t = tokens[i];
+      if (close(t)) throw new CorefileSyntaxError(t.line, "'}' closes no block");
+      const continued = keys.length > 0 && tokens[i - 1].text.endsWith(',');
+      if (t.row !== row && !continued) break;
+      row = t.row;
+      for (const part of t.text.split(',')) if (part !== '') keys.push({ ...t, text: part });
       i++;
     }
-    if (i >= tokens.length) throw new CorefileSyntaxError(first.line, `server block ${keys.map((k) => k.text).join(' ')} needs a { } body`);
-    i++;
-    const body = bodyOf(first.line);
+    let body: Token[];
+    if (open(tokens[i]) && tokens[i].row === row) {
+      i++;
+      body = bodyOf(first.line);
+    } else {
+      // no braces: the rest of the file is this server's directives (parse.go blockContents)
+      body = tokens.slice(i);
+      i = tokens.length;
+      if (body.length === 0) throw new CorefileSyntaxError(first.line, `server block ${keys.map((k) => k.text).join(' ')} has no directives`);
+    }
     blocks.push({ keys, directives: directivesOf(expandImports(body, snippets, new Set())) });
   }
   return blocks;
@@ -176,7 +202,8 @@ function expandImports(body: Token[], snippets: Map<string, Token[]>, seen: Set<
   for (let j = 0; j < body.length; j++) {
     const t = body[j];
     const next = body[j + 1];
-    if (!t.quoted && t.text === 'import' && next && next.row === t.row && snippets.has(next.text)) {
+    if (!t.quoted && t.text === 'import' && next && next.row === t.row && (j === 0 || body[j - 1].row !== t.row) && snippets.has(next.text)) {
+      if (body[j + 2] && body[j + 2].row === t.row) throw new CorefileSyntaxError(t.line, 'import takes only one argument');
       if (seen.has(next.text)) throw new CorefileSyntaxError(t.line, `snippet ${next.text} imports itself`);
       // a snippet's lines keep their own line numbers; each starts a line of its own here
       const inner = expandImports(snippets.get(next.text)!, snippets, new Set([...seen, next.text]));
@@ -203,7 +230,11 @@ function directivesOf(body: Token[]): ParsedDirective[] {
       let depth = 1;
       while (++j < lines.length) {
         const l = lines[j];
-        if (close(l[0]) && l.length === 1 && --depth === 0) break;
+        const after = lines[j + 1]?.[0];
+        if (close(l[0]) && depth === 1 && after && after.row === l[0].row) {
+          throw new CorefileSyntaxError(after.line, `'${after.text}' after the '}' that closes ${name.text}'s block: CoreDNS reads it as more options of ${name.text}`);
+        }
+        if (close(l[0]) && --depth === 0) break;
         if (open(l[l.length - 1])) depth++;
         block.push(l);
       }

@@ -222,18 +222,25 @@ export class ServiceTuning extends Construct {
     errors.throwIfAny();
     TUNINGS_OF.set(this.service, [...earlier, { path: this.node.path, decided }]);
 
+    // A tier default yields to topology another ServiceTuning of this Service states (a value, or
+    // topologyAwareRouting false): the caller asked for that, and the default was never asked for.
+    const statedElsewhere = () => !topologyStated && (TUNINGS_OF.get(this.service) ?? [])
+      .some((t) => t.path !== this.node.path && Object.keys(t.decided).some((k) => k === 'trafficDistribution' || k.startsWith('annotation ')));
     transformJson(this.service, `service-tuning:${this.node.path}`, (json) => {
       this.conflicts.length = 0;
       const spec = json.spec ?? (json.spec = {});
       const annotations = json.metadata.annotations ?? {};
-      if (distribution) {
+      if ((distribution || annotation) && statedElsewhere()) {
+        record(this.ctx, distribution ? 'trafficDistribution' : `annotation ${TOPOLOGY_ANNOTATION}`, 'not set', DecisionSource.OVERRIDE,
+          'another ServiceTuning of this Service states the topology (the tier default yields)');
+      } else if (distribution) {
         if (annotations[TOPOLOGY_ANNOTATION] !== undefined) {
           this.conflicts.push(`the Service already has the ${TOPOLOGY_ANNOTATION} annotation, which would override trafficDistribution (KEP-4444): never set both`);
         } else {
           this.applyDistribution(json, spec, distribution, props.trafficDistribution !== undefined);
         }
       }
-      if (annotation) {
+      if (annotation && !statedElsewhere()) {
         if (spec.trafficDistribution !== undefined) {
           this.conflicts.push(`the Service already sets trafficDistribution (${spec.trafficDistribution}); adding the ${TOPOLOGY_ANNOTATION} annotation would override it: never set both`);
         } else {

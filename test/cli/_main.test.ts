@@ -105,6 +105,9 @@ describe('synth', () => {
     [['recommend', '--nodes', '1e3', '--services', '5'], "[cdk8s-network-tuning recommend] '--nodes' (1e3) must be a whole number >= 1"],
     [['recommend', '--services', '5'], "'--nodes' is required"],
     [['audit'], "[cdk8s-network-tuning] 'audit' is not a command: synth or recommend (see --help)"],
+    [['synth', '--config', ''], "[cdk8s-network-tuning synth] '--config' needs a value"],
+    [['synth', '--output='], "[cdk8s-network-tuning synth] '--output' needs a value"],
+    [['recommend', '--nodes', '3', '--services', '1', '--network-policy=true'], "'--network-policy' (true) takes no value: give the flag alone to turn it on"],
   ])('bad usage is named in the library\'s style, exit 2: %j', (args, message) => {
     const r = run(args);
     expect(r.status).toBe(2);
@@ -120,7 +123,21 @@ describe('synth', () => {
     expect(r.stderr).toContain('pods in team-a cannot resolve names');
     expect(r.stderr).toContain('[DEFAULT-DENY-DNS]');
     expect(fs.readdirSync(out)).toEqual([]);
+    // a folder the run would have created is not left behind empty
+    const fresh = path.join(tmp(), 'new');
+    expect(run(['synth', '--config', config, '-o', fresh]).status).toBe(1);
+    expect(fs.existsSync(fresh)).toBe(false);
   });
+});
+
+test('synth lists what it wrote, and names files an earlier run left in the folder', () => {
+  const out = tmp();
+  expect(run(['synth', '--cni', 'cilium', '--tier', 'large', '--api-server-host', '10.0.0.1', '-o', out]).status).toBe(0);
+  const second = run(['synth', '--cni', 'flannel', '-o', out]);
+  expect(second.status).toBe(0);
+  expect(second.stdout).not.toContain('helm/cilium-values.yaml');
+  expect(second.stdout).toContain('flannel/net-conf.json');
+  expect(second.stderr).toMatch(/^\d+ other files in .* were not written by this run \(left from an earlier one\?\): .*helm\/cilium-values\.yaml/);
 });
 
 describe('recommend', () => {
@@ -142,7 +159,7 @@ describe('recommend', () => {
 });
 
 test('Go durations as Go reads them, in whole milliseconds', () => {
-  expect(['30s', '1m30s', '500ms', '1.5s', '2h', '1500us'].map((d) => parseGoDuration(d)?.toMilliseconds())).toEqual([30000, 90000, 500, 1500, 7200000, undefined]);
+  expect(['30s', '1m30s', '500ms', '1.5s', '2h', '1500us', '0'].map((d) => parseGoDuration(d)?.toMilliseconds())).toEqual([30000, 90000, 500, 1500, 7200000, undefined, 0]);
   expect(['', '30', 's', '1d', '-1s'].map((d) => parseGoDuration(d))).toEqual([undefined, undefined, undefined, undefined, undefined]);
 });
 

@@ -211,6 +211,11 @@ describe('CiliumTuning extraValues', () => {
     ['undefined', { operator: undefined }, "'extraValues.operator' (undefined) must be a JSON value (undefined is not one: leave the key out)"],
     ['a list', [1], "'extraValues' ([1]) must be an object of Helm values (a values.yaml document)"],
     ['a prototype key', JSON.parse('{"__proto__": {"x": 1}}'), "'extraValues.__proto__' is not allowed as a key"],
+    // a key a typed property sets, where the tuned values omit it: checked only through the property
+    ['a property\'s key the tuned values omit', { bpf: { datapathMode: 'netkit' } }, "'extraValues.bpf.datapathMode' is set by 'datapathMode', which checks it against the other values: use that instead"],
+    ['a range the property checks', { bpf: { ctTcpMax: 10 } }, "'extraValues.bpf.ctTcpMax' is set by 'bpfCtTcpMax'"],
+    ['a key the plan assumes', { policyEnforcementMode: 'never' }, "'extraValues.policyEnforcementMode' cannot be set here: the DNS path traces and default deny assume Cilium enforces NetworkPolicies"],
+    ['IPv6 without an IPv6 Pod CIDR', { ipv6: { enabled: true } }, "'extraValues.ipv6.enabled' cannot be set here: the profile's Pod CIDRs decide IPv6"],
   ])('refused: %s', (_name, extraValues, message) => {
     fails({ profile: API, extraValues: extraValues as any }, message);
   });

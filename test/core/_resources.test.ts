@@ -74,6 +74,8 @@ describe('container resources over the tier (kube-proxy, CoreDNS, NodeLocal DNSC
     ['a limit below the tier\'s request', { cpu: { limit: kplus.Cpu.millis(10) } },
       "'resources.cpu.limit' (10m) must be >= the CPU request (100m, the default): the API server refuses requests above limits; set 'resources.cpu.request' too"],
     ['CPU finer than a millicore', { cpu: { request: kplus.Cpu.millis(0.5) } }, "'resources.cpu.request' (0.5m) must be a whole number of millicores, at least 1m"],
+    ['float noise in cores', { cpu: { request: kplus.Cpu.units(0.1 + 0.2) } }, "'resources.cpu.request' (0.30000000000000004) must be a whole number of millicores, at least 1m"],
+    ['an exponent', { cpu: { request: kplus.Cpu.units(1e-7) } }, "'resources.cpu.request' (1e-7) must be a whole number of millicores, at least 1m"],
     ['a Cpu that is not one (JavaScript)', { cpu: { request: '250m' } }, "'resources.cpu.request' (250m) must be a cdk8s-plus Cpu (Cpu.millis(250) or Cpu.units(1))"],
     ['a Size that is not one (JavaScript)', { memory: { limit: 512 } }, "'resources.memory.limit' (512) must be a cdk8s Size (Size.mebibytes(170))"],
     ['a fractional KiB', { memory: { limit: Size.kibibytes(1.5) } }, "'resources.memory.limit' (1.5KiB) must be a positive whole number of KiB"],

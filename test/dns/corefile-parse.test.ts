@@ -58,6 +58,19 @@ describe('Corefile.parse', () => {
       .toEqual(['import /etc/coredns/custom/*.override', 'forward . /etc/resolv.conf']);
   });
 
+  test('reads what CoreDNS reads in key position: import of a snippet, a block without braces, keys continued after a comma', () => {
+    expect(Corefile.parse('(s) {\n  . {\n    whoami\n  }\n}\nimport s\nexample.org {\n  log\n}\n').render())
+      .toBe('.:53 {\n    whoami\n}\nexample.org:53 {\n    log\n}\n');
+    // a single server needs no braces: the keys end with their line, the rest are its directives
+    expect(Corefile.parse('example.org\nforward . 8.8.8.8 {\n policy random\n}\n').render())
+      .toBe('example.org:53 {\n    forward . 8.8.8.8 {\n        policy random\n    }\n}\n');
+    expect(Corefile.parse('a.org,\nb.org {\n log\n}\n').serverBlocks[0].zones).toEqual(['a.org', 'b.org']);
+  });
+
+  test('Unicode spaces separate tokens and a byte-order mark is dropped (no token is empty, the parse ends)', () => {
+    expect(Corefile.parse('\ufeff. {\n log\u00a0errors\f\n}').render()).toBe('.:53 {\n    log errors\n}\n');
+  });
+
   test.each([
     ['an unclosed block', '.:53 {\n    errors\n', 'line 1: a block opened here is not closed'],
     ['an unclosed quote', '.:53 {\n    log "x\n}\n', 'line 2: a quoted token is not closed'],
@@ -69,6 +82,10 @@ describe('Corefile.parse', () => {
     ['a nested block', '.:53 {\n    view a {\n        expr x {\n        }\n    }\n}\n', 'line 3: a block nested inside the block of view'],
     ['a snippet that imports itself', '(a) {\n    import a\n}\n.:53 {\n    import a\n}\n', 'snippet a imports itself'],
     ['not a zone', 'exa mple!:53 {\n    errors\n}\n', "'zones[1]' (mple!) must be \".\" or a domain name"],
+    ['keys on two lines', 'a.org\nb.org {\n    log\n}\n', 'line 2: "b.org" is not a plugin name'],
+    ['options after a closing brace', '. {\n hosts {\n  fallthrough\n } reload 5s\n}\n', "line 4: 'reload' after the '}' that closes hosts's block"],
+    ['import with two arguments', '(s) {\n log\n}\n. {\n import s extra\n}\n', 'line 5: import takes only one argument'],
+    ['server blocks imported from files', 'import /etc/coredns/custom/*.server\n. {\n log\n}\n', 'line 1: import /etc/coredns/custom/*.server: server blocks imported from files cannot be read'],
   ])('refuses %s, naming the line', (_name, text, message) => {
     expect(() => Corefile.parse(text)).toThrow(message);
   });

@@ -106,6 +106,18 @@ describe('ServiceTuning topology', () => {
     }
   });
 
+  test('a stated topologyAwareRouting false wins over another tuning\'s tier default, in either order', () => {
+    for (const statedFirst of [true, false]) {
+      const off = { topologyAwareRouting: false };
+      const chart = setup({ tier: ScaleTier.LARGE, profile: v(KubernetesVersion.V1_36), ...(statedFirst ? off : {}) });
+      const second = { service: chart.node.findChild('svc'), tier: ScaleTier.LARGE, profile: v(KubernetesVersion.V1_36) };
+      new ServiceTuning(chart, 'Second', { ...second, ...(statedFirst ? {} : off) });
+      const svc = svcOf(chart);
+      expect({ statedFirst, field: svc.spec.trafficDistribution, annotations: svc.metadata.annotations })
+        .toEqual({ statedFirst, field: undefined, annotations: undefined });
+    }
+  });
+
   test('too few endpoints per zone for hints is a warning', () => {
     // 1.28 (topology hints through the annotation): 3 endpoints per zone
     const v128 = v(KubernetesVersion.V1_28);
