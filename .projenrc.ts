@@ -59,7 +59,6 @@ const project = new cdk8s.ConstructLibraryCdk8s({
     '@kubernetes-models/flux-cd@~3.0.1', // 3.x is generated from the CRDs (4.x from Go types, without their patterns)
     '@kubernetes-models/prometheus-operator@^6.0.0',
     'ajv@^8.17.0',
-    'yaml@^2.6.0',
     // Prometheus's own PromQL grammar: tests parse every alert expression with it.
     '@prometheus-io/lezer-promql@^0.315.0',
     '@lezer/lr@^1.4.0',
@@ -69,7 +68,10 @@ const project = new cdk8s.ConstructLibraryCdk8s({
     'cdk8s-plus-34@^2.0.54',
   ],
 
-  // The command line (src/cli/): synth and recommend without writing TypeScript.
+  // The audit reads manifests with their line numbers (cdk8s bundles its own copy, not exported).
+  bundledDeps: ['yaml@^2.6.0'],
+
+  // The command line (src/cli/): synth, recommend and audit without writing TypeScript.
   bin: { 'cdk8s-network-tuning': 'bin/cdk8s-network-tuning' },
 
   jestOptions: {

@@ -1,10 +1,11 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { App, Chart, Yaml } from 'cdk8s';
+import { audit, AuditInput, readManifests, renderAudit } from './_audit';
 import { fromConfig, versionOf } from './_config';
 import { ConfigErrors } from '../core/_errors';
 // the package as users import it: its rules and the hook that writes the report and node files load with it
-import { ClusterProfile, ClusterProfileProps, CniPlugin, CniRecommendation, NetworkTuning, NetworkTuningProps, ScaleTier, TierTable } from '../index';
+import { ClusterProfile, ClusterProfileProps, CniPlugin, CniRecommendation, FindingSeverity, NetworkTuning, NetworkTuningProps, ScaleTier, TierTable } from '../index';
 
 /*
  * `cdk8s-network-tuning synth` and `recommend`: the constructs behind a command line, for
@@ -15,6 +16,10 @@ import { ClusterProfile, ClusterProfileProps, CniPlugin, CniRecommendation, Netw
 export interface Io {
   readonly stdout: (text: string) => void;
   readonly stderr: (text: string) => void;
+  /** What `-` reads (the process's stdin unless given). */
+  readonly stdin?: () => string;
+  /** Whether stdout is a terminal (colour only then). */
+  readonly isTty?: boolean;
 }
 
 const USAGE = `Usage: cdk8s-network-tuning <command> [flags]
@@ -22,6 +27,7 @@ const USAGE = `Usage: cdk8s-network-tuning <command> [flags]
 Commands:
   synth       write the manifests, tuning-report.md and node files for one cluster
   recommend   print the tier and CNI for a cluster's size, and why
+  audit       check existing manifests (files, folders, - for stdin): NetworkPolicies, the CoreDNS Corefile
 
 synth flags:
   --tier small|medium|large     the scale tier (default: the config's, else small)
@@ -30,6 +36,12 @@ synth flags:
   --api-server-host HOST        the API server's address (kube-proxy's kubeconfig, Cilium, Calico eBPF)
   --config FILE                 NetworkTuning properties as YAML or JSON (flags win over it)
   -o, --output DIR              where to write (default: dist)
+
+audit flags:
+  --tier small|medium|large     the tier the policy rules use (default: small)
+  --kubernetes-version 1.N      the cluster's version (default: the library's default)
+  --format text|markdown|json   output format (default: text; colour only on a terminal)
+  --fail-on error|warning       exit 1 on errors (default) or on warnings too
 
 recommend flags:
   --nodes N --services N        the cluster's size (required)
@@ -237,6 +249,29 @@ function recommend(args: string[], io: Io): number {
   return 0;
 }
 
+function auditCommand(args: string[], io: Io): number {
+  const paths = args.filter((a, i) => (!a.startsWith('-') || a === '-') && !(i > 0 && ['--tier', '--kubernetes-version', '--format', '--fail-on'].includes(args[i - 1])));
+  const flags = parseFlags('audit', args.filter((a) => !paths.includes(a)), ['--tier', '--kubernetes-version', '--format', '--fail-on'], []);
+  const errors = new ConfigErrors('cdk8s-network-tuning audit');
+  const tier = oneOf(errors, '--tier', flags.values['--tier'], Object.values(ScaleTier)) ?? ScaleTier.SMALL;
+  const format = oneOf(errors, '--format', flags.values['--format'], ['text', 'markdown', 'json'] as const) ?? 'text';
+  const failOn = oneOf(errors, '--fail-on', flags.values['--fail-on'], ['error', 'warning'] as const) ?? 'error';
+  const versionFlag = flags.values['--kubernetes-version'];
+  const version = versionFlag !== undefined ? versionOf(errors, '--kubernetes-version', versionFlag) : undefined;
+  if (paths.length === 0) errors.addMissing('paths', 'are required: files or folders of manifests, or - for stdin');
+  if (errors.count > 0) throw new UsageError(errors.messages.join('\n'));
+  let inputs: AuditInput[];
+  try {
+    inputs = readManifests(paths, io.stdin ?? (() => fs.readFileSync(0, 'utf8')));
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+  const result = audit(inputs, { profile: new ClusterProfile(version ? { kubernetesVersion: version } : {}), tier });
+  io.stdout(renderAudit(result, format, format === 'text' && (io.isTty ?? false)));
+  const failing = result.findings.filter((f) => f.severity === FindingSeverity.ERROR || failOn === 'warning');
+  return failing.length > 0 ? 1 : 0;
+}
+
 /** Runs the command line; returns the exit code (0 done, 1 synthesis failed, 2 bad usage or input). */
 export function main(argv: string[], io: Io): number {
   const [command, ...rest] = argv;
@@ -251,7 +286,8 @@ export function main(argv: string[], io: Io): number {
     }
     if (command === 'synth') return synth(rest, io);
     if (command === 'recommend') return recommend(rest, io);
-    throw new UsageError(`[cdk8s-network-tuning] '${command}' is not a command: synth or recommend (see --help)`);
+    if (command === 'audit') return auditCommand(rest, io);
+    throw new UsageError(`[cdk8s-network-tuning] '${command}' is not a command: synth, recommend or audit (see --help)`);
   } catch (e) {
     io.stderr(`${(e as Error).message}\n`);
     return e instanceof UsageError ? 2 : 1;

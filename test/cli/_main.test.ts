@@ -104,7 +104,7 @@ describe('synth', () => {
     [['synth', '--nodes', '3'], "'--nodes' is not a flag of synth (see --help)"],
     [['recommend', '--nodes', '1e3', '--services', '5'], "[cdk8s-network-tuning recommend] '--nodes' (1e3) must be a whole number >= 1"],
     [['recommend', '--services', '5'], "'--nodes' is required"],
-    [['audit'], "[cdk8s-network-tuning] 'audit' is not a command: synth or recommend (see --help)"],
+    [['lint'], "[cdk8s-network-tuning] 'lint' is not a command: synth, recommend or audit (see --help)"],
     [['synth', '--config', ''], "[cdk8s-network-tuning synth] '--config' needs a value"],
     [['synth', '--output='], "[cdk8s-network-tuning synth] '--output' needs a value"],
     [['recommend', '--nodes', '3', '--services', '1', '--network-policy=true'], "'--network-policy' (true) takes no value: give the flag alone to turn it on"],

@@ -12,4 +12,5 @@ const { main } = require('../../src/cli/_main.ts');
 process.exitCode = main(process.argv.slice(2), {
   stdout: (text) => process.stdout.write(text),
   stderr: (text) => process.stderr.write(text),
+  isTty: process.stdout.isTTY === true,
 });
