@@ -25,19 +25,20 @@ function run(args: string[]) {
   return { status, stdout, stderr };
 }
 
-describe('the CLI as a process', () => {
+describe('the CLI', () => {
   test('recommend prints the tier and the CNI with the reasons, exit 0', () => {
-    const r = cli(['recommend', '--nodes', '300', '--services', '800']);
+    const r = run(['recommend', '--nodes', '300', '--services', '800']);
     expect(r).toMatchObject({ status: 0, stderr: '' });
     expect(r.stdout).toMatch(/^tier: medium\n  300 nodes: more than 50, at most 500, and fewer than 1,000 Services\ncni: calico\n/);
   });
 
   test('a bad flag is named in the library\'s error style on stderr, exit 2', () => {
-    const r = cli(['synth', '--tier', 'huge']);
+    const r = run(['synth', '--tier', 'huge']);
     expect(r).toEqual({ status: 2, stdout: '', stderr: "[cdk8s-network-tuning synth] '--tier' (huge) must be one of: small, medium, large\n" });
   });
 
-  test('synth writes what a cdk8s app writes: manifests, the report and the node files', () => {
+  // one run as a process (a child loads the sources, seconds of CPU): exit code, streams and files as a shell sees them
+  test('as a process, synth writes what a cdk8s app writes: manifests, the report and the node files', () => {
     const out = tmp();
     const r = cli(['synth', '--tier', 'large', '--kubernetes-version', '1.33', '--cni', 'cilium', '--api-server-host', '10.0.0.1', '-o', out]);
     expect(r).toMatchObject({ status: 0, stderr: '' });
