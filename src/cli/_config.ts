@@ -1,5 +1,6 @@
 import { Duration, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
+import { isPlainObject } from '../core/_boundary';
 import { ConfigErrors } from '../core/_errors';
 import { STRUCTS } from '../core/_schema.generated';
 import { ClusterProfile, ClusterProfileProps } from '../core/cluster-profile';
@@ -26,16 +27,12 @@ export function parseGoDuration(text: string): Duration | undefined {
   return Number.isInteger(ms) ? Duration.millis(ms) : undefined;
 }
 
-function isMap(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
 const key = (at: string, k: string) => (at ? `${at}.${k}` : k);
 
 /** The struct's properties from a config object: values the schema types as classes are built, others passed on. */
 export function fromConfig(errors: ConfigErrors, struct: string, value: unknown, at = ''): Record<string, unknown> | undefined {
   const fields = STRUCTS[struct];
-  if (!isMap(value)) {
+  if (!isPlainObject(value)) {
     errors.add(at || '(document)', value, `must be a map of ${struct} properties`);
     return undefined;
   }
@@ -61,7 +58,7 @@ function convert(errors: ConfigErrors, spec: string, v: unknown, at: string, nam
       if (!Array.isArray(v)) return v;
       return v.map((x, i) => convert(errors, arg, x, `${at}[${i}]`, name));
     case 'map':
-      if (!isMap(v)) return v;
+      if (!isPlainObject(v)) return v;
       return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, convert(errors, arg, x, `${at}[${k}]`, name)]));
     case 'class':
       return classValue(errors, arg, v, at);
@@ -118,10 +115,10 @@ const BINARY: Record<string, (n: number) => Size> = { Ki: Size.kibibytes, Mi: Si
 
 /** `{ cpu: { request: '250m' }, memory: { limit: '512Mi' } }` as cdk8s-plus ContainerResources. */
 function resources(errors: ConfigErrors, v: unknown, at: string): unknown {
-  if (!isMap(v)) return v;
+  if (!isPlainObject(v)) return v;
   const out: Record<string, unknown> = {};
   for (const [group, limits] of Object.entries(v)) {
-    if (!isMap(limits)) {
+    if (!isPlainObject(limits)) {
       out[group] = limits;
       continue;
     }

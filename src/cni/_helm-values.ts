@@ -1,3 +1,4 @@
+import { isPlainObject } from '../core/_boundary';
 import { ConfigErrors } from '../core/_errors';
 
 /* Helm values a caller adds beside the tuned ones: checked as JSON, merged under ours. */
@@ -5,10 +6,6 @@ import { ConfigErrors } from '../core/_errors';
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
 const FORBIDDEN = new Set(['__proto__', 'constructor', 'prototype']);
-
-function isMap(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v) && Object.getPrototypeOf(v) === Object.prototype;
-}
 
 /** A deep copy of `value` as JSON, or undefined (with the problem in `errors`) when it is not JSON. */
 export function jsonValue(errors: ConfigErrors, at: string, value: unknown): Json | undefined {
@@ -26,7 +23,7 @@ export function jsonValue(errors: ConfigErrors, at: string, value: unknown): Jso
     });
     return out;
   }
-  if (isMap(value)) {
+  if (isPlainObject(value)) {
     const out: { [key: string]: Json } = {};
     for (const key of Object.keys(value)) {
       const keyAt = /^[A-Za-z_$][\w$]*$/.test(key) ? `${at}.${key}` : `${at}[${key}]`;
@@ -78,7 +75,7 @@ export function mergeUnder(extra: { [key: string]: Json }, ours: Record<string, 
         continue;
       }
       const given = theirs[key];
-      if (isMap(tuned) && isMap(given)) {
+      if (isPlainObject(tuned) && isPlainObject(given)) {
         out[key] = walk(given as { [key: string]: Json }, tuned, `${path}.`);
         continue;
       }

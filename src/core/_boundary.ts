@@ -23,6 +23,13 @@ export function registerValueClass(name: string, cls: ClassRef): void {
 /** Keys that would change an object's prototype or shadow its methods when used as a property name. */
 const FORBIDDEN_KEYS = new Set(['__proto__']);
 
+/** A JSON-style object (object literal or parsed JSON/YAML): not a list, a class instance or null. */
+export function isPlainObject(v: unknown): v is Record<string, unknown> {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) return false;
+  const proto = Object.getPrototypeOf(v);
+  return proto === Object.prototype || proto === null;
+}
+
 const plain = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof Duration) && !Construct.isConstruct(v);
 

@@ -1,4 +1,5 @@
 import type * as kplus from 'cdk8s-plus-28';
+import { isPlainObject } from './_boundary';
 import { ComponentContext, pick } from './_component';
 import { Rule } from './_tier-table';
 
@@ -60,10 +61,6 @@ function sizeQuantity(kib: number): string {
 
 const KEYS: Record<string, readonly string[]> = { '': ['cpu', 'memory', 'ephemeralStorage'], 'cpu': ['request', 'limit'], 'memory': ['request', 'limit'], 'ephemeralStorage': ['request', 'limit'] };
 
-function plainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value) && Object.getPrototypeOf(value) === Object.prototype;
-}
-
 /**
  * The container's resources: the caller's `resources` (cdk8s-plus ContainerResources) over the
  * component's defaults. Problems go to `ctx.errors` under `prop`; each value is recorded.
@@ -76,7 +73,7 @@ export function resolveResources(
   const part = (group: 'cpu' | 'memory' | 'ephemeralStorage'): Record<string, unknown> => {
     const v = g?.[group];
     if (v === undefined || v === null) return {};
-    if (!plainObject(v)) {
+    if (!isPlainObject(v)) {
       errors.add(`${prop}.${group}`, v, "must be an object with 'request' and/or 'limit'");
       return {};
     }
@@ -86,7 +83,7 @@ export function resolveResources(
     return v;
   };
   if (g !== undefined && g !== null) {
-    if (!plainObject(g)) {
+    if (!isPlainObject(g)) {
       errors.add(prop, given, 'must be a ContainerResources object ({ cpu, memory, ephemeralStorage })');
     } else {
       for (const key of Object.keys(g)) if (!KEYS[''].includes(key)) errors.addMissing(`${prop}.${key}`, 'is not a property of ContainerResources');
