@@ -1,4 +1,3 @@
-import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -81,13 +80,17 @@ describe('audit', () => {
     expect(r.stderr).toContain(message);
   });
 
-  test('as a process: no colour when stdout is not a terminal', () => {
-    const file = path.join(tmp(), 'p.yaml');
-    fs.writeFileSync(file, manifest([DENY_EGRESS]));
-    const child = spawnSync(process.execPath, [path.join(__dirname, 'run-cli.js'), 'audit', file], { encoding: 'utf8' });
-    expect(child.status).toBe(1);
-    expect(child.stdout).toContain('ERROR NP006');
+  test('colour only on a terminal (the bin passes process.stdout.isTTY)', () => {
+    const text = manifest([DENY_EGRESS]);
+    const io = (isTty: boolean) => {
+      let stdout = '';
+      const status = main(['audit', '-'], { stdout: (t) => { stdout += t; }, stderr: () => undefined, stdin: () => text, isTty });
+      return { status, stdout };
+    };
     // eslint-disable-next-line no-control-regex
-    expect(child.stdout).not.toMatch(/\u001b\[/);
+    const ansi = /\u001b\[/;
+    expect(io(false)).toEqual({ status: 1, stdout: expect.not.stringMatching(ansi) });
+    expect(io(true).stdout).toMatch(ansi);
+    expect(fs.readFileSync(path.join(__dirname, '..', '..', 'bin', 'cdk8s-network-tuning'), 'utf8')).toContain('isTty: process.stdout.isTTY === true');
   });
 });
