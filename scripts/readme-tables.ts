@@ -3,11 +3,14 @@
  * (docs/, docs/zh-CN/) between `<!-- BEGIN name -->` / `<!-- END name -->` markers.
  * `npx projen readme` rewrites them; test/readme.test.ts fails when they are stale.
  */
+import * as path from 'path';
 import {
   AlertLanguage, Compatibility, DnsLookupCost, FeatureSupport, KubernetesFeature, KubernetesVersion, NetworkAlerts, PolicyLint, ScaleTier,
   SysctlCatalogue, TierTable,
 } from '../src';
 import { optionTable } from './option-tables';
+import { audit, readManifests } from '../src/cli/_audit';
+import { renderAudit } from '../src/cli/_audit-report';
 import { CRD_SOURCES } from '../src/core/_prerequisites';
 import { BAD_INPUTS } from '../test/bad-inputs/catalogue';
 
@@ -138,7 +141,20 @@ export function prerequisiteTable(lang: 'en' | 'zh'): string {
 }
 
 /** Every generated section, by marker name; each renders in the README's language. */
+/**
+ * What `cdk8s-network-tuning audit examples/audit/drifted-cluster` prints: a kubeadm cluster whose kube-proxy was
+ * moved to IPVS while node-local-dns stayed wired for iptables, and a namespace whose policies block DNS.
+ */
+export function auditExample(): string {
+  const root = path.join(__dirname, '..');
+  const dir = path.join(root, 'examples', 'audit', 'drifted-cluster');
+  // paths as a user in the repository's root types them
+  const inputs = readManifests([dir], () => '').map((i) => ({ ...i, file: path.relative(root, i.file).split(path.sep).join('/') }));
+  return ['```', '$ npx cdk8s-network-tuning audit examples/audit/drifted-cluster', renderAudit(audit(inputs), 'text', false).trimEnd(), '```'].join('\n');
+}
+
 export const SECTIONS: Record<string, (lang: 'en' | 'zh') => string> = {
+  'audit-example': auditExample,
   'alert-table': alertTable,
   'bad-inputs': badInputs,
   'tier-table': tierTable,

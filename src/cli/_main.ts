@@ -1,9 +1,11 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { App, Chart, Yaml } from 'cdk8s';
-import { audit, AuditInput, readManifests, renderAudit } from './_audit';
+import { audit, AuditInput, readManifests } from './_audit';
+import { renderAudit } from './_audit-report';
 import { fromConfig, versionOf } from './_config';
 import { ConfigErrors } from '../core/_errors';
+import { nameInputs } from '../core/_input-names';
 // the package as users import it: its rules and the hook that writes the report and node files load with it
 import { ClusterProfile, ClusterProfileProps, CniPlugin, CniRecommendation, FindingSeverity, NetworkTuning, NetworkTuningProps, ScaleTier, TierTable } from '../index';
 
@@ -27,7 +29,7 @@ const USAGE = `Usage: cdk8s-network-tuning <command> [flags]
 Commands:
   synth       write the manifests, tuning-report.md and node files for one cluster
   recommend   print the tier and CNI for a cluster's size, and why
-  audit       check existing manifests (files, folders, - for stdin): NetworkPolicies, the CoreDNS Corefile
+  audit       check a cluster's manifests (files, folders, - for stdin) with the library's rules
 
 synth flags:
   --tier small|medium|large     the scale tier (default: the config's, else small)
@@ -37,10 +39,14 @@ synth flags:
   --config FILE                 NetworkTuning properties as YAML or JSON (flags win over it)
   -o, --output DIR              where to write (default: dist)
 
-audit flags:
-  --tier small|medium|large     the tier the policy rules use (default: small)
-  --kubernetes-version 1.N      the cluster's version (default: the library's default)
-  --format text|markdown|json   output format (default: text; colour only on a terminal)
+audit flags (facts the manifests do not hold; what they hold wins, a disagreement is reported):
+  --tier small|medium|large     the tier to compare with (default: the size's, else the one it resembles)
+  --kubernetes-version 1.N      the cluster's version (default: kube-proxy's image, kubeadm-config)
+  --nodes N --services N        the cluster's size (default: Node objects; else unknown)
+  --cpu-cores-per-node N        cores of the smallest node (conntrack sizing; default: Node objects)
+  --api-server-host HOST        the API server (default: kubeadm-config, Cilium's values)
+  --nodes-share-l2-segment      the nodes share one L2 segment (Cilium and Flannel direct routes)
+  --format text|markdown|json|sarif   output format (default: text; colour only on a terminal)
   --fail-on error|warning       exit 1 on errors (default) or on warnings too
 
 recommend flags:
@@ -137,18 +143,6 @@ const COMPONENT_KEYS: Record<string, string> = {
   Alerts: 'alerts',
 };
 
-/** A property error of NetworkTuning or one of its components, named by the config key that set it. */
-function asConfigKeys(message: string, file: string | undefined): string {
-  if (!file) return message;
-  return message.split('\n').map((line) => {
-    const m = /^\[network\/tuning(?:\/([A-Za-z]+))?\] '([^']+)'(.*)$/.exec(line);
-    if (!m) return line;
-    const prefix = m[1] ? COMPONENT_KEYS[m[1]] : undefined;
-    if (m[1] && !prefix) return line;
-    return `[config ${file}] '${prefix ? `${prefix}.${m[2]}` : m[2]}'${m[3]}`;
-  }).join('\n');
-}
-
 const PROFILE_FLAGS: Record<string, string> = { kubernetesVersion: '--kubernetes-version', apiServerHost: '--api-server-host' };
 
 function synth(args: string[], io: Io): number {
@@ -190,10 +184,16 @@ function synth(args: string[], io: Io): number {
     ...(tier ? { tier } : {}),
     ...(cni ? { cniPlugin: cni } : {}),
   };
+  const configFile = flags.values['--config'];
+  if (configFile) {
+    // problems name the config key that set the property: NetworkTuning's keys, and its components' under their key
+    nameInputs(app, 'network/tuning', { label: `config ${configFile}` });
+    for (const [id, key] of Object.entries(COMPONENT_KEYS)) nameInputs(app, `network/tuning/${id}`, { label: `config ${configFile}`, prefix: `${key}.` });
+  }
   try {
     new NetworkTuning(chart, 'tuning', props);
   } catch (e) {
-    throw new UsageError(asConfigKeys((e as Error).message, flags.values['--config']));
+    throw new UsageError((e as Error).message);
   }
   const existed = fs.existsSync(outdir);
   const before = filesUnder(outdir);
@@ -249,15 +249,21 @@ function recommend(args: string[], io: Io): number {
   return 0;
 }
 
+const AUDIT_VALUED = ['--tier', '--kubernetes-version', '--format', '--fail-on', '--nodes', '--services', '--cpu-cores-per-node', '--api-server-host'];
+
 function auditCommand(args: string[], io: Io): number {
-  const paths = args.filter((a, i) => (!a.startsWith('-') || a === '-') && !(i > 0 && ['--tier', '--kubernetes-version', '--format', '--fail-on'].includes(args[i - 1])));
-  const flags = parseFlags('audit', args.filter((a) => !paths.includes(a)), ['--tier', '--kubernetes-version', '--format', '--fail-on'], []);
+  const paths = args.filter((a, i) => (!a.startsWith('-') || a === '-') && !(i > 0 && AUDIT_VALUED.includes(args[i - 1])));
+  const flags = parseFlags('audit', args.filter((a) => !paths.includes(a)), AUDIT_VALUED, ['--nodes-share-l2-segment']);
   const errors = new ConfigErrors('cdk8s-network-tuning audit');
-  const tier = oneOf(errors, '--tier', flags.values['--tier'], Object.values(ScaleTier)) ?? ScaleTier.SMALL;
-  const format = oneOf(errors, '--format', flags.values['--format'], ['text', 'markdown', 'json'] as const) ?? 'text';
-  const failOn = oneOf(errors, '--fail-on', flags.values['--fail-on'], ['error', 'warning'] as const) ?? 'error';
-  const versionFlag = flags.values['--kubernetes-version'];
-  const version = versionFlag !== undefined ? versionOf(errors, '--kubernetes-version', versionFlag) : undefined;
+  const v = flags.values;
+  const tier = oneOf(errors, '--tier', v['--tier'], Object.values(ScaleTier));
+  const format = oneOf(errors, '--format', v['--format'], ['text', 'markdown', 'json', 'sarif'] as const) ?? 'text';
+  const failOn = oneOf(errors, '--fail-on', v['--fail-on'], ['error', 'warning'] as const) ?? 'error';
+  const version = v['--kubernetes-version'] !== undefined ? versionOf(errors, '--kubernetes-version', v['--kubernetes-version']) : undefined;
+  const count = (flag: string, min: number) => (v[flag] === undefined ? undefined : wholeNumber(errors, flag, v[flag], min));
+  const nodes = count('--nodes', 1);
+  const services = count('--services', 0);
+  const cpuCoresPerNode = count('--cpu-cores-per-node', 1);
   if (paths.length === 0) errors.addMissing('paths', 'are required: files or folders of manifests, or - for stdin');
   if (errors.count > 0) throw new UsageError(errors.messages.join('\n'));
   let inputs: AuditInput[];
@@ -266,7 +272,15 @@ function auditCommand(args: string[], io: Io): number {
   } catch (e) {
     throw new UsageError((e as Error).message);
   }
-  const result = audit(inputs, { profile: new ClusterProfile(version ? { kubernetesVersion: version } : {}), tier });
+  const result = audit(inputs, {
+    ...(tier ? { tier } : {}),
+    ...(version ? { kubernetesVersion: version } : {}),
+    ...(nodes !== undefined ? { nodes } : {}),
+    ...(services !== undefined ? { services } : {}),
+    ...(cpuCoresPerNode !== undefined ? { cpuCoresPerNode } : {}),
+    ...(v['--api-server-host'] !== undefined ? { apiServerHost: v['--api-server-host'] } : {}),
+    ...(flags.switches.has('--nodes-share-l2-segment') ? { nodesShareL2Segment: true } : {}),
+  });
   io.stdout(renderAudit(result, format, format === 'text' && (io.isTty ?? false)));
   const failing = result.findings.filter((f) => f.severity === FindingSeverity.ERROR || failOn === 'warning');
   return failing.length > 0 ? 1 : 0;

@@ -1,5 +1,6 @@
 import { Duration } from 'cdk8s';
 import { IConstruct } from 'constructs';
+import { inputNamesOf } from './_input-names';
 import { canonicalCidr, canonicalIp, formatIp, isDnsLabel, isLabelKey, isLabelValue, parseCidr, parseIp, ParsedCidr, ParsedIp, sloppyCidr } from './_net';
 
 /**
@@ -78,9 +79,19 @@ export class ConfigErrors {
 
   private problems: string[] = [];
   private names: Record<string, string> = {};
+  private prefix = '';
+  private readonly where: string | IConstruct;
 
-  /** `where` is a label, or a construct labelled only when a problem is reported (paths cost a walk up the tree). */
-  public constructor(private readonly where: string | IConstruct) {}
+  /**
+   * `where` is a label, or a construct labelled only when a problem is reported (paths cost a walk
+   * up the tree); a construct whose inputs were named (core/_input-names) is labelled by those names.
+   */
+  public constructor(where: string | IConstruct) {
+    const named = typeof where === 'string' ? undefined : inputNamesOf(where);
+    this.where = named?.label ?? where;
+    this.names = { ...named?.names };
+    this.prefix = named?.prefix ?? '';
+  }
 
   /**
    * A view that records into this collector under the caller's property names: a builder shared by
@@ -91,6 +102,7 @@ export class ConfigErrors {
     const view = new ConfigErrors(this.where);
     view.problems = this.problems;
     view.names = { ...this.names, ...names };
+    view.prefix = this.prefix;
     return view;
   }
 
@@ -116,7 +128,7 @@ export class ConfigErrors {
     for (const from of Object.keys(this.names)) {
       if (from.length > best.length && (prop === from || prop.startsWith(`${from}.`) || prop.startsWith(`${from}[`))) best = from;
     }
-    return best ? this.names[best] + prop.slice(best.length) : prop;
+    return this.prefix + (best ? this.names[best] + prop.slice(best.length) : prop);
   }
 
   public get count(): number {

@@ -1,0 +1,270 @@
+import { Duration } from 'cdk8s';
+import { parse as parseYaml } from 'yaml';
+import { parseGoDuration } from './_config';
+import { isPlainObject } from '../core/_boundary';
+import { KubernetesVersion } from '../core/kubernetes-version';
+import { KubeProxyMode } from '../kube-proxy/kube-proxy-mode';
+
+/*
+ * What a cluster's manifests say, read as the facts and component properties the constructs
+ * take. A cluster's config is read the way its consumer reads it: a KubeProxyConfiguration's
+ * zero values are kube-proxy's defaults (pkg/proxy/apis/config/v1alpha1/defaults.go: "" mode is
+ * iptables on Linux, 0s sync periods become 30s / 1s, null conntrack fields become 32768 per core,
+ * 131072, 24h, 1h; an explicit 0 leaves the kernel's value), so the checks see what runs.
+ */
+
+/** One manifest, located in its file. */
+export interface AuditInput {
+  readonly file: string;
+  readonly line: number;
+  readonly object: Record<string, any>;
+}
+
+/** kind/namespace/name, or kind/name for objects without a namespace (cluster-scoped, or files such as KubeletConfiguration). */
+export const objectId = (o: Record<string, any>) => `${o.kind}/${o.metadata?.namespace ? `${o.metadata.namespace}/` : ''}${o.metadata?.name ?? '(unnamed)'}`;
+
+/** Where a fact or a component came from: the object, its file and line, and the field. */
+export interface Origin {
+  readonly input: AuditInput;
+  /** The field inside the object (`data["config.conf"]: mode`). */
+  readonly field: string;
+}
+
+export const describeOrigin = (o: Origin) => `${objectId(o.input.object)} ${o.field} (${o.input.file}:${o.input.line})`;
+
+/** A problem reading an object (not YAML inside, a value kube-proxy would refuse): an audit finding. */
+export interface ReadProblem {
+  readonly input: AuditInput;
+  readonly ruleId: string;
+  readonly message: string;
+  readonly fix: string;
+}
+
+/** A ConfigMap key holding YAML (KubeProxyConfiguration, ClusterConfiguration, KubeletConfiguration). */
+export function yamlData(input: AuditInput, key: string, problems: ReadProblem[], ruleId: string): Record<string, any> | undefined {
+  const text = input.object.data?.[key];
+  if (typeof text !== 'string') return undefined;
+  try {
+    const doc = parseYaml(text);
+    if (isPlainObject(doc)) return doc as Record<string, any>;
+    problems.push({ input, ruleId, message: `data["${key}"] is not a YAML map`, fix: 'restore the component configuration in that key' });
+  } catch (e) {
+    problems.push({ input, ruleId, message: `data["${key}"] is not YAML: ${(e as Error).message.split('\n')[0]}`, fix: 'fix the YAML: the component refuses to start with it' });
+  }
+  return undefined;
+}
+
+/** A YAML text that holds a map, or undefined. */
+export function parseYamlMap(text: string): Record<string, any> | undefined {
+  try {
+    const doc = parseYaml(text);
+    return isPlainObject(doc) ? doc as Record<string, any> : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Helm's merge of values: maps merge key by key, anything else is replaced. */
+export function mergeValues(base: Record<string, any>, over: Record<string, any>): Record<string, any> {
+  const out: Record<string, any> = { ...base };
+  for (const [k, v] of Object.entries(over)) out[k] = isPlainObject(v) && isPlainObject(out[k]) ? mergeValues(out[k], v as Record<string, any>) : v;
+  return out;
+}
+
+/** The Kubernetes minor an image tag (registry.k8s.io/kube-proxy:v1.33.2) or a version text (v1.33.2) names, if any. */
+export function minorOf(text: unknown): { text: string; version?: KubernetesVersion } | undefined {
+  if (typeof text !== 'string') return undefined;
+  const tag = text.includes(':') ? text.slice(text.lastIndexOf(':') + 1) : text;
+  const m = /^v?(\d+)\.(\d+)(?:\.\d+)?(?:[-+].*)?$/.exec(tag);
+  if (!m) return undefined;
+  const minor = `${m[1]}.${m[2]}`;
+  try {
+    return { text: minor, version: KubernetesVersion.of(minor) };
+  } catch {
+    return { text: minor };
+  }
+}
+
+// ---- kube-proxy ----
+
+/** kube-proxy's defaults for zero values, per mode section (defaults.go; kube-proxy.md in the reference notes). */
+const SYNC_DEFAULTS: Record<KubeProxyMode, { syncPeriod: string; minSyncPeriod: string }> = {
+  [KubeProxyMode.IPTABLES]: { syncPeriod: '30s', minSyncPeriod: '1s' },
+  // IPVS keeps a zero minSyncPeriod: every change is applied at once
+  [KubeProxyMode.IPVS]: { syncPeriod: '30s', minSyncPeriod: '0s' },
+  [KubeProxyMode.NFTABLES]: { syncPeriod: '30s', minSyncPeriod: '1s' },
+};
+
+/** A KubeProxyConfiguration as TunedKubeProxy's properties, with the config's field names where they differ. */
+export interface KubeProxyReading {
+  readonly props: Record<string, unknown>;
+  readonly mode: KubeProxyMode;
+  /** How the mode came about, for the facts list. */
+  readonly modeFrom: string;
+  /** TunedKubeProxy property -> KubeProxyConfiguration field, for problems. */
+  readonly names: Record<string, string>;
+  /** The pod CIDR kube-proxy was given (clusterCIDR), if any. */
+  readonly clusterCidr?: string;
+}
+
+const isZero = (v: unknown) => v === undefined || v === null || v === '' || v === 0 || v === '0' || v === '0s';
+
+/**
+ * The effective settings of a KubeProxyConfiguration (only the active mode's section: conversion.go
+ * takes the sync periods from it), or problems kube-proxy would report at start.
+ */
+export function readKubeProxyConfig(input: AuditInput, cfg: Record<string, any>, problems: ReadProblem[]): KubeProxyReading | undefined {
+  const ruleId = 'KUBE-PROXY-CONFIG';
+  const bad = (field: string, value: unknown, rule: string) => problems.push({
+    input, ruleId, message: `data["config.conf"]: '${field}' (${JSON.stringify(value)}) ${rule}`, fix: 'correct the KubeProxyConfiguration: kube-proxy refuses to start with it',
+  });
+  const rawMode = cfg.mode;
+  const modes = Object.values(KubeProxyMode) as string[];
+  if (rawMode !== undefined && rawMode !== null && rawMode !== '' && !modes.includes(rawMode)) {
+    bad('mode', rawMode, `is not a Linux kube-proxy mode (${modes.join(', ')}, or "" for iptables)`);
+    return undefined;
+  }
+  const mode = (isZero(rawMode) ? KubeProxyMode.IPTABLES : rawMode) as KubeProxyMode;
+  const modeFrom = isZero(rawMode) ? 'mode "" (kube-proxy\'s default on Linux: iptables)' : `mode ${mode}`;
+  const duration = (field: string, v: unknown, zero: string | undefined): Duration | undefined => {
+    const text = isZero(v) ? zero : typeof v === 'string' ? v : undefined;
+    if (text === undefined) {
+      if (!isZero(v)) bad(field, v, 'must be a Go duration such as 30s');
+      return undefined;
+    }
+    const d = parseGoDuration(text);
+    if (!d) bad(field, v, 'must be a Go duration in whole milliseconds, such as 30s or 1m30s');
+    return d;
+  };
+  const section = isPlainObject(cfg[mode]) ? cfg[mode] as Record<string, any> : {};
+  const sync = SYNC_DEFAULTS[mode];
+  const block: Record<string, unknown> = {
+    syncPeriod: duration(`${mode}.syncPeriod`, section.syncPeriod, sync.syncPeriod),
+    minSyncPeriod: duration(`${mode}.minSyncPeriod`, section.minSyncPeriod, sync.minSyncPeriod),
+  };
+  const names: Record<string, string> = {};
+  if (mode === KubeProxyMode.IPVS) {
+    block.scheduler = isZero(section.scheduler) ? 'rr' : section.scheduler;
+    if (section.strictARP !== undefined && section.strictARP !== null && typeof section.strictARP !== 'boolean') bad('ipvs.strictARP', section.strictARP, 'must be true or false');
+    block.strictArp = section.strictARP === true;
+    names['ipvs.strictArp'] = 'ipvs.strictARP';
+    if (Array.isArray(section.excludeCIDRs) && section.excludeCIDRs.length > 0) {
+      block.excludeCidrs = section.excludeCIDRs;
+      names['ipvs.excludeCidrs'] = 'ipvs.excludeCIDRs';
+    }
+    // 0s keeps the kernel's IPVS timeouts (types.go): not set
+    for (const f of ['tcpTimeout', 'tcpFinTimeout', 'udpTimeout']) if (!isZero(section[f])) block[f] = duration(`ipvs.${f}`, section[f], undefined);
+  } else {
+    if (section.masqueradeBit !== undefined && section.masqueradeBit !== null) block.masqueradeBit = section.masqueradeBit;
+    if (section.masqueradeAll === true) block.masqueradeAll = true;
+    if (mode === KubeProxyMode.IPTABLES && typeof section.localhostNodePorts === 'boolean') block.localhostNodePorts = section.localhostNodePorts;
+  }
+  const ct = isPlainObject(cfg.conntrack) ? cfg.conntrack as Record<string, any> : {};
+  // pointers: null is the default, an explicit 0 leaves the kernel's value (kube-proxy.md §2)
+  const count = (f: string, dflt: number) => (ct[f] === undefined || ct[f] === null ? dflt : ct[f]);
+  const conntrack: Record<string, unknown> = {
+    maxPerCore: count('maxPerCore', 32768),
+    min: count('min', 131072),
+    tcpEstablishedTimeout: ct.tcpEstablishedTimeout === undefined || ct.tcpEstablishedTimeout === null ? Duration.hours(24) : duration('conntrack.tcpEstablishedTimeout', ct.tcpEstablishedTimeout, '0s'),
+    tcpCloseWaitTimeout: ct.tcpCloseWaitTimeout === undefined || ct.tcpCloseWaitTimeout === null ? Duration.hours(1) : duration('conntrack.tcpCloseWaitTimeout', ct.tcpCloseWaitTimeout, '0s'),
+  };
+  if (ct.tcpBeLiberal === true) conntrack.tcpBeLiberal = true;
+  else if (ct.tcpBeLiberal !== undefined && ct.tcpBeLiberal !== null && typeof ct.tcpBeLiberal !== 'boolean') bad('conntrack.tcpBeLiberal', ct.tcpBeLiberal, 'must be true or false');
+  for (const f of ['udpTimeout', 'udpStreamTimeout']) if (!isZero(ct[f])) conntrack[f] = duration(`conntrack.${f}`, ct[f], undefined);
+  for (const f of ['maxPerCore', 'min']) {
+    if (typeof conntrack[f] !== 'number') bad(`conntrack.${f}`, conntrack[f], 'must be a whole number (Go int32)');
+  }
+  const props: Record<string, unknown> = {
+    mode,
+    [mode]: block,
+    conntrack,
+    // "" is kube-proxy's default: metrics on loopback, healthz on every address (types.go)
+    metricsBindAddress: isZero(cfg.metricsBindAddress) ? '127.0.0.1:10249' : cfg.metricsBindAddress,
+    healthzBindAddress: isZero(cfg.healthzBindAddress) ? '0.0.0.0:10256' : cfg.healthzBindAddress,
+    ...(Array.isArray(cfg.nodePortAddresses) && cfg.nodePortAddresses.length > 0 ? { nodePortAddresses: cfg.nodePortAddresses } : {}),
+  };
+  const count0 = problems.filter((p) => p.input === input).length;
+  if (count0 > 0) return undefined;
+  return { props, mode, modeFrom, names, clusterCidr: typeof cfg.clusterCIDR === 'string' && cfg.clusterCIDR !== '' ? cfg.clusterCIDR : undefined };
+}
+
+// ---- node-local-dns ----
+
+/** The node-cache container of a node-local-dns DaemonSet. */
+export function nodeCacheContainer(ds: Record<string, any>): Record<string, any> | undefined {
+  const containers: unknown[] = ds.spec?.template?.spec?.containers ?? [];
+  return containers.find((c): c is Record<string, any> => isPlainObject(c) && (c.name === 'node-cache' || /node-cache|k8s-dns-node-cache/.test(String(c.image ?? '')))) as Record<string, any> | undefined;
+}
+
+/** A node-cache flag's value (`-localip a,b` or `-localip=a,b`). */
+export function flagValue(args: unknown[], flag: string): string | undefined {
+  for (let i = 0; i < args.length; i++) {
+    const a = String(args[i]);
+    if (a === `-${flag}` || a === `--${flag}`) return args[i + 1] === undefined ? undefined : String(args[i + 1]);
+    if (a.startsWith(`-${flag}=`) || a.startsWith(`--${flag}=`)) return a.slice(a.indexOf('=') + 1);
+  }
+  return undefined;
+}
+
+export const hasFlag = (args: unknown[], flag: string) => args.some((a) => {
+  const s = String(a);
+  return s === `-${flag}` || s === `--${flag}` || s.startsWith(`-${flag}=`) || s.startsWith(`--${flag}=`);
+});
+
+/** Cilium agent options from the cilium-config ConfigMap (strings, as the agent reads them). */
+export function ciliumProps(data: Record<string, unknown>): { props: Record<string, unknown>; names: Record<string, string> } {
+  const on = (k: string) => (data[k] === undefined ? undefined : ['true', 'strict'].includes(String(data[k])));
+  const props: Record<string, unknown> = {};
+  const names: Record<string, string> = {};
+  const set = (prop: string, key: string, value: unknown) => {
+    if (value === undefined) return;
+    props[prop] = value;
+    names[prop] = `data["${key}"]`;
+  };
+  set('kubeProxyReplacement', 'kube-proxy-replacement', on('kube-proxy-replacement'));
+  set('routingMode', 'routing-mode', data['routing-mode']);
+  if (data['routing-mode'] === 'tunnel') set('tunnelProtocol', 'tunnel-protocol', data['tunnel-protocol']);
+  if (data['routing-mode'] === 'native') set('ipv4NativeRoutingCidr', 'ipv4-native-routing-cidr', data['ipv4-native-routing-cidr']);
+  set('autoDirectNodeRoutes', 'auto-direct-node-routes', on('auto-direct-node-routes'));
+  set('bpfMasquerade', 'enable-bpf-masquerade', on('enable-bpf-masquerade'));
+  set('loadBalancerMode', 'bpf-lb-mode', data['bpf-lb-mode']);
+  set('hubble', 'enable-hubble', on('enable-hubble'));
+  set('localRedirectPolicies', 'enable-local-redirect-policy', on('enable-local-redirect-policy'));
+  const ratio = data['bpf-map-dynamic-size-ratio'];
+  set('mapDynamicSizeRatio', 'bpf-map-dynamic-size-ratio', ratio === undefined ? undefined : Number(ratio));
+  return { props, names };
+}
+
+/** Cilium Helm values (a values file, a HelmRelease's values or its valuesFrom ConfigMap) as CiliumTuning's properties. */
+export function ciliumValuesProps(values: Record<string, any>): { props: Record<string, unknown>; names: Record<string, string> } {
+  const props: Record<string, unknown> = {};
+  const names: Record<string, string> = {};
+  const get = (p: string) => p.split('.').reduce<any>((o, k) => (isPlainObject(o) ? (o as Record<string, unknown>)[k] : undefined), values);
+  const set = (prop: string, key: string, convert: (v: any) => unknown = (v) => v) => {
+    const v = get(key);
+    if (v === undefined || v === null) return;
+    props[prop] = convert(v);
+    names[prop] = key;
+  };
+  // the chart took "strict"/"partial"/"disabled" before 1.16; "strict" meant what true means now
+  set('kubeProxyReplacement', 'kubeProxyReplacement', (v) => (v === 'strict' || v === 'true' ? true : v === 'false' || v === 'disabled' ? false : v));
+  set('routingMode', 'routingMode');
+  if (get('routingMode') !== 'native') set('tunnelProtocol', 'tunnelProtocol');
+  if (get('routingMode') === 'native') set('ipv4NativeRoutingCidr', 'ipv4NativeRoutingCIDR');
+  set('autoDirectNodeRoutes', 'autoDirectNodeRoutes');
+  set('bpfMasquerade', 'bpf.masquerade');
+  set('bpfTproxy', 'bpf.tproxy');
+  set('datapathMode', 'bpf.datapathMode');
+  set('mapDynamicSizeRatio', 'bpf.mapDynamicSizeRatio');
+  set('bpfCtTcpMax', 'bpf.ctTcpMax');
+  set('bpfCtAnyMax', 'bpf.ctAnyMax');
+  set('bpfLbMapMax', 'bpf.lbMapMax');
+  set('bpfPolicyMapMax', 'bpf.policyMapMax');
+  set('hubble', 'hubble.enabled');
+  set('hubbleRelay', 'hubble.relay.enabled');
+  set('hubbleUi', 'hubble.ui.enabled');
+  set('hubbleMetrics', 'hubble.metrics.enabled');
+  set('loadBalancerMode', 'loadBalancer.mode');
+  set('localRedirectPolicies', 'localRedirectPolicy');
+  return { props, names };
+}
