@@ -64,13 +64,6 @@ export function parseYamlMap(text: string): Record<string, any> | undefined {
   }
 }
 
-/** Helm's merge of values: maps merge key by key, anything else is replaced. */
-export function mergeValues(base: Record<string, any>, over: Record<string, any>): Record<string, any> {
-  const out: Record<string, any> = { ...base };
-  for (const [k, v] of Object.entries(over)) out[k] = isPlainObject(v) && isPlainObject(out[k]) ? mergeValues(out[k], v as Record<string, any>) : v;
-  return out;
-}
-
 /** The Kubernetes minor an image tag (registry.k8s.io/kube-proxy:v1.33.2) or a version text (v1.33.2) names, if any. */
 export function minorOf(text: unknown): { text: string; version?: KubernetesVersion } | undefined {
   if (typeof text !== 'string') return undefined;

@@ -4,10 +4,11 @@ import { ApiObject, App, Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import { parseAllDocuments } from 'yaml';
 import {
-  AuditInput, ciliumProps, ciliumValuesProps, describeOrigin, flagValue, hasFlag, mergeValues, minorOf, nodeCacheContainer, objectId, Origin,
+  AuditInput, ciliumProps, ciliumValuesProps, describeOrigin, flagValue, hasFlag, minorOf, nodeCacheContainer, objectId, Origin,
   parseYamlMap, ReadProblem, readKubeProxyConfig, yamlData,
 } from './_audit-facts';
 import { compareTiers, ClusterSettings, TierComparison } from './_audit-tier';
+import { mergeValues } from './_config';
 import { isPlainObject } from '../core/_boundary';
 import { ConfigErrors } from '../core/_errors';
 import { nameInputs } from '../core/_input-names';

@@ -138,3 +138,10 @@ function resources(errors: ConfigErrors, v: unknown, at: string): unknown {
   }
   return out;
 }
+
+/** Helm's merge of values (and an inventory's defaults under a cluster's): maps merge key by key, anything else is replaced. */
+export function mergeValues(base: Record<string, any>, over: Record<string, any>): Record<string, any> {
+  const out: Record<string, any> = { ...base };
+  for (const [k, v] of Object.entries(over)) out[k] = isPlainObject(v) && isPlainObject(out[k]) ? mergeValues(out[k], v as Record<string, any>) : v;
+  return out;
+}

@@ -1,13 +1,13 @@
 import * as fs from 'fs';
-import * as path from 'path';
-import { App, Chart, Yaml } from 'cdk8s';
+import { Yaml } from 'cdk8s';
 import { audit, AuditInput, readManifests } from './_audit';
 import { renderAudit } from './_audit-report';
 import { fromConfig, versionOf } from './_config';
+import { synthFleet } from './_inventory';
+import { install, synthesizeCluster, UsageError } from './_synth';
 import { ConfigErrors } from '../core/_errors';
-import { nameInputs } from '../core/_input-names';
 // the package as users import it: its rules and the hook that writes the report and node files load with it
-import { ClusterProfile, ClusterProfileProps, CniPlugin, CniRecommendation, FindingSeverity, NetworkTuning, NetworkTuningProps, ScaleTier, TierTable } from '../index';
+import { CniPlugin, CniRecommendation, FindingSeverity, ScaleTier, TierTable } from '../index';
 
 /*
  * `cdk8s-network-tuning synth` and `recommend`: the constructs behind a command line, for
@@ -37,6 +37,7 @@ synth flags:
   --cni flannel|calico|cilium   the CNI (default: the tier's)
   --api-server-host HOST        the API server's address (kube-proxy's kubeconfig, Cilium, Calico eBPF)
   --config FILE                 NetworkTuning properties as YAML or JSON (flags win over it)
+  --inventory FILE              a fleet: one folder per cluster and an Argo CD ApplicationSet or Flux Kustomizations
   -o, --output DIR              where to write (default: dist)
 
 audit flags (facts the manifests do not hold; what they hold wins, a disagreement is reported):
@@ -56,8 +57,6 @@ recommend flags:
   --format text|json            output format (default: text)
 `;
 
-/** A usage or input problem: printed without a stack, exit code 2. */
-class UsageError extends Error {}
 
 interface Flags {
   readonly values: Record<string, string>;
@@ -129,24 +128,11 @@ function readConfig(file: string): { props: Record<string, unknown>; profile: Re
   return { props: props!, profile: profile! };
 }
 
-/** NetworkTuning's components by construct id, and the property (config key) that configures each. */
-const COMPONENT_KEYS: Record<string, string> = {
-  Calico: 'calico',
-  Cilium: 'cilium',
-  Flannel: 'flannel',
-  KubeProxy: 'kubeProxy',
-  Sysctls: 'sysctls',
-  CoreDns: 'coreDns',
-  NodeLocalDns: 'nodeLocalDns',
-  PodDns: 'podDns',
-  DefaultDeny: 'defaultDeny',
-  Alerts: 'alerts',
-};
-
 const PROFILE_FLAGS: Record<string, string> = { kubernetesVersion: '--kubernetes-version', apiServerHost: '--api-server-host' };
 
 function synth(args: string[], io: Io): number {
-  const flags = parseFlags('synth', args, ['--tier', '--kubernetes-version', '--cni', '--api-server-host', '--config', '--output'], []);
+  const flags = parseFlags('synth', args, ['--tier', '--kubernetes-version', '--cni', '--api-server-host', '--config', '--output', '--inventory'], []);
+  if (flags.values['--inventory'] !== undefined) return synthInventory(flags, io);
   const errors = new ConfigErrors('cdk8s-network-tuning synth');
   const tier = oneOf(errors, '--tier', flags.values['--tier'], Object.values(ScaleTier));
   const cni = oneOf(errors, '--cni', flags.values['--cni'], Object.values(CniPlugin));
@@ -154,59 +140,24 @@ function synth(args: string[], io: Io): number {
   const version = versionFlag !== undefined ? versionOf(errors, '--kubernetes-version', versionFlag) : undefined;
   if (errors.count > 0) throw new UsageError(errors.messages.join('\n'));
 
-  const config = flags.values['--config'] ? readConfig(flags.values['--config']) : { props: {}, profile: {} };
+  const configFile = flags.values['--config'];
+  const config = configFile ? readConfig(configFile) : { props: {}, profile: {} };
+  const outdir = flags.values['--output'] ?? 'dist';
   // flags over the config's profile: one profile, built once, for every component
-  const profileProps: ClusterProfileProps = {
-    ...(config.profile as ClusterProfileProps),
+  const fromFlags: Record<string, unknown> = {
     ...(version ? { kubernetesVersion: version } : {}),
     ...(flags.values['--api-server-host'] !== undefined ? { apiServerHost: flags.values['--api-server-host'] } : {}),
   };
-  let profile: ClusterProfile;
-  try {
-    profile = new ClusterProfile(profileProps);
-  } catch (e) {
-    // the profile names its properties; a value that came from a flag is named as the flag
-    let message = (e as Error).message;
-    for (const [prop, flag] of Object.entries(PROFILE_FLAGS)) {
-      if (flags.values[flag] !== undefined) message = message.split(`[ClusterProfile] '${prop}'`).join(`[cdk8s-network-tuning synth] '${flag}'`);
-    }
-    for (const prop of Object.keys(config.profile)) {
-      message = message.split(`[ClusterProfile] '${prop}'`).join(`[config ${flags.values['--config']}] 'profile.${prop}'`);
-    }
-    throw new UsageError(message);
-  }
-  const outdir = flags.values['--output'] ?? 'dist';
-  const app = new App({ outdir });
-  const chart = new Chart(app, 'network');
-  const props: NetworkTuningProps = {
-    ...(config.props as NetworkTuningProps),
-    profile,
-    ...(tier ? { tier } : {}),
-    ...(cni ? { cniPlugin: cni } : {}),
-  };
-  const configFile = flags.values['--config'];
-  if (configFile) {
-    // problems name the config key that set the property: NetworkTuning's keys, and its components' under their key
-    nameInputs(app, 'network/tuning', { label: `config ${configFile}` });
-    for (const [id, key] of Object.entries(COMPONENT_KEYS)) nameInputs(app, `network/tuning/${id}`, { label: `config ${configFile}`, prefix: `${key}.` });
-  }
-  try {
-    new NetworkTuning(chart, 'tuning', props);
-  } catch (e) {
-    throw new UsageError((e as Error).message);
-  }
-  const existed = fs.existsSync(outdir);
-  const before = filesUnder(outdir);
-  try {
-    app.synth();
-  } catch (e) {
-    // cdk8s creates the folder before it validates: leave no empty folder behind a failed run
-    if (!existed && fs.existsSync(outdir) && filesUnder(outdir).size === 0) fs.rmSync(outdir, { recursive: true, force: true });
-    throw e;
-  }
-  const after = filesUnder(outdir);
-  const written = [...after.keys()].filter((f) => before.get(f) !== after.get(f) || !before.has(f));
-  const stale = [...before.keys()].filter((f) => !written.includes(f));
+  const built = synthesizeCluster({
+    props: { ...config.props, ...(tier ? { tier } : {}), ...(cni ? { cniPlugin: cni } : {}) },
+    profile: { ...config.profile, ...fromFlags },
+    ...(configFile ? { label: `config ${configFile}` } : {}),
+    profileNames: {
+      ...Object.fromEntries(Object.keys(config.profile).map((p) => [p, `[config ${configFile}] 'profile.${p}'`])),
+      ...Object.fromEntries(Object.keys(fromFlags).map((p) => [p, `[cdk8s-network-tuning synth] '${PROFILE_FLAGS[p]}'`])),
+    },
+  });
+  const { written, stale } = install(built, outdir);
   io.stdout(`wrote ${written.length} files to ${outdir}:\n${written.map((f) => `  ${f}`).join('\n')}\n`);
   if (stale.length > 0) {
     io.stderr(`${stale.length} other files in ${outdir} were not written by this run (left from an earlier one?): ${stale.slice(0, 5).join(', ')}${stale.length > 5 ? ', ...' : ''}\n`);
@@ -214,19 +165,21 @@ function synth(args: string[], io: Io): number {
   return 0;
 }
 
-/** Files under a folder (relative paths, code-point order) with their modification times. */
-function filesUnder(dir: string): Map<string, number> {
-  const out = new Map<string, number>();
-  const walk = (d: string) => {
-    if (!fs.existsSync(d)) return;
-    for (const e of fs.readdirSync(d, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
-      const full = path.join(d, e.name);
-      if (e.isDirectory()) walk(full);
-      else out.set(path.relative(dir, full), fs.statSync(full).mtimeMs);
-    }
-  };
-  walk(dir);
-  return out;
+/** `synth --inventory`: every cluster of the file, one folder each, and the GitOps engine's objects. */
+function synthInventory(flags: Flags, io: Io): number {
+  const other = Object.keys(flags.values).filter((f) => f !== '--inventory' && f !== '--output');
+  if (other.length > 0) {
+    throw new UsageError(other.map((f) => `[cdk8s-network-tuning synth] '${f}' does not combine with '--inventory': set it per cluster (or under defaults) in the inventory`).join('\n'));
+  }
+  const outdir = flags.values['--output'] ?? 'dist';
+  // a progress line per cluster on a terminal; warnings always, named by their cluster
+  const { written, clusters, warnings } = synthFleet(flags.values['--inventory'], outdir, (line) => { if (io.isTty) io.stderr(`${line}\n`); },
+    (line) => io.stderr(`${line}\n`));
+  io.stdout(`wrote ${clusters.length} clusters (${written.length} files) to ${outdir}: ${clusters.map((c) => c.name).join(', ')}\n`);
+  for (const [rule, names] of [...warnings.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+    io.stdout(`  warning ${rule}: ${names.length === clusters.length ? 'every cluster' : `${names.length} of ${clusters.length} clusters (${names.join(', ')})`}\n`);
+  }
+  return 0;
 }
 
 function recommend(args: string[], io: Io): number {

@@ -1,0 +1,309 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { Yaml } from 'cdk8s';
+import { fromConfig, mergeValues } from './_config';
+import { filesUnder, install, Synthesized, synthesizeCluster, UsageError } from './_synth';
+import { isPlainObject } from '../core/_boundary';
+import { ConfigErrors } from '../core/_errors';
+import { isDnsLabel } from '../core/_net';
+
+/*
+ * `synth --inventory clusters.yaml`: a fleet. One folder per cluster (what `synth` writes for one),
+ * and the objects an existing GitOps engine needs to roll them out: an Argo CD ApplicationSet (a
+ * list generator, one element per cluster) or Flux Kustomizations (one per cluster, each with a
+ * kustomization.yaml that lists only the manifests, since Flux would otherwise apply every YAML
+ * file under the path, the kubelet and kubeadm patch files included). Every cluster is synthesized
+ * before anything is written: one failing cluster writes nothing, so a fleet never rolls out half.
+ *
+ *   defaults: { tier: medium, coreDns: { ... } }     # NetworkTuning properties every cluster starts from
+ *   clusters:
+ *     - name: prod-eu-1                              # the folder and the Application name
+ *       server: https://prod-eu-1.example.com:6443  # Argo CD destination (or destinationName; Flux: kubeConfigSecret)
+ *       tier: large
+ *       profile: { kubernetesVersion: '1.33', apiServerHost: 10.0.0.10 }
+ *   gitops: { engine: argocd, repoURL: https://git.example.com/platform/network.git, revision: main, path: fleet }
+ */
+
+const GITOPS_FOLDER = '_gitops'; // cluster names are DNS labels: a leading underscore cannot be one
+
+export interface FleetCluster {
+  readonly name: string;
+  readonly index: number;
+  readonly props: Record<string, unknown>;
+  readonly profile: Record<string, unknown>;
+  readonly server?: string;
+  readonly destinationName?: string;
+  readonly kubeConfigSecret?: string;
+}
+
+export interface GitOps {
+  readonly engine: 'argocd' | 'flux';
+  readonly repoURL: string;
+  readonly revision: string;
+  /** The output folder's path in the repository. */
+  readonly path: string;
+  readonly namespace: string;
+  readonly project: string;
+  readonly automated: boolean;
+  readonly sourceName: string;
+}
+
+const CLUSTER_KEYS = new Set(['name', 'server', 'destinationName', 'kubeConfigSecret']);
+const GITOPS_KEYS = ['engine', 'repoURL', 'revision', 'path', 'namespace', 'project', 'automated', 'sourceName'];
+
+export function readInventory(file: string, outdir: string): { clusters: FleetCluster[]; gitops?: GitOps; label: string } {
+  const label = `inventory ${file}`;
+  if (!fs.existsSync(file)) throw new UsageError(`[cdk8s-network-tuning synth] '--inventory' (${file}) does not exist`);
+  let docs: unknown[];
+  try {
+    docs = Yaml.load(file);
+  } catch (e) {
+    throw new UsageError(`[${label}] is not YAML or JSON: ${(e as Error).message.split('\n')[0]}`);
+  }
+  const errors = new ConfigErrors(label);
+  const doc = docs.length === 1 && isPlainObject(docs[0]) ? docs[0] as Record<string, unknown> : undefined;
+  if (!doc) throw new UsageError(`[${label}] must hold one map with 'clusters' (and optional 'defaults' and 'gitops')`);
+  for (const k of Object.keys(doc)) if (!['defaults', 'clusters', 'gitops'].includes(k)) errors.addMissing(k, "is not an inventory key: 'defaults', 'clusters' or 'gitops'");
+  const defaults = doc.defaults === undefined ? {} : doc.defaults;
+  if (!isPlainObject(defaults)) errors.add('defaults', defaults, 'must be a map of NetworkTuning properties');
+  if (!Array.isArray(doc.clusters) || doc.clusters.length === 0) {
+    errors.add('clusters', doc.clusters, 'must list at least one cluster');
+    throw new UsageError(errors.messages.join('\n'));
+  }
+  const clusters: FleetCluster[] = [];
+  const seen = new Map<string, number>();
+  doc.clusters.forEach((raw: unknown, i: number) => {
+    const at = `clusters[${i}]`;
+    if (!isPlainObject(raw)) {
+      errors.add(at, raw, 'must be a map: name, destination and NetworkTuning properties');
+      return;
+    }
+    const entry = raw as Record<string, unknown>;
+    const name = entry.name;
+    if (typeof name !== 'string' || !isDnsLabel(name)) {
+      errors.add(`${at}.name`, name, 'must be a DNS label (lowercase letters, digits and -, at most 63): it names the folder and the Application');
+    } else if (seen.has(name.toLowerCase())) {
+      // two folders that differ only in case are one folder on macOS and Windows
+      errors.add(`${at}.name`, name, `is already the name of clusters[${seen.get(name.toLowerCase())}]: each cluster writes a folder of its own`);
+    } else {
+      seen.set(name.toLowerCase(), i);
+    }
+    for (const k of ['server', 'destinationName', 'kubeConfigSecret']) {
+      if (entry[k] !== undefined && (typeof entry[k] !== 'string' || entry[k] === '')) errors.add(`${at}.${k}`, entry[k], 'must be a non-empty string');
+    }
+    if (entry.server !== undefined && entry.destinationName !== undefined) errors.addMissing(`${at}.server`, "and 'destinationName' are alternatives: give one");
+    const own = Object.fromEntries(Object.entries(entry).filter(([k]) => !CLUSTER_KEYS.has(k)));
+    const merged = mergeValues(isPlainObject(defaults) ? defaults as Record<string, unknown> : {}, own);
+    const { profile: rawProfile, ...rest } = merged;
+    const props = fromConfig(errors, 'NetworkTuningProps', rest, at);
+    const profile = rawProfile === undefined ? {} : fromConfig(errors, 'ClusterProfileProps', rawProfile, `${at}.profile`);
+    clusters.push({
+      name: String(name),
+      index: i,
+      props: props ?? {},
+      profile: profile ?? {},
+      ...(typeof entry.server === 'string' ? { server: entry.server } : {}),
+      ...(typeof entry.destinationName === 'string' ? { destinationName: entry.destinationName } : {}),
+      ...(typeof entry.kubeConfigSecret === 'string' ? { kubeConfigSecret: entry.kubeConfigSecret } : {}),
+    });
+  });
+  const gitops = doc.gitops === undefined ? undefined : readGitOps(errors, doc.gitops, outdir);
+  if (gitops) checkDestinations(errors, clusters, gitops);
+  if (errors.count > 0) throw new UsageError(errors.messages.join('\n'));
+  return { clusters, ...(gitops ? { gitops } : {}), label };
+}
+
+function readGitOps(errors: ConfigErrors, raw: unknown, outdir: string): GitOps | undefined {
+  if (!isPlainObject(raw)) {
+    errors.add('gitops', raw, 'must be a map: engine, repoURL, revision, path');
+    return undefined;
+  }
+  const g = raw as Record<string, unknown>;
+  for (const k of Object.keys(g)) if (!GITOPS_KEYS.includes(k)) errors.addMissing(`gitops.${k}`, `is not a gitops key: ${GITOPS_KEYS.join(', ')}`);
+  const engine = g.engine ?? 'argocd';
+  if (engine !== 'argocd' && engine !== 'flux') errors.add('gitops.engine', engine, 'must be argocd or flux');
+  const str = (k: string, dflt?: string): string => {
+    const v = g[k] ?? dflt;
+    if (typeof v !== 'string' || v === '') {
+      if (v === undefined) errors.addMissing(`gitops.${k}`, 'is required');
+      else errors.add(`gitops.${k}`, v, 'must be a non-empty string');
+      return '';
+    }
+    return v;
+  };
+  const repoPath = str('path', outdir.split(path.sep).join('/')).replace(/^\.\//, '').replace(/\/+$/, '');
+  if (repoPath.startsWith('/') || repoPath.split('/').includes('..')) errors.add('gitops.path', repoPath, 'must be a path inside the repository (relative, no ..)');
+  if (g.automated !== undefined && typeof g.automated !== 'boolean') errors.add('gitops.automated', g.automated, 'must be true or false');
+  return {
+    engine: engine === 'flux' ? 'flux' : 'argocd',
+    repoURL: str('repoURL'),
+    revision: str('revision', 'main'),
+    path: repoPath,
+    namespace: str('namespace', engine === 'flux' ? 'flux-system' : 'argocd'),
+    project: str('project', 'default'),
+    automated: g.automated === true,
+    sourceName: str('sourceName', 'network-tuning'),
+  };
+}
+
+/** Two entries that roll out to the same cluster would overwrite each other's objects: each destination once. */
+function checkDestinations(errors: ConfigErrors, clusters: FleetCluster[], gitops: GitOps): void {
+  const destination = (c: FleetCluster) => (gitops.engine === 'flux'
+    ? c.kubeConfigSecret ? `kubeConfigSecret ${c.kubeConfigSecret}` : 'the Flux cluster itself (no kubeConfigSecret)'
+    : c.destinationName ? `destinationName ${c.destinationName}` : `server ${c.server ?? 'https://kubernetes.default.svc'}`);
+  for (const c of clusters) {
+    const wrong = gitops.engine === 'flux' ? ['server', 'destinationName'] : ['kubeConfigSecret'];
+    for (const k of wrong) {
+      if ((c as unknown as Record<string, unknown>)[k] !== undefined) {
+        errors.addMissing(`clusters[${c.index}].${k}`, gitops.engine === 'flux'
+          ? "is an Argo CD destination: a Flux Kustomization reaches another cluster through 'kubeConfigSecret'"
+          : "is Flux's: an Argo CD Application reaches a cluster through 'server' or 'destinationName'");
+      }
+    }
+  }
+  const first = new Map<string, number>();
+  for (const c of clusters) {
+    const d = destination(c);
+    if (first.has(d)) errors.addMissing(`clusters[${c.index}]`, `rolls out to ${d}, as clusters[${first.get(d)}] does: two entries for one cluster overwrite each other's objects`);
+    else first.set(d, c.index);
+  }
+  if (gitops.engine === 'argocd') {
+    const kinds = new Set(clusters.map((c) => (c.destinationName ? 'destinationName' : 'server')));
+    if (kinds.size > 1) errors.addMissing('clusters', "mix 'server' and 'destinationName': the ApplicationSet template names its destination one way; use one for every cluster");
+  }
+}
+
+/** The GitOps engine's objects for the fleet, as files under `_gitops/`. */
+export function gitOpsFiles(clusters: FleetCluster[], gitops: GitOps): Record<string, string> {
+  const dump = (docs: unknown[]) => `${Yaml.stringify(...docs).trimEnd()}\n`;
+  // a fresh object each time: a shared one would be written as a YAML anchor and alias
+  const labels = () => ({ 'app.kubernetes.io/managed-by': 'cdk8s-network-tuning' });
+  if (gitops.engine === 'argocd') {
+    const byName = clusters.some((c) => c.destinationName);
+    const appSet = {
+      apiVersion: 'argoproj.io/v1alpha1',
+      kind: 'ApplicationSet',
+      metadata: { name: 'network-tuning', namespace: gitops.namespace, labels: labels() },
+      spec: {
+        goTemplate: true,
+        goTemplateOptions: ['missingkey=error'],
+        generators: [{
+          list: {
+            elements: clusters.map((c) => (byName ? { cluster: c.name, destinationName: c.destinationName } : { cluster: c.name, server: c.server ?? 'https://kubernetes.default.svc' })),
+          },
+        }],
+        template: {
+          metadata: { name: 'network-tuning-{{.cluster}}', labels: labels() },
+          spec: {
+            project: gitops.project,
+            // only the top of each folder holds manifests (the node files sit in subfolders)
+            source: { repoURL: gitops.repoURL, targetRevision: gitops.revision, path: `${gitops.path}/{{.cluster}}`, directory: { recurse: false } },
+            destination: byName ? { name: '{{.destinationName}}' } : { server: '{{.server}}' },
+            syncPolicy: {
+              // server-side apply: a kubeadm cluster's kube-proxy ConfigMap keeps the kubeconfig.conf it was not given here
+              syncOptions: ['ServerSideApply=true'],
+              ...(gitops.automated ? { automated: { prune: false, selfHeal: true } } : {}),
+            },
+          },
+        },
+      },
+    };
+    return { 'argocd-applicationset.yaml': dump([appSet]) };
+  }
+  const files: Record<string, string> = {
+    'flux-gitrepository.yaml': dump([{
+      apiVersion: 'source.toolkit.fluxcd.io/v1',
+      kind: 'GitRepository',
+      metadata: { name: gitops.sourceName, namespace: gitops.namespace, labels: labels() },
+      spec: { interval: '5m', url: gitops.repoURL, ref: { branch: gitops.revision } },
+    }]),
+  };
+  files['flux-kustomizations.yaml'] = dump(clusters.map((c) => ({
+    apiVersion: 'kustomize.toolkit.fluxcd.io/v1',
+    kind: 'Kustomization',
+    metadata: { name: `network-tuning-${c.name}`, namespace: gitops.namespace, labels: labels() },
+    spec: {
+      interval: '10m',
+      path: `./${gitops.path}/${c.name}`,
+      prune: false,
+      sourceRef: { kind: 'GitRepository', name: gitops.sourceName },
+      ...(c.kubeConfigSecret ? { kubeConfig: { secretRef: { name: c.kubeConfigSecret } } } : {}),
+    },
+  })));
+  return files;
+}
+
+/** Synthesizes every cluster, then writes them all (and the GitOps objects), or nothing. */
+export function synthFleet(
+  file: string, outdir: string, progress: (line: string) => void, warn: (line: string) => void,
+): FleetResult {
+  const { clusters, gitops, label } = readInventory(file, outdir);
+  const built: Synthesized[] = [];
+  // warnings are printed per cluster below, named by it (the library would print them with construct paths alone)
+  const mode = process.env.CDK8S_NETWORK_TUNING_WARNINGS;
+  if ((mode ?? '').toLowerCase() !== 'error') process.env.CDK8S_NETWORK_TUNING_WARNINGS = 'silent';
+  try {
+    synthesizeAll(clusters, label, built, progress);
+  } finally {
+    if (mode === undefined) delete process.env.CDK8S_NETWORK_TUNING_WARNINGS;
+    else process.env.CDK8S_NETWORK_TUNING_WARNINGS = mode;
+  }
+  const written: string[] = [];
+  const warnings = new Map<string, string[]>();
+  clusters.forEach((c, i) => {
+    const b = built[i];
+    const top = b.files.filter((f) => !f.includes('/') && /\.ya?ml$/.test(f));
+    // each cluster's warnings by rule: drift across the fleet shows as a rule only some clusters have
+    for (const w of b.warnings) {
+      const rule = w.slice(0, w.indexOf(' '));
+      if (!warnings.get(rule)?.includes(c.name)) warnings.set(rule, [...(warnings.get(rule) ?? []), c.name]);
+      if ((mode ?? '').toLowerCase() !== 'silent') warn(`[${c.name}] warning ${w}`);
+    }
+    if (gitops?.engine === 'flux') {
+      fs.writeFileSync(path.join(b.dir, 'kustomization.yaml'), Yaml.stringify({ apiVersion: 'kustomize.config.k8s.io/v1beta1', kind: 'Kustomization', resources: top }));
+    }
+    written.push(...install({ ...b, files: filesUnder(b.dir) }, path.join(outdir, c.name)).written.map((f) => `${c.name}/${f}`));
+  });
+  if (gitops) {
+    for (const [name, text] of Object.entries(gitOpsFiles(clusters, gitops))) {
+      fs.mkdirSync(path.join(outdir, GITOPS_FOLDER), { recursive: true });
+      fs.writeFileSync(path.join(outdir, GITOPS_FOLDER, name), text);
+      written.push(`${GITOPS_FOLDER}/${name}`);
+    }
+  }
+  return { written, clusters, warnings };
+}
+
+export interface FleetResult {
+  readonly written: string[];
+  readonly clusters: FleetCluster[];
+  /** Rule id -> the clusters that warn about it. */
+  readonly warnings: Map<string, string[]>;
+}
+
+function synthesizeAll(clusters: FleetCluster[], label: string, built: Synthesized[], progress: (line: string) => void): void {
+  const failures: string[] = [];
+  let badInput = false;
+  clusters.forEach((c, i) => {
+    try {
+      built.push(synthesizeCluster({
+        props: c.props,
+        profile: c.profile,
+        label,
+        keyPrefix: `clusters[${c.index}].`,
+        profileNames: Object.fromEntries(Object.keys(c.profile).map((p) => [p, `[${label}] 'clusters[${c.index}].profile.${p}'`])),
+      }));
+      progress(`[${i + 1}/${clusters.length}] ${c.name}: ${built[built.length - 1].files.length} files`);
+    } catch (e) {
+      failures.push(`${c.name}:\n${(e as Error).message.split('\n').map((l) => `  ${l}`).join('\n')}`);
+      progress(`[${i + 1}/${clusters.length}] ${c.name}: failed`);
+      badInput = badInput || e instanceof UsageError;
+    }
+  });
+  if (failures.length > 0) {
+    for (const b of built) fs.rmSync(b.dir, { recursive: true, force: true });
+    const message = `[${label}] ${failures.length} of ${clusters.length} clusters failed; nothing was written:\n${failures.join('\n')}`;
+    throw badInput ? new UsageError(message) : new Error(message);
+  }
+}
+

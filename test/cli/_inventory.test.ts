@@ -1,0 +1,123 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { Yaml } from 'cdk8s';
+import { main } from '../../src/cli/_main';
+
+const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'fleet-'));
+
+function run(args: string[], isTty = false) {
+  let stdout = '';
+  let stderr = '';
+  const status = main(args, { stdout: (t) => { stdout += t; }, stderr: (t) => { stderr += t; }, isTty });
+  return { status, stdout, stderr };
+}
+
+function inventory(doc: object): string {
+  const file = path.join(tmp(), 'clusters.yaml');
+  fs.writeFileSync(file, Yaml.stringify(doc));
+  return file;
+}
+
+const GITOPS = { repoURL: 'https://git.example.com/platform/network.git', path: 'fleet' };
+const PROD = { name: 'prod-eu-1', server: 'https://prod-eu-1.example.com:6443', tier: 'large', profile: { apiServerHost: '10.0.0.10' } };
+const STAGING = { name: 'staging', server: 'https://staging.example.com:6443', profile: { apiServerHost: '10.1.0.10' } };
+
+describe('synth --inventory', () => {
+  test('Argo CD: a folder per cluster, as synth writes it for the same properties, and one ApplicationSet', () => {
+    const out = tmp();
+    const file = inventory({ defaults: { tier: 'medium', profile: { kubernetesVersion: '1.33' } }, clusters: [PROD, STAGING], gitops: GITOPS });
+    const r = run(['synth', '--inventory', file, '-o', out], true);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/^wrote 2 clusters \(\d+ files\) to .*: prod-eu-1, staging\n/);
+    // a progress line per cluster on a terminal
+    expect(r.stderr.split('\n').filter((l) => /^\[\d\/2\] /.test(l))).toEqual([expect.stringMatching(/^\[1\/2\] prod-eu-1: \d+ files$/), expect.stringMatching(/^\[2\/2\] staging: \d+ files$/)]);
+    // the cluster's folder holds what `synth` writes for its merged properties (defaults under the cluster's own)
+    const config = path.join(tmp(), 'staging.yaml');
+    fs.writeFileSync(config, Yaml.stringify({ tier: 'medium', profile: { kubernetesVersion: '1.33', apiServerHost: '10.1.0.10' } }));
+    const single = tmp();
+    expect(run(['synth', '--config', config, '-o', single]).status).toBe(0);
+    expect(fs.readFileSync(path.join(out, 'staging', 'network.k8s.yaml'), 'utf8')).toBe(fs.readFileSync(path.join(single, 'network.k8s.yaml'), 'utf8'));
+    // the large cluster is large (Cilium values), the other medium
+    expect(fs.existsSync(path.join(out, 'prod-eu-1', 'helm', 'cilium-values.yaml'))).toBe(true);
+    expect(fs.existsSync(path.join(out, 'staging', 'helm'))).toBe(false);
+    const [appSet] = Yaml.load(path.join(out, '_gitops', 'argocd-applicationset.yaml'));
+    expect(appSet).toMatchObject({
+      apiVersion: 'argoproj.io/v1alpha1',
+      kind: 'ApplicationSet',
+      metadata: { namespace: 'argocd' },
+      spec: {
+        generators: [{ list: { elements: [{ cluster: 'prod-eu-1', server: PROD.server }, { cluster: 'staging', server: STAGING.server }] } }],
+        template: {
+          metadata: { name: 'network-tuning-{{.cluster}}' },
+          spec: { source: { repoURL: GITOPS.repoURL, targetRevision: 'main', path: 'fleet/{{.cluster}}', directory: { recurse: false } }, destination: { server: '{{.server}}' } },
+        },
+      },
+    });
+    expect(appSet.spec.template.spec.syncPolicy).toEqual({ syncOptions: ['ServerSideApply=true'] });
+    // no YAML anchors: every object is written out
+    expect(fs.readFileSync(path.join(out, '_gitops', 'argocd-applicationset.yaml'), 'utf8')).not.toMatch(/[&*]a\d/);
+  });
+
+  test('Flux: a Kustomization per cluster, and a kustomization.yaml listing only the manifests', () => {
+    const out = tmp();
+    const file = inventory({ clusters: [{ name: 'edge', kubeConfigSecret: 'edge-kubeconfig' }], gitops: { ...GITOPS, engine: 'flux', path: './fleet/' } });
+    const r = run(['synth', '--inventory', file, '-o', out]);
+    expect(r.status).toBe(0);
+    expect(r.stderr.split('\n').filter((l) => l.startsWith('['))).toEqual(expect.not.arrayContaining([expect.stringMatching(/^\[1\/1\]/)]));
+    const top = fs.readdirSync(path.join(out, 'edge')).filter((f) => f.endsWith('.k8s.yaml'));
+    expect(Yaml.load(path.join(out, 'edge', 'kustomization.yaml'))).toEqual([{ apiVersion: 'kustomize.config.k8s.io/v1beta1', kind: 'Kustomization', resources: top }]);
+    const docs = Yaml.load(path.join(out, '_gitops', 'flux-kustomizations.yaml'));
+    expect(docs).toEqual([expect.objectContaining({
+      kind: 'Kustomization',
+      metadata: expect.objectContaining({ name: 'network-tuning-edge', namespace: 'flux-system' }),
+      spec: expect.objectContaining({ path: './fleet/edge', kubeConfig: { secretRef: { name: 'edge-kubeconfig' } }, sourceRef: { kind: 'GitRepository', name: 'network-tuning' } }),
+    })]);
+    expect(Yaml.load(path.join(out, '_gitops', 'flux-gitrepository.yaml'))[0]).toMatchObject({ kind: 'GitRepository', spec: { url: GITOPS.repoURL, ref: { branch: 'main' } } });
+  });
+
+  test.each([
+    ['an upper-case name', { clusters: [PROD, { ...STAGING, name: 'Prod-EU-1' }] }, "'clusters[1].name' (Prod-EU-1) must be a DNS label"],
+    ['two clusters of one name', { clusters: [PROD, { ...STAGING, name: 'prod-eu-1' }] }, "'clusters[1].name' (prod-eu-1) is already the name of clusters[0]"],
+    ['two clusters rolled out to one server', { clusters: [PROD, { ...STAGING, server: PROD.server }], gitops: GITOPS }, "'clusters[1]' rolls out to server https://prod-eu-1.example.com:6443, as clusters[0] does"],
+    ['server and destinationName mixed', { clusters: [PROD, { name: 'b', destinationName: 'b' }], gitops: GITOPS }, "'clusters' mix 'server' and 'destinationName'"],
+    ['an Argo CD server under Flux', { clusters: [PROD], gitops: { ...GITOPS, engine: 'flux' } }, "'clusters[0].server' is an Argo CD destination"],
+    ['no repoURL', { clusters: [PROD], gitops: { path: 'fleet' } }, "'gitops.repoURL' is required"],
+    ['a path outside the repository', { clusters: [PROD], gitops: { ...GITOPS, path: '../elsewhere' } }, "'gitops.path' (../elsewhere) must be a path inside the repository"],
+    ['no cluster', { clusters: [] }, "'clusters' ([]) must list at least one cluster"],
+    ['an unknown key', { clusters: [PROD], extra: 1 }, "'extra' is not an inventory key"],
+    ['a misspelled property', { clusters: [PROD, { ...STAGING, coreDns: { cacheTTL: 30 } }] }, "'clusters[1].coreDns.cacheTTL' is not a property of TunedCoreDnsOptions"],
+    ['a bad profile value', { clusters: [PROD, { ...STAGING, profile: { podCidr: '10.32.0.1/12' } }] }, "[inventory FILE] 'clusters[1].profile.podCidr' (10.32.0.1/12) has host bits set"],
+    ['a component check failing on a default', { defaults: { kubeProxy: { iptables: { minSyncPeriod: '45s' } } }, clusters: [STAGING] }, "[inventory FILE] 'clusters[0].kubeProxy.iptables.minSyncPeriod' (45s) must be <= 'iptables.syncPeriod' (30s)"],
+  ])('bad inventories exit 2 and write nothing: %s', (_what, doc, message) => {
+    const out = path.join(tmp(), 'out');
+    const file = inventory(doc);
+    const r = run(['synth', '--inventory', file, '-o', out]);
+    expect(r.stderr).toContain(message.replace('FILE', file));
+    expect(r.status).toBe(2);
+    expect(fs.existsSync(out)).toBe(false);
+  });
+
+  test('flags that set one cluster do not combine with --inventory', () => {
+    const r = run(['synth', '--inventory', inventory({ clusters: [STAGING] }), '--tier', 'large']);
+    expect(r).toMatchObject({ status: 2, stderr: expect.stringContaining("'--tier' does not combine with '--inventory'") });
+  });
+
+  test('warnings are named by their cluster, and summed up by rule across the fleet', () => {
+    const out = tmp();
+    // the tests run with warnings silenced (test/setup.ts); the CLI's default is to print them
+    const mode = process.env.CDK8S_NETWORK_TUNING_WARNINGS;
+    process.env.CDK8S_NETWORK_TUNING_WARNINGS = 'print';
+    // no apiServerHost: kube-proxy's ConfigMap has no kubeconfig.conf (KP-NO-KUBECONFIG) on that cluster only
+    let r: ReturnType<typeof run>;
+    try {
+      r = run(['synth', '--inventory', inventory({ clusters: [STAGING, { name: 'lab', server: 'https://lab:6443' }] }), '-o', out]);
+    } finally {
+      process.env.CDK8S_NETWORK_TUNING_WARNINGS = mode;
+    }
+    expect(r.status).toBe(0);
+    expect(r.stderr).toMatch(/^\[lab\] warning KP-NO-KUBECONFIG \[network\/tuning\/KubeProxy\]: /m);
+    expect(r.stderr).not.toMatch(/^\[staging\] warning KP-NO-KUBECONFIG/m);
+    expect(r.stdout).toContain('  warning KP-NO-KUBECONFIG: 1 of 2 clusters (lab)\n');
+  });
+});
