@@ -18,10 +18,12 @@ export interface AuditInput {
   readonly file: string;
   readonly line: number;
   readonly object: Record<string, any>;
+  /** Why the document could not be read (not YAML, a List without items): reported, never checked. */
+  readonly problem?: string;
 }
 
 /** kind/namespace/name, or kind/name for objects without a namespace (cluster-scoped, or files such as KubeletConfiguration). */
-export const objectId = (o: Record<string, any>) => `${o.kind}/${o.metadata?.namespace ? `${o.metadata.namespace}/` : ''}${o.metadata?.name ?? '(unnamed)'}`;
+export const objectId = (o: Record<string, any>) => `${o.kind ?? '(no kind)'}/${o.metadata?.namespace ? `${o.metadata.namespace}/` : ''}${o.metadata?.name ?? '(unnamed)'}`;
 
 /** Where a fact or a component came from: the object, its file and line, and the field. */
 export interface Origin {
@@ -76,6 +78,27 @@ export function minorOf(text: unknown): { text: string; version?: KubernetesVers
   } catch {
     return { text: minor };
   }
+}
+
+/** A CPU quantity (status.capacity.cpu: "8", "3500m") in whole cores, rounded down; undefined when it is not one. */
+export function cpuCores(q: unknown): number | undefined {
+  const text = typeof q === 'number' ? String(q) : q;
+  if (typeof text !== 'string') return undefined;
+  const m = /^(\d+(?:\.\d+)?)(m?)$/.exec(text.trim());
+  if (!m) return undefined;
+  const cores = Math.floor(m[2] ? Number(m[1]) / 1000 : Number(m[1]));
+  return cores >= 1 ? cores : undefined;
+}
+
+/**
+ * A Calico enum as Felix takes it (the CRD's patterns are case-insensitive, "" is unset:
+ * `^(?i)(Off|Info|Debug)?$`): the library's spelling, undefined for "", or the text as written when
+ * the library has no such value (so the caller reports it instead of refusing a valid setting).
+ */
+export function calicoEnum(v: unknown, allowed: readonly string[]): { value?: string; unknown?: string } {
+  if (v === undefined || v === null || v === '') return {};
+  const found = allowed.find((a) => a.toLowerCase() === String(v).toLowerCase());
+  return found ? { value: found } : { unknown: String(v) };
 }
 
 // ---- kube-proxy ----
@@ -167,13 +190,14 @@ export function readKubeProxyConfig(input: AuditInput, cfg: Record<string, any>,
   for (const f of ['maxPerCore', 'min']) {
     if (typeof conntrack[f] !== 'number') bad(`conntrack.${f}`, conntrack[f], 'must be a whole number (Go int32)');
   }
+  // defaults.go getDefaultAddresses: loopback / any of the bindAddress's family
+  const ipv6 = typeof cfg.bindAddress === 'string' && cfg.bindAddress.includes(':');
   const props: Record<string, unknown> = {
     mode,
     [mode]: block,
     conntrack,
-    // "" is kube-proxy's default: metrics on loopback, healthz on every address (types.go)
-    metricsBindAddress: isZero(cfg.metricsBindAddress) ? '127.0.0.1:10249' : cfg.metricsBindAddress,
-    healthzBindAddress: isZero(cfg.healthzBindAddress) ? '0.0.0.0:10256' : cfg.healthzBindAddress,
+    metricsBindAddress: bindAddress(cfg.metricsBindAddress, 10249, ipv6 ? '::1' : '127.0.0.1'),
+    healthzBindAddress: bindAddress(cfg.healthzBindAddress, 10256, ipv6 ? '::' : '0.0.0.0'),
     ...(Array.isArray(cfg.nodePortAddresses) && cfg.nodePortAddresses.length > 0 ? { nodePortAddresses: cfg.nodePortAddresses } : {}),
   };
   const count0 = problems.filter((p) => p.input === input).length;
@@ -181,13 +205,18 @@ export function readKubeProxyConfig(input: AuditInput, cfg: Record<string, any>,
   return { props, mode, modeFrom, names, clusterCidr: typeof cfg.clusterCIDR === 'string' && cfg.clusterCIDR !== '' ? cfg.clusterCIDR : undefined };
 }
 
-// ---- node-local-dns ----
-
-/** The node-cache container of a node-local-dns DaemonSet. */
-export function nodeCacheContainer(ds: Record<string, any>): Record<string, any> | undefined {
-  const containers: unknown[] = ds.spec?.template?.spec?.containers ?? [];
-  return containers.find((c): c is Record<string, any> => isPlainObject(c) && (c.name === 'node-cache' || /node-cache|k8s-dns-node-cache/.test(String(c.image ?? '')))) as Record<string, any> | undefined;
+/**
+ * A kube-proxy bind address as it runs: "" is the default host, a host without a port gets the
+ * component's port (defaults.go: proxyutil.AppendPortIfNeeded).
+ */
+function bindAddress(v: unknown, port: number, host: string): string {
+  if (isZero(v) || typeof v !== 'string') return host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
+  if (/^\[.*\]:\d+$/.test(v) || /^[^:]+:\d+$/.test(v)) return v;
+  if (/^\[.*\]$/.test(v)) return `${v}:${port}`;
+  return v.includes(':') ? `[${v}]:${port}` : `${v}:${port}`;
 }
+
+// ---- node-local-dns ----
 
 /** A node-cache flag's value (`-localip a,b` or `-localip=a,b`). */
 export function flagValue(args: unknown[], flag: string): string | undefined {
@@ -228,8 +257,15 @@ export function ciliumProps(data: Record<string, unknown>): { props: Record<stri
   return { props, names };
 }
 
+/** CiliumTuning's properties read from Cilium's configuration, the values' names, and removed values it holds. */
+export interface CiliumReading {
+  readonly props: Record<string, unknown>;
+  readonly names: Record<string, string>;
+  readonly removed: RemovedValue[];
+}
+
 /** Cilium Helm values (a values file, a HelmRelease's values or its valuesFrom ConfigMap) as CiliumTuning's properties. */
-export function ciliumValuesProps(values: Record<string, any>): { props: Record<string, unknown>; names: Record<string, string> } {
+export function ciliumValuesProps(values: Record<string, any>): CiliumReading {
   const props: Record<string, unknown> = {};
   const names: Record<string, string> = {};
   const get = (p: string) => p.split('.').reduce<any>((o, k) => (isPlainObject(o) ? (o as Record<string, unknown>)[k] : undefined), values);
@@ -239,8 +275,8 @@ export function ciliumValuesProps(values: Record<string, any>): { props: Record<
     props[prop] = convert(v);
     names[prop] = key;
   };
-  // the chart took "strict"/"partial"/"disabled" before 1.16; "strict" meant what true means now
-  set('kubeProxyReplacement', 'kubeProxyReplacement', (v) => (v === 'strict' || v === 'true' ? true : v === 'false' || v === 'disabled' ? false : v));
+  // "strict"/"partial"/"disabled" are reported as removed values (REMOVED_VALUES); strict meant what true means now
+  set('kubeProxyReplacement', 'kubeProxyReplacement', (v) => (v === 'strict' || v === 'true' ? true : v === 'false' || v === 'disabled' ? false : v === 'partial' ? false : v));
   set('routingMode', 'routingMode');
   if (get('routingMode') !== 'native') set('tunnelProtocol', 'tunnelProtocol');
   if (get('routingMode') === 'native') set('ipv4NativeRoutingCidr', 'ipv4NativeRoutingCIDR');
@@ -258,6 +294,35 @@ export function ciliumValuesProps(values: Record<string, any>): { props: Record<
   set('hubbleUi', 'hubble.ui.enabled');
   set('hubbleMetrics', 'hubble.metrics.enabled');
   set('loadBalancerMode', 'loadBalancer.mode');
-  set('localRedirectPolicies', 'localRedirectPolicy');
-  return { props, names };
+  set('localRedirectPolicies', isPlainObject(values.localRedirectPolicies) ? 'localRedirectPolicies.enabled' : 'localRedirectPolicy');
+  return { props, names, removed: REMOVED_VALUES.filter((r) => r.applies(values)) };
 }
+
+/** A value a Cilium chart no longer takes: the chart's templates fail on it from `since` (validate.yaml). */
+export interface RemovedValue {
+  readonly key: string;
+  readonly since: string;
+  readonly message: string;
+  readonly applies: (values: Record<string, any>) => boolean;
+}
+
+const REMOVED_VALUES: RemovedValue[] = [
+  {
+    key: 'kubeProxyReplacement',
+    since: '1.16.0',
+    message: "'kubeProxyReplacement' (strict/partial/disabled) was replaced by true/false in chart 1.14 and the old values removed in 1.16: the chart refuses them",
+    applies: (v) => ['strict', 'partial', 'disabled'].includes(String(v.kubeProxyReplacement)),
+  },
+  {
+    key: 'tunnel',
+    since: '1.15.0',
+    message: "'tunnel' was deprecated in 1.14 and removed in 1.15: use routingMode (native|tunnel) and tunnelProtocol (vxlan|geneve)",
+    applies: (v) => v.tunnel !== undefined,
+  },
+  {
+    key: 'nativeRoutingCIDR',
+    since: '1.15.0',
+    message: "'nativeRoutingCIDR' was renamed ipv4NativeRoutingCIDR (1.12) and the old key removed: the chart ignores it, so native routing has no CIDR",
+    applies: (v) => v.nativeRoutingCIDR !== undefined,
+  },
+];

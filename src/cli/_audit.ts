@@ -3,20 +3,21 @@ import * as path from 'path';
 import { ApiObject, App, Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import { parseAllDocuments } from 'yaml';
+import * as find from './_audit-discovery';
 import {
-  AuditInput, ciliumProps, ciliumValuesProps, describeOrigin, flagValue, hasFlag, minorOf, nodeCacheContainer, objectId, Origin,
-  parseYamlMap, ReadProblem, readKubeProxyConfig, yamlData,
+  AuditInput, calicoEnum, ciliumProps, ciliumValuesProps, cpuCores, describeOrigin, flagValue, hasFlag, minorOf, objectId, Origin,
+  ReadProblem, readKubeProxyConfig, yamlData,
 } from './_audit-facts';
 import { compareTiers, ClusterSettings, TierComparison } from './_audit-tier';
-import { mergeValues } from './_config';
 import { isPlainObject } from '../core/_boundary';
 import { ConfigErrors } from '../core/_errors';
 import { nameInputs } from '../core/_input-names';
+import { cidrContains, formatIp, parseCidr, parseIp } from '../core/_net';
 import type { DnsPlan } from '../core/_plan';
 import { AppState } from '../core/_registry';
 import {
-  CalicoTuning, CiliumTuning, ClusterProfile, ClusterProfileProps, Corefile, DnsHopVerdict, FindingSeverity, FlannelBackend, FlannelTuning,
-  KubeProxyMode, KubernetesVersion, NodeLocalDns, PolicyLint, ScaleTier, TierTable, TunedKubeProxy, TuningReport,
+  CalicoBpfLogLevel, CalicoLogSeverity, CalicoTuning, CiliumTuning, ClusterProfile, ClusterProfileProps, Corefile, DnsHopVerdict, FindingSeverity,
+  FlannelBackend, FlannelTuning, KubeProxyMode, KubernetesVersion, NodeLocalDns, PolicyLint, ScaleTier, TierTable, TunedKubeProxy, TuningReport,
 } from '../index';
 
 export type { AuditInput } from './_audit-facts';
@@ -25,10 +26,12 @@ export type { AuditInput } from './_audit-facts';
  * `cdk8s-network-tuning audit`: the library's engine over manifests it did not write, as
  * `kubectl get -o yaml` or a GitOps repository holds them. The manifests are read as the facts
  * and component properties the constructs take (the kube-proxy ConfigMap as TunedKubeProxy, the
- * node-local-dns DaemonSet as NodeLocalDns, cilium-config as CiliumTuning, ...), the components
+ * node-cache DaemonSet as NodeLocalDns, Cilium's Helm values as CiliumTuning, ...), the components
  * are built in an app of their own with the cluster's profile, and the app is checked: every
  * construction check, the plan and every cross-component rule run as they do at `cdk8s synth`.
- * What the manifests do not say comes from flags or is reported as unknown.
+ * What the manifests do not say comes from flags or is reported as unknown; what the library does
+ * not model (a Cilium local redirect policy for node-cache, Corefile imports from files) is
+ * reported as not checked, never as a fault.
  */
 
 /** One audit finding, located in its file. */
@@ -49,7 +52,7 @@ export interface AuditFact {
   readonly name: string;
   readonly value: string;
   readonly from: string;
-  /** True when neither a manifest nor a flag stated it (the value is the library's default). */
+  /** True when neither a manifest nor a flag stated it (the value is the library's default or an assumption). */
   readonly unknown: boolean;
 }
 
@@ -71,9 +74,17 @@ export interface AuditOptions {
   readonly cpuCoresPerNode?: number;
   readonly apiServerHost?: string;
   readonly nodesShareL2Segment?: boolean;
+  readonly serviceCidr?: string;
+  readonly podCidr?: string;
+  readonly dnsServiceIp?: string;
+  readonly clusterDomain?: string;
 }
 
-/** Every manifest under the paths (files, folders searched for .yaml/.yml/.json; '-' is stdin), List items unpacked. */
+/**
+ * Every manifest under the paths (files, folders searched for .yaml/.yml/.json; '-' is stdin), List
+ * items unpacked. A document that is not YAML (a Helm template in the tree) is kept as a problem,
+ * so the audit reports it and goes on.
+ */
 export function readManifests(paths: string[], stdin: () => string): AuditInput[] {
   const files: string[] = [];
   const errors = new ConfigErrors('cdk8s-network-tuning audit');
@@ -100,12 +111,21 @@ export function readManifests(paths: string[], stdin: () => string): AuditInput[
     const name = file === '-' ? '(stdin)' : file;
     const lineOf = (offset: number) => text.slice(0, offset).split('\n').length;
     for (const doc of parseAllDocuments(text)) {
-      if (doc.errors.length > 0) throw new Error(`[cdk8s-network-tuning audit] ${name}: not YAML: ${doc.errors[0].message.split('\n')[0]}`);
+      const line = lineOf(doc.contents?.range?.[0] ?? doc.range?.[0] ?? 0);
+      if (doc.errors.length > 0) {
+        out.push({ file: name, line, object: {}, problem: `not YAML: ${doc.errors[0].message.split('\n')[0]}` });
+        continue;
+      }
       const object = doc.toJSON();
-      if (object === null || typeof object !== 'object') continue;
-      const line = lineOf(doc.contents?.range?.[0] ?? 0);
-      const items: unknown[] = object.kind === 'List' || (typeof object.kind === 'string' && object.kind.endsWith('List') && Array.isArray(object.items)) ? object.items : [object];
-      for (const item of items) if (item && typeof item === 'object') out.push({ file: name, line, object: item as Record<string, any> });
+      if (object === null || typeof object !== 'object' || Array.isArray(object)) continue;
+      const isList = object.kind === 'List' || (typeof object.kind === 'string' && object.kind.endsWith('List') && 'items' in object);
+      if (isList && !Array.isArray(object.items)) {
+        out.push({ file: name, line, object, problem: `a ${object.kind} whose items are not a list` });
+        continue;
+      }
+      for (const item of isList ? object.items : [object]) {
+        if (isPlainObject(item)) out.push({ file: name, line, object: item as Record<string, any> });
+      }
     }
   }
   return out;
@@ -124,6 +144,9 @@ const OUTPUT_ONLY = new Set(['KP-NO-KUBECONFIG', 'CALICO-IPPOOL-IMMUTABLE', 'PLA
 
 const CLUSTER = '(cluster)';
 
+/** RFC 5737 documentation address: the API server a check ran with when nobody said which (reported as unknown). */
+const UNKNOWN_API_SERVER = '192.0.2.1';
+
 /**
  * Fixes phrased for manifests where the library's fix speaks of construct properties (the rule and
  * its message are the library's; what to change in a running cluster is not a property).
@@ -131,14 +154,34 @@ const CLUSTER = '(cluster)';
 const MANIFEST_FIXES: Record<string, string> = {
   'NLD-MODE-MISMATCH': 'render node-local-dns for the kube-proxy mode that runs: IPVS, nftables and eBPF data planes need -localip and the Corefile\'s '
     + 'bind to hold only the link-local IP (and kubelet clusterDNS to point at it); iptables mode binds the kube-dns IP too',
-  'EBPF-REPLACES-KUBE-PROXY': 'remove the kube-proxy DaemonSet and ConfigMap (and its iptables rules: kube-proxy --cleanup on each node), or turn the replacement off',
+  'EBPF-REPLACES-KUBE-PROXY': 'remove the kube-proxy DaemonSet and ConfigMap (and its rules: kube-proxy --cleanup on each node), or turn the replacement off',
   'CNI-POLICY-UNENFORCED': 'run a CNI that enforces NetworkPolicy (Calico or Cilium), or remove the policies: they protect nothing here',
+  'CILIUM-DIRECT-ROUTES-L2': 'if the nodes share one L2 segment, say so with --nodes-share-l2-segment; otherwise turn autoDirectNodeRoutes off and route Pod CIDRs with BGP or cloud routes',
 };
+
+/** Flags that supply a fact the manifests may not hold. */
+const FACT_FLAGS: Record<string, string> = {
+  kubernetesVersion: '--kubernetes-version',
+  nodes: '--nodes',
+  services: '--services',
+  cpuCoresPerNode: '--cpu-cores-per-node',
+  apiServerHost: '--api-server-host',
+  nodesShareL2Segment: '--nodes-share-l2-segment',
+  serviceCidr: '--service-cidr',
+  podCidr: '--pod-cidr',
+  dnsServiceIp: '--dns-service-ip',
+  clusterDomain: '--cluster-domain',
+};
+
+type Obj = Record<string, any>;
+const list = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
+const byCodePoint = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 /** The facts, components and checks of one cluster's manifests. */
 class ClusterAudit {
   public readonly findings: AuditFinding[] = [];
   public readonly notAudited: string[] = [];
+  private readonly readable: AuditInput[];
   private readonly byId = new Map<string, AuditInput>();
   private readonly profileProps: Record<string, unknown> = {};
   private readonly facts = new Map<string, AuditFact>();
@@ -148,21 +191,49 @@ class ClusterAudit {
   private readonly sourceNames = new Map<string, Record<string, string>>();
   private readonly settings: ClusterSettings = new Map();
   private readonly policies: AuditInput[] = [];
-  private ciliumRead?: ReturnType<ClusterAudit['findCilium']> | false;
-  private kubeletRead?: Array<{ input: AuditInput; cfg: Record<string, any>; field: string }>;
+  private readonly kubeProxy: find.KubeProxyObjects;
+  private readonly nodeLocal?: find.NodeLocalObjects;
+  private readonly dnsService?: AuditInput;
+  private readonly cilium?: find.CiliumSource;
+  private readonly ciliumProps?: { props: Record<string, unknown>; names: Record<string, string> };
+  private readonly felix?: AuditInput;
+  private readonly pools: AuditInput[];
+  private readonly kubelets: Array<{ input: AuditInput; cfg: Obj; field: string }> = [];
+  /** The eBPF data plane that replaces kube-proxy, if the CNI configuration turns one on. */
+  private readonly replacement?: { name: string; input: AuditInput };
 
   public constructor(private readonly inputs: AuditInput[], private readonly opts: AuditOptions) {
-    for (const input of inputs) if (!this.byId.has(objectId(input.object))) this.byId.set(objectId(input.object), input);
+    this.readable = inputs.filter((i) => i.problem === undefined);
+    for (const input of this.readable) if (!this.byId.has(objectId(input.object))) this.byId.set(objectId(input.object), input);
+    for (const input of inputs) {
+      if (input.problem) this.findings.push(this.finding(input, 'AUDIT-UNREADABLE', FindingSeverity.WARNING, `${input.problem}: not checked`, 'render templates before auditing (helm template, kustomize build), or leave the file out'));
+    }
+    this.kubeProxy = find.kubeProxy(this.readable, (id) => this.get(id));
+    this.nodeLocal = this.guard(undefined, () => find.nodeLocalDns(this.readable, (id) => this.get(id)));
+    const upstream = this.nodeLocal ? flagValue(list(this.nodeLocal.container.args), 'upstreamsvc') : undefined;
+    this.dnsService = find.dnsService(this.readable, upstream);
+    const problems: string[] = [];
+    this.cilium = this.guard(undefined, () => find.cilium(this.readable, (id) => this.get(id), problems));
+    for (const p of problems) this.problems.push({ input: this.cilium!.input, ruleId: 'CILIUM-CONFIG', message: p, fix: 'give the chart a map of Helm values there' });
+    if (this.cilium) this.ciliumProps = this.cilium.values ? ciliumValuesProps(this.cilium.values) : ciliumProps(this.cilium.input.object.data ?? {});
+    this.felix = this.readable.find((i) => i.object.kind === 'FelixConfiguration' && i.object.metadata?.name === 'default');
+    this.pools = this.readable.filter((i) => i.object.kind === 'IPPool' && /projectcalico\.org\//.test(i.object.apiVersion ?? ''));
+    if (this.cilium && this.ciliumProps?.props.kubeProxyReplacement === true) this.replacement = { name: 'Cilium\'s kube-proxy replacement', input: this.cilium.input };
+    else if (this.felix?.object.spec?.bpfEnabled === true) this.replacement = { name: 'Calico eBPF', input: this.felix };
+  }
+
+  private get(id: string): AuditInput | undefined {
+    return this.byId.get(id);
   }
 
   public run(): AuditResult {
-    this.readFacts();
+    this.guard(undefined, () => this.readFacts());
     const profile = this.profile();
     const tier = this.tier();
     if (profile) this.check(profile, tier);
     this.findings.push(...this.problems.map((p) => this.finding(p.input, p.ruleId, FindingSeverity.ERROR, p.message, p.fix)));
     const order = (a: AuditFinding, b: AuditFinding) => (a.severity === b.severity ? 0 : a.severity === FindingSeverity.ERROR ? -1 : 1)
-      || (a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line) || (a.ruleId < b.ruleId ? -1 : a.ruleId > b.ruleId ? 1 : 0);
+      || byCodePoint(a.file, b.file) || a.line - b.line || byCodePoint(a.ruleId, b.ruleId);
     const version = (this.profileProps.kubernetesVersion as KubernetesVersion | undefined) ?? KubernetesVersion.DEFAULT;
     return {
       findings: this.findings.sort(order),
@@ -175,12 +246,20 @@ class ClusterAudit {
     };
   }
 
-  private get(id: string): AuditInput | undefined {
-    return this.byId.get(id);
+  private finding(input: AuditInput | undefined, ruleId: string, severity: FindingSeverity, message: string, fix: string): AuditFinding {
+    const object = !input ? CLUSTER : input.object.kind === undefined ? `${input.file} (a document without kind)` : objectId(input.object);
+    return { ruleId, severity, object, file: input?.file ?? '', line: input?.line ?? 0, message, fix };
   }
 
-  private finding(input: AuditInput | undefined, ruleId: string, severity: FindingSeverity, message: string, fix: string): AuditFinding {
-    return { ruleId, severity, object: input ? objectId(input.object) : CLUSTER, file: input?.file ?? '', line: input?.line ?? 0, message, fix };
+  /** Runs a reader; an object shaped unlike its kind (a map where a list belongs) is reported, never a crash. */
+  private guard<T>(input: AuditInput | undefined, read: () => T): T | undefined {
+    try {
+      return read();
+    } catch (e) {
+      this.findings.push(this.finding(input, 'AUDIT-UNREADABLE', FindingSeverity.WARNING, `could not be read (${(e as Error).message}): not checked`,
+        'check the object against its kind\'s schema: the API server would refuse it'));
+      return undefined;
+    }
   }
 
   // ---- facts ----
@@ -204,7 +283,7 @@ class ClusterAudit {
     const kubeadm = this.get('ConfigMap/kube-system/kubeadm-config');
     if (kubeadm) {
       const cc = yamlData(kubeadm, 'ClusterConfiguration', this.problems, 'KUBEADM-CONFIG');
-      const net = cc?.networking ?? {};
+      const net = isPlainObject(cc?.networking) ? cc!.networking : {};
       const at = (field: string): Origin => ({ input: kubeadm, field: `ClusterConfiguration ${field}` });
       const minor = minorOf(cc?.kubernetesVersion);
       if (minor?.version) this.fact('kubernetesVersion', minor.version, minor.text, at('kubernetesVersion'));
@@ -218,48 +297,85 @@ class ClusterAudit {
         if (endpoint[2]) this.fact('apiServerPort', Number(endpoint[2]), endpoint[2], at('controlPlaneEndpoint'));
       }
     }
-    const kubeDns = this.get('Service/kube-system/kube-dns');
-    const ip = kubeDns?.object.spec?.clusterIP;
-    if (kubeDns && typeof ip === 'string' && ip !== 'None') this.fact('dnsServiceIp', ip, ip, { input: kubeDns, field: 'spec.clusterIP' });
-    const kpDs = this.get('DaemonSet/kube-system/kube-proxy');
-    const kpImage = (kpDs?.object.spec?.template?.spec?.containers ?? []).find((c: any) => c?.name === 'kube-proxy')?.image;
-    const kpMinor = minorOf(kpImage);
-    if (kpDs && kpMinor?.version) this.fact('kubernetesVersion', kpMinor.version, kpMinor.text, { input: kpDs, field: `image ${kpImage}` });
+    const ip = this.dnsService?.object.spec?.clusterIP;
+    if (this.dnsService && typeof ip === 'string' && ip !== 'None' && ip !== '') this.fact('dnsServiceIp', ip, ip, { input: this.dnsService, field: 'spec.clusterIP' });
+    const kpDs = this.kubeProxy.daemonSet;
+    const kpImage = kpDs ? list(kpDs.object.spec?.template?.spec?.containers).find((c) => isPlainObject(c) && (c as Obj).name === 'kube-proxy') as Obj | undefined : undefined;
+    const kpMinor = minorOf(kpImage?.image);
+    if (kpDs && kpMinor?.version) this.fact('kubernetesVersion', kpMinor.version, kpMinor.text, { input: kpDs, field: `image ${kpImage!.image}` });
     else if (kpDs && kpMinor) this.unsupportedVersion(kpDs, kpMinor.text);
-    const kpCm = this.get('ConfigMap/kube-system/kube-proxy');
+    const kpCm = this.kubeProxy.configMap;
     const kpCfg = kpCm ? yamlData(kpCm, 'config.conf', this.problems, 'KUBE-PROXY-CONFIG') : undefined;
     if (kpCm && kpCfg && typeof kpCfg.clusterCIDR === 'string' && kpCfg.clusterCIDR) {
       this.fact('podCidr', kpCfg.clusterCIDR, kpCfg.clusterCIDR, { input: kpCm, field: 'data["config.conf"] clusterCIDR' });
     }
-    for (const input of this.kubeletConfigs()) {
-      const { cfg, field } = input;
-      if (typeof cfg.clusterDomain === 'string' && cfg.clusterDomain) this.fact('clusterDomain', cfg.clusterDomain, cfg.clusterDomain, { input: input.input, field: `${field}clusterDomain` });
-      if (typeof cfg.maxPods === 'number') this.fact('maxPodsPerNode', cfg.maxPods, String(cfg.maxPods), { input: input.input, field: `${field}maxPods` });
+    for (const input of this.readable) {
+      const o = input.object;
+      if (o.kind === 'KubeletConfiguration') {
+        this.kubelets.push({ input, cfg: o, field: '' });
+      } else if (o.kind === 'ConfigMap' && o.metadata?.namespace === 'kube-system' && /^kubelet-config(-1\.\d+)?$/.test(o.metadata?.name ?? '')) {
+        const cfg = yamlData(input, 'kubelet', this.problems, 'KUBELET-CONFIG');
+        if (cfg) this.kubelets.push({ input, cfg, field: 'data.kubelet ' });
+      }
     }
-    const cilium = this.ciliumValues();
-    if (cilium?.values) {
-      const v = cilium.values;
-      const at = (field: string): Origin => ({ input: cilium.input, field: `${cilium.field}${field}` });
+    for (const { input, cfg, field } of this.kubelets) {
+      if (typeof cfg.clusterDomain === 'string' && cfg.clusterDomain) this.fact('clusterDomain', cfg.clusterDomain, cfg.clusterDomain, { input, field: `${field}clusterDomain` });
+      if (typeof cfg.maxPods === 'number') this.fact('maxPodsPerNode', cfg.maxPods, String(cfg.maxPods), { input, field: `${field}maxPods` });
+    }
+    this.cniFacts();
+    const nodes = this.readable.filter((i) => i.object.kind === 'Node' && i.object.apiVersion === 'v1');
+    if (nodes.length > 0) {
+      // Node objects as `kubectl get nodes -o yaml` lists them: the count, and the smallest node's whole cores
+      this.fact('nodes', nodes.length, String(nodes.length), { input: nodes[0], field: `(${nodes.length} Node objects)` });
+      const cores = nodes.map((n) => cpuCores(n.object.status?.capacity?.cpu));
+      if (cores.every((c) => c !== undefined)) {
+        const min = Math.min(...(cores as number[]));
+        this.fact('cpuCoresPerNode', min, String(min), { input: nodes[0], field: 'status.capacity.cpu (the smallest node)' });
+      }
+    }
+    this.flagFacts();
+  }
+
+  private cniFacts(): void {
+    const c = this.cilium;
+    if (c?.values) {
+      const v = c.values;
+      const at = (field: string): Origin => ({ input: c.input, field: `${c.field}${field}` });
       if (typeof v.k8sServiceHost === 'string' && v.k8sServiceHost && v.k8sServiceHost !== 'auto') this.fact('apiServerHost', v.k8sServiceHost, v.k8sServiceHost, at('k8sServiceHost'));
       const pool = v.ipam?.operator?.clusterPoolIPv4PodCIDRList;
       if ((v.ipam?.mode ?? 'cluster-pool') === 'cluster-pool' && Array.isArray(pool) && typeof pool[0] === 'string') this.fact('podCidr', pool[0], pool[0], at('ipam.operator.clusterPoolIPv4PodCIDRList'));
-    } else if (cilium) {
-      const cdata = cilium.input.object.data ?? {};
-      if (typeof cdata['k8s-service-host'] === 'string') this.fact('apiServerHost', cdata['k8s-service-host'], cdata['k8s-service-host'], { input: cilium.input, field: 'data["k8s-service-host"]' });
-      if (typeof cdata['cluster-pool-ipv4-cidr'] === 'string' && cdata.ipam === 'cluster-pool') {
-        this.fact('podCidr', cdata['cluster-pool-ipv4-cidr'], cdata['cluster-pool-ipv4-cidr'], { input: cilium.input, field: 'data["cluster-pool-ipv4-cidr"]' });
+    } else if (c) {
+      const data = c.input.object.data ?? {};
+      if (typeof data['k8s-service-host'] === 'string') this.fact('apiServerHost', data['k8s-service-host'], data['k8s-service-host'], { input: c.input, field: 'data["k8s-service-host"]' });
+      if (typeof data['cluster-pool-ipv4-cidr'] === 'string' && data.ipam === 'cluster-pool') {
+        this.fact('podCidr', data['cluster-pool-ipv4-cidr'], data['cluster-pool-ipv4-cidr'], { input: c.input, field: 'data["cluster-pool-ipv4-cidr"]' });
       }
     }
-    const nodes = this.inputs.filter((i) => i.object.kind === 'Node' && i.object.apiVersion === 'v1');
-    if (nodes.length > 0) {
-      // Node objects as `kubectl get nodes -o yaml` lists them: the count, and the smallest node's cores
-      this.fact('nodes', nodes.length, String(nodes.length), { input: nodes[0], field: `(${nodes.length} Node objects)` });
-      const cores = nodes.map((n) => Number(String(n.object.status?.capacity?.cpu ?? '').replace(/m$/, ''))).filter((c) => Number.isInteger(c) && c > 0);
-      if (cores.length === nodes.length) this.fact('cpuCoresPerNode', Math.min(...cores), String(Math.min(...cores)), { input: nodes[0], field: 'status.capacity.cpu (the smallest node)' });
+    const agent = find.ciliumAgentApiServer((id) => this.get(id));
+    if (agent) this.fact('apiServerHost', agent.host, agent.host, { input: agent.input, field: 'env KUBERNETES_SERVICE_HOST' });
+    // Calico's operator: the API server Felix reaches in eBPF mode (calico.md: kubernetes-services-endpoint)
+    const endpoint = this.get('ConfigMap/tigera-operator/kubernetes-services-endpoint') ?? this.get('ConfigMap/kube-system/kubernetes-services-endpoint');
+    const host = endpoint?.object.data?.KUBERNETES_SERVICE_HOST;
+    if (endpoint && typeof host === 'string' && host) this.fact('apiServerHost', host, host, { input: endpoint, field: 'data.KUBERNETES_SERVICE_HOST' });
+    if (this.pools.length === 1 && typeof this.pools[0].object.spec?.cidr === 'string') {
+      this.fact('podCidr', this.pools[0].object.spec.cidr, this.pools[0].object.spec.cidr, { input: this.pools[0], field: 'spec.cidr' });
     }
-    // flags fill what the manifests do not say; a flag that disagrees with them is named
-    const flag = (name: string, value: unknown, shown: string, flagName: string) => {
-      if (value === undefined) return;
+    const flannel = this.flannelConfig();
+    if (flannel?.conf && typeof flannel.conf.Network === 'string') this.fact('podCidr', flannel.conf.Network, flannel.conf.Network, { input: flannel.input, field: 'data["net-conf.json"] Network' });
+  }
+
+  /** Flags fill what the manifests do not say; a flag that disagrees with them is named. */
+  private flagFacts(): void {
+    const o = this.opts;
+    const given: Array<[string, unknown, string]> = [
+      ['kubernetesVersion', o.kubernetesVersion, o.kubernetesVersion?.version ?? ''], ['nodes', o.nodes, String(o.nodes)], ['services', o.services, String(o.services)],
+      ['cpuCoresPerNode', o.cpuCoresPerNode, String(o.cpuCoresPerNode)], ['apiServerHost', o.apiServerHost, String(o.apiServerHost)],
+      ['nodesShareL2Segment', o.nodesShareL2Segment, 'true'], ['serviceCidr', o.serviceCidr, String(o.serviceCidr)], ['podCidr', o.podCidr, String(o.podCidr)],
+      ['dnsServiceIp', o.dnsServiceIp, String(o.dnsServiceIp)], ['clusterDomain', o.clusterDomain, String(o.clusterDomain)],
+    ];
+    for (const [name, value, shown] of given) {
+      if (value === undefined) continue;
+      const flagName = FACT_FLAGS[name];
       const had = this.facts.get(name);
       if (had) {
         if (had.value !== shown) {
@@ -267,17 +383,11 @@ class ClusterAudit {
             `'${flagName}' (${shown}) disagrees with ${had.from} (${had.value}): the audit checks what the manifests say runs`,
             `drop '${flagName}', or fix the manifests if they are stale`));
         }
-        return;
+        continue;
       }
       this.facts.set(name, { name, value: shown, from: flagName, unknown: false });
       this.profileProps[name] = value;
-    };
-    flag('kubernetesVersion', this.opts.kubernetesVersion, this.opts.kubernetesVersion?.version ?? '', '--kubernetes-version');
-    flag('nodes', this.opts.nodes, String(this.opts.nodes), '--nodes');
-    flag('services', this.opts.services, String(this.opts.services), '--services');
-    flag('cpuCoresPerNode', this.opts.cpuCoresPerNode, String(this.opts.cpuCoresPerNode), '--cpu-cores-per-node');
-    flag('apiServerHost', this.opts.apiServerHost, String(this.opts.apiServerHost), '--api-server-host');
-    flag('nodesShareL2Segment', this.opts.nodesShareL2Segment, 'true', '--nodes-share-l2-segment');
+    }
   }
 
   private unsupportedVersion(input: AuditInput, minor: string): void {
@@ -286,88 +396,41 @@ class ClusterAudit {
       `pass --kubernetes-version to check against another version, or upgrade the cluster to ${KubernetesVersion.OLDEST.version} or newer`));
   }
 
-  /** KubeletConfiguration files, and kubeadm's kubelet-config ConfigMap (data.kubelet); read once. */
-  private kubeletConfigs(): Array<{ input: AuditInput; cfg: Record<string, any>; field: string }> {
-    if (this.kubeletRead) return this.kubeletRead;
-    const out: Array<{ input: AuditInput; cfg: Record<string, any>; field: string }> = [];
-    this.kubeletRead = out;
-    for (const input of this.inputs) {
-      const o = input.object;
-      if (o.kind === 'KubeletConfiguration') {out.push({ input, cfg: o, field: '' });} else if (o.kind === 'ConfigMap' && o.metadata?.namespace === 'kube-system' && /^kubelet-config(-1\.\d+)?$/.test(o.metadata?.name ?? '')) {
-        const cfg = yamlData(input, 'kubelet', this.problems, 'KUBELET-CONFIG');
-        if (cfg) out.push({ input, cfg, field: 'data.kubelet ' });
-      }
-    }
-    return out;
-  }
-
-  /**
-   * Cilium's configuration, in the first form found: a Flux HelmRelease of the cilium chart (its
-   * values over its valuesFrom ConfigMaps, as Flux merges them), an Argo CD Application's Helm
-   * values, a values file (a YAML document without kind in a file named after cilium), or the
-   * agent's own cilium-config ConfigMap.
-   */
-  private ciliumValues(): { input: AuditInput; label: string; field: string; values?: Record<string, any>; chartVersion?: string } | undefined {
-    if (this.ciliumRead !== undefined) return this.ciliumRead || undefined;
-    const found = this.findCilium();
-    this.ciliumRead = found ?? false;
-    return found;
-  }
-
-  private findCilium(): { input: AuditInput; label: string; field: string; values?: Record<string, any>; chartVersion?: string } | undefined {
-    for (const input of this.inputs) {
-      const o = input.object;
-      if (o.kind === 'HelmRelease' && /^helm\.toolkit\.fluxcd\.io\//.test(o.apiVersion ?? '') && o.spec?.chart?.spec?.chart === 'cilium') {
-        let values: Record<string, any> = {};
-        for (const ref of Array.isArray(o.spec.valuesFrom) ? o.spec.valuesFrom : []) {
-          const from = this.get(`${ref?.kind}/${o.metadata?.namespace ?? 'default'}/${ref?.name}`);
-          const key = ref?.valuesKey ?? 'values.yaml';
-          const data = from ? yamlData(from, key, this.problems, 'CILIUM-CONFIG') : undefined;
-          if (data) values = mergeValues(values, data);
-        }
-        if (isPlainObject(o.spec.values)) values = mergeValues(values, o.spec.values);
-        const version = o.spec.chart.spec.version;
-        return { input, label: `${objectId(o)} values`, field: 'values ', values, ...(typeof version === 'string' ? { chartVersion: version } : {}) };
-      }
-      const source = o.kind === 'Application' && /^argoproj\.io\//.test(o.apiVersion ?? '') ? o.spec?.source : undefined;
-      if (source?.chart === 'cilium') {
-        const helm = source.helm ?? {};
-        let values: Record<string, any> = {};
-        if (typeof helm.values === 'string') values = mergeValues(values, parseYamlMap(helm.values) ?? {});
-        if (isPlainObject(helm.valuesObject)) values = mergeValues(values, helm.valuesObject);
-        return { input, label: `${objectId(o)} helm values`, field: 'helm values ', values, ...(typeof source.targetRevision === 'string' ? { chartVersion: source.targetRevision } : {}) };
-      }
-    }
-    const file = this.inputs.find((i) => i.object.kind === undefined && i.object.apiVersion === undefined && /cilium/i.test(path.basename(i.file)));
-    if (file) return { input: file, label: `${file.file} (Cilium values)`, field: '', values: file.object };
-    const config = this.get('ConfigMap/kube-system/cilium-config');
-    return config ? { input: config, label: objectId(config.object), field: '' } : undefined;
-  }
-
   private profile(): ClusterProfile | undefined {
+    const assumed = new Map<string, string>();
+    // a stated kube-dns IP outside the default Service CIDR (k3s: 10.43.0.10) is not checked against a default nobody stated
+    const dns = this.profileProps.dnsServiceIp;
+    const ip = typeof dns === 'string' ? parseIp(dns) : undefined;
+    if (this.profileProps.serviceCidr === undefined && ip?.family === 4 && !cidrContains(parseCidr('10.96.0.0/12')!, ip)) {
+      const around = `${formatIp(4, ip.value - (ip.value % 65536n))}/16`;
+      this.profileProps.serviceCidr = around;
+      assumed.set('serviceCidr', `${around}: the /16 around the kube-dns IP (give --service-cidr)`);
+    }
+    // a CNI that replaces kube-proxy needs the API server; its other checks run with a documentation address
+    if (this.profileProps.apiServerHost === undefined && this.replacement) {
+      this.profileProps.apiServerHost = UNKNOWN_API_SERVER;
+      assumed.set('apiServerHost', `${UNKNOWN_API_SERVER}, a placeholder so ${this.replacement.name}'s other checks run (give --api-server-host)`);
+      this.findings.push(this.finding(this.replacement.input, 'AUDIT-UNKNOWN-FACT', FindingSeverity.WARNING,
+        `${this.replacement.name} reaches the API server directly, and no manifest or flag says where it is: what depends on it was not checked`,
+        'give --api-server-host (kubeadm-config, the cilium agent\'s KUBERNETES_SERVICE_HOST or tigera-operator\'s kubernetes-services-endpoint hold it too)'));
+    }
     try {
       const profile = new ClusterProfile(this.profileProps as ClusterProfileProps);
-      const defaults: Array<[string, string, string]> = [
-        ['kubernetesVersion', profile.kubernetesVersion.version, '--kubernetes-version'],
-        ['dnsServiceIp', profile.dnsServiceIp, 'the kube-dns Service'],
-        ['clusterDomain', profile.clusterDomain, 'kubeadm-config or a KubeletConfiguration'],
-        ['podCidr', profile.podCidrs.join(','), 'kubeadm-config, the kube-proxy ConfigMap or an IPPool'],
-        ['serviceCidr', profile.serviceCidrs.join(','), 'kubeadm-config'],
-        ['nodes', 'the tier\'s upper bound', '--nodes or Node objects'],
-        ['services', 'the tier\'s upper bound', '--services'],
-        ['cpuCoresPerNode', String(profile.cpuCoresPerNode), '--cpu-cores-per-node or Node objects'],
-        ['apiServerHost', '(none)', '--api-server-host or kubeadm-config'],
-        ['nodesShareL2Segment', 'false', '--nodes-share-l2-segment'],
+      const defaults: Array<[string, string]> = [
+        ['kubernetesVersion', profile.kubernetesVersion.version], ['dnsServiceIp', profile.dnsServiceIp], ['clusterDomain', profile.clusterDomain],
+        ['podCidr', profile.podCidrs.join(',')], ['serviceCidr', profile.serviceCidrs.join(',')], ['nodes', 'the tier\'s upper bound'],
+        ['services', 'the tier\'s upper bound'], ['cpuCoresPerNode', String(profile.cpuCoresPerNode)], ['apiServerHost', '(none)'], ['nodesShareL2Segment', 'false'],
       ];
-      for (const [name, value, source] of defaults) {
-        if (!this.facts.has(name)) this.facts.set(name, { name, value, from: `unknown: the library's default (give ${source})`, unknown: true });
+      for (const [name, value] of defaults) {
+        if (assumed.has(name)) this.facts.set(name, { name, value: assumed.get(name)!.split(':')[0].split(',')[0], from: `unknown: assumed ${assumed.get(name)}`, unknown: true });
+        else if (!this.facts.has(name)) this.facts.set(name, { name, value, from: `unknown: the library's default (give ${FACT_FLAGS[name]})`, unknown: true });
       }
       return profile;
     } catch (e) {
       for (const line of (e as Error).message.split('\n')) {
         const m = /'([A-Za-z]+)'/.exec(line);
         const fact = m ? this.facts.get(m[1]) : undefined;
-        const input = fact && !fact.unknown ? this.inputs.find((i) => fact.from.startsWith(objectId(i.object))) : undefined;
+        const input = fact && !fact.unknown ? this.readable.find((i) => fact.from.startsWith(objectId(i.object))) : undefined;
         this.findings.push(this.finding(input, 'AUDIT-FACTS', FindingSeverity.ERROR,
           `${line.replace(/^\[ClusterProfile\] /, '')}${fact ? ` (from ${fact.from})` : ''}`, 'fix the manifest or flag it came from; nothing else was checked'));
       }
@@ -409,14 +472,7 @@ class ClusterAudit {
     } catch (e) {
       for (const line of (e as Error).message.split('\n')) {
         const text = line.startsWith(`[${names.label}] `) ? line.slice(names.label.length + 3) : line;
-        // a fact the manifests and flags did not give is not a fault of the object
-        const unknownFact = /the profile's '([A-Za-z]+)'/.exec(text);
-        if (unknownFact && this.facts.get(unknownFact[1])?.unknown) {
-          this.findings.push(this.finding(input, 'AUDIT-UNKNOWN-FACT', FindingSeverity.WARNING, `not checked: ${text}`,
-            `give the cluster's ${unknownFact[1]} (${this.facts.get(unknownFact[1])!.from.replace(/^unknown: [^(]*\(give /, '').replace(/\)$/, '')})`));
-        } else {
-          this.findings.push(this.finding(input, ruleId, FindingSeverity.ERROR, text, 'correct this field: the library refuses it, and the component misbehaves with it (see the message)'));
-        }
+        this.findings.push(this.finding(input, ruleId, FindingSeverity.ERROR, text, 'correct this field: the library refuses it, and the component misbehaves with it (see the message)'));
       }
     }
   }
@@ -428,42 +484,33 @@ class ClusterAudit {
     const chart = new Chart(app, 'cluster');
     const common = { tier, profile };
 
-    const kpCm = this.get('ConfigMap/kube-system/kube-proxy');
-    const kpCfg = kpCm ? yamlData(kpCm, 'config.conf', [], 'KUBE-PROXY-CONFIG') : undefined;
-    let kubeProxyMode: KubeProxyMode | undefined;
-    if (kpCm && kpCfg) {
-      const reading = readKubeProxyConfig(kpCm, kpCfg, this.problems);
-      if (reading) {
-        kubeProxyMode = reading.mode;
-        this.facts.set('kubeProxy.mode', { name: 'kubeProxy.mode', value: reading.mode, from: describeOrigin({ input: kpCm, field: `data["config.conf"] ${reading.modeFrom}` }), unknown: false });
-        this.kubeProxySettings(reading.props);
-        this.component(chart, 'KubeProxy', kpCm, 'KUBE-PROXY-CONFIG', { label: `${objectId(kpCm.object)} data["config.conf"]`, names: reading.names },
-          (s, id) => new TunedKubeProxy(s, id, { ...reading.props, deployDaemonSet: false, ...common }));
-      }
-    } else if (this.get('DaemonSet/kube-system/kube-proxy')) {
-      this.findings.push(this.finding(this.get('DaemonSet/kube-system/kube-proxy'), 'AUDIT-MISSING', FindingSeverity.WARNING,
-        'kube-proxy runs, but its ConfigMap (kube-system/kube-proxy) is not among the manifests: its mode and conntrack settings were not checked',
-        'add `kubectl -n kube-system get configmap kube-proxy -o yaml` to the audit'));
-    }
+    const kubeProxyMode = this.guard(this.kubeProxy.configMap, () => this.kubeProxyComponent(chart, common));
+    this.guard(this.cilium?.input, () => this.ciliumComponent(chart, common));
+    this.guard(this.felix ?? this.pools[0], () => this.calicoComponent(chart, common));
+    this.guard(this.flannelConfig()?.input, () => this.flannelComponent(chart, common));
+    const nodeLocal = this.guard(this.nodeLocal?.daemonSet, () => this.nodeLocalDnsComponent(chart, common, kubeProxyMode, profile));
+    this.guard(this.get('ConfigMap/kube-system/coredns'), () => this.coreDns());
 
-    this.cni(chart, common);
-    this.nodeLocalDns(chart, common, kubeProxyMode, profile);
-    this.coreDns();
-
-    for (const input of this.inputs) {
+    for (const input of this.readable) {
       const o = input.object;
       // Cilium's policies count for the DNS path (its trace reads them); PolicyLint lints the Kubernetes ones
-      if ((o.kind === 'NetworkPolicy' && o.apiVersion === 'networking.k8s.io/v1')
-        || (/^Cilium(Clusterwide)?NetworkPolicy$/.test(o.kind) && o.apiVersion === 'cilium.io/v2')) this.policies.push(input);
-      else if (NOT_YET.has(o.kind)) this.notAudited.push(objectId(o));
+      if ((o.kind === 'NetworkPolicy' && o.apiVersion === 'networking.k8s.io/v1') || (/^Cilium(Clusterwide)?NetworkPolicy$/.test(o.kind) && o.apiVersion === 'cilium.io/v2')) {
+        const bad = policyShapeProblem(o);
+        if (bad) this.findings.push(this.finding(input, 'AUDIT-INVALID-OBJECT', FindingSeverity.ERROR, `${bad}: the API server refuses it`, 'fix the policy against its schema'));
+        else this.policies.push(input);
+      } else if (NOT_YET.has(o.kind)) {
+        this.notAudited.push(objectId(o));
+      }
     }
     this.policies.forEach((p, i) => {
       const { apiVersion, kind, metadata, ...rest } = p.object;
-      new ApiObject(chart, `policy-${i}`, { apiVersion, kind, metadata: { ...metadata, name: metadata?.name ?? '(unnamed)' }, ...rest });
+      new ApiObject(chart, `policy-${i}`, { apiVersion, kind, metadata: { ...(isPlainObject(metadata) ? metadata : {}), name: metadata?.name ?? '(unnamed)' }, ...rest });
     });
     new PolicyLint(chart, 'PolicyLint', common);
 
     const report = TuningReport.of(chart);
+    // Calico eBPF beside a running kube-proxy is its documented migration state when Felix leaves kube-proxy's rules alone
+    const coexists = this.felix?.object.spec?.bpfKubeProxyIptablesCleanupEnabled === false;
     for (const f of report.check()) {
       if (OUTPUT_ONLY.has(f.ruleId)) continue;
       const id = f.path.split('/')[1];
@@ -474,18 +521,51 @@ class ClusterAudit {
         input = key ? this.policies.find((p) => `${p.object.metadata?.namespace ?? 'default'}/${p.object.metadata?.name ?? '(unnamed)'}` === key[1]) : undefined;
         if (key) message = message.slice(key[0].length);
       }
-      this.findings.push(this.finding(input, f.ruleId, f.severity, this.inManifestTerms(message, id), MANIFEST_FIXES[f.ruleId] ?? f.fix));
+      const severity = f.ruleId === 'EBPF-REPLACES-KUBE-PROXY' && coexists ? FindingSeverity.WARNING : f.severity;
+      if (f.ruleId === 'EBPF-REPLACES-KUBE-PROXY' && coexists) message += ' (Felix\'s bpfKubeProxyIptablesCleanupEnabled is false: Calico\'s migration state, not a final one)';
+      this.findings.push(this.finding(input, f.ruleId, severity, this.inManifestTerms(message, id), MANIFEST_FIXES[f.ruleId] ?? f.fix));
     }
     this.dnsPaths(report);
-    this.kubelet(AppState.of(chart).plan().dns, profile);
+    this.guard(undefined, () => this.kubelet(AppState.of(chart).plan().dns, profile, nodeLocal));
   }
 
   /** A rule's message about the audit's constructs, in the manifests' terms: paths as objects, properties as their fields. */
   private inManifestTerms(message: string, id: string | undefined): string {
-    let out = message.split("the app's").join("the cluster's");
+    let out = message.split("the app's").join("the cluster's").split('the profile does not state nodesShareL2Segment').join('no flag says the nodes share one (--nodes-share-l2-segment)');
     for (const [cid, input] of this.sources) out = out.split(`[cluster/${cid}]`).join(objectId(input.object));
     for (const [prop, field] of Object.entries((id && this.sourceNames.get(id)) || {})) out = out.split(`'${prop}'`).join(`'${field}'`);
     return out;
+  }
+
+  /** kube-proxy's ConfigMap as TunedKubeProxy, unless no kube-proxy runs; returns the mode it runs in. */
+  private kubeProxyComponent(chart: Chart, common: { tier: ScaleTier; profile: ClusterProfile }): KubeProxyMode | undefined {
+    const { configMap: kpCm, daemonSet, disabled } = this.kubeProxy;
+    if (daemonSet && disabled) {
+      this.facts.set('kubeProxy', { name: 'kubeProxy', value: 'not running', from: describeOrigin({ input: daemonSet, field: disabled }), unknown: false });
+      return undefined;
+    }
+    if (kpCm && !daemonSet && this.replacement) {
+      this.findings.push(this.finding(kpCm, 'AUDIT-STALE-OBJECT', FindingSeverity.WARNING,
+        `a kube-proxy ConfigMap without its DaemonSet beside ${this.replacement.name}: kube-proxy is not checked as running`,
+        'delete it if it is left from before the migration; add the DaemonSet to the audit if kube-proxy still runs'));
+      return undefined;
+    }
+    const kpCfg = kpCm ? yamlData(kpCm, 'config.conf', [], 'KUBE-PROXY-CONFIG') : undefined;
+    if (!kpCm || !kpCfg) {
+      if (daemonSet) {
+        this.findings.push(this.finding(daemonSet, 'AUDIT-MISSING', FindingSeverity.WARNING,
+          'kube-proxy runs, but its ConfigMap (kube-system/kube-proxy) is not among the manifests: its mode and conntrack settings were not checked',
+          'add `kubectl -n kube-system get configmap kube-proxy -o yaml` to the audit'));
+      }
+      return undefined;
+    }
+    const reading = readKubeProxyConfig(kpCm, kpCfg, this.problems);
+    if (!reading) return undefined;
+    this.facts.set('kubeProxy.mode', { name: 'kubeProxy.mode', value: reading.mode, from: describeOrigin({ input: kpCm, field: `data["config.conf"] ${reading.modeFrom}` }), unknown: false });
+    this.kubeProxySettings(reading.props);
+    this.component(chart, 'KubeProxy', kpCm, 'KUBE-PROXY-CONFIG', { label: `${objectId(kpCm.object)} data["config.conf"]`, names: reading.names },
+      (s, id) => new TunedKubeProxy(s, id, { ...reading.props, deployDaemonSet: false, ...common }));
+    return reading.mode;
   }
 
   /** The kube-proxy settings the tier table compares. */
@@ -505,113 +585,181 @@ class ClusterAudit {
     this.settings.set('kubeProxy.conntrackTcpCloseWaitTimeout', { value: props.conntrack.tcpCloseWaitTimeout, from: at });
   }
 
-  private cni(chart: Chart, common: { tier: ScaleTier; profile: ClusterProfile }): void {
-    const cilium = this.ciliumValues();
-    if (cilium) {
-      const { props, names } = cilium.values ? ciliumValuesProps(cilium.values) : ciliumProps(cilium.input.object.data ?? {});
-      if (cilium.chartVersion) props.chartVersion = cilium.chartVersion;
-      this.settings.set('cni', { value: 'cilium', from: cilium.label });
-      for (const [k, v] of Object.entries(props)) this.settings.set(`cilium.${k}`, { value: v, from: cilium.label });
-      this.component(chart, 'Cilium', cilium.input, 'CILIUM-CONFIG', { label: cilium.label, names },
-        (s, id) => new CiliumTuning(s, id, { ...props, helmRelease: false, ...common }));
+  private ciliumComponent(chart: Chart, common: { tier: ScaleTier; profile: ClusterProfile }): void {
+    const cilium = this.cilium;
+    if (!cilium || !this.ciliumProps) return;
+    const { props, names } = this.ciliumProps;
+    if (cilium.chartVersion) props.chartVersion = cilium.chartVersion;
+    for (const r of cilium.values ? ciliumValuesProps(cilium.values).removed : []) {
+      const refused = cilium.chartVersion !== undefined && compareVersions(cilium.chartVersion, r.since) >= 0;
+      this.findings.push(this.finding(cilium.input, 'CILIUM-REMOVED-VALUE', refused ? FindingSeverity.ERROR : FindingSeverity.WARNING,
+        `${cilium.field}${r.message}${cilium.chartVersion ? ` (chart ${cilium.chartVersion})` : ' (the chart version is not known)'}`, `replace '${r.key}' with its current form before upgrading the chart`));
     }
-    const felix = this.inputs.find((i) => i.object.kind === 'FelixConfiguration' && i.object.metadata?.name === 'default');
-    const pools = this.inputs.filter((i) => i.object.kind === 'IPPool' && /projectcalico\.org\//.test(i.object.apiVersion ?? ''));
-    if (felix || pools.length > 0) {
-      const spec = felix?.object.spec ?? {};
-      const props: Record<string, unknown> = {};
-      for (const k of ['bpfEnabled', 'bpfLogLevel', 'logSeverityScreen', 'bpfExternalServiceMode', 'nftablesMode', 'ipForwarding']) if (spec[k] !== undefined) props[k] = spec[k];
-      if (pools.length > 0) {
-        props.ipPools = pools.map((p) => {
-          const s = p.object.spec ?? {};
-          const pool = {
-            name: p.object.metadata?.name,
-            cidr: s.cidr,
-            vxlanMode: s.vxlanMode,
-            ipipMode: s.ipipMode,
-            natOutgoing: s.natOutgoing,
-            blockSize: s.blockSize,
-            nodeSelector: s.nodeSelector,
-          };
-          return Object.fromEntries(Object.entries(pool).filter(([, v]) => v !== undefined));
-        });
-      }
-      this.settings.set('cni', { value: 'calico', from: 'FelixConfiguration/IPPool' });
-      for (const k of ['bpfEnabled', 'bpfLogLevel', 'logSeverityScreen', 'ipForwarding']) if (props[k] !== undefined) this.settings.set(`calico.${k}`, { value: props[k], from: 'FelixConfiguration default' });
-      const pool = (props.ipPools as Array<Record<string, unknown>> | undefined)?.[0];
-      for (const k of ['vxlanMode', 'ipipMode', 'natOutgoing', 'blockSize']) if (pool?.[k] !== undefined) this.settings.set(`calico.${k}`, { value: pool[k], from: `IPPool ${pool.name}` });
-      const input = felix ?? pools[0];
-      const names = Object.fromEntries(pools.map((p, i) => [`ipPools[${i}]`, `IPPool/${p.object.metadata?.name} spec`]));
-      this.component(chart, 'Calico', input, 'CALICO-CONFIG', { label: objectId(input.object), names }, (s, id) => new CalicoTuning(s, id, { ...props, ...common }));
+    this.settings.set('cni', { value: 'cilium', from: cilium.label });
+    for (const [k, v] of Object.entries(props)) this.settings.set(`cilium.${k}`, { value: v, from: cilium.label });
+    this.component(chart, 'Cilium', cilium.input, 'CILIUM-CONFIG', { label: cilium.label, names },
+      (s, id) => new CiliumTuning(s, id, { ...props, helmRelease: false, ...common }));
+  }
+
+  private calicoComponent(chart: Chart, common: { tier: ScaleTier; profile: ClusterProfile }): void {
+    const felix = this.felix;
+    const pools = this.pools;
+    if (!felix && pools.length === 0) return;
+    const spec = felix?.object.spec ?? {};
+    const props: Record<string, unknown> = {};
+    for (const k of ['bpfEnabled', 'bpfExternalServiceMode', 'nftablesMode', 'ipForwarding']) if (spec[k] !== undefined && spec[k] !== '') props[k] = spec[k];
+    // Felix's log levels are case-insensitive and "" is unset (the CRD's patterns); Trace is valid but not the library's
+    for (const [k, allowed] of [['bpfLogLevel', Object.values(CalicoBpfLogLevel)], ['logSeverityScreen', Object.values(CalicoLogSeverity)]] as const) {
+      const v = calicoEnum(spec[k], allowed);
+      if (v.value) props[k] = v.value;
+      if (v.unknown) this.settings.set(`calico.${k}`, { value: v.unknown, from: 'FelixConfiguration default' });
     }
-    const flannel = this.get('ConfigMap/kube-flannel/kube-flannel-cfg') ?? this.get('ConfigMap/kube-system/kube-flannel-cfg');
-    if (flannel) {
-      let backend: unknown;
-      try {
-        backend = JSON.parse(flannel.object.data?.['net-conf.json'] ?? '{}')?.Backend?.Type;
-      } catch {
-        this.problems.push({ input: flannel, ruleId: 'FLANNEL-CONFIG', message: 'data["net-conf.json"] is not JSON', fix: 'fix net-conf.json: flanneld refuses to start with it' });
-      }
-      this.settings.set('cni', { value: 'flannel', from: 'kube-flannel-cfg' });
-      const known = Object.values(FlannelBackend) as string[];
-      this.component(chart, 'Flannel', flannel, 'FLANNEL-CONFIG', { label: objectId(flannel.object), names: { backend: 'data["net-conf.json"] Backend.Type' } },
-        (s, id) => new FlannelTuning(s, id, { ...(typeof backend === 'string' && known.includes(backend) ? { backend: backend as FlannelBackend } : {}), ...common }));
+    if (pools.length > 0) {
+      props.ipPools = pools.map((p) => {
+        const s = p.object.spec ?? {};
+        const pool = {
+          name: p.object.metadata?.name,
+          cidr: s.cidr,
+          vxlanMode: s.vxlanMode,
+          ipipMode: s.ipipMode,
+          natOutgoing: s.natOutgoing,
+          blockSize: s.blockSize,
+          nodeSelector: s.nodeSelector,
+        };
+        return Object.fromEntries(Object.entries(pool).filter(([, v]) => v !== undefined));
+      });
+    }
+    this.settings.set('cni', { value: 'calico', from: 'FelixConfiguration/IPPool' });
+    for (const k of ['bpfEnabled', 'bpfLogLevel', 'logSeverityScreen', 'ipForwarding']) if (props[k] !== undefined) this.settings.set(`calico.${k}`, { value: props[k], from: 'FelixConfiguration default' });
+    const pool = (props.ipPools as Array<Record<string, unknown>> | undefined)?.[0];
+    for (const k of ['vxlanMode', 'ipipMode', 'natOutgoing', 'blockSize']) if (pool?.[k] !== undefined) this.settings.set(`calico.${k}`, { value: pool[k], from: `IPPool ${pool.name}` });
+    const input = felix ?? pools[0];
+    const names = Object.fromEntries(pools.map((p, i) => [`ipPools[${i}]`, `IPPool/${p.object.metadata?.name} spec`]));
+    this.component(chart, 'Calico', input, 'CALICO-CONFIG', { label: objectId(input.object), names }, (s, id) => new CalicoTuning(s, id, { ...props, ...common }));
+  }
+
+  private flannelConfig(): { input: AuditInput; conf?: Obj } | undefined {
+    const input = this.get('ConfigMap/kube-flannel/kube-flannel-cfg') ?? this.get('ConfigMap/kube-system/kube-flannel-cfg');
+    if (!input) return undefined;
+    try {
+      const conf = JSON.parse(input.object.data?.['net-conf.json'] ?? '{}');
+      return { input, ...(isPlainObject(conf) ? { conf } : {}) };
+    } catch {
+      return { input };
     }
   }
 
-  /**
-   * node-local-dns as NodeLocalDns: `-localip` holding the kube-dns IP is the wiring for kube-proxy
-   * iptables (node-cache binds the Service IP behind NOTRACK rules); the link-local IP alone is the
-   * wiring for every other data plane (kubernetes/dns nodelocaldns.yaml and its IPVS note).
-   */
-  private nodeLocalDns(
-    chart: Chart, common: { tier: ScaleTier; profile: ClusterProfile }, kubeProxyMode: KubeProxyMode | undefined, profile: ClusterProfile,
-  ): void {
-    const ds = this.get('DaemonSet/kube-system/node-local-dns');
-    this.settings.set('nodeLocalDns.enabled', { value: ds !== undefined, from: ds ? 'the node-local-dns DaemonSet' : 'no node-local-dns DaemonSet among the manifests' });
-    if (!ds) return;
-    const container = nodeCacheContainer(ds.object);
-    const args: unknown[] = container?.args ?? [];
-    const ips = (flagValue(args, 'localip') ?? '').split(',').map((s) => s.trim()).filter((s) => s !== '');
-    if (!container || ips.length === 0) {
-      this.problems.push({ input: ds, ruleId: 'NODE-LOCAL-DNS-CONFIG', message: 'has no node-cache container with -localip: node-cache does not know which addresses to serve', fix: 'run node-cache with -localip <link-local IP>[,<kube-dns IP>]' });
+  private flannelComponent(chart: Chart, common: { tier: ScaleTier; profile: ClusterProfile }): void {
+    const flannel = this.flannelConfig();
+    if (!flannel) return;
+    if (!flannel.conf) {
+      this.problems.push({ input: flannel.input, ruleId: 'FLANNEL-CONFIG', message: 'data["net-conf.json"] is not a JSON object', fix: 'fix net-conf.json: flanneld refuses to start with it' });
       return;
     }
-    const binds = ips.includes(profile.dnsServiceIp);
-    const local = ips.find((ip) => ip !== profile.dnsServiceIp)!;
-    const secondary = this.get('DaemonSet/kube-system/node-local-dns-secondary') !== undefined;
-    const health = flagValue(args, 'health-port');
-    // the wiring it has, as the mode it is for: bound kube-dns IP = iptables; link-local only = the data plane's own
-    const mode = binds ? KubeProxyMode.IPTABLES : kubeProxyMode && kubeProxyMode !== KubeProxyMode.IPTABLES ? kubeProxyMode : undefined;
-    if (!binds && kubeProxyMode === KubeProxyMode.IPTABLES) {
-      this.findings.push(this.finding(ds, 'NLD-LINK-LOCAL-ONLY', FindingSeverity.WARNING,
-        `node-cache listens only on ${local} beside kube-proxy iptables: pods must use ${local} (kubelet clusterDNS), and a restarting node-cache leaves its node without DNS`
-        + (hasFlag(args, 'skipteardown') || secondary ? '' : ' (no -skipteardown, no secondary DaemonSet)'),
-        `add the kube-dns IP (${profile.dnsServiceIp}) to -localip and to the Corefile's bind, as the upstream manifest does for iptables mode: node-cache's NOTRACK rules then take the kube-dns IP too`));
+    const backend = flannel.conf.Backend?.Type;
+    const known = Object.values(FlannelBackend) as string[];
+    if (typeof backend === 'string' && !known.includes(backend)) {
+      this.findings.push(this.finding(flannel.input, 'AUDIT-NOT-MODELLED', FindingSeverity.WARNING,
+        `data["net-conf.json"] Backend.Type ${backend} is a flannel backend the library does not model (${known.join(', ')}): its checks were not run`, 'nothing to change if the backend is intended'));
     }
-    this.facts.set('nodeLocalDns.wiring', {
-      name: 'nodeLocalDns.wiring',
-      value: `-localip ${ips.join(',')}`,
-      unknown: false,
-      from: describeOrigin({ input: ds, field: 'node-cache args' }),
-    });
+    this.settings.set('cni', { value: 'flannel', from: 'kube-flannel-cfg' });
+    this.component(chart, 'Flannel', flannel.input, 'FLANNEL-CONFIG', { label: objectId(flannel.input.object), names: { backend: 'data["net-conf.json"] Backend.Type' } },
+      (s, id) => new FlannelTuning(s, id, { ...(typeof backend === 'string' && known.includes(backend) ? { backend: backend as FlannelBackend } : {}), ...common }));
+  }
+
+  /**
+   * node-cache as NodeLocalDns. What node-cache serves is what its -localip and its Corefile's bind
+   * both hold (node-cache sets up the interface and NOTRACK rules for -localip, CoreDNS listens on
+   * bind). -localip holding the kube-dns IP is the wiring for kube-proxy iptables (node-cache takes the
+   * Service IP behind NOTRACK rules); the link-local IP alone the wiring for every other data plane
+   * (kubernetes/dns nodelocaldns.yaml and the NodeLocal DNSCache task page). Under Cilium, node-cache
+   * as a pod network behind a CiliumLocalRedirectPolicy (-setupinterface=false) is Cilium's own design
+   * (cilium/cilium examples/kubernetes-local-redirect), which the library does not model.
+   */
+  private nodeLocalDnsComponent(
+    chart: Chart, common: { tier: ScaleTier; profile: ClusterProfile }, kubeProxyMode: KubeProxyMode | undefined, profile: ClusterProfile,
+  ): string[] | undefined {
+    const nld = this.nodeLocal;
+    this.settings.set('nodeLocalDns.enabled', { value: nld !== undefined, from: nld ? 'the node-cache DaemonSet' : 'no node-cache DaemonSet among the manifests' });
+    if (!nld) return undefined;
+    const ds = nld.daemonSet;
+    const args = list(nld.container.args);
+    const ips = (flagValue(args, 'localip') ?? '').split(',').map((s) => s.trim()).filter((s) => s !== '');
+    if (ips.length === 0) {
+      this.problems.push({ input: ds, ruleId: 'NODE-LOCAL-DNS-CONFIG', message: 'node-cache has no -localip: it does not know which addresses to serve', fix: 'run node-cache with -localip <link-local IP>[,<kube-dns IP>]' });
+      return undefined;
+    }
+    this.facts.set('nodeLocalDns.wiring', { name: 'nodeLocalDns.wiring', value: `-localip ${ips.join(',')}`, unknown: false, from: describeOrigin({ input: ds, field: 'node-cache args' }) });
+    const corefileText = nld.configMap?.object.data?.Corefile;
+    const corefile = nld.configMap && typeof corefileText === 'string' ? this.parseCorefile(nld.configMap, corefileText, 'NODE-LOCAL-DNS-COREFILE', 'node-cache') : undefined;
+    const binds = corefile ? [...new Set(corefile.serverBlocks.flatMap((b) => b.plugin('bind')?._args ?? []))] : undefined;
+    // bind 0.0.0.0 (or ::) listens on every address (CoreDNS bind plugin)
+    const everywhere = binds?.some((b) => b === '0.0.0.0' || b === '::') ?? false;
+    if (nld.configMap && binds && binds.length > 0 && !everywhere) {
+      const unbound = ips.filter((ip) => !binds.includes(ip));
+      if (unbound.length > 0) {
+        this.findings.push(this.finding(nld.configMap, 'NLD-BIND-MISMATCH', FindingSeverity.ERROR,
+          `node-cache takes ${unbound.join(', ')} (-localip) but its Corefile binds only ${binds.join(' ')}: queries to ${unbound.join(', ')} reach no listener on any node`,
+          'list the same addresses in -localip and in every server block\'s bind'));
+      }
+    }
+    const serving = binds && binds.length > 0 && !everywhere ? ips.filter((ip) => binds.includes(ip)) : ips;
+    const lrp = this.cilium !== undefined && (ds.object.spec?.template?.spec?.hostNetwork !== true || flagValue(args, 'setupinterface') === 'false');
+    if (lrp) {
+      const redirect = this.readable.some((i) => i.object.kind === 'CiliumLocalRedirectPolicy');
+      this.findings.push(this.finding(ds, 'AUDIT-NOT-MODELLED', redirect ? FindingSeverity.WARNING : FindingSeverity.ERROR, redirect
+        ? 'node-cache runs behind a CiliumLocalRedirectPolicy (Cilium\'s design, not the library\'s): its wiring was not checked; pods keep the kube-dns IP'
+        : 'node-cache runs in the pod network (or without its interface) beside Cilium, and no CiliumLocalRedirectPolicy sends kube-dns traffic to it: pods never reach it',
+      redirect ? 'nothing to change if this is the intended setup' : 'add the CiliumLocalRedirectPolicy for kube-dns (Cilium\'s local-redirect docs), or run node-cache on the host network with the link-local IP'));
+      return [profile.dnsServiceIp];
+    }
+    const bindsServiceIp = serving.includes(profile.dnsServiceIp);
+    const local = ips.find((ip) => ip !== profile.dnsServiceIp) ?? ips[0];
+    const upstream = flagValue(args, 'upstreamsvc');
+    if (bindsServiceIp && upstream && upstream === this.dnsService?.object.metadata?.name) {
+      this.findings.push(this.finding(ds, 'NLD-UPSTREAM-LOOP', FindingSeverity.ERROR,
+        `-upstreamsvc ${upstream} is the DNS Service whose IP node-cache itself takes (${profile.dnsServiceIp}): node-cache forwards the cluster zone to itself and the loop plugin stops it`,
+        'point -upstreamsvc at a second Service over the CoreDNS pods (the upstream manifest\'s kube-dns-upstream)'));
+    }
+    // the wiring it has, as the mode it is for: bound kube-dns IP = iptables; link-local only = the data plane's own
+    const mode = bindsServiceIp ? KubeProxyMode.IPTABLES : kubeProxyMode && kubeProxyMode !== KubeProxyMode.IPTABLES ? kubeProxyMode : undefined;
+    if (!bindsServiceIp && kubeProxyMode === KubeProxyMode.IPTABLES && this.kubelets.some((k) => list(k.cfg.clusterDNS)[0] === local)) {
+      this.findings.push(this.finding(ds, 'NLD-LINK-LOCAL-ONLY', FindingSeverity.WARNING,
+        `node-cache serves only ${local} beside kube-proxy iptables, and kubelet points pods at it: a restarting node-cache leaves its node without DNS`
+        + (hasFlag(args, 'skipteardown') || nld.secondary ? '' : ' (no -skipteardown, no second DaemonSet)'),
+        `add the kube-dns IP (${profile.dnsServiceIp}) to -localip and to the Corefile's bind, as the upstream manifest does for iptables mode: node-cache's NOTRACK rules then take it too`));
+    }
+    const health = flagValue(args, 'health-port');
     this.component(chart, 'NodeLocalDns', ds, 'NODE-LOCAL-DNS-CONFIG',
       { label: `${objectId(ds.object)} node-cache`, names: { localIp: '-localip', healthPort: '-health-port', kubeProxyMode: '-localip wiring' } },
       (s, id) => new NodeLocalDns(s, id, {
         localIp: local,
         ...(mode ? { kubeProxyMode: mode } : {}),
         ...(health !== undefined ? { healthPort: Number(health) } : {}),
-        highAvailability: secondary,
+        highAvailability: nld.secondary !== undefined,
         ...common,
       }));
-    const cm = this.get('ConfigMap/kube-system/node-local-dns');
-    const corefile = cm?.object.data?.Corefile;
-    if (cm && typeof corefile === 'string') this.parseCorefile(cm, corefile, 'NODE-LOCAL-DNS-COREFILE', 'node-cache');
+    return serving;
   }
 
+  /**
+   * A Corefile as CoreDNS reads it. `import` of files (k3s: /etc/coredns/custom/*.server) cannot be read
+   * from a ConfigMap: those lines are left out and named, the rest is checked.
+   */
   private parseCorefile(input: AuditInput, text: string, ruleId: string, who: string): Corefile | undefined {
+    const imports: string[] = [];
+    const kept = text.split('\n').map((line) => {
+      const m = /^import\s+(\S+)$/.exec(line.replace(/#.*$/, '').trim());
+      if (!m || !(m[1].includes('/') || m[1].includes('*'))) return line;
+      imports.push(m[1]);
+      return '';
+    });
+    if (imports.length > 0) {
+      this.findings.push(this.finding(input, 'AUDIT-NOT-MODELLED', FindingSeverity.WARNING, `data.Corefile imports ${imports.join(', ')} from files on the node: what they hold was not checked`,
+        'audit those files where they are (a ConfigMap mounted there, or the node)'));
+    }
     try {
-      return Corefile.parse(text);
+      return Corefile.parse(kept.join('\n'));
     } catch (e) {
       for (const line of (e as Error).message.split('\n')) {
         this.findings.push(this.finding(input, ruleId, FindingSeverity.ERROR, `data.Corefile: ${line.replace(/^\[Corefile\.parse\] /, '')}`,
@@ -630,30 +778,37 @@ class ClusterAudit {
     const root = corefile?.serverBlocks.find((b) => b.zones.includes('.'));
     if (!root) return;
     const from = 'the coredns Corefile';
+    const number = (plugin: string, what: string, v: string | undefined, dflt: number): number | undefined => {
+      if (v === undefined) return dflt;
+      if (/^\d+$/.test(v)) return Number(v);
+      this.findings.push(this.finding(cm, 'COREDNS-COREFILE', FindingSeverity.ERROR, `data.Corefile: ${plugin} ${what} (${v}) is not a whole number of seconds: CoreDNS refuses it`, `give ${plugin} ${what} in seconds`));
+      return undefined;
+    };
     const cache = root.plugin('cache');
     if (cache) {
-      // CoreDNS cache: [TTL] caps every answer, 3600 when not given (plugin/cache/setup.go)
-      this.settings.set('coreDns.cacheTtlSeconds', { value: Number(cache._args[0] ?? 3600), from });
+      // cache [TTL] [ZONES...]: a first argument that is not a number is a zone; TTL 3600 when not given (plugin/cache/setup.go)
+      const ttl = cache._args[0] !== undefined && /^\d+$/.test(cache._args[0]) ? Number(cache._args[0]) : 3600;
+      this.settings.set('coreDns.cacheTtlSeconds', { value: ttl, from });
       const capacity = (which: string) => Number(cache._block.find((l) => l[0] === which)?.[1] ?? 9984);
       this.settings.set('coreDns.cacheSuccessCapacity', { value: capacity('success'), from });
       this.settings.set('coreDns.cacheDenialCapacity', { value: capacity('denial'), from });
     }
-    const kubernetes = root.plugin('kubernetes');
+    const kubernetes = root.plugin('kubernetes') ?? corefile!.serverBlocks.map((b) => b.plugin('kubernetes')).find((p) => p !== undefined);
     // kubernetes: ttl defaults to 5 seconds (plugin/kubernetes/setup.go)
-    if (kubernetes) this.settings.set('coreDns.kubernetesTtlSeconds', { value: Number(kubernetes._block.find((l) => l[0] === 'ttl')?.[1] ?? 5), from });
+    const ttl = kubernetes ? number('kubernetes', 'ttl', kubernetes._block.find((l) => l[0] === 'ttl')?.[1], 5) : undefined;
+    if (ttl !== undefined) this.settings.set('coreDns.kubernetesTtlSeconds', { value: ttl, from });
     const lameduck = root.plugin('health')?._block.find((l) => l[0] === 'lameduck')?.[1];
     if (lameduck) this.settings.set('coreDns.lameduck', { value: lameduck, from });
     const maxConcurrent = root.plugin('forward')?._block.find((l) => l[0] === 'max_concurrent')?.[1];
-    this.settings.set('coreDns.forwardMaxConcurrent', { value: maxConcurrent === undefined ? 'unlimited' : Number(maxConcurrent), from });
+    this.settings.set('coreDns.forwardMaxConcurrent', { value: maxConcurrent === undefined ? 'unlimited' : maxConcurrent, from });
   }
 
   /** Every namespace with policies, traced as TuningReport.dnsPath traces it (the CNI's semantics, NodeLocal's addresses). */
   private dnsPaths(report: TuningReport): void {
-    const namespaces = [...new Set(this.policies.map((p) => p.object.metadata?.namespace ?? 'default'))].sort();
+    const namespaces = [...new Set(this.policies.map((p) => p.object.metadata?.namespace ?? 'default'))].sort(byCodePoint);
     const reported = new Set(this.findings.filter((f) => f.ruleId === 'NP006').map((f) => f.object.split('/')[1]));
     for (const ns of namespaces) {
-      const trace = report.dnsPath(ns);
-      const hop = trace.hops.find((h) => h.verdict === DnsHopVerdict.FAIL);
+      const hop = report.dnsPath(ns).hops.find((h) => h.verdict === DnsHopVerdict.FAIL);
       if (!hop || reported.has(ns)) continue;
       const input = this.policies.find((p) => (p.object.metadata?.namespace ?? 'default') === ns);
       this.findings.push(this.finding(input, 'DNS-PATH', FindingSeverity.ERROR,
@@ -663,32 +818,63 @@ class ClusterAudit {
   }
 
   /**
-   * kubelet `clusterDNS` against what listens: pods send DNS to its first address (kubelet writes
-   * it into every pod's resolv.conf), so it must be an address node-cache or kube-proxy serves.
+   * kubelet `clusterDNS` against what serves DNS as the manifests wire it: pods send DNS to its
+   * first address (kubelet writes it into every pod's resolv.conf). node-cache serves what its
+   * -localip and bind hold; the kube-dns IP is served by the data plane (and node-cache, where it
+   * takes it). Without a stated kube-dns IP nothing is asserted about it.
    */
-  private kubelet(dns: DnsPlan, profile: ClusterProfile): void {
-    for (const { input, cfg, field } of this.kubeletConfigs()) {
-      const clusterDns: unknown[] = Array.isArray(cfg.clusterDNS) ? cfg.clusterDNS : [];
-      const first = clusterDns[0];
-      const serving = new Set([...(dns.nodeLocal?.listenIps ?? []), profile.dnsServiceIp]);
+  private kubelet(dns: DnsPlan, profile: ClusterProfile, nodeLocal: string[] | undefined): void {
+    const dnsKnown = !this.facts.get('dnsServiceIp')?.unknown;
+    for (const { input, cfg, field } of this.kubelets) {
+      const first = list(cfg.clusterDNS)[0];
       if (typeof first !== 'string') {
         this.findings.push(this.finding(input, 'KUBELET-CLUSTER-DNS', FindingSeverity.ERROR, `${field}clusterDNS is empty: pods get the node's resolv.conf and cannot resolve cluster names`,
-          `set clusterDNS to [${dns.kubeletClusterDns}]`));
-      } else if (!serving.has(first)) {
-        this.findings.push(this.finding(input, 'KUBELET-CLUSTER-DNS', FindingSeverity.ERROR,
-          `${field}clusterDNS (${first}) is not an address DNS is served on (${[...serving].join(', ')}): every pod's lookups time out`,
-          `set clusterDNS to [${dns.kubeletClusterDns}]`));
-      } else if (dns.nodeLocal && first === profile.dnsServiceIp && !dns.nodeLocal.listenIps.includes(first)) {
-        this.findings.push(this.finding(input, 'KUBELET-CLUSTER-DNS', FindingSeverity.WARNING,
-          `${field}clusterDNS (${first}) is the kube-dns Service, which node-cache does not serve in this wiring: pods bypass NodeLocal DNSCache`,
-          `set clusterDNS to [${dns.nodeLocal.localIp}] (the link-local address node-cache listens on) and restart kubelet`));
-      } else if (first !== dns.kubeletClusterDns) {
-        this.findings.push(this.finding(input, 'KUBELET-CLUSTER-DNS', FindingSeverity.WARNING,
-          `${field}clusterDNS (${first}) works, but the plan for this cluster's data plane is ${dns.kubeletClusterDns}`,
-          `set clusterDNS to [${dns.kubeletClusterDns}]`));
+          `set clusterDNS to [${nodeLocal?.[0] ?? profile.dnsServiceIp}]`));
+        continue;
       }
+      const servedByCache = nodeLocal?.includes(first) ?? false;
+      if (servedByCache) continue;
+      if (first === profile.dnsServiceIp) {
+        if (nodeLocal && nodeLocal.length > 0) {
+          this.findings.push(this.finding(input, 'KUBELET-CLUSTER-DNS', FindingSeverity.WARNING,
+            `${field}clusterDNS (${first}) is the kube-dns Service, which node-cache does not take in this wiring: pods bypass NodeLocal DNSCache`,
+            `set clusterDNS to [${nodeLocal[0]}] (the address node-cache serves) and restart kubelet`));
+        }
+        continue;
+      }
+      if (!dnsKnown && !nodeLocal) continue;
+      this.findings.push(this.finding(input, 'KUBELET-CLUSTER-DNS', FindingSeverity.ERROR,
+        `${field}clusterDNS (${first}) is not an address DNS is served on (${[...new Set([...(nodeLocal ?? []), ...(dnsKnown ? [profile.dnsServiceIp] : [])])].join(', ')}): every pod's lookups time out`,
+        `set clusterDNS to [${nodeLocal?.[0] ?? dns.kubeletClusterDns}]`));
     }
   }
+}
+
+/** Why a policy is not one the API server would store (a map where a list belongs), if it is not. */
+function policyShapeProblem(o: Obj): string | undefined {
+  const spec = o.spec;
+  if (o.kind !== 'NetworkPolicy') return isPlainObject(spec) || spec === undefined ? undefined : "'spec' is not a map";
+  if (!isPlainObject(spec)) return "'spec' is not a map";
+  if (spec.podSelector !== undefined && !isPlainObject(spec.podSelector)) return "'spec.podSelector' is not a map";
+  for (const [direction, peers] of [['ingress', 'from'], ['egress', 'to']]) {
+    const rules = spec[direction];
+    if (rules === undefined || rules === null) continue;
+    if (!Array.isArray(rules)) return `'spec.${direction}' is not a list`;
+    for (const [i, rule] of rules.entries()) {
+      if (!isPlainObject(rule)) return `'spec.${direction}[${i}]' is not a map`;
+      for (const k of [peers, 'ports']) if (rule[k] !== undefined && rule[k] !== null && !Array.isArray(rule[k])) return `'spec.${direction}[${i}].${k}' is not a list`;
+    }
+  }
+  if (spec.policyTypes !== undefined && spec.policyTypes !== null && !Array.isArray(spec.policyTypes)) return "'spec.policyTypes' is not a list";
+  return undefined;
+}
+
+/** a >= b for x.y.z versions (a leading v allowed). */
+function compareVersions(a: string, b: string): number {
+  const parts = (v: string) => v.replace(/^v/, '').split(/[.-]/).slice(0, 3).map((x) => Number(x) || 0);
+  const [x, y] = [parts(a), parts(b)];
+  for (let i = 0; i < 3; i++) if (x[i] !== y[i]) return x[i] - y[i];
+  return 0;
 }
 
 export function audit(inputs: AuditInput[], opts: AuditOptions = {}): AuditResult {

@@ -47,6 +47,8 @@ audit flags (facts the manifests do not hold; what they hold wins, a disagreemen
   --cpu-cores-per-node N        cores of the smallest node (conntrack sizing; default: Node objects)
   --api-server-host HOST        the API server (default: kubeadm-config, Cilium's values)
   --nodes-share-l2-segment      the nodes share one L2 segment (Cilium and Flannel direct routes)
+  --service-cidr, --pod-cidr, --dns-service-ip, --cluster-domain
+                                the cluster's addresses (default: kubeadm-config, the DNS Service, CNI config)
   --format text|markdown|json|sarif   output format (default: text; colour only on a terminal)
   --fail-on error|warning       exit 1 on errors (default) or on warnings too
 
@@ -202,7 +204,8 @@ function recommend(args: string[], io: Io): number {
   return 0;
 }
 
-const AUDIT_VALUED = ['--tier', '--kubernetes-version', '--format', '--fail-on', '--nodes', '--services', '--cpu-cores-per-node', '--api-server-host'];
+const AUDIT_VALUED = ['--tier', '--kubernetes-version', '--format', '--fail-on', '--nodes', '--services', '--cpu-cores-per-node', '--api-server-host',
+  '--service-cidr', '--pod-cidr', '--dns-service-ip', '--cluster-domain'];
 
 function auditCommand(args: string[], io: Io): number {
   const paths = args.filter((a, i) => (!a.startsWith('-') || a === '-') && !(i > 0 && AUDIT_VALUED.includes(args[i - 1])));
@@ -233,6 +236,10 @@ function auditCommand(args: string[], io: Io): number {
     ...(cpuCoresPerNode !== undefined ? { cpuCoresPerNode } : {}),
     ...(v['--api-server-host'] !== undefined ? { apiServerHost: v['--api-server-host'] } : {}),
     ...(flags.switches.has('--nodes-share-l2-segment') ? { nodesShareL2Segment: true } : {}),
+    ...(v['--service-cidr'] !== undefined ? { serviceCidr: v['--service-cidr'] } : {}),
+    ...(v['--pod-cidr'] !== undefined ? { podCidr: v['--pod-cidr'] } : {}),
+    ...(v['--dns-service-ip'] !== undefined ? { dnsServiceIp: v['--dns-service-ip'] } : {}),
+    ...(v['--cluster-domain'] !== undefined ? { clusterDomain: v['--cluster-domain'] } : {}),
   });
   io.stdout(renderAudit(result, format, format === 'text' && (io.isTty ?? false)));
   const failing = result.findings.filter((f) => f.severity === FindingSeverity.ERROR || failOn === 'warning');

@@ -28,18 +28,21 @@ export interface LintRule {
   check(ctx: LintContext): LintHit[];
 }
 
+/** A list field as a list: manifests linted outside an app may hold a map where the schema has a list (the API server refuses them; the lint must not crash). */
+const items = (v: unknown): any[] => (Array.isArray(v) ? v : []);
+
 function* ports(p: PolicyJson): Generator<{ direction: string; port: any }> {
   for (const direction of ['ingress', 'egress']) {
-    for (const rule of p.spec?.[direction] ?? []) {
-      for (const port of rule.ports ?? []) yield { direction, port };
+    for (const rule of items(p.spec?.[direction])) {
+      for (const port of items(rule?.ports)) yield { direction, port };
     }
   }
 }
 
 function* peers(p: PolicyJson): Generator<{ direction: string; peer: any }> {
   for (const [direction, key] of [['ingress', 'from'], ['egress', 'to']]) {
-    for (const rule of p.spec?.[direction] ?? []) {
-      for (const peer of rule[key] ?? []) yield { direction, peer };
+    for (const rule of items(p.spec?.[direction])) {
+      for (const peer of items(rule?.[key])) yield { direction, peer };
     }
   }
 }

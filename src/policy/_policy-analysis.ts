@@ -123,10 +123,11 @@ function peerReachesDns(peer: any, targets: DnsTargets): boolean {
 /** Which DNS protocols (UDP, TCP) an egress rule lets through to DNS. */
 function dnsProtocols(rule: any, targets: DnsTargets): Set<string> {
   const out = new Set<string>();
-  const to = rule.to ?? [];
+  // a map where the schema has a list (a manifest the API server refuses) counts as no entries: lint, never crash
+  const to: any[] = Array.isArray(rule?.to) ? rule.to : [];
   const reaches = to.length === 0 || to.some((peer: any) => peerReachesDns(peer, targets));
   if (!reaches) return out;
-  const ports = rule.ports ?? [];
+  const ports: any[] = Array.isArray(rule?.ports) ? rule.ports : [];
   if (ports.length === 0) return new Set(['UDP', 'TCP']);
   for (const p of ports) {
     const protocol = p.protocol ?? 'TCP';
@@ -160,7 +161,7 @@ export function dnsEgressProtocols(p: PolicyJson, targets: DnsTargets): Readonly
 function egressProtocols(p: PolicyJson, targets: DnsTargets): Set<string> {
   const out = new Set<string>();
   if (!effectivePolicyTypes(p).includes('Egress')) return out;
-  for (const rule of p.spec?.egress ?? []) {
+  for (const rule of Array.isArray(p.spec?.egress) ? p.spec.egress : []) {
     for (const proto of dnsProtocols(rule, targets)) out.add(proto);
   }
   return out;

@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { PolicyLint } from '../../src';
 import { main } from '../../src/cli/_main';
 
 /*
@@ -220,4 +221,185 @@ describe('audit output', () => {
     expect(text).toContain('unknown facts (the library\'s defaults were used): nodes = ');
     expect(text).toMatch(/resembles the small tier \(small \d+, medium \d+, large \d+ of \d+ settings the tiers differ in\)/);
   });
+});
+
+/** A folder of manifests: file -> objects (written as JSON documents, which YAML reads). */
+function manifests(files: Record<string, object[] | string>): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'audit-set-'));
+  for (const [f, docs] of Object.entries(files)) {
+    fs.mkdirSync(path.dirname(path.join(dir, f)), { recursive: true });
+    fs.writeFileSync(path.join(dir, f), typeof docs === 'string' ? docs : docs.map((d) => JSON.stringify(d)).join('\n---\n'));
+  }
+  return dir;
+}
+
+const cm = (name: string, data: Record<string, string>, namespace = 'kube-system') => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace }, data });
+const svc = (name: string, ip: string) => ({ apiVersion: 'v1', kind: 'Service', metadata: { name, namespace: 'kube-system' }, spec: { clusterIP: ip, selector: { 'k8s-app': 'kube-dns' }, ports: [{ port: 53, protocol: 'UDP' }] } });
+const kubelet = (dns: string, domain = 'cluster.local') => ({ apiVersion: 'kubelet.config.k8s.io/v1beta1', kind: 'KubeletConfiguration', clusterDNS: [dns], clusterDomain: domain });
+function cache(name: string, args: string[], opts: { hostNetwork?: boolean; configMap?: string } = {}) {
+  return {
+    apiVersion: 'apps/v1',
+    kind: 'DaemonSet',
+    metadata: { name, namespace: 'kube-system' },
+    spec: {
+      selector: { matchLabels: { 'k8s-app': name } },
+      template: {
+        metadata: { labels: { 'k8s-app': name } },
+        spec: {
+          hostNetwork: opts.hostNetwork ?? true,
+          containers: [{ name: 'node-cache', image: 'registry.k8s.io/dns/k8s-dns-node-cache:1.26.4', args }],
+          volumes: [{ name: 'config-volume', configMap: { name: opts.configMap ?? name } }],
+        },
+      },
+    },
+  };
+}
+const nodeCorefile = (bind: string, upstream = '10.96.0.10') => `cluster.local:53 {\n    errors\n    cache 30\n    bind ${bind}\n    forward . ${upstream}\n}\n.:53 {\n    errors\n    cache 30\n    bind ${bind}\n    forward . /etc/resolv.conf\n}\n`;
+const kubeProxyCm = (proxyMode: string, extra = '') => cm('kube-proxy', { 'config.conf': `apiVersion: kubeproxy.config.k8s.io/v1alpha1\nkind: KubeProxyConfiguration\nmode: "${proxyMode}"\n${extra}` });
+const kubeProxyDs = (extra: object = {}) => ({
+  apiVersion: 'apps/v1',
+  kind: 'DaemonSet',
+  metadata: { name: 'kube-proxy', namespace: 'kube-system' },
+  spec: { selector: { matchLabels: { 'k8s-app': 'kube-proxy' } }, template: { metadata: { labels: { 'k8s-app': 'kube-proxy' } }, spec: { containers: [{ name: 'kube-proxy', image: 'registry.k8s.io/kube-proxy:v1.33.4' }], ...extra } } },
+});
+const ids = (dir: string, ...flags: string[]) => audit(dir, ...flags).ids;
+
+describe('audit of other installers and of what the library does not model', () => {
+  test('kubespray: the DNS Service named coredns and the cache named nodelocaldns are found by what they are', () => {
+    const dir = manifests({
+      'dns.yaml': [svc('coredns', '10.233.0.3'), cache('nodelocaldns', ['-localip', '169.254.25.10', '-conf', '/etc/coredns/Corefile', '-upstreamsvc', 'coredns']),
+        cm('nodelocaldns', { Corefile: nodeCorefile('169.254.25.10', '10.233.0.3') })],
+      'kubelet.yaml': [kubelet('169.254.25.10')],
+    });
+    const { result, ids: found } = audit(dir);
+    expect(found.filter((i) => i.startsWith('error'))).toEqual([]);
+    expect(found.join('\n')).not.toMatch(/KUBELET-CLUSTER-DNS/);
+    expect(result.facts.find((f: any) => f.name === 'dnsServiceIp')).toMatchObject({ value: '10.233.0.3', from: expect.stringContaining('Service/kube-system/coredns') });
+    expect(result.tiers.deviations.map((d: any) => d.setting)).not.toContain('nodeLocalDns.enabled');
+  });
+
+  test('k3s: a kube-dns IP outside the default Service CIDR is not refused; file imports in the Corefile are named, not errors', () => {
+    const k3sCorefile = '.:53 {\n    errors\n    health\n    ready\n    kubernetes cluster.local in-addr.arpa ip6.arpa {\n      pods insecure\n      fallthrough in-addr.arpa ip6.arpa\n    }\n    forward . /etc/resolv.conf\n    cache 30\n    loop\n    reload\n    loadbalance\n    import /etc/coredns/custom/*.override\n}\nimport /etc/coredns/custom/*.server\n';
+    const dir = manifests({ 'k3s.yaml': [svc('kube-dns', '10.43.0.10'), cm('coredns', { Corefile: k3sCorefile })] });
+    const { status, result, ids: found } = audit(dir);
+    expect({ status, errors: found.filter((i) => i.startsWith('error')) }).toEqual({ status: 0, errors: [] });
+    expect(found).toContain('warning AUDIT-NOT-MODELLED ConfigMap/kube-system/coredns');
+    expect(result.facts.find((f: any) => f.name === 'serviceCidr')).toMatchObject({ value: '10.43.0.0/16', unknown: true, from: expect.stringContaining('give --service-cidr') });
+    expect(audit(dir, '--service-cidr', '10.43.0.0/16').result.facts.find((f: any) => f.name === 'serviceCidr')).toMatchObject({ unknown: false, from: '--service-cidr' });
+  });
+
+  test('Cilium\'s local redirect policy for node-cache is not taken for the iptables wiring, and needs its policy', () => {
+    const lrp = { apiVersion: 'cilium.io/v2', kind: 'CiliumLocalRedirectPolicy', metadata: { name: 'nodelocaldns', namespace: 'kube-system' }, spec: {} };
+    const values = cm('cilium-config', { 'kube-proxy-replacement': 'true', 'k8s-service-host': '10.0.0.10', 'routing-mode': 'tunnel', 'tunnel-protocol': 'vxlan' });
+    const files = (extra: object[]) => manifests({
+      'cilium.yaml': [values, svc('kube-dns', '10.96.0.10'), ...extra],
+      'nld.yaml': [cache('node-local-dns', ['-localip', '169.254.20.10,10.96.0.10', '-conf', '/etc/Corefile', '-upstreamsvc', 'kube-dns-upstream', '-setupinterface=false', '-setupiptables=false'], { hostNetwork: false }),
+        cm('node-local-dns', { Corefile: nodeCorefile('0.0.0.0') })],
+      'kubelet.yaml': [kubelet('10.96.0.10')],
+    });
+    const withPolicy = ids(files([lrp]));
+    expect(withPolicy.filter((i) => i.startsWith('error'))).toEqual([]);
+    expect(withPolicy.join('\n')).not.toMatch(/NLD-MODE-MISMATCH|KUBELET-CLUSTER-DNS/);
+    expect(withPolicy).toContain('warning AUDIT-NOT-MODELLED DaemonSet/kube-system/node-local-dns');
+    expect(ids(files([]))).toContain('error AUDIT-NOT-MODELLED DaemonSet/kube-system/node-local-dns');
+  });
+
+  test('no kube-proxy runs: a leftover ConfigMap, or a DaemonSet Calico\'s eBPF guide turned off, is not a second data plane', () => {
+    const cilium = cm('cilium-config', { 'kube-proxy-replacement': 'true', 'k8s-service-host': '10.0.0.10', 'routing-mode': 'tunnel', 'tunnel-protocol': 'vxlan' });
+    const leftover = ids(manifests({ 'a.yaml': [cilium, kubeProxyCm('')] }));
+    expect(leftover).toContain('warning AUDIT-STALE-OBJECT ConfigMap/kube-system/kube-proxy');
+    expect(leftover.join('\n')).not.toMatch(/EBPF-REPLACES-KUBE-PROXY/);
+    const felix = { apiVersion: 'crd.projectcalico.org/v1', kind: 'FelixConfiguration', metadata: { name: 'default' }, spec: { bpfEnabled: true } };
+    const endpoint = cm('kubernetes-services-endpoint', { KUBERNETES_SERVICE_HOST: '10.0.0.10', KUBERNETES_SERVICE_PORT: '6443' }, 'tigera-operator');
+    const { ids: off, result } = audit(manifests({ 'b.yaml': [felix, endpoint, kubeProxyCm(''), kubeProxyDs({ nodeSelector: { 'non-calico': 'true' } })] }));
+    expect(off.join('\n')).not.toMatch(/EBPF-REPLACES-KUBE-PROXY|AUDIT-UNKNOWN-FACT/);
+    expect(result.facts.find((f: any) => f.name === 'kubeProxy')).toMatchObject({ value: 'not running' });
+    // and when it does run beside Cilium's replacement, the rule still fires, also with the API server unknown
+    const running = ids(manifests({ 'c.yaml': [cm('cilium-config', { 'kube-proxy-replacement': 'true', 'routing-mode': 'tunnel', 'tunnel-protocol': 'vxlan' }), kubeProxyCm(''), kubeProxyDs()] }));
+    expect(running).toEqual(expect.arrayContaining(['warning AUDIT-UNKNOWN-FACT ConfigMap/kube-system/cilium-config', expect.stringMatching(/^error EBPF-REPLACES-KUBE-PROXY /)]));
+  });
+
+  test('the API server Cilium\'s agent is given (its DaemonSet\'s KUBERNETES_SERVICE_HOST) is a fact', () => {
+    const agent = { apiVersion: 'apps/v1', kind: 'DaemonSet', metadata: { name: 'cilium', namespace: 'kube-system' }, spec: { template: { spec: { containers: [{ name: 'cilium-agent', env: [{ name: 'KUBERNETES_SERVICE_HOST', value: '10.0.0.10' }] }] } } } };
+    const { result, ids: found } = audit(manifests({ 'c.yaml': [cm('cilium-config', { 'kube-proxy-replacement': 'true', 'routing-mode': 'tunnel', 'tunnel-protocol': 'vxlan' }), agent] }));
+    expect(found.join('\n')).not.toMatch(/AUDIT-UNKNOWN-FACT/);
+    expect(result.facts.find((f: any) => f.name === 'apiServerHost')).toMatchObject({ value: '10.0.0.10', from: expect.stringContaining('DaemonSet/kube-system/cilium env KUBERNETES_SERVICE_HOST') });
+  });
+
+  test('values the consumers accept are not refused: Felix log levels in any case or empty, kube-proxy bind addresses without a port', () => {
+    const felix = (spec: object) => ({ apiVersion: 'crd.projectcalico.org/v1', kind: 'FelixConfiguration', metadata: { name: 'default' }, spec });
+    for (const spec of [{ bpfLogLevel: '' }, { logSeverityScreen: 'info' }, { logSeverityScreen: 'Trace' }]) {
+      expect(ids(manifests({ 'f.yaml': [felix(spec)] })).filter((i) => i.startsWith('error'))).toEqual([]);
+    }
+    expect(ids(manifests({ 'kp.yaml': [kubeProxyCm('', 'metricsBindAddress: 0.0.0.0\nhealthzBindAddress: "[::]"\n'), kubeProxyDs()] })).filter((i) => i.startsWith('error'))).toEqual([]);
+  });
+});
+
+describe('audit of node-cache wiring', () => {
+  const base = [svc('kube-dns', '10.96.0.10'), svc('kube-dns-upstream', '10.96.0.11'), kubeProxyDs()];
+  const nld = (localip: string, bind: string, upstream = 'kube-dns-upstream') => [
+    cache('node-local-dns', ['-localip', localip, '-conf', '/etc/Corefile', '-upstreamsvc', upstream]), cm('node-local-dns', { Corefile: nodeCorefile(bind, '__PILLAR__CLUSTER__DNS__') }),
+  ];
+
+  test('NLD-BIND-MISMATCH: an address node-cache takes but its Corefile does not bind', () => {
+    expect(ids(manifests({ 'a.yaml': [...base, kubeProxyCm(''), ...nld('169.254.20.10,10.96.0.10', '169.254.20.10')] }))).toContain('error NLD-BIND-MISMATCH ConfigMap/kube-system/node-local-dns');
+  });
+
+  test('NLD-UPSTREAM-LOOP: node-cache forwarding to the kube-dns Service whose IP it takes', () => {
+    expect(ids(manifests({ 'a.yaml': [...base, kubeProxyCm(''), ...nld('169.254.20.10,10.96.0.10', '169.254.20.10 10.96.0.10', 'kube-dns')] })))
+      .toContain('error NLD-UPSTREAM-LOOP DaemonSet/kube-system/node-local-dns');
+  });
+
+  test('kubelet advice follows the wiring that runs: no contrary advice beside NLD-MODE-MISMATCH, bypass named beside iptables', () => {
+    const mismatch = ids(manifests({ 'a.yaml': [...base, kubeProxyCm('ipvs'), ...nld('169.254.20.10,10.96.0.10', '169.254.20.10 10.96.0.10'), kubelet('169.254.20.10')] }));
+    expect(mismatch).toContain('error NLD-MODE-MISMATCH DaemonSet/kube-system/node-local-dns');
+    expect(mismatch.join('\n')).not.toMatch(/KUBELET-CLUSTER-DNS/);
+    const bypass = ids(manifests({ 'a.yaml': [...base, kubeProxyCm(''), ...nld('169.254.20.10', '169.254.20.10'), kubelet('10.96.0.10')] }));
+    expect(bypass).toContain('warning KUBELET-CLUSTER-DNS KubeletConfiguration/(unnamed)');
+    expect(bypass.join('\n')).not.toMatch(/NLD-LINK-LOCAL-ONLY/);
+  });
+});
+
+describe('audit of Cilium values and odd input', () => {
+  test('CILIUM-REMOVED-VALUE: values the chart refuses since a version, errors when the chart is that new', () => {
+    const values = 'kubeProxyReplacement: strict\ntunnel: disabled\nk8sServiceHost: 10.0.0.10\nroutingMode: native\nipv4NativeRoutingCIDR: 10.244.0.0/16\n';
+    const release = { apiVersion: 'helm.toolkit.fluxcd.io/v2', kind: 'HelmRelease', metadata: { name: 'cilium', namespace: 'flux-system' }, spec: { chart: { spec: { chart: 'cilium', version: '1.16.3' } }, valuesFrom: [{ kind: 'Secret', name: 'cilium-values' }] } };
+    const secret = { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'cilium-values', namespace: 'flux-system' }, data: { 'values.yaml': Buffer.from(values).toString('base64') } };
+    const found = ids(manifests({ 'flux.yaml': [release, secret] }));
+    expect(found.filter((i) => i.includes('CILIUM-REMOVED-VALUE'))).toEqual(['error CILIUM-REMOVED-VALUE HelmRelease/flux-system/cilium', 'error CILIUM-REMOVED-VALUE HelmRelease/flux-system/cilium']);
+    // a values file is found under a folder naming cilium, and without a chart version it warns
+    const file = ids(manifests({ 'infrastructure/cilium/values.yaml': values }));
+    expect(file.filter((i) => i.includes('CILIUM-REMOVED-VALUE'))).toHaveLength(2);
+    expect(file.filter((i) => i.includes('CILIUM-REMOVED-VALUE')).every((i) => i.startsWith('warning'))).toBe(true);
+  });
+
+  test('odd input is named with its file and never crashes the audit', () => {
+    const dir = manifests({
+      'templates/configmap.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ .Release.Name }}-config\ndata:\n  {{- toYaml .Values.data | nindent 2 }}\n',
+      'list.yaml': [{ apiVersion: 'v1', kind: 'List', items: null }],
+      'policy.yaml': [{ apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name: 'p', namespace: 'shop' }, spec: { podSelector: {}, egress: {} } }],
+      'ds.yaml': [{ apiVersion: 'apps/v1', kind: 'DaemonSet', metadata: { name: 'node-local-dns', namespace: 'kube-system' }, spec: { template: { spec: { containers: { name: 'node-cache' } } } } }],
+      'nodes.yaml': [{ apiVersion: 'v1', kind: 'Node', metadata: { name: 'n1' }, status: { capacity: { cpu: '3500m' } } }],
+      'coredns.yaml': [cm('coredns', { Corefile: '.:53 {\n    cache cluster.local\n    kubernetes cluster.local {\n        ttl x\n    }\n    forward . /etc/resolv.conf\n}\n' })],
+    });
+    const { result, ids: found } = audit(dir);
+    const unreadable = result.findings.filter((f: any) => f.ruleId === 'AUDIT-UNREADABLE').map((f: any) => path.relative(dir, f.file));
+    expect(unreadable).toEqual(expect.arrayContaining([path.join('templates', 'configmap.yaml'), 'list.yaml']));
+    expect(found).toEqual(expect.arrayContaining(['error AUDIT-INVALID-OBJECT NetworkPolicy/shop/p', 'error COREDNS-COREFILE ConfigMap/kube-system/coredns']));
+    expect(result.facts.find((f: any) => f.name === 'cpuCoresPerNode')).toMatchObject({ value: '3' });
+    expect(result.tiers.deviations.find((d: any) => d.setting === 'coreDns.cacheTtlSeconds')).toMatchObject({ cluster: '3600' });
+    expect(JSON.stringify(result)).not.toContain('NaN');
+  });
+
+  test('Flannel: a backend the library does not model is named; its Network is a fact like the others', () => {
+    const flannel = cm('kube-flannel-cfg', { 'net-conf.json': '{"Network": "10.42.0.0/16", "Backend": {"Type": "wireguard"}}' }, 'kube-flannel');
+    const kubeadm = cm('kubeadm-config', { ClusterConfiguration: 'kind: ClusterConfiguration\nnetworking:\n  podSubnet: 10.244.0.0/16\n' });
+    const found = ids(manifests({ 'a.yaml': [kubeadm, flannel] }));
+    expect(found).toEqual(expect.arrayContaining(['warning AUDIT-NOT-MODELLED ConfigMap/kube-flannel/kube-flannel-cfg', 'warning AUDIT-FACT-CONFLICT ConfigMap/kube-flannel/kube-flannel-cfg']));
+  });
+});
+
+test('PolicyLint.lint does not crash on a map where the schema has a list', () => {
+  const policy = { apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name: 'p', namespace: 'shop' }, spec: { podSelector: {}, policyTypes: ['Egress'], egress: {} } };
+  expect(() => PolicyLint.lint([policy])).not.toThrow();
 });
