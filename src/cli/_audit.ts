@@ -132,15 +132,15 @@ export function readManifests(paths: string[], stdin: () => string): AuditInput[
 }
 
 /** Kinds the library tunes whose audit is not written yet (they are named, never skipped silently). */
-const NOT_YET = new Set(['PrometheusRule', 'ServiceMonitor']);
+const NOT_YET = new Set(['ServiceMonitor', 'PodMonitor']);
 
 /**
  * Findings about what the library itself writes, not about a running cluster: an audit passes
  * properties straight from the cluster, so they never apply (KP-NO-KUBECONFIG is about the
  * ConfigMap the construct emits lacking kubeconfig.conf; CALICO-IPPOOL-IMMUTABLE about
- * changing a pool the construct emits; PLAN-CHANGED-AFTER-CONSTRUCTION about code that adds components late).
+ * changing a pool the construct emits; PLAN-CHANGED-AFTER-CONSTRUCTION and ALERTS-CREATED-TOO-EARLY about code that adds components late).
  */
-const OUTPUT_ONLY = new Set(['KP-NO-KUBECONFIG', 'CALICO-IPPOOL-IMMUTABLE', 'PLAN-CHANGED-AFTER-CONSTRUCTION']);
+const OUTPUT_ONLY = new Set(['KP-NO-KUBECONFIG', 'CALICO-IPPOOL-IMMUTABLE', 'PLAN-CHANGED-AFTER-CONSTRUCTION', 'ALERTS-CREATED-TOO-EARLY']);
 
 const CLUSTER = '(cluster)';
 
@@ -156,6 +156,9 @@ const MANIFEST_FIXES: Record<string, string> = {
     + 'bind to hold only the link-local IP (and kubelet clusterDNS to point at it); iptables mode binds the kube-dns IP too',
   'EBPF-REPLACES-KUBE-PROXY': 'remove the kube-proxy DaemonSet and ConfigMap (and its rules: kube-proxy --cleanup on each node), or turn the replacement off',
   'CNI-POLICY-UNENFORCED': 'run a CNI that enforces NetworkPolicy (Calico or Cilium), or remove the policies: they protect nothing here',
+  'ALERTS-NO-KUBE-PROXY': 'drop the kube-proxy alerts (KubeProxyDown and the kubeproxy_* rules): no kube-proxy runs beside the eBPF replacement',
+  'ALERTS-KUBE-PROXY-METRICS': "set kube-proxy's metricsBindAddress to 0.0.0.0:10249 (and scrape it), or drop the kube-proxy alerts",
+  'ALERTS-MODE-MISMATCH': 'alert on the metrics of the mode kube-proxy runs in (kubeproxy_sync_proxy_rules_iptables_* in iptables mode, *_nftables_* in nftables mode)',
   'CILIUM-DIRECT-ROUTES-L2': 'if the nodes share one L2 segment, say so with --nodes-share-l2-segment; otherwise turn autoDirectNodeRoutes off and route Pod CIDRs with BGP or cloud routes',
 };
 
@@ -507,6 +510,7 @@ class ClusterAudit {
       new ApiObject(chart, `policy-${i}`, { apiVersion, kind, metadata: { ...(isPlainObject(metadata) ? metadata : {}), name: metadata?.name ?? '(unnamed)' }, ...rest });
     });
     new PolicyLint(chart, 'PolicyLint', common);
+    this.guard(undefined, () => this.alertRules(chart, common));
 
     const report = TuningReport.of(chart);
     // Calico eBPF beside a running kube-proxy is its documented migration state when Felix leaves kube-proxy's rules alone
@@ -527,6 +531,43 @@ class ClusterAudit {
     }
     this.dnsPaths(report);
     this.guard(undefined, () => this.kubelet(AppState.of(chart).plan().dns, profile, nodeLocal));
+  }
+
+  /**
+   * Alerting rules (PrometheusRule objects, Prometheus rule files) as the facts NetworkAlerts registers:
+   * what they watch, read from the metrics their expressions use, and the kube-proxy mode their
+   * mode-only metrics assume; ALERTS-NO-KUBE-PROXY, ALERTS-KUBE-PROXY-METRICS and ALERTS-MODE-MISMATCH
+   * then check them against the cluster as they check the library's own.
+   */
+  private alertRules(chart: Chart, common: { tier: ScaleTier; profile: ClusterProfile }): void {
+    const sources = this.readable.filter((i) => (i.object.kind === 'PrometheusRule' && /^monitoring\.coreos\.com\//.test(i.object.apiVersion ?? ''))
+      || (i.object.kind === undefined && Array.isArray(i.object.groups)));
+    sources.forEach((input, n) => {
+      const groups = list(input.object.kind ? input.object.spec?.groups : input.object.groups);
+      const exprs = groups.flatMap((g) => list(isPlainObject(g) ? (g as Obj).rules : [])).map((r) => (isPlainObject(r) ? String((r as Obj).expr ?? '') : ''));
+      const uses = (re: RegExp) => exprs.some((e) => re.test(e));
+      const watches = {
+        'kube-proxy': uses(/\bkubeproxy_|job="kube-proxy"/),
+        'coredns': uses(/\bcoredns_/),
+        'node-local-dns': uses(/job="node-local-dns"/),
+        'node': uses(/\bnode_nf_conntrack/),
+      };
+      // metrics only one mode exports (pkg/proxy/metrics: the iptables and nftables proxiers' own)
+      const iptables = uses(/kubeproxy_sync_proxy_rules_iptables_/);
+      const nftables = uses(/kubeproxy_sync_proxy_rules_nftables_/);
+      const mode = iptables && !nftables ? KubeProxyMode.IPTABLES : nftables && !iptables ? KubeProxyMode.NFTABLES : undefined;
+      const scope = new Construct(chart, `alerts-${n}`);
+      AppState.of(chart).register({
+        kind: 'alerts',
+        scope,
+        ...common,
+        watches,
+        explicit: { 'kube-proxy': false, 'coredns': false, 'node-local-dns': false, 'node': false },
+        ...(mode ? { explicitKubeProxyMode: mode } : {}),
+      });
+      this.sources.set(`alerts-${n}`, input);
+      this.sourceNames.set(`alerts-${n}`, { kubeProxyMode: `the ${mode}-only metrics its expressions use` });
+    });
   }
 
   /** A rule's message about the audit's constructs, in the manifests' terms: paths as objects, properties as their fields. */

@@ -403,3 +403,33 @@ test('PolicyLint.lint does not crash on a map where the schema has a list', () =
   const policy = { apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name: 'p', namespace: 'shop' }, spec: { podSelector: {}, policyTypes: ['Egress'], egress: {} } };
   expect(() => PolicyLint.lint([policy])).not.toThrow();
 });
+
+describe('audit of alerting rules', () => {
+  const rule = (name: string, expr: string) => ({
+    apiVersion: 'monitoring.coreos.com/v1',
+    kind: 'PrometheusRule',
+    metadata: { name, namespace: 'monitoring' },
+    spec: { groups: [{ name: 'net', rules: [{ alert: 'A', expr, for: '10m' }] }] },
+  });
+  const dnsSvc = { apiVersion: 'v1', kind: 'Service', metadata: { name: 'kube-dns', namespace: 'kube-system' }, spec: { clusterIP: '10.96.0.10', selector: { 'k8s-app': 'kube-dns' } } };
+
+  test('ALERTS-NO-KUBE-PROXY: kube-proxy alerts beside Cilium\'s replacement fire forever', () => {
+    const cilium = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'cilium-config', namespace: 'kube-system' }, data: { 'kube-proxy-replacement': 'true', 'k8s-service-host': '10.0.0.10', 'routing-mode': 'tunnel', 'tunnel-protocol': 'vxlan' } };
+    const found = audit(manifests({ 'a.yaml': [cilium, dnsSvc, rule('kp', 'up{job="kube-proxy"} == 0')] })).ids;
+    expect(found).toContain('error ALERTS-NO-KUBE-PROXY PrometheusRule/monitoring/kp');
+  });
+
+  test('ALERTS-KUBE-PROXY-METRICS: kubeadm\'s kube-proxy serves metrics on loopback, so its alerts cannot work', () => {
+    expect(audit(cluster({}, { 'rules.yaml': JSON.stringify(rule('kp', 'rate(kubeproxy_sync_proxy_rules_duration_seconds_count[5m]) == 0')) })).ids)
+      .toContain('error ALERTS-KUBE-PROXY-METRICS PrometheusRule/monitoring/kp');
+    // a Prometheus rule file (groups at the top) is read too
+    const file = 'groups:\n- name: net\n  rules:\n  - alert: KubeProxyDown\n    expr: absent(up{job="kube-proxy"} == 1)\n';
+    expect(audit(cluster({}, { 'prometheus-rules.yaml': file })).ids.join('\n')).toMatch(/error ALERTS-KUBE-PROXY-METRICS .*prometheus-rules\.yaml/);
+  });
+
+  test('ALERTS-MODE-MISMATCH: iptables-only metrics on a kube-proxy in nftables mode are never exported', () => {
+    const dir = cluster({ 'kube-proxy.yaml': (t: string) => mode('nftables')(t).replace('metricsBindAddress: ""', 'metricsBindAddress: 0.0.0.0:10249') },
+      { 'rules.yaml': JSON.stringify(rule('kp', 'rate(kubeproxy_sync_proxy_rules_iptables_restore_failures_total[5m]) > 0')) });
+    expect(audit(dir).ids).toContain('error ALERTS-MODE-MISMATCH PrometheusRule/monitoring/kp');
+  });
+});

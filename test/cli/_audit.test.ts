@@ -56,10 +56,10 @@ describe('audit', () => {
   });
 
   test('kinds the library tunes but this audit does not check yet are named, never skipped silently', () => {
-    const rule = { apiVersion: 'monitoring.coreos.com/v1', kind: 'PrometheusRule', metadata: { name: 'net', namespace: 'monitoring' }, spec: { groups: [] } };
-    const r = run(['audit', '-', '--format', 'json'], manifest([rule, { apiVersion: 'v1', kind: 'List', items: [DENY_EGRESS] }]));
-    expect(JSON.parse(r.stdout)).toMatchObject({ notAudited: ['PrometheusRule/monitoring/net'], objects: 2 });
-    expect(run(['audit', '-'], manifest([rule])).stdout).toContain('not audited yet: PrometheusRule/monitoring/net');
+    const monitor = { apiVersion: 'monitoring.coreos.com/v1', kind: 'ServiceMonitor', metadata: { name: 'kube-proxy', namespace: 'monitoring' }, spec: {} };
+    const r = run(['audit', '-', '--format', 'json'], manifest([monitor, { apiVersion: 'v1', kind: 'List', items: [DENY_EGRESS] }]));
+    expect(JSON.parse(r.stdout)).toMatchObject({ notAudited: ['ServiceMonitor/monitoring/kube-proxy'], objects: 2 });
+    expect(run(['audit', '-'], manifest([monitor])).stdout).toContain('not audited yet: ServiceMonitor/monitoring/kube-proxy');
   });
 
   test('--fail-on warning fails on warnings too; markdown lists every finding', () => {
