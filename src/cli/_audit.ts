@@ -159,6 +159,8 @@ const MANIFEST_FIXES: Record<string, string> = {
   'ALERTS-NO-KUBE-PROXY': 'drop the kube-proxy alerts (KubeProxyDown and the kubeproxy_* rules): no kube-proxy runs beside the eBPF replacement',
   'ALERTS-KUBE-PROXY-METRICS': "set kube-proxy's metricsBindAddress to 0.0.0.0:10249 (and scrape it), or drop the kube-proxy alerts",
   'ALERTS-MODE-MISMATCH': 'alert on the metrics of the mode kube-proxy runs in (kubeproxy_sync_proxy_rules_iptables_* in iptables mode, *_nftables_* in nftables mode)',
+  'NLD-NFTABLES': 'keep node-cache wired like IPVS (the link-local IP alone, kubelet clusterDNS at it) and test DNS after every kube-proxy or node-cache upgrade: upstream does not support this mode (kubernetes/dns#682)',
+  'CONNTRACK-CAPACITY': "raise conntrack.min (or conntrack.maxPerCore) in the kube-proxy ConfigMap's config.conf, then restart kube-proxy (it writes nf_conntrack_max at start)",
   'CILIUM-DIRECT-ROUTES-L2': 'if the nodes share one L2 segment, say so with --nodes-share-l2-segment; otherwise turn autoDirectNodeRoutes off and route Pod CIDRs with BGP or cloud routes',
 };
 
@@ -474,7 +476,9 @@ class ClusterAudit {
       this.sourceNames.set(id, names.names ?? {});
     } catch (e) {
       for (const line of (e as Error).message.split('\n')) {
-        const text = line.startsWith(`[${names.label}] `) ? line.slice(names.label.length + 3) : line;
+        let text = line.startsWith(`[${names.label}] `) ? line.slice(names.label.length + 3) : line;
+        // the other properties a rule names, in the manifest's terms too
+        for (const [prop, field] of Object.entries(names.names ?? {})) text = text.split(`'${prop}'`).join(`'${field}'`);
         this.findings.push(this.finding(input, ruleId, FindingSeverity.ERROR, text, 'correct this field: the library refuses it, and the component misbehaves with it (see the message)'));
       }
     }
@@ -504,6 +508,12 @@ class ClusterAudit {
       } else if (NOT_YET.has(o.kind)) {
         this.notAudited.push(objectId(o));
       }
+    }
+    // kube-system's Pod Security labels decide whether node components may run there (PSA-PRIVILEGED reads them)
+    const kubeSystem = this.get('Namespace/kube-system');
+    if (kubeSystem) {
+      new ApiObject(chart, 'kube-system', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'kube-system', labels: { ...kubeSystem.object.metadata?.labels } } });
+      this.sources.set('kube-system', kubeSystem);
     }
     this.policies.forEach((p, i) => {
       const { apiVersion, kind, metadata, ...rest } = p.object;

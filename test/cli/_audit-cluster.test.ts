@@ -3,6 +3,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { PolicyLint } from '../../src';
 import { main } from '../../src/cli/_main';
+import { CROSS_COMPONENT_RULES } from '../../src/rules/_all';
 
 /*
  * The audit on a kubeadm cluster's own manifests (test/cli/fixtures/kubeadm-1.33: written for these
@@ -431,5 +432,72 @@ describe('audit of alerting rules', () => {
     const dir = cluster({ 'kube-proxy.yaml': (t: string) => mode('nftables')(t).replace('metricsBindAddress: ""', 'metricsBindAddress: 0.0.0.0:10249') },
       { 'rules.yaml': JSON.stringify(rule('kp', 'rate(kubeproxy_sync_proxy_rules_iptables_restore_failures_total[5m]) > 0')) });
     expect(audit(dir).ids).toContain('error ALERTS-MODE-MISMATCH PrometheusRule/monitoring/kp');
+  });
+});
+
+/**
+ * Every cross-component rule of the library, with the planted fault that makes the audit name it, or
+ * why the audit cannot meet it (a rule about how an app is assembled, not about a cluster). A new
+ * rule fails this test until it is given one or the other.
+ */
+describe('every cross-component rule, planted in a cluster\'s manifests', () => {
+  const calicoPool = (cidr: string, extra: object = {}) => ({ apiVersion: 'crd.projectcalico.org/v1', kind: 'IPPool', metadata: { name: 'default-ipv4-ippool' }, spec: { cidr, blockSize: 26, vxlanMode: 'Always', ipipMode: 'Never', natOutgoing: true, ...extra } });
+  const felix = (spec: object) => ({ apiVersion: 'crd.projectcalico.org/v1', kind: 'FelixConfiguration', metadata: { name: 'default' }, spec });
+  const flannelCfg = cm('kube-flannel-cfg', { 'net-conf.json': '{"Network": "10.244.0.0/16", "Backend": {"Type": "vxlan"}}' }, 'kube-flannel');
+  const ciliumKpr = cm('cilium-config', { 'kube-proxy-replacement': 'true', 'k8s-service-host': '10.0.0.10', 'routing-mode': 'tunnel', 'tunnel-protocol': 'vxlan' });
+  const policy = { apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name: 'web', namespace: 'shop' }, spec: { podSelector: {}, policyTypes: ['Ingress'] } };
+  const rule = (expr: string) => JSON.stringify({ apiVersion: 'monitoring.coreos.com/v1', kind: 'PrometheusRule', metadata: { name: 'kp', namespace: 'monitoring' }, spec: { groups: [{ name: 'a', rules: [{ alert: 'A', expr }] }] } });
+  const PLANTED: Record<string, string | (() => string[])> = {
+    'PROFILE-CONSISTENCY': 'not a cluster fault: the audit builds one profile for every component',
+    'SINGLE-INSTANCE': 'not a cluster fault: one component of each kind is built from the manifests',
+    'HOST-PORT-CONFLICT': () => ids(cluster({}, { 'nld.yaml': nodeLocalDns('iptables').replace('"-pidfile"', '"-health-port", "10256", "-pidfile"') })),
+    'CONNTRACK-OWNERSHIP': 'the audit reads no node sysctls yet: nothing else writes nf_conntrack_max to disagree with kube-proxy',
+    'CONNTRACK-CAPACITY': () => ids(cluster(), '--tier', 'large', '--nodes', '1000', '--services', '3000', '--cpu-cores-per-node', '2'),
+    'SERVICE-CIDR-CAPACITY': () => ids(cluster({ 'kubeadm-config.yaml': (t: string) => t.replace('serviceSubnet: 10.96.0.0/12', 'serviceSubnet: 10.96.0.0/22') }), '--services', '5000', '--nodes', '10'),
+    'CNI-EXCLUSIVE': () => ids(manifests({ 'a.yaml': [flannelCfg, calicoPool('10.244.0.0/16')] })),
+    'CNI-POLICY-UNENFORCED': () => ids(manifests({ 'a.yaml': [flannelCfg, policy] })),
+    'CALICO-NFTABLES': () => ids(cluster({}, { 'calico.yaml': JSON.stringify(felix({ nftablesMode: 'Enabled' })) })),
+    'CILIUM-KUBE-PROXY-IPVS': () => ids(cluster({ 'kube-proxy.yaml': mode('ipvs') }, { 'cilium.yaml': JSON.stringify(cm('cilium-config', { 'kube-proxy-replacement': 'false', 'routing-mode': 'tunnel', 'tunnel-protocol': 'vxlan' })) })),
+    'EBPF-REPLACES-KUBE-PROXY': () => ids(cluster({}, { 'cilium.yaml': JSON.stringify(ciliumKpr) })),
+    'NLD-MODE-MISMATCH': () => ids(cluster({ 'kube-proxy.yaml': mode('ipvs') }, { 'nld.yaml': nodeLocalDns('iptables') })),
+    'NLD-NFTABLES': () => ids(cluster({ 'kube-proxy.yaml': mode('nftables'), 'kubeadm-config.yaml': clusterDns('169.254.20.10') }, { 'nld.yaml': nodeLocalDns('ipvs') })),
+    'DEFAULT-DENY-DNS': 'a DefaultDenyPolicy rule; the audit traces every namespace with policies instead (DNS-PATH, tested above)',
+    'DEFAULT-DENY-OVERLAP': 'a DefaultDenyPolicy rule (two of them covering one namespace); a cluster\'s policies go through PolicyLint (NP001)',
+    'PSA-PRIVILEGED': () => ids(cluster({}, {
+      'nld.yaml': nodeLocalDns('iptables'),
+      'ns.yaml': JSON.stringify({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'kube-system', labels: { 'pod-security.kubernetes.io/enforce': 'baseline' } } }),
+    })),
+    'SYSCTL-NAMESPACED-HOST-ONLY': 'the audit reads no node sysctl configuration yet',
+    'ALERTS-NO-KUBE-PROXY': () => ids(manifests({ 'a.yaml': [ciliumKpr], 'r.yaml': rule('up{job="kube-proxy"} == 0') })),
+    'ALERTS-KUBE-PROXY-METRICS': () => ids(cluster({}, { 'r.yaml': rule('up{job="kube-proxy"} == 0') })),
+    'ALERTS-MODE-MISMATCH': () => ids(cluster({ 'kube-proxy.yaml': (t: string) => mode('nftables')(t).replace('metricsBindAddress: ""', 'metricsBindAddress: 0.0.0.0:10249') },
+      { 'r.yaml': rule('rate(kubeproxy_sync_proxy_rules_iptables_restore_failures_total[5m]) > 0') })),
+    'ALERTS-CREATED-TOO-EARLY': 'about the order an app creates constructs in, not about a cluster',
+    'PLAN-CHANGED-AFTER-CONSTRUCTION': 'about the order an app creates constructs in, not about a cluster',
+  };
+  test('the table names every rule and no other', () => {
+    expect(Object.keys(PLANTED).sort()).toEqual(CROSS_COMPONENT_RULES.map((r) => r.id).sort());
+  });
+  test.each(Object.entries(PLANTED).filter(([, v]) => typeof v !== 'string'))('%s', (id, plant) => {
+    expect((plant as () => string[])().join('\n')).toMatch(new RegExp(`^(error|warning) ${id} `, 'm'));
+  });
+});
+
+describe('single-component checks, named by the manifest\'s fields', () => {
+  const messages = (dir: string, ruleId: string) => audit(dir).result.findings.filter((f: any) => f.ruleId === ruleId).map((f: any) => `${f.object}: ${f.message}`);
+
+  test('NODE-LOCAL-DNS-CONFIG: a node-cache flag NodeLocalDns refuses', () => {
+    const dir = cluster({}, { 'nld.yaml': nodeLocalDns('iptables').replace('"-pidfile"', '"-health-port", "99999", "-pidfile"') });
+    expect(messages(dir, 'NODE-LOCAL-DNS-CONFIG')).toEqual([expect.stringMatching(/^DaemonSet\/kube-system\/node-local-dns: '-health-port' \(99999\) /)]);
+  });
+
+  test('CILIUM-CONFIG: a Helm value CiliumTuning refuses, named by its key', () => {
+    const values = 'kubeProxyReplacement: false\nroutingMode: tunnel\ntunnelProtocol: vxlan\nhubble:\n  enabled: true\n  relay:\n    enabled: false\n  ui:\n    enabled: true\n';
+    expect(messages(manifests({ 'cilium/values.yaml': values }), 'CILIUM-CONFIG')).toEqual([expect.stringContaining("'hubble.ui.enabled' (true) needs 'hubble.relay.enabled'")]);
+  });
+
+  test('CALICO-CONFIG: an IP pool CalicoTuning refuses, named by the pool', () => {
+    const pool = { apiVersion: 'crd.projectcalico.org/v1', kind: 'IPPool', metadata: { name: 'pods' }, spec: { cidr: '10.244.0.0/16', vxlanMode: 'Always', ipipMode: 'Always' } };
+    expect(messages(manifests({ 'p.yaml': [pool] }), 'CALICO-CONFIG')).toEqual([expect.stringContaining("'IPPool/pods spec.ipipMode' (Always) cannot be enabled together with vxlanMode")]);
   });
 });
