@@ -49,6 +49,14 @@ describe('the CLI', () => {
     expect(values).toMatchObject({ kubeProxyReplacement: true, k8sServiceHost: '10.0.0.1' });
     expect(fs.readFileSync(path.join(out, 'tuning-report.md'), 'utf8')).toContain('large');
   });
+
+  test('as a process, audit exits 1 on the drifted example cluster\'s errors and writes SARIF to stdout', () => {
+    const r = cli(['audit', 'examples/audit/drifted-cluster', '--format', 'sarif']);
+    expect(r).toMatchObject({ status: 1, stderr: '' });
+    const sarif = JSON.parse(r.stdout);
+    expect(sarif.runs[0].results.map((x: any) => x.ruleId)).toEqual(expect.arrayContaining(['NLD-MODE-MISMATCH', 'NP006']));
+    expect(sarif.runs[0].results[0].locations[0].physicalLocation.artifactLocation.uri).toMatch(/^examples\/audit\/drifted-cluster\//);
+  });
 });
 
 describe('synth', () => {
