@@ -66,6 +66,8 @@ const project = new cdk8s.ConstructLibraryCdk8s({
     'fast-check@^4.3.0',
     // A newer cdk8s-plus line beside the peer (28): objects from either are accepted (test/cdk8s-plus-versions.test.ts).
     'cdk8s-plus-34@^2.0.54',
+    // scripts/bundle.js: the package's entry and the command line as one file each (import cost, docs/benchmarks.md).
+    'esbuild@^0.25.0',
   ],
 
   // The audit reads manifests with their line numbers (cdk8s bundles its own copy, not exported).
@@ -175,6 +177,10 @@ const rosetta = project.addTask('rosetta:extract', {
   exec: 'jsii-rosetta extract --strict',
 });
 project.postCompileTask.spawn(rosetta);
+// The package loads as one bundle compiled from a V8 code cache made at build time (scripts/bundle.js):
+// a cold process pays for parsing and compiling the library once, at build, not at every `cdk8s synth`.
+// Part of compile itself: `example` and `bench` spawn compile, and they must load what users load.
+project.compileTask.exec('node scripts/bundle.js');
 project.gitignore.addPatterns('/.jsii.tabl.json');
 
 // Packages: the npm tarball builds anywhere; Python, Java, .NET and Go packages need PyPI,
