@@ -177,7 +177,9 @@ test('the package\'s bin runs this main() from the built library', () => {
   expect(pkg.bin).toEqual({ 'cdk8s-network-tuning': 'bin/cdk8s-network-tuning' });
   const bin = fs.readFileSync(path.join(root, 'bin', 'cdk8s-network-tuning'), 'utf8');
   expect(bin.split('\n')[0]).toBe('#!/usr/bin/env node');
-  expect(bin).toContain("require('../lib/cli/_main.js')");
+  // the bundle of this main() that scripts/bundle.js builds at compile (lib/cli/_main.js and what it imports)
+  expect(bin).toContain("require('../lib/cli/_main.bundle.js')");
+  expect(fs.readFileSync(path.join(root, 'scripts', 'bundle.js'), 'utf8')).toContain("entryPoints: [path.join(lib, 'cli', '_main.js')], outfile: path.join(lib, 'cli', '_main.bundle.js')");
   // executable by its owner (the npm tarball keeps the mode)
   expect(fs.statSync(path.join(root, 'bin', 'cdk8s-network-tuning')).mode.toString(8)).toMatch(/[1357]..$/);
 });
