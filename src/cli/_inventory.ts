@@ -5,7 +5,7 @@ import { fromConfig, mergeValues } from './_config';
 import { filesUnder, install, Synthesized, synthesizeCluster, UsageError } from './_synth';
 import { isPlainObject } from '../core/_boundary';
 import { ConfigErrors } from '../core/_errors';
-import { isDnsLabel } from '../core/_net';
+import { isDnsLabel, isDnsSubdomain } from '../core/_net';
 
 /*
  * `synth --inventory clusters.yaml`: a fleet. One folder per cluster (what `synth` writes for one),
@@ -25,6 +25,7 @@ import { isDnsLabel } from '../core/_net';
  */
 
 const GITOPS_FOLDER = '_gitops'; // cluster names are DNS labels: a leading underscore cannot be one
+const OURS = '# written by cdk8s-network-tuning synth --inventory: the manifests Flux applies for this cluster';
 
 export interface FleetCluster {
   readonly name: string;
@@ -46,10 +47,12 @@ export interface GitOps {
   readonly project: string;
   readonly automated: boolean;
   readonly sourceName: string;
+  /** The ApplicationSet's name and the prefix of every Application and Kustomization (two fleets in one namespace differ in it). */
+  readonly name: string;
 }
 
 const CLUSTER_KEYS = new Set(['name', 'server', 'destinationName', 'kubeConfigSecret']);
-const GITOPS_KEYS = ['engine', 'repoURL', 'revision', 'path', 'namespace', 'project', 'automated', 'sourceName'];
+const GITOPS_KEYS = ['engine', 'repoURL', 'revision', 'path', 'namespace', 'project', 'automated', 'sourceName', 'name'];
 
 export function readInventory(file: string, outdir: string): { clusters: FleetCluster[]; gitops?: GitOps; label: string } {
   const label = `inventory ${file}`;
@@ -64,7 +67,8 @@ export function readInventory(file: string, outdir: string): { clusters: FleetCl
   const doc = docs.length === 1 && isPlainObject(docs[0]) ? docs[0] as Record<string, unknown> : undefined;
   if (!doc) throw new UsageError(`[${label}] must hold one map with 'clusters' (and optional 'defaults' and 'gitops')`);
   for (const k of Object.keys(doc)) if (!['defaults', 'clusters', 'gitops'].includes(k)) errors.addMissing(k, "is not an inventory key: 'defaults', 'clusters' or 'gitops'");
-  const defaults = doc.defaults === undefined ? {} : doc.defaults;
+  // `defaults:` with nothing under it is YAML's null: no defaults
+  const defaults = doc.defaults === undefined || doc.defaults === null ? {} : doc.defaults;
   if (!isPlainObject(defaults)) errors.add('defaults', defaults, 'must be a map of NetworkTuning properties');
   if (!Array.isArray(doc.clusters) || doc.clusters.length === 0) {
     errors.add('clusters', doc.clusters, 'must list at least one cluster');
@@ -131,8 +135,13 @@ function readGitOps(errors: ConfigErrors, raw: unknown, outdir: string): GitOps 
     }
     return v;
   };
-  const repoPath = str('path', outdir.split(path.sep).join('/')).replace(/^\.\//, '').replace(/\/+$/, '');
-  if (repoPath.startsWith('/') || repoPath.split('/').includes('..')) errors.add('gitops.path', repoPath, 'must be a path inside the repository (relative, no ..)');
+  // "./" or "" is the repository's root: cluster folders sit at its top
+  const repoPath = (g.path === undefined ? outdir.split(path.sep).join('/') : typeof g.path === 'string' ? g.path : str('path')).replace(/^\.(\/|$)/, '').replace(/\/+$/, '');
+  if (repoPath.startsWith('/') || repoPath.split('/').includes('..')) {
+    errors.add(g.path === undefined ? '-o' : 'gitops.path', repoPath, g.path === undefined
+      ? "is not a path inside the repository: set 'gitops.path' to where the output folder sits in it"
+      : 'must be a path inside the repository (relative, no ..; "./" for its root)');
+  }
   if (g.automated !== undefined && typeof g.automated !== 'boolean') errors.add('gitops.automated', g.automated, 'must be true or false');
   return {
     engine: engine === 'flux' ? 'flux' : 'argocd',
@@ -143,28 +152,63 @@ function readGitOps(errors: ConfigErrors, raw: unknown, outdir: string): GitOps 
     project: str('project', 'default'),
     automated: g.automated === true,
     sourceName: str('sourceName', 'network-tuning'),
+    name: str('name', 'network-tuning'),
   };
 }
 
 /** Two entries that roll out to the same cluster would overwrite each other's objects: each destination once. */
+/**
+ * A server URL as Argo CD matches it: https only, scheme and host in lower case, the default port and a
+ * trailing slash dropped (argoproj/argo-cd#3993 trims the slash), so one cluster written two ways is one.
+ */
+function normalServer(text: string): string | undefined {
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    return undefined;
+  }
+  if (url.protocol !== 'https:' || url.username || url.password || url.search || url.hash) return undefined;
+  return `https://${url.hostname}${url.port && url.port !== '443' ? `:${url.port}` : ''}${url.pathname.replace(/\/+$/, '')}`;
+}
+
+/**
+ * Each cluster names where it rolls out, once: a cluster without a destination would be applied to the
+ * GitOps engine's own cluster (Argo CD's in-cluster, Flux without kubeConfig), so in-cluster is written
+ * out (server https://kubernetes.default.svc, destinationName in-cluster, kubeConfigSecret: none).
+ */
 function checkDestinations(errors: ConfigErrors, clusters: FleetCluster[], gitops: GitOps): void {
-  const destination = (c: FleetCluster) => (gitops.engine === 'flux'
-    ? c.kubeConfigSecret ? `kubeConfigSecret ${c.kubeConfigSecret}` : 'the Flux cluster itself (no kubeConfigSecret)'
-    : c.destinationName ? `destinationName ${c.destinationName}` : `server ${c.server ?? 'https://kubernetes.default.svc'}`);
+  const first = new Map<string, number>();
   for (const c of clusters) {
+    const at = `clusters[${c.index}]`;
+    // the Application or Kustomization is `<gitops.name>-<cluster>`, and both engines write that name into a label of every
+    // object they apply (Flux: kustomize.toolkit.fluxcd.io/name, fluxcd/flux2#2004; Argo CD: app.kubernetes.io/instance)
+    const object = `${gitops.name}-${c.name}`;
+    if (object.length > 63) errors.add(`${at}.name`, c.name, `makes the ${gitops.engine === 'flux' ? 'Kustomization' : 'Application'} name ${object} (${object.length} characters): label values hold 63 at most; shorten it or 'gitops.name'`);
     const wrong = gitops.engine === 'flux' ? ['server', 'destinationName'] : ['kubeConfigSecret'];
     for (const k of wrong) {
       if ((c as unknown as Record<string, unknown>)[k] !== undefined) {
-        errors.addMissing(`clusters[${c.index}].${k}`, gitops.engine === 'flux'
+        errors.addMissing(`${at}.${k}`, gitops.engine === 'flux'
           ? "is an Argo CD destination: a Flux Kustomization reaches another cluster through 'kubeConfigSecret'"
           : "is Flux's: an Argo CD Application reaches a cluster through 'server' or 'destinationName'");
       }
     }
-  }
-  const first = new Map<string, number>();
-  for (const c of clusters) {
-    const d = destination(c);
-    if (first.has(d)) errors.addMissing(`clusters[${c.index}]`, `rolls out to ${d}, as clusters[${first.get(d)}] does: two entries for one cluster overwrite each other's objects`);
+    let d: string | undefined;
+    if (gitops.engine === 'flux') {
+      if (c.kubeConfigSecret === undefined) errors.addMissing(`${at}.kubeConfigSecret`, "is required with gitops: the Secret holding the cluster's kubeconfig ('none' for the Flux cluster itself)");
+      else if (c.kubeConfigSecret !== 'none' && !isDnsSubdomain(c.kubeConfigSecret)) errors.add(`${at}.kubeConfigSecret`, c.kubeConfigSecret, 'must be a Secret name (a DNS subdomain)');
+      else d = c.kubeConfigSecret === 'none' ? 'the Flux cluster itself' : `kubeConfigSecret ${c.kubeConfigSecret}`;
+    } else if (c.destinationName !== undefined) {
+      d = `destinationName ${c.destinationName}`;
+    } else if (c.server === undefined) {
+      errors.addMissing(`${at}.server`, "is required with gitops (or 'destinationName'): https://kubernetes.default.svc for Argo CD's own cluster");
+    } else {
+      const server = normalServer(c.server);
+      if (!server) errors.add(`${at}.server`, c.server, 'must be an https URL of the cluster\'s API server, as Argo CD knows it');
+      else d = `server ${server}`;
+    }
+    if (d === undefined) continue;
+    if (first.has(d)) errors.addMissing(at, `rolls out to ${d}, as clusters[${first.get(d)}] does: two entries for one cluster overwrite each other's objects`);
     else first.set(d, c.index);
   }
   if (gitops.engine === 'argocd') {
@@ -172,6 +216,8 @@ function checkDestinations(errors: ConfigErrors, clusters: FleetCluster[], gitop
     if (kinds.size > 1) errors.addMissing('clusters', "mix 'server' and 'destinationName': the ApplicationSet template names its destination one way; use one for every cluster");
   }
 }
+
+const join = (dir: string, name: string) => (dir ? `${dir}/${name}` : name);
 
 /** The GitOps engine's objects for the fleet, as files under `_gitops/`. */
 export function gitOpsFiles(clusters: FleetCluster[], gitops: GitOps): Record<string, string> {
@@ -183,21 +229,22 @@ export function gitOpsFiles(clusters: FleetCluster[], gitops: GitOps): Record<st
     const appSet = {
       apiVersion: 'argoproj.io/v1alpha1',
       kind: 'ApplicationSet',
-      metadata: { name: 'network-tuning', namespace: gitops.namespace, labels: labels() },
+      metadata: { name: gitops.name, namespace: gitops.namespace, labels: labels() },
       spec: {
         goTemplate: true,
         goTemplateOptions: ['missingkey=error'],
         generators: [{
           list: {
-            elements: clusters.map((c) => (byName ? { cluster: c.name, destinationName: c.destinationName } : { cluster: c.name, server: c.server ?? 'https://kubernetes.default.svc' })),
+            elements: clusters.map((c) => (byName ? { cluster: c.name, destinationName: c.destinationName } : { cluster: c.name, server: c.server })),
           },
         }],
         template: {
-          metadata: { name: 'network-tuning-{{.cluster}}', labels: labels() },
+          metadata: { name: `${gitops.name}-{{.cluster}}`, labels: { ...labels(), 'cdk8s-network-tuning/cluster': '{{.cluster}}' } },
           spec: {
             project: gitops.project,
-            // only the top of each folder holds manifests (the node files sit in subfolders)
-            source: { repoURL: gitops.repoURL, targetRevision: gitops.revision, path: `${gitops.path}/{{.cluster}}`, directory: { recurse: false } },
+            // only the manifests: Argo CD drops a zero-valued directory source (NormalizeSource) and then picks the tool from
+            // the files it finds; an include pattern stays, and keeps the node files' subfolders and any other file out
+            source: { repoURL: gitops.repoURL, targetRevision: gitops.revision, path: join(gitops.path, '{{.cluster}}'), directory: { include: '*.k8s.yaml' } },
             destination: byName ? { name: '{{.destinationName}}' } : { server: '{{.server}}' },
             syncPolicy: {
               // server-side apply: a kubeadm cluster's kube-proxy ConfigMap keeps the kubeconfig.conf it was not given here
@@ -221,13 +268,13 @@ export function gitOpsFiles(clusters: FleetCluster[], gitops: GitOps): Record<st
   files['flux-kustomizations.yaml'] = dump(clusters.map((c) => ({
     apiVersion: 'kustomize.toolkit.fluxcd.io/v1',
     kind: 'Kustomization',
-    metadata: { name: `network-tuning-${c.name}`, namespace: gitops.namespace, labels: labels() },
+    metadata: { name: `${gitops.name}-${c.name}`, namespace: gitops.namespace, labels: labels() },
     spec: {
       interval: '10m',
-      path: `./${gitops.path}/${c.name}`,
+      path: `./${join(gitops.path, c.name)}`,
       prune: false,
       sourceRef: { kind: 'GitRepository', name: gitops.sourceName },
-      ...(c.kubeConfigSecret ? { kubeConfig: { secretRef: { name: c.kubeConfigSecret } } } : {}),
+      ...(c.kubeConfigSecret && c.kubeConfigSecret !== 'none' ? { kubeConfig: { secretRef: { name: c.kubeConfigSecret } } } : {}),
     },
   })));
   return files;
@@ -248,7 +295,15 @@ export function synthFleet(
     if (mode === undefined) delete process.env.CDK8S_NETWORK_TUNING_WARNINGS;
     else process.env.CDK8S_NETWORK_TUNING_WARNINGS = mode;
   }
+  // every target is a folder (or absent) before anything is written: a file in the way fails the run, not half of it
+  const targets = [...clusters.map((c) => path.join(outdir, c.name)), path.join(outdir, GITOPS_FOLDER)];
+  const blocked = [outdir, ...targets].filter((t) => fs.existsSync(t) && !fs.statSync(t).isDirectory());
+  if (blocked.length > 0) {
+    for (const b of built) fs.rmSync(b.dir, { recursive: true, force: true });
+    throw new UsageError(`[${label}] ${blocked.join(', ')} ${blocked.length === 1 ? 'is a file' : 'are files'} where a folder is written: nothing was written`);
+  }
   const written: string[] = [];
+  const stale: string[] = [];
   const warnings = new Map<string, string[]>();
   clusters.forEach((c, i) => {
     const b = built[i];
@@ -259,23 +314,46 @@ export function synthFleet(
       if (!warnings.get(rule)?.includes(c.name)) warnings.set(rule, [...(warnings.get(rule) ?? []), c.name]);
       if ((mode ?? '').toLowerCase() !== 'silent') warn(`[${c.name}] warning ${w}`);
     }
+    const folder = path.join(outdir, c.name);
     if (gitops?.engine === 'flux') {
-      fs.writeFileSync(path.join(b.dir, 'kustomization.yaml'), Yaml.stringify({ apiVersion: 'kustomize.config.k8s.io/v1beta1', kind: 'Kustomization', resources: top }));
+      fs.writeFileSync(path.join(b.dir, 'kustomization.yaml'),
+        `${OURS}\n${Yaml.stringify({ apiVersion: 'kustomize.config.k8s.io/v1beta1', kind: 'Kustomization', resources: top })}`);
+    } else {
+      // a kustomization.yaml from an earlier Flux run would turn Argo CD to Kustomize for this folder
+      removeOurs(path.join(folder, 'kustomization.yaml'));
     }
-    written.push(...install({ ...b, files: filesUnder(b.dir) }, path.join(outdir, c.name)).written.map((f) => `${c.name}/${f}`));
+    const result = install({ ...b, files: filesUnder(b.dir) }, folder);
+    written.push(...result.written.map((f) => `${c.name}/${f}`));
+    stale.push(...result.stale.map((f) => `${c.name}/${f}`));
   });
   if (gitops) {
-    for (const [name, text] of Object.entries(gitOpsFiles(clusters, gitops))) {
-      fs.mkdirSync(path.join(outdir, GITOPS_FOLDER), { recursive: true });
+    const files = gitOpsFiles(clusters, gitops);
+    fs.mkdirSync(path.join(outdir, GITOPS_FOLDER), { recursive: true });
+    // the other engine's objects from an earlier run would roll the fleet out twice
+    for (const other of ['argocd-applicationset.yaml', 'flux-gitrepository.yaml', 'flux-kustomizations.yaml']) {
+      if (!(other in files)) removeOurs(path.join(outdir, GITOPS_FOLDER, other));
+    }
+    for (const [name, text] of Object.entries(files)) {
       fs.writeFileSync(path.join(outdir, GITOPS_FOLDER, name), text);
       written.push(`${GITOPS_FOLDER}/${name}`);
     }
   }
-  return { written, clusters, warnings };
+  const names = new Set([...clusters.map((c) => c.name), GITOPS_FOLDER]);
+  if (fs.existsSync(outdir)) {
+    for (const e of fs.readdirSync(outdir).sort()) if (!names.has(e)) stale.push(`${e}${fs.statSync(path.join(outdir, e)).isDirectory() ? '/' : ''}`);
+  }
+  return { written, stale, clusters, warnings };
+}
+
+/** Deletes a file this tool wrote (it carries the managed-by label), never one a person did. */
+function removeOurs(file: string): void {
+  if (fs.existsSync(file) && fs.readFileSync(file, 'utf8').includes('cdk8s-network-tuning')) fs.rmSync(file);
 }
 
 export interface FleetResult {
   readonly written: string[];
+  /** Files and folders under the output that this run did not write (clusters removed from the inventory, old node files). */
+  readonly stale: string[];
   readonly clusters: FleetCluster[];
   /** Rule id -> the clusters that warn about it. */
   readonly warnings: Map<string, string[]>;

@@ -175,9 +175,12 @@ function synthInventory(flags: Flags, io: Io): number {
   }
   const outdir = flags.values['--output'] ?? 'dist';
   // a progress line per cluster on a terminal; warnings always, named by their cluster
-  const { written, clusters, warnings } = synthFleet(flags.values['--inventory'], outdir, (line) => { if (io.isTty) io.stderr(`${line}\n`); },
+  const { written, stale, clusters, warnings } = synthFleet(flags.values['--inventory'], outdir, (line) => { if (io.isTty) io.stderr(`${line}\n`); },
     (line) => io.stderr(`${line}\n`));
   io.stdout(`wrote ${clusters.length} clusters (${written.length} files) to ${outdir}: ${clusters.map((c) => c.name).join(', ')}\n`);
+  if (stale.length > 0) {
+    io.stderr(`${stale.length} other files or folders in ${outdir} were not written by this run (clusters removed from the inventory? old node files?): ${stale.slice(0, 5).join(', ')}${stale.length > 5 ? ', ...' : ''}\n`);
+  }
   for (const [rule, names] of [...warnings.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
     io.stdout(`  warning ${rule}: ${names.length === clusters.length ? 'every cluster' : `${names.length} of ${clusters.length} clusters (${names.join(', ')})`}\n`);
   }

@@ -50,11 +50,14 @@ describe('synth --inventory', () => {
         generators: [{ list: { elements: [{ cluster: 'prod-eu-1', server: PROD.server }, { cluster: 'staging', server: STAGING.server }] } }],
         template: {
           metadata: { name: 'network-tuning-{{.cluster}}' },
-          spec: { source: { repoURL: GITOPS.repoURL, targetRevision: 'main', path: 'fleet/{{.cluster}}', directory: { recurse: false } }, destination: { server: '{{.server}}' } },
+          spec: { source: { repoURL: GITOPS.repoURL, targetRevision: 'main', path: 'fleet/{{.cluster}}' }, destination: { server: '{{.server}}' } },
         },
       },
     });
     expect(appSet.spec.template.spec.syncPolicy).toEqual({ syncOptions: ['ServerSideApply=true'] });
+    // an include pattern survives Argo CD's normalization (a bare directory: {} would not) and keeps the node files out
+    expect(appSet.spec.template.spec.source.directory).toEqual({ include: '*.k8s.yaml' });
+    expect(appSet.spec.template.metadata.labels).toMatchObject({ 'cdk8s-network-tuning/cluster': '{{.cluster}}' });
     // no YAML anchors: every object is written out
     expect(fs.readFileSync(path.join(out, '_gitops', 'argocd-applicationset.yaml'), 'utf8')).not.toMatch(/[&*]a\d/);
   });
@@ -74,6 +77,12 @@ describe('synth --inventory', () => {
       spec: expect.objectContaining({ path: './fleet/edge', kubeConfig: { secretRef: { name: 'edge-kubeconfig' } }, sourceRef: { kind: 'GitRepository', name: 'network-tuning' } }),
     })]);
     expect(Yaml.load(path.join(out, '_gitops', 'flux-gitrepository.yaml'))[0]).toMatchObject({ kind: 'GitRepository', spec: { url: GITOPS.repoURL, ref: { branch: 'main' } } });
+    // the same folder later rolled out by Argo CD: no kustomization.yaml turns it to Kustomize, no Flux objects roll it out twice
+    const argo = run(['synth', '--inventory', inventory({ clusters: [{ name: 'edge', server: 'https://edge:6443' }], gitops: { ...GITOPS, path: './fleet/' } }), '-o', out]);
+    expect(argo.status).toBe(0);
+    expect(fs.existsSync(path.join(out, 'edge', 'kustomization.yaml'))).toBe(false);
+    expect(fs.readdirSync(path.join(out, '_gitops'))).toEqual(['argocd-applicationset.yaml']);
+
   });
 
   test.each([
@@ -84,6 +93,11 @@ describe('synth --inventory', () => {
     ['an Argo CD server under Flux', { clusters: [PROD], gitops: { ...GITOPS, engine: 'flux' } }, "'clusters[0].server' is an Argo CD destination"],
     ['no repoURL', { clusters: [PROD], gitops: { path: 'fleet' } }, "'gitops.repoURL' is required"],
     ['a path outside the repository', { clusters: [PROD], gitops: { ...GITOPS, path: '../elsewhere' } }, "'gitops.path' (../elsewhere) must be a path inside the repository"],
+    ['a cluster without a destination (it would roll out to Argo CD\'s own cluster)', { clusters: [PROD, { name: 'lost' }], gitops: GITOPS }, "'clusters[1].server' is required with gitops"],
+    ['one server written two ways', { clusters: [PROD, { ...STAGING, server: 'HTTPS://Prod-EU-1.example.com:6443/' }], gitops: GITOPS }, "'clusters[1]' rolls out to server https://prod-eu-1.example.com:6443, as clusters[0] does"],
+    ['a server that is not https', { clusters: [{ ...PROD, server: 'prod-eu-1:6443' }], gitops: GITOPS }, "'clusters[0].server' (prod-eu-1:6443) must be an https URL"],
+    ['a Flux cluster without kubeConfigSecret', { clusters: [{ name: 'edge' }], gitops: { ...GITOPS, engine: 'flux' } }, "'clusters[0].kubeConfigSecret' is required with gitops"],
+    ['a name too long for the label the engines write', { clusters: [{ ...PROD, name: 'a'.repeat(50) }], gitops: GITOPS }, 'label values hold 63 at most'],
     ['no cluster', { clusters: [] }, "'clusters' ([]) must list at least one cluster"],
     ['an unknown key', { clusters: [PROD], extra: 1 }, "'extra' is not an inventory key"],
     ['a misspelled property', { clusters: [PROD, { ...STAGING, coreDns: { cacheTTL: 30 } }] }, "'clusters[1].coreDns.cacheTTL' is not a property of TunedCoreDnsOptions"],
@@ -96,6 +110,26 @@ describe('synth --inventory', () => {
     expect(r.stderr).toContain(message.replace('FILE', file));
     expect(r.status).toBe(2);
     expect(fs.existsSync(out)).toBe(false);
+  });
+
+  test('a file where a cluster\'s folder goes fails before anything is written', () => {
+    const out = tmp();
+    fs.writeFileSync(path.join(out, 'staging'), 'not a folder');
+    const r = run(['synth', '--inventory', inventory({ clusters: [PROD, STAGING] }), '-o', out]);
+    expect(r).toMatchObject({ status: 2, stderr: expect.stringContaining('is a file where a folder is written: nothing was written') });
+    expect(fs.readdirSync(out)).toEqual(['staging']);
+  });
+
+  test('the repository\'s root as gitops.path, a name prefix, Flux\'s own cluster written out, and leftovers named', () => {
+    const out = tmp();
+    fs.mkdirSync(path.join(out, 'retired'));
+    const r = run(['synth', '--inventory', inventory({ clusters: [{ name: STAGING.name, profile: STAGING.profile, kubeConfigSecret: 'none' }], gitops: { ...GITOPS, engine: 'flux', path: './', name: 'net-eu' } }), '-o', out]);
+    expect(r.status).toBe(0);
+    expect(r.stderr).toContain('were not written by this run (clusters removed from the inventory? old node files?): retired/');
+    const [k] = Yaml.load(path.join(out, '_gitops', 'flux-kustomizations.yaml'));
+    expect(k.metadata.name).toBe('net-eu-staging');
+    expect(k.spec.path).toBe('./staging');
+    expect(k.spec.kubeConfig).toBeUndefined();
   });
 
   test('flags that set one cluster do not combine with --inventory', () => {
