@@ -81,6 +81,9 @@ export function kubeProxy(inputs: AuditInput[], byId: (id: string) => AuditInput
   return { ...(configMap ? { configMap } : {}), ...(daemonSet ? { daemonSet } : {}), ...(disabled ? { disabled } : {}) };
 }
 
+/** Top-level keys of the Cilium chart's values that say a document is one. */
+const CILIUM_KEYS = ['kubeProxyReplacement', 'routingMode', 'tunnelProtocol', 'ipam', 'k8sServiceHost', 'bpf', 'hubble', 'ipv4NativeRoutingCIDR', 'cluster', 'tunnel'];
+
 /** Cilium's configuration, in the first form found. */
 export interface CiliumSource {
   readonly input: AuditInput;
@@ -141,6 +144,8 @@ export function cilium(inputs: AuditInput[], byId: (id: string) => AuditInput | 
       const source = [spec.source, ...list(spec.sources)].find((s) => isPlainObject(s) && (s as Obj).chart === 'cilium') as Obj | undefined;
       if (source) {
         const helm = source.helm ?? {};
+        // value files live in a repository the audit does not read: named, so a missing setting is not taken for a default
+        if (list(helm.valueFiles).length > 0) problems.push(`NOT-MODELLED ${objectId(o)} helm.valueFiles (${list(helm.valueFiles).join(', ')}) are not read: settings there were not checked`);
         let values: Obj = {};
         if (typeof helm.values === 'string') values = mergeValues(values, parseYamlMap(helm.values) ?? {});
         if (isPlainObject(helm.valuesObject)) values = mergeValues(values, helm.valuesObject);
@@ -148,7 +153,9 @@ export function cilium(inputs: AuditInput[], byId: (id: string) => AuditInput | 
       }
     }
   }
+  // a values file: no kind, a path naming cilium, and a key the chart has (a kustomization.yaml or a rule file is not one)
   const file = inputs.find((i) => i.object.kind === undefined && i.object.apiVersion === undefined
+    && !/^kustomization\.ya?ml$/.test(path.basename(i.file)) && CILIUM_KEYS.some((k) => k in i.object)
     && path.normalize(i.file).split(path.sep).some((part) => /cilium/i.test(part)));
   if (file) return { input: file, label: `${file.file} (Cilium Helm values)`, field: '', values: file.object };
   const config = byId('ConfigMap/kube-system/cilium-config');

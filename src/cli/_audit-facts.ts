@@ -69,7 +69,9 @@ export function parseYamlMap(text: string): Record<string, any> | undefined {
 /** The Kubernetes minor an image tag (registry.k8s.io/kube-proxy:v1.33.2) or a version text (v1.33.2) names, if any. */
 export function minorOf(text: unknown): { text: string; version?: KubernetesVersion } | undefined {
   if (typeof text !== 'string') return undefined;
-  const tag = text.includes(':') ? text.slice(text.lastIndexOf(':') + 1) : text;
+  // registry.k8s.io/kube-proxy:v1.33.2@sha256:...: the tag, not the digest
+  const ref = text.split('@')[0];
+  const tag = ref.includes(':') ? ref.slice(ref.lastIndexOf(':') + 1) : ref;
   const m = /^v?(\d+)\.(\d+)(?:\.\d+)?(?:[-+].*)?$/.exec(tag);
   if (!m) return undefined;
   const minor = `${m[1]}.${m[2]}`;

@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { ApiObject, App, Chart } from 'cdk8s';
 import { Construct } from 'constructs';
-import { parseAllDocuments } from 'yaml';
+import { LineCounter, parseAllDocuments } from 'yaml';
 import * as find from './_audit-discovery';
 import {
   AuditInput, calicoEnum, ciliumProps, ciliumValuesProps, cpuCores, describeOrigin, flagValue, hasFlag, minorOf, objectId, Origin,
@@ -109,8 +109,10 @@ export function readManifests(paths: string[], stdin: () => string): AuditInput[
   for (const file of files) {
     const text = file === '-' ? stdin() : fs.readFileSync(file, 'utf8');
     const name = file === '-' ? '(stdin)' : file;
-    const lineOf = (offset: number) => text.slice(0, offset).split('\n').length;
-    for (const doc of parseAllDocuments(text)) {
+    // one pass over the text for every line number (kubectl's Lists and helm template output are large)
+    const counter = new LineCounter();
+    const lineOf = (offset: number) => counter.linePos(offset).line;
+    for (const doc of parseAllDocuments(text, { lineCounter: counter })) {
       const line = lineOf(doc.contents?.range?.[0] ?? doc.range?.[0] ?? 0);
       if (doc.errors.length > 0) {
         out.push({ file: name, line, object: {}, problem: `not YAML: ${doc.errors[0].message.split('\n')[0]}` });
@@ -123,9 +125,12 @@ export function readManifests(paths: string[], stdin: () => string): AuditInput[
         out.push({ file: name, line, object, problem: `a ${object.kind} whose items are not a list` });
         continue;
       }
-      for (const item of isList ? object.items : [object]) {
-        if (isPlainObject(item)) out.push({ file: name, line, object: item as Record<string, any> });
-      }
+      // a List's items each at their own line (kubectl get -o yaml), so findings and SARIF point at the object
+      const nodes = isList ? (doc.get('items', true) as { items?: Array<{ range?: number[] }> } | undefined)?.items : undefined;
+      (isList ? object.items as unknown[] : [object]).forEach((item, i) => {
+        const at = nodes?.[i]?.range?.[0];
+        if (isPlainObject(item)) out.push({ file: name, line: at === undefined ? line : lineOf(at), object: item as Record<string, any> });
+      });
     }
   }
   return out;
@@ -133,6 +138,9 @@ export function readManifests(paths: string[], stdin: () => string): AuditInput[
 
 /** Kinds the library tunes whose audit is not written yet (they are named, never skipped silently). */
 const NOT_YET = new Set(['ServiceMonitor', 'PodMonitor']);
+
+/** A ServiceMonitor or PodMonitor that scrapes kube-proxy (kube-prometheus-stack's kube-proxy one, or any naming it). */
+const scrapesKubeProxy = (o: Record<string, any>) => /kube-proxy/.test(`${o.metadata?.name ?? ''} ${JSON.stringify(o.spec?.selector ?? {})}`);
 
 /**
  * Findings about what the library itself writes, not about a running cluster: an audit passes
@@ -219,7 +227,13 @@ class ClusterAudit {
     this.dnsService = find.dnsService(this.readable, upstream);
     const problems: string[] = [];
     this.cilium = this.guard(undefined, () => find.cilium(this.readable, (id) => this.get(id), problems));
-    for (const p of problems) this.problems.push({ input: this.cilium!.input, ruleId: 'CILIUM-CONFIG', message: p, fix: 'give the chart a map of Helm values there' });
+    for (const p of problems) {
+      if (p.startsWith('NOT-MODELLED ')) {
+        this.findings.push(this.finding(this.cilium!.input, 'AUDIT-NOT-MODELLED', FindingSeverity.WARNING, p.slice('NOT-MODELLED '.length), 'add the values files to the audit (a file under a path naming cilium), or inline them'));
+      } else {
+        this.problems.push({ input: this.cilium!.input, ruleId: 'CILIUM-CONFIG', message: p, fix: 'give the chart a map of Helm values there' });
+      }
+    }
     if (this.cilium) this.ciliumProps = this.cilium.values ? ciliumValuesProps(this.cilium.values) : ciliumProps(this.cilium.input.object.data ?? {});
     this.felix = this.readable.find((i) => i.object.kind === 'FelixConfiguration' && i.object.metadata?.name === 'default');
     this.pools = this.readable.filter((i) => i.object.kind === 'IPPool' && /projectcalico\.org\//.test(i.object.apiVersion ?? ''));
@@ -296,8 +310,10 @@ class ClusterAudit {
       if (typeof net.podSubnet === 'string' && net.podSubnet) this.fact('podCidr', net.podSubnet, net.podSubnet, at('networking.podSubnet'));
       if (typeof net.serviceSubnet === 'string' && net.serviceSubnet) this.fact('serviceCidr', net.serviceSubnet, net.serviceSubnet, at('networking.serviceSubnet'));
       if (typeof net.dnsDomain === 'string' && net.dnsDomain) this.fact('clusterDomain', net.dnsDomain, net.dnsDomain, at('networking.dnsDomain'));
-      const endpoint = typeof cc?.controlPlaneEndpoint === 'string' ? /^\[?([^\]]+?)\]?(?::(\d+))?$/.exec(cc.controlPlaneEndpoint) : null;
-      if (endpoint) {
+      // host, host:port, [v6]:port, or a bare IPv6 address (kubeadm takes each)
+      const cpe = typeof cc?.controlPlaneEndpoint === 'string' ? cc.controlPlaneEndpoint : undefined;
+      const endpoint: Array<string | undefined> | null = cpe === undefined ? null : parseIp(cpe) ? [cpe, cpe, undefined] : /^\[?([^\]]+?)\]?(?::(\d+))?$/.exec(cpe);
+      if (endpoint && endpoint[1]) {
         this.fact('apiServerHost', endpoint[1], endpoint[1], at('controlPlaneEndpoint'));
         if (endpoint[2]) this.fact('apiServerPort', Number(endpoint[2]), endpoint[2], at('controlPlaneEndpoint'));
       }
@@ -505,7 +521,7 @@ class ClusterAudit {
         const bad = policyShapeProblem(o);
         if (bad) this.findings.push(this.finding(input, 'AUDIT-INVALID-OBJECT', FindingSeverity.ERROR, `${bad}: the API server refuses it`, 'fix the policy against its schema'));
         else this.policies.push(input);
-      } else if (NOT_YET.has(o.kind)) {
+      } else if (NOT_YET.has(o.kind) && !scrapesKubeProxy(o)) {
         this.notAudited.push(objectId(o));
       }
     }
@@ -552,6 +568,10 @@ class ClusterAudit {
   private alertRules(chart: Chart, common: { tier: ScaleTier; profile: ClusterProfile }): void {
     const sources = this.readable.filter((i) => (i.object.kind === 'PrometheusRule' && /^monitoring\.coreos\.com\//.test(i.object.apiVersion ?? ''))
       || (i.object.kind === undefined && Array.isArray(i.object.groups)));
+    // a scrape of kube-proxy is watching it too: on loopback-only metrics or with no kube-proxy, its target is down
+    // (and kube-prometheus-stack's KubeProxyDown fires)
+    const scrapes = this.readable.filter((i) => ['ServiceMonitor', 'PodMonitor'].includes(i.object.kind) && /^monitoring\.coreos\.com\//.test(i.object.apiVersion ?? '')
+      && scrapesKubeProxy(i.object));
     sources.forEach((input, n) => {
       const groups = list(input.object.kind ? input.object.spec?.groups : input.object.groups);
       const exprs = groups.flatMap((g) => list(isPlainObject(g) ? (g as Obj).rules : [])).map((r) => (isPlainObject(r) ? String((r as Obj).expr ?? '') : ''));
@@ -577,6 +597,17 @@ class ClusterAudit {
       });
       this.sources.set(`alerts-${n}`, input);
       this.sourceNames.set(`alerts-${n}`, { kubeProxyMode: `the ${mode}-only metrics its expressions use` });
+    });
+    scrapes.forEach((input, n) => {
+      const id = `scrape-${n}`;
+      AppState.of(chart).register({
+        kind: 'alerts',
+        scope: new Construct(chart, id),
+        ...common,
+        watches: { 'kube-proxy': true, 'coredns': false, 'node-local-dns': false, 'node': false },
+        explicit: { 'kube-proxy': false, 'coredns': false, 'node-local-dns': false, 'node': false },
+      });
+      this.sources.set(id, input);
     });
   }
 

@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { Yaml } from 'cdk8s';
 import { fromConfig, mergeValues } from './_config';
-import { filesUnder, install, Synthesized, synthesizeCluster, UsageError } from './_synth';
+import { blockedPaths, filesUnder, install, Synthesized, synthesizeCluster, UsageError } from './_synth';
 import { isPlainObject } from '../core/_boundary';
 import { ConfigErrors } from '../core/_errors';
 import { isDnsLabel, isDnsSubdomain } from '../core/_net';
@@ -288,6 +288,10 @@ export function synthFleet(
   const built: Synthesized[] = [];
   // warnings are printed per cluster below, named by it (the library would print them with construct paths alone)
   const mode = process.env.CDK8S_NETWORK_TUNING_WARNINGS;
+  // a typo must fail as the library makes it fail, not pass as silence
+  if (mode !== undefined && mode !== '' && !['print', 'silent', 'error'].includes(mode.toLowerCase())) {
+    throw new UsageError(`[environment] 'CDK8S_NETWORK_TUNING_WARNINGS' (${mode}) must be one of: print, silent, error`);
+  }
   if ((mode ?? '').toLowerCase() !== 'error') process.env.CDK8S_NETWORK_TUNING_WARNINGS = 'silent';
   try {
     synthesizeAll(clusters, label, built, progress);
@@ -297,10 +301,15 @@ export function synthFleet(
   }
   // every target is a folder (or absent) before anything is written: a file in the way fails the run, not half of it
   const targets = [...clusters.map((c) => path.join(outdir, c.name)), path.join(outdir, GITOPS_FOLDER)];
-  const blocked = [outdir, ...targets].filter((t) => fs.existsSync(t) && !fs.statSync(t).isDirectory());
+  const blocked = [
+    ...[outdir, ...targets].filter((t) => fs.existsSync(t) && !fs.statSync(t).isDirectory()),
+    ...clusters.flatMap((c, i) => blockedPaths(path.join(outdir, c.name), [...built[i].files, ...(gitops?.engine === 'flux' ? ['kustomization.yaml'] : [])])),
+    // a kustomization.yaml a person wrote is theirs: Flux mode would overwrite it
+    ...(gitops?.engine === 'flux' ? clusters.map((c) => path.join(outdir, c.name, 'kustomization.yaml')).filter((f) => fs.existsSync(f) && !isOurs(f)) : []),
+  ];
   if (blocked.length > 0) {
     for (const b of built) fs.rmSync(b.dir, { recursive: true, force: true });
-    throw new UsageError(`[${label}] ${blocked.join(', ')} ${blocked.length === 1 ? 'is a file' : 'are files'} where a folder is written: nothing was written`);
+    throw new UsageError(`[${label}] ${[...new Set(blocked)].join(', ')}: in the way (a file where a folder goes, a folder where a file goes, or a kustomization.yaml this tool did not write): nothing was written`);
   }
   const written: string[] = [];
   const stale: string[] = [];
@@ -338,16 +347,29 @@ export function synthFleet(
       written.push(`${GITOPS_FOLDER}/${name}`);
     }
   }
-  const names = new Set([...clusters.map((c) => c.name), GITOPS_FOLDER]);
+  // without gitops, a _gitops/ left from an earlier run would still roll the fleet out: it is named below
+  const names = new Set([...clusters.map((c) => c.name), ...(gitops ? [GITOPS_FOLDER] : [])]);
   if (fs.existsSync(outdir)) {
     for (const e of fs.readdirSync(outdir).sort()) if (!names.has(e)) stale.push(`${e}${fs.statSync(path.join(outdir, e)).isDirectory() ? '/' : ''}`);
   }
   return { written, stale, clusters, warnings };
 }
 
-/** Deletes a file this tool wrote (it carries the managed-by label), never one a person did. */
+/** Whether a file is one this tool wrote: a kustomization.yaml starting with its header, a GitOps object with its managed-by label. */
+function isOurs(file: string): boolean {
+  if (!fs.existsSync(file) || !fs.statSync(file).isFile()) return false;
+  const text = fs.readFileSync(file, 'utf8');
+  if (path.basename(file) === 'kustomization.yaml') return text.split('\n')[0] === OURS;
+  try {
+    return Yaml.load(file).every((d) => (d as { metadata?: { labels?: Record<string, string> } })?.metadata?.labels?.['app.kubernetes.io/managed-by'] === 'cdk8s-network-tuning');
+  } catch {
+    return false;
+  }
+}
+
+/** Deletes a file this tool wrote, never one a person did. */
 function removeOurs(file: string): void {
-  if (fs.existsSync(file) && fs.readFileSync(file, 'utf8').includes('cdk8s-network-tuning')) fs.rmSync(file);
+  if (isOurs(file)) fs.rmSync(file);
 }
 
 export interface FleetResult {

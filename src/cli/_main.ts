@@ -211,8 +211,10 @@ const AUDIT_VALUED = ['--tier', '--kubernetes-version', '--format', '--fail-on',
   '--service-cidr', '--pod-cidr', '--dns-service-ip', '--cluster-domain'];
 
 function auditCommand(args: string[], io: Io): number {
-  const paths = args.filter((a, i) => (!a.startsWith('-') || a === '-') && !(i > 0 && AUDIT_VALUED.includes(args[i - 1])));
-  const flags = parseFlags('audit', args.filter((a) => !paths.includes(a)), AUDIT_VALUED, ['--nodes-share-l2-segment']);
+  // by position: a folder named like a flag's value (audit large --tier large) is still a path
+  const isPath = args.map((a, i) => (!a.startsWith('-') || a === '-') && !(i > 0 && AUDIT_VALUED.includes(args[i - 1])));
+  const paths = args.filter((_a, i) => isPath[i]);
+  const flags = parseFlags('audit', args.filter((_a, i) => !isPath[i]), AUDIT_VALUED, ['--nodes-share-l2-segment']);
   const errors = new ConfigErrors('cdk8s-network-tuning audit');
   const v = flags.values;
   const tier = oneOf(errors, '--tier', v['--tier'], Object.values(ScaleTier));

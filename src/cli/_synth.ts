@@ -87,16 +87,38 @@ export function synthesizeCluster(input: ClusterInput): Synthesized {
 
 /** Copies a synthesized cluster into `outdir` (created if needed); returns what it wrote and what else was there. */
 export function install(built: Synthesized, outdir: string): { written: string[]; stale: string[] } {
-  const before = fs.existsSync(outdir) ? filesUnder(outdir) : [];
-  for (const f of built.files) {
-    const to = path.join(outdir, f);
-    fs.mkdirSync(path.dirname(to), { recursive: true });
-    fs.copyFileSync(path.join(built.dir, f), to);
+  try {
+    const blocked = blockedPaths(outdir, built.files);
+    if (blocked.length > 0) throw new UsageError(`[cdk8s-network-tuning synth] ${blocked.join(', ')}: a file stands where a folder goes, or a folder where a file goes: nothing was written`);
+    const before = fs.existsSync(outdir) ? filesUnder(outdir) : [];
+    for (const f of built.files) {
+      const to = path.join(outdir, f);
+      fs.mkdirSync(path.dirname(to), { recursive: true });
+      fs.copyFileSync(path.join(built.dir, f), to);
+    }
+    const written = new Set(built.files);
+    return { written: built.files, stale: before.filter((f) => !written.has(f)) };
+  } finally {
+    fs.rmSync(built.dir, { recursive: true, force: true });
   }
-  fs.rmSync(built.dir, { recursive: true, force: true });
-  const written = new Set(built.files);
-  return { written: built.files, stale: before.filter((f) => !written.has(f)) };
 }
+
+/** Paths under `outdir` that would stop `files` from being written: a file where a folder goes, a folder where a file goes. */
+export function blockedPaths(outdir: string, files: string[]): string[] {
+  const out = new Set<string>();
+  for (const f of files) {
+    const parts = f.split('/');
+    for (let i = 0; i <= parts.length; i++) {
+      const at = path.join(outdir, ...parts.slice(0, i));
+      if (!fs.existsSync(at)) break;
+      const isDir = fs.statSync(at).isDirectory();
+      if (i < parts.length && !isDir) out.add(at);
+      if (i === parts.length && isDir) out.add(at);
+    }
+  }
+  return [...out].sort();
+}
+
 
 /** Files under a folder, relative, in code-point order. */
 export function filesUnder(dir: string): string[] {

@@ -501,3 +501,59 @@ describe('single-component checks, named by the manifest\'s fields', () => {
     expect(messages(manifests({ 'p.yaml': [pool] }), 'CALICO-CONFIG')).toEqual([expect.stringContaining("'IPPool/pods spec.ipipMode' (Always) cannot be enabled together with vxlanMode")]);
   });
 });
+
+test('a ServiceMonitor scraping kubeadm\'s loopback-only kube-proxy metrics is named (its target is down, KubeProxyDown fires)', () => {
+  const monitor = {
+    apiVersion: 'monitoring.coreos.com/v1',
+    kind: 'ServiceMonitor',
+    metadata: { name: 'prometheus-kube-proxy', namespace: 'monitoring' },
+    spec: { selector: { matchLabels: { app: 'kube-prometheus-stack-kube-proxy' } }, namespaceSelector: { matchNames: ['kube-system'] }, endpoints: [{ port: 'http-metrics' }] },
+  };
+  const { ids: found, result } = audit(cluster({}, { 'monitor.yaml': JSON.stringify(monitor) }));
+  expect(found).toContain('error ALERTS-KUBE-PROXY-METRICS ServiceMonitor/monitoring/prometheus-kube-proxy');
+  expect(result.notAudited).toEqual([]);
+});
+
+describe('review fixes: where findings point, and what is read', () => {
+  test('each item of a List has its own line (kubectl get -o yaml)', () => {
+    const text = 'apiVersion: v1\nkind: List\nitems:\n- apiVersion: networking.k8s.io/v1\n  kind: NetworkPolicy\n  metadata: {name: a, namespace: shop}\n  spec: {podSelector: {}, policyTypes: [Ingress]}\n'
+      + '- apiVersion: networking.k8s.io/v1\n  kind: NetworkPolicy\n  metadata: {name: b, namespace: shop}\n  spec: {podSelector: {}, policyTypes: [Egress]}\n';
+    const dir = manifests({ 'list.yaml': text });
+    const b = audit(dir).result.findings.find((f: any) => f.object === 'NetworkPolicy/shop/b');
+    expect(b).toMatchObject({ line: 8 });
+  });
+
+  test('a kustomization.yaml under a cilium folder is not taken for Helm values; Argo CD valueFiles are named', () => {
+    const dir = manifests({ 'infra/cilium/kustomization.yaml': 'resources:\n- release.yaml\n' });
+    const { result } = audit(dir);
+    // only nodeLocalDns.enabled (false) is compared: no cni, no cilium.* settings were read from it
+    expect(result.tiers.compared).toBe(1);
+    expect(result.findings).toEqual([]);
+    const app = { apiVersion: 'argoproj.io/v1alpha1', kind: 'Application', metadata: { name: 'cilium', namespace: 'argocd' }, spec: { source: { chart: 'cilium', helm: { valueFiles: ['values-prod.yaml'] } } } };
+    expect(ids(manifests({ 'app.yaml': [app] }))).toContain('warning AUDIT-NOT-MODELLED Application/argocd/cilium');
+  });
+
+  test('a bare IPv6 controlPlaneEndpoint and a digest-pinned kube-proxy image are read', () => {
+    const dir = cluster({
+      'kubeadm-config.yaml': (t: string) => t.replace('controlPlaneEndpoint: 10.0.0.10:6443', 'controlPlaneEndpoint: fd00::10').replace('    kubernetesVersion: v1.33.4\n', ''),
+      'kube-proxy.yaml': (t: string) => t.replace('kube-proxy:v1.33.4', 'kube-proxy:v1.33.4@sha256:' + 'a'.repeat(64)),
+    });
+    const { result } = audit(dir);
+    expect(result.facts.find((f: any) => f.name === 'apiServerHost')).toMatchObject({ value: 'fd00::10' });
+    expect(result.facts.find((f: any) => f.name === 'kubernetesVersion')).toMatchObject({ value: '1.33', unknown: false });
+  });
+
+  test('a folder named like a flag\'s value is still a path', () => {
+    const parent = fs.mkdtempSync(path.join(os.tmpdir(), 'audit-name-'));
+    fs.cpSync(KUBEADM, path.join(parent, 'large'), { recursive: true });
+    let out = '';
+    const cwd = process.cwd();
+    try {
+      process.chdir(parent);
+      expect(main(['audit', 'large', '--tier', 'large', '--format', 'json'], { stdout: (t) => { out += t; }, stderr: (t) => { out += t; } })).toBe(0);
+      expect(JSON.parse(out).tiers.target).toBe('large');
+    } finally {
+      process.chdir(cwd);
+    }
+  });
+});

@@ -56,10 +56,10 @@ describe('audit', () => {
   });
 
   test('kinds the library tunes but this audit does not check yet are named, never skipped silently', () => {
-    const monitor = { apiVersion: 'monitoring.coreos.com/v1', kind: 'ServiceMonitor', metadata: { name: 'kube-proxy', namespace: 'monitoring' }, spec: {} };
+    const monitor = { apiVersion: 'monitoring.coreos.com/v1', kind: 'ServiceMonitor', metadata: { name: 'coredns', namespace: 'monitoring' }, spec: {} };
     const r = run(['audit', '-', '--format', 'json'], manifest([monitor, { apiVersion: 'v1', kind: 'List', items: [DENY_EGRESS] }]));
-    expect(JSON.parse(r.stdout)).toMatchObject({ notAudited: ['ServiceMonitor/monitoring/kube-proxy'], objects: 2 });
-    expect(run(['audit', '-'], manifest([monitor])).stdout).toContain('not audited yet: ServiceMonitor/monitoring/kube-proxy');
+    expect(JSON.parse(r.stdout)).toMatchObject({ notAudited: ['ServiceMonitor/monitoring/coredns'], objects: 2 });
+    expect(run(['audit', '-'], manifest([monitor])).stdout).toContain('not audited yet: ServiceMonitor/monitoring/coredns');
   });
 
   test('--fail-on warning fails on warnings too; markdown lists every finding', () => {

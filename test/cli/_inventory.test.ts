@@ -116,7 +116,7 @@ describe('synth --inventory', () => {
     const out = tmp();
     fs.writeFileSync(path.join(out, 'staging'), 'not a folder');
     const r = run(['synth', '--inventory', inventory({ clusters: [PROD, STAGING] }), '-o', out]);
-    expect(r).toMatchObject({ status: 2, stderr: expect.stringContaining('is a file where a folder is written: nothing was written') });
+    expect(r).toMatchObject({ status: 2, stderr: expect.stringContaining('staging: in the way (a file where a folder goes, a folder where a file goes, or a kustomization.yaml this tool did not write): nothing was written') });
     expect(fs.readdirSync(out)).toEqual(['staging']);
   });
 
@@ -153,5 +153,28 @@ describe('synth --inventory', () => {
     expect(r.stderr).toMatch(/^\[lab\] warning KP-NO-KUBECONFIG \[network\/tuning\/KubeProxy\]: /m);
     expect(r.stderr).not.toMatch(/^\[staging\] warning KP-NO-KUBECONFIG/m);
     expect(r.stdout).toContain('  warning KP-NO-KUBECONFIG: 1 of 2 clusters (lab)\n');
+  });
+});
+
+describe('synth --inventory keeps people\'s files', () => {
+  test('a kustomization.yaml this tool did not write is never overwritten (Flux) or deleted (Argo CD)', () => {
+    const out = tmp();
+    fs.mkdirSync(path.join(out, 'edge'));
+    fs.writeFileSync(path.join(out, 'edge', 'kustomization.yaml'), 'resources:\n- ../../overlays/cdk8s-network-tuning-extra\n');
+    const flux = run(['synth', '--inventory', inventory({ clusters: [{ name: 'edge', kubeConfigSecret: 'edge-kubeconfig' }], gitops: { ...GITOPS, engine: 'flux' } }), '-o', out]);
+    expect(flux).toMatchObject({ status: 2, stderr: expect.stringContaining('a kustomization.yaml this tool did not write') });
+    const argo = run(['synth', '--inventory', inventory({ clusters: [{ name: 'edge', server: 'https://edge:6443' }], gitops: GITOPS }), '-o', out]);
+    expect(argo.status).toBe(0);
+    expect(fs.readFileSync(path.join(out, 'edge', 'kustomization.yaml'), 'utf8')).toContain('overlays');
+  });
+
+  test('a mistyped CDK8S_NETWORK_TUNING_WARNINGS fails as the library makes it fail', () => {
+    const mode = process.env.CDK8S_NETWORK_TUNING_WARNINGS;
+    process.env.CDK8S_NETWORK_TUNING_WARNINGS = 'eror';
+    try {
+      expect(run(['synth', '--inventory', inventory({ clusters: [STAGING] }), '-o', tmp()])).toMatchObject({ status: 2, stderr: expect.stringContaining("'CDK8S_NETWORK_TUNING_WARNINGS' (eror) must be one of") });
+    } finally {
+      process.env.CDK8S_NETWORK_TUNING_WARNINGS = mode;
+    }
   });
 });
