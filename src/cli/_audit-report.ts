@@ -1,5 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
+import { pathToFileURL } from 'url';
 import type { AuditFinding, AuditResult } from './_audit';
 import { FindingSeverity } from '../core/report-types';
 
@@ -65,11 +66,23 @@ function packageVersion(): string {
   }
 }
 
+/**
+ * A file as a SARIF artifactLocation (§3.4: a URI reference): an absolute path as a file: URL, a relative one
+ * percent-encoded per segment against %SRCROOT% (the folder the audit ran in), as code-scanning UIs resolve it.
+ */
+function artifact(file: string): { uri: string; uriBaseId?: string } {
+  if (path.isAbsolute(file)) return { uri: pathToFileURL(file).href };
+  return { uri: file.split(path.sep).join('/').split('/').map(encodeURIComponent).join('/'), uriBaseId: '%SRCROOT%' };
+}
+
 /** SARIF 2.1.0 (OASIS): one run, the rules that fired, one result per finding. */
 function sarif(result: AuditResult): Record<string, unknown> {
   const rules = [...new Map(result.findings.map((f) => [f.ruleId, f])).values()].sort((a, b) => (a.ruleId < b.ruleId ? -1 : 1));
   const location = (f: AuditFinding) => (f.file && f.file !== '(stdin)'
-    ? [{ physicalLocation: { artifactLocation: { uri: f.file.split(path.sep).join('/') }, region: { startLine: Math.max(1, f.line) } }, logicalLocations: [{ fullyQualifiedName: f.object }] }]
+    ? [{
+      physicalLocation: { artifactLocation: artifact(f.file), region: { startLine: Math.max(1, f.line) } },
+      logicalLocations: [{ fullyQualifiedName: f.object }],
+    }]
     : [{ logicalLocations: [{ fullyQualifiedName: f.object }] }]);
   return {
     $schema: 'https://json.schemastore.org/sarif-2.1.0.json',

@@ -143,6 +143,11 @@ function readGitOps(errors: ConfigErrors, raw: unknown, outdir: string): GitOps 
       : 'must be a path inside the repository (relative, no ..; "./" for its root)');
   }
   if (g.automated !== undefined && typeof g.automated !== 'boolean') errors.add('gitops.automated', g.automated, 'must be true or false');
+  // object names the engines refuse otherwise: the ApplicationSet/Kustomization prefix, the namespace, the GitRepository
+  for (const k of ['name', 'namespace', 'sourceName']) {
+    const v = g[k];
+    if (typeof v === 'string' && v !== '' && !isDnsLabel(v)) errors.add(`gitops.${k}`, v, 'must be a DNS label (lowercase letters, digits and -, at most 63)');
+  }
   return {
     engine: engine === 'flux' ? 'flux' : 'argocd',
     repoURL: str('repoURL'),

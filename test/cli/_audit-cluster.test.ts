@@ -205,7 +205,7 @@ describe('audit output', () => {
     expect(sarif.version).toBe('2.1.0');
     const run = sarif.runs[0];
     const result = run.results.find((r: any) => r.ruleId === 'NLD-MODE-MISMATCH');
-    expect(result).toMatchObject({ level: 'error', locations: [{ physicalLocation: { artifactLocation: { uri: `${dir}/node-local-dns.yaml` }, region: { startLine: expect.any(Number) } } }] });
+    expect(result).toMatchObject({ level: 'error', locations: [{ physicalLocation: { artifactLocation: { uri: `file://${dir}/node-local-dns.yaml` }, region: { startLine: expect.any(Number) } } }] });
     expect(run.tool.driver.rules[result.ruleIndex].id).toBe('NLD-MODE-MISMATCH');
     expect(run.tool.driver.name).toBe('cdk8s-network-tuning');
   });

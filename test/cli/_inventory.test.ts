@@ -98,6 +98,7 @@ describe('synth --inventory', () => {
     ['a server that is not https', { clusters: [{ ...PROD, server: 'prod-eu-1:6443' }], gitops: GITOPS }, "'clusters[0].server' (prod-eu-1:6443) must be an https URL"],
     ['a Flux cluster without kubeConfigSecret', { clusters: [{ name: 'edge' }], gitops: { ...GITOPS, engine: 'flux' } }, "'clusters[0].kubeConfigSecret' is required with gitops"],
     ['a name too long for the label the engines write', { clusters: [{ ...PROD, name: 'a'.repeat(50) }], gitops: GITOPS }, 'label values hold 63 at most'],
+    ['a gitops name the engines refuse', { clusters: [PROD], gitops: { ...GITOPS, name: 'Network_Tuning' } }, "'gitops.name' (Network_Tuning) must be a DNS label"],
     ['no cluster', { clusters: [] }, "'clusters' ([]) must list at least one cluster"],
     ['an unknown key', { clusters: [PROD], extra: 1 }, "'extra' is not an inventory key"],
     ['a misspelled property', { clusters: [PROD, { ...STAGING, coreDns: { cacheTTL: 30 } }] }, "'clusters[1].coreDns.cacheTTL' is not a property of TunedCoreDnsOptions"],
