@@ -133,6 +133,8 @@ const isZero = (v: unknown) => v === undefined || v === null || v === '' || v ==
  */
 export function readKubeProxyConfig(input: AuditInput, cfg: Record<string, any>, problems: ReadProblem[]): KubeProxyReading | undefined {
   const ruleId = 'KUBE-PROXY-CONFIG';
+  // what this reading found wrong, not what other readers reported before it
+  const before = problems.length;
   const bad = (field: string, value: unknown, rule: string) => problems.push({
     input, ruleId, message: `data["config.conf"]: '${field}' (${JSON.stringify(value)}) ${rule}`, fix: 'correct the KubeProxyConfiguration: kube-proxy refuses to start with it',
   });
@@ -202,8 +204,7 @@ export function readKubeProxyConfig(input: AuditInput, cfg: Record<string, any>,
     healthzBindAddress: bindAddress(cfg.healthzBindAddress, 10256, ipv6 ? '::' : '0.0.0.0'),
     ...(Array.isArray(cfg.nodePortAddresses) && cfg.nodePortAddresses.length > 0 ? { nodePortAddresses: cfg.nodePortAddresses } : {}),
   };
-  const count0 = problems.filter((p) => p.input === input).length;
-  if (count0 > 0) return undefined;
+  if (problems.length > before) return undefined;
   return { props, mode, modeFrom, names, clusterCidr: typeof cfg.clusterCIDR === 'string' && cfg.clusterCIDR !== '' ? cfg.clusterCIDR : undefined };
 }
 
@@ -236,7 +237,7 @@ export const hasFlag = (args: unknown[], flag: string) => args.some((a) => {
 });
 
 /** Cilium agent options from the cilium-config ConfigMap (strings, as the agent reads them). */
-export function ciliumProps(data: Record<string, unknown>): { props: Record<string, unknown>; names: Record<string, string> } {
+export function ciliumProps(data: Record<string, unknown>): CiliumReading {
   const on = (k: string) => (data[k] === undefined ? undefined : ['true', 'strict'].includes(String(data[k])));
   const props: Record<string, unknown> = {};
   const names: Record<string, string> = {};
@@ -256,7 +257,8 @@ export function ciliumProps(data: Record<string, unknown>): { props: Record<stri
   set('localRedirectPolicies', 'enable-local-redirect-policy', on('enable-local-redirect-policy'));
   const ratio = data['bpf-map-dynamic-size-ratio'];
   set('mapDynamicSizeRatio', 'bpf-map-dynamic-size-ratio', ratio === undefined ? undefined : Number(ratio));
-  return { props, names };
+  // the agent's options have no removed Helm values to report
+  return { props, names, removed: [] };
 }
 
 /** CiliumTuning's properties read from Cilium's configuration, the values' names, and removed values it holds. */

@@ -5,7 +5,7 @@ import { Construct } from 'constructs';
 import { LineCounter, parseAllDocuments } from 'yaml';
 import * as find from './_audit-discovery';
 import {
-  AuditInput, calicoEnum, ciliumProps, ciliumValuesProps, cpuCores, describeOrigin, flagValue, hasFlag, minorOf, objectId, Origin,
+  AuditInput, calicoEnum, CiliumReading, ciliumProps, ciliumValuesProps, cpuCores, describeOrigin, flagValue, hasFlag, minorOf, objectId, Origin,
   ReadProblem, readKubeProxyConfig, yamlData,
 } from './_audit-facts';
 import { compareTiers, ClusterSettings, TierComparison } from './_audit-tier';
@@ -208,7 +208,9 @@ class ClusterAudit {
   private readonly nodeLocal?: find.NodeLocalObjects;
   private readonly dnsService?: AuditInput;
   private readonly cilium?: find.CiliumSource;
-  private readonly ciliumProps?: { props: Record<string, unknown>; names: Record<string, string> };
+  private readonly ciliumProps?: CiliumReading;
+  /** The kube-proxy ConfigMap's KubeProxyConfiguration, read once. */
+  private kubeProxyConfig?: Record<string, any>;
   private readonly felix?: AuditInput;
   private readonly pools: AuditInput[];
   private readonly kubelets: Array<{ input: AuditInput; cfg: Obj; field: string }> = [];
@@ -327,6 +329,7 @@ class ClusterAudit {
     else if (kpDs && kpMinor) this.unsupportedVersion(kpDs, kpMinor.text);
     const kpCm = this.kubeProxy.configMap;
     const kpCfg = kpCm ? yamlData(kpCm, 'config.conf', this.problems, 'KUBE-PROXY-CONFIG') : undefined;
+    this.kubeProxyConfig = kpCfg;
     if (kpCm && kpCfg && typeof kpCfg.clusterCIDR === 'string' && kpCfg.clusterCIDR) {
       this.fact('podCidr', kpCfg.clusterCIDR, kpCfg.clusterCIDR, { input: kpCm, field: 'data["config.conf"] clusterCIDR' });
     }
@@ -632,7 +635,7 @@ class ClusterAudit {
         'delete it if it is left from before the migration; add the DaemonSet to the audit if kube-proxy still runs'));
       return undefined;
     }
-    const kpCfg = kpCm ? yamlData(kpCm, 'config.conf', [], 'KUBE-PROXY-CONFIG') : undefined;
+    const kpCfg = this.kubeProxyConfig;
     if (!kpCm || !kpCfg) {
       if (daemonSet) {
         this.findings.push(this.finding(daemonSet, 'AUDIT-MISSING', FindingSeverity.WARNING,
@@ -672,7 +675,7 @@ class ClusterAudit {
     if (!cilium || !this.ciliumProps) return;
     const { props, names } = this.ciliumProps;
     if (cilium.chartVersion) props.chartVersion = cilium.chartVersion;
-    for (const r of cilium.values ? ciliumValuesProps(cilium.values).removed : []) {
+    for (const r of this.ciliumProps.removed) {
       const refused = cilium.chartVersion !== undefined && compareVersions(cilium.chartVersion, r.since) >= 0;
       this.findings.push(this.finding(cilium.input, 'CILIUM-REMOVED-VALUE', refused ? FindingSeverity.ERROR : FindingSeverity.WARNING,
         `${cilium.field}${r.message}${cilium.chartVersion ? ` (chart ${cilium.chartVersion})` : ' (the chart version is not known)'}`, `replace '${r.key}' with its current form before upgrading the chart`));
