@@ -24,40 +24,44 @@ export function meta(
   };
 }
 
-export function quantity(value: string): k8s.Quantity {
-  return k8s.Quantity.fromString(value);
+/**
+ * The JSON shapes the emitted workloads use. Every object the library emits is a plain ApiObject
+ * (see plainObject), so quantities are strings and IntOrString values are numbers or strings, as
+ * the API server reads them.
+ */
+/** A container's `resources` as JSON. */
+export interface ResourceRequirements {
+  readonly requests: Record<string, string>;
+  readonly limits: Record<string, unknown>;
 }
 
 /** A container's resources as resolved (resolveResources): requests, limits. */
-export function containerResources(r: ResolvedResources, memoryLimit?: unknown): k8s.ResourceRequirements {
+export function containerResources(r: ResolvedResources, memoryLimit?: unknown): ResourceRequirements {
   return {
     requests: {
-      cpu: quantity(r.cpuRequest),
-      memory: quantity(r.memoryRequest),
-      ...(r.ephemeralStorageRequest ? { 'ephemeral-storage': quantity(r.ephemeralStorageRequest) } : {}),
+      cpu: r.cpuRequest,
+      memory: r.memoryRequest,
+      ...(r.ephemeralStorageRequest ? { 'ephemeral-storage': r.ephemeralStorageRequest } : {}),
     },
     limits: {
-      ...(r.cpuLimit ? { cpu: quantity(r.cpuLimit) } : {}),
-      memory: (memoryLimit as k8s.Quantity | undefined) ?? quantity(r.memoryLimit!),
-      ...(r.ephemeralStorageLimit ? { 'ephemeral-storage': quantity(r.ephemeralStorageLimit) } : {}),
+      ...(r.cpuLimit ? { cpu: r.cpuLimit } : {}),
+      // a Lazy string when the limit is sized at synthesis
+      memory: memoryLimit ?? r.memoryLimit!,
+      ...(r.ephemeralStorageLimit ? { 'ephemeral-storage': r.ephemeralStorageLimit } : {}),
     },
   };
 }
 
 /** Requests for CPU and memory, a memory limit and (optionally) a CPU limit. */
-export function resources(cpuRequest: string, memoryRequest: string, memoryLimit: string, cpuLimit?: string): k8s.ResourceRequirements {
+export function resources(cpuRequest: string, memoryRequest: string, memoryLimit: string, cpuLimit?: string): ResourceRequirements {
   return {
-    requests: { cpu: quantity(cpuRequest), memory: quantity(memoryRequest) },
-    limits: { memory: quantity(memoryLimit), ...(cpuLimit ? { cpu: quantity(cpuLimit) } : {}) },
+    requests: { cpu: cpuRequest, memory: memoryRequest },
+    limits: { memory: memoryLimit, ...(cpuLimit ? { cpu: cpuLimit } : {}) },
   };
 }
 
-export function port(n: number): k8s.IntOrString {
-  return k8s.IntOrString.fromNumber(n);
-}
-
 /** `/run/xtables.lock`, shared with every other iptables user on the node (kube-proxy, node-local-dns). */
-export const XTABLES_LOCK_VOLUME: k8s.Volume = {
+export const XTABLES_LOCK_VOLUME = {
   name: 'xtables-lock',
   hostPath: { path: '/run/xtables.lock', type: 'FileOrCreate' },
 };
@@ -65,7 +69,7 @@ export const XTABLES_LOCK_VOLUME: k8s.Volume = {
 export const LINUX_NODE_SELECTOR = { 'kubernetes.io/os': 'linux' };
 
 /** Tolerate every taint: node agents must run on every node. */
-export const TOLERATE_ALL: k8s.Toleration[] = [
+export const TOLERATE_ALL: ReadonlyArray<Record<string, string>> = [
   { key: 'CriticalAddonsOnly', operator: 'Exists' },
   { operator: 'Exists' },
 ];
@@ -90,22 +94,27 @@ export function hashOf(text: string): string {
 /* eslint-enable no-bitwise */
 
 /**
- * An object of one API group and kind built from JSON-shaped props (numbers, not IntOrString) as a plain
- * ApiObject. For objects emitted once per namespace or Service: a cdk8s-plus L1 (k8s.KubeNetworkPolicy...)
- * resolves its props and then converts them again on every toJson() (cdk8s-plus-28 imports/k8s.js,
- * each level re-spreading its keys), about 3x a plain object's serialization. The output is the same:
- * both sort keys by code point.
+ * Every object the library emits is a plain ApiObject built from JSON-shaped props (quantities as
+ * strings, IntOrString as a number or a string). A cdk8s-plus L1 (k8s.KubeDaemonSet...) resolves its
+ * props and then converts them again on every toJson() through generated code (cdk8s-plus-28
+ * imports/k8s.js, each level re-spreading its keys): about 3x a plain object's serialization, and
+ * the cold cost of compiling those converters. The output is the same: both sort keys by code point.
+ * Field names are the API's (clusterIP, hostPID), not the L1's camel-cased props.
  */
+export function apiObject(
+  scope: IConstruct, id: string, apiVersion: string, kind: string, props: { readonly metadata: k8s.ObjectMeta } & Record<string, unknown>,
+): ApiObject {
+  return new ApiObject(scope, id, { apiVersion, kind, ...props });
+}
+
+/** apiObject with the metadata and the body apart. */
 export function plainObject(
   scope: IConstruct, id: string, apiVersion: string, kind: string, metadata: k8s.ObjectMeta, body: Record<string, unknown> = {},
 ): ApiObject {
   return new ApiObject(scope, id, { apiVersion, kind, metadata, ...body });
 }
 
-/**
- * A ConfigMap as a plain ApiObject (see plainObject): its props are JSON already (string data,
- * or Lazy values that cdk8s resolves), so the L1's second conversion is pure cost.
- */
+/** A ConfigMap (see apiObject): string data, or Lazy values that cdk8s resolves. */
 export function configMap(scope: IConstruct, id: string, props: k8s.KubeConfigMapProps): ApiObject {
   return new ApiObject(scope, id, { apiVersion: 'v1', kind: 'ConfigMap', ...props });
 }

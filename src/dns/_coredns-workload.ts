@@ -1,9 +1,8 @@
 import { ApiObject } from 'cdk8s';
-import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { clusterScoped } from '../core/_api-objects';
 import { DNS_AUTOSCALER_IMAGE } from '../core/_images';
-import { configMap, containerResources, KUBE_SYSTEM, LINUX_NODE_SELECTOR, meta, port, resources } from '../core/_k8s';
+import { apiObject, configMap, containerResources, KUBE_SYSTEM, LINUX_NODE_SELECTOR, meta, resources } from '../core/_k8s';
 import { lazyValue } from '../core/_lazy';
 import type { ResolvedResources } from '../core/_resources';
 
@@ -29,9 +28,9 @@ export interface CoreDnsWorkloadOptions {
  */
 /** Emits CoreDNS's ServiceAccount, RBAC, Deployment, kube-dns Service and PodDisruptionBudget; returns the Deployment and the Service. */
 export function addCoreDnsWorkload(scope: Construct, opts: CoreDnsWorkloadOptions): { deployment: ApiObject; service: ApiObject } {
-  new k8s.KubeServiceAccount(scope, 'ServiceAccount', { metadata: meta('coredns', KUBE_SYSTEM) });
+  apiObject(scope, 'ServiceAccount', 'v1', 'ServiceAccount', { metadata: meta('coredns', KUBE_SYSTEM) });
 
-  clusterScoped(new k8s.KubeClusterRole(scope, 'ClusterRole', {
+  clusterScoped(apiObject(scope, 'ClusterRole', 'rbac.authorization.k8s.io/v1', 'ClusterRole', {
     metadata: meta('system:coredns', undefined),
     rules: [
       { apiGroups: [''], resources: ['endpoints', 'services', 'pods', 'namespaces'], verbs: ['list', 'watch'] },
@@ -39,13 +38,13 @@ export function addCoreDnsWorkload(scope: Construct, opts: CoreDnsWorkloadOption
     ],
   }));
 
-  clusterScoped(new k8s.KubeClusterRoleBinding(scope, 'ClusterRoleBinding', {
+  clusterScoped(apiObject(scope, 'ClusterRoleBinding', 'rbac.authorization.k8s.io/v1', 'ClusterRoleBinding', {
     metadata: meta('system:coredns', undefined),
     roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'system:coredns' },
     subjects: [{ kind: 'ServiceAccount', name: 'coredns', namespace: KUBE_SYSTEM }],
   }));
 
-  const ports: k8s.ContainerPort[] = [
+  const ports = [
     { containerPort: 53, name: 'dns', protocol: 'UDP' },
     { containerPort: 53, name: 'dns-tcp', protocol: 'TCP' },
     ...(opts.metricsPort ? [{ containerPort: opts.metricsPort, name: 'metrics', protocol: 'TCP' }] : []),
@@ -53,12 +52,12 @@ export function addCoreDnsWorkload(scope: Construct, opts: CoreDnsWorkloadOption
     { containerPort: opts.readyPort, name: 'readiness-probe', protocol: 'TCP' },
   ];
 
-  const deployment = new k8s.KubeDeployment(scope, 'Deployment', {
+  const deployment = apiObject(scope, 'Deployment', 'apps/v1', 'Deployment', {
     metadata: meta('coredns', KUBE_SYSTEM, COREDNS_LABELS),
     spec: {
       // With the autoscaler, replicas is left out so applying the manifest never fights it.
       ...(opts.replicas !== undefined ? { replicas: opts.replicas } : {}),
-      strategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: port(1) } },
+      strategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: 1 } },
       selector: { matchLabels: COREDNS_LABELS },
       template: {
         metadata: { labels: COREDNS_LABELS },
@@ -98,14 +97,14 @@ export function addCoreDnsWorkload(scope: Construct, opts: CoreDnsWorkloadOption
             volumeMounts: [{ name: 'config-volume', mountPath: '/etc/coredns', readOnly: true }],
             ports,
             livenessProbe: {
-              httpGet: { path: '/health', port: k8s.IntOrString.fromString('liveness-probe'), scheme: 'HTTP' },
+              httpGet: { path: '/health', port: 'liveness-probe', scheme: 'HTTP' },
               initialDelaySeconds: 60,
               timeoutSeconds: 5,
               successThreshold: 1,
               failureThreshold: 5,
             },
             readinessProbe: {
-              httpGet: { path: '/ready', port: k8s.IntOrString.fromString('readiness-probe'), scheme: 'HTTP' },
+              httpGet: { path: '/ready', port: 'readiness-probe', scheme: 'HTTP' },
             },
             // Binds port 53 as non-root: NET_BIND_SERVICE is the only capability it keeps.
             securityContext: {
@@ -122,25 +121,25 @@ export function addCoreDnsWorkload(scope: Construct, opts: CoreDnsWorkloadOption
     },
   });
 
-  const service = new k8s.KubeService(scope, 'Service', {
+  const service = apiObject(scope, 'Service', 'v1', 'Service', {
     metadata: meta('kube-dns', KUBE_SYSTEM, { ...COREDNS_LABELS, 'kubernetes.io/cluster-service': 'true', 'kubernetes.io/name': 'CoreDNS' },
       opts.metricsPort ? { 'prometheus.io/port': String(opts.metricsPort), 'prometheus.io/scrape': 'true' } : undefined),
     spec: {
       selector: COREDNS_LABELS,
-      clusterIp: opts.dnsServiceIp,
+      clusterIP: opts.dnsServiceIp,
       ports: [
-        { name: 'dns', port: 53, protocol: 'UDP', targetPort: port(53) },
-        { name: 'dns-tcp', port: 53, protocol: 'TCP', targetPort: port(53) },
-        ...(opts.metricsPort ? [{ name: 'metrics', port: opts.metricsPort, protocol: 'TCP', targetPort: port(opts.metricsPort) }] : []),
+        { name: 'dns', port: 53, protocol: 'UDP', targetPort: 53 },
+        { name: 'dns-tcp', port: 53, protocol: 'TCP', targetPort: 53 },
+        ...(opts.metricsPort ? [{ name: 'metrics', port: opts.metricsPort, protocol: 'TCP', targetPort: opts.metricsPort }] : []),
       ],
     },
   });
 
   if (opts.podDisruptionBudget) {
-    new k8s.KubePodDisruptionBudget(scope, 'PodDisruptionBudget', {
+    apiObject(scope, 'PodDisruptionBudget', 'policy/v1', 'PodDisruptionBudget', {
       metadata: meta('coredns', KUBE_SYSTEM, COREDNS_LABELS),
       spec: {
-        maxUnavailable: typeof opts.pdbMaxUnavailable === 'number' ? port(opts.pdbMaxUnavailable) : k8s.IntOrString.fromString(opts.pdbMaxUnavailable),
+        maxUnavailable: opts.pdbMaxUnavailable,
         selector: { matchLabels: COREDNS_LABELS },
       },
     });
@@ -164,8 +163,8 @@ export function addDnsAutoscaler(scope: Construct, opts: DnsAutoscalerOptions): 
   const name = 'coredns-autoscaler';
   const labels = { 'k8s-app': name };
 
-  new k8s.KubeServiceAccount(scope, 'AutoscalerServiceAccount', { metadata: meta(name, KUBE_SYSTEM) });
-  clusterScoped(new k8s.KubeClusterRole(scope, 'AutoscalerClusterRole', {
+  apiObject(scope, 'AutoscalerServiceAccount', 'v1', 'ServiceAccount', { metadata: meta(name, KUBE_SYSTEM) });
+  clusterScoped(apiObject(scope, 'AutoscalerClusterRole', 'rbac.authorization.k8s.io/v1', 'ClusterRole', {
     metadata: meta(`system:${name}`, undefined),
     rules: [
       { apiGroups: [''], resources: ['nodes'], verbs: ['list', 'watch'] },
@@ -174,7 +173,7 @@ export function addDnsAutoscaler(scope: Construct, opts: DnsAutoscalerOptions): 
       { apiGroups: [''], resources: ['configmaps'], verbs: ['get', 'create'] },
     ],
   }));
-  clusterScoped(new k8s.KubeClusterRoleBinding(scope, 'AutoscalerClusterRoleBinding', {
+  clusterScoped(apiObject(scope, 'AutoscalerClusterRoleBinding', 'rbac.authorization.k8s.io/v1', 'ClusterRoleBinding', {
     metadata: meta(`system:${name}`, undefined),
     roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: `system:${name}` },
     subjects: [{ kind: 'ServiceAccount', name, namespace: KUBE_SYSTEM }],
@@ -183,7 +182,7 @@ export function addDnsAutoscaler(scope: Construct, opts: DnsAutoscalerOptions): 
     metadata: meta(name, KUBE_SYSTEM),
     data: { linear: lazyValue(scope, 'dns-autoscaler ConfigMap data[linear]', () => JSON.stringify(opts.linear())) },
   });
-  new k8s.KubeDeployment(scope, 'AutoscalerDeployment', {
+  apiObject(scope, 'AutoscalerDeployment', 'apps/v1', 'Deployment', {
     metadata: meta(name, KUBE_SYSTEM, labels),
     spec: {
       selector: { matchLabels: labels },

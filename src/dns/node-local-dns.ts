@@ -1,6 +1,5 @@
 import { ApiObject, Duration } from 'cdk8s';
 import type * as kplus from 'cdk8s-plus-28';
-import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { COREDNS_LABELS } from './_coredns-workload';
 import { Corefile, ServerBlock } from './corefile';
@@ -9,7 +8,7 @@ import { checkProps } from '../core/_boundary';
 import { checkFeature, ComponentContext, componentContext, pick, record } from '../core/_component';
 import { showDuration } from '../core/_errors';
 import { NODE_CACHE_IMAGE } from '../core/_images';
-import { CONFIG_HASH_ANNOTATION, configMap, containerResources, hashOf, KUBE_SYSTEM, LINUX_NODE_SELECTOR, meta, port, quantity, XTABLES_LOCK_VOLUME } from '../core/_k8s';
+import { apiObject, CONFIG_HASH_ANNOTATION, configMap, containerResources, hashOf, KUBE_SYSTEM, LINUX_NODE_SELECTOR, meta, XTABLES_LOCK_VOLUME } from '../core/_k8s';
 import { addKubeletOutputFiles, kubeletConfigFiles, kubeletDropIn } from '../core/_kubelet';
 import { lazyValue } from '../core/_lazy';
 import { cidrContains, isLinkLocal, parseCidr, ParsedCidr, parseIp } from '../core/_net';
@@ -283,17 +282,17 @@ export class NodeLocalDns extends Construct {
           ? 'pods point only at the link-local IP, so a restarting node-cache would leave the node without DNS: a secondary DaemonSet keeps a listener (kubespray enable_nodelocaldns_secondary)'
           : 'kube-proxy iptables: node-cache\'s teardown on exit removes its NOTRACK rules and queries to the kube-dns IP fall back to CoreDNS (KEP-1024)');
 
-    new k8s.KubeServiceAccount(this, 'ServiceAccount', { metadata: meta(NAME, KUBE_SYSTEM) });
+    apiObject(this, 'ServiceAccount', 'v1', 'ServiceAccount', { metadata: meta(NAME, KUBE_SYSTEM) });
 
     // Must exist before the pods start: node-cache reads its ClusterIP from the
     // KUBE_DNS_UPSTREAM_SERVICE_HOST service-link variable.
-    this.upstreamService = new k8s.KubeService(this, 'UpstreamService', {
+    this.upstreamService = apiObject(this, 'UpstreamService', 'v1', 'Service', {
       metadata: meta(UPSTREAM_SERVICE, KUBE_SYSTEM, { ...COREDNS_LABELS, 'kubernetes.io/name': 'KubeDNSUpstream' }),
       spec: {
         selector: COREDNS_LABELS,
         ports: [
-          { name: 'dns', port: 53, protocol: 'UDP', targetPort: port(53) },
-          { name: 'dns-tcp', port: 53, protocol: 'TCP', targetPort: port(53) },
+          { name: 'dns', port: 53, protocol: 'UDP', targetPort: 53 },
+          { name: 'dns-tcp', port: 53, protocol: 'TCP', targetPort: 53 },
         ],
       },
     });
@@ -304,7 +303,7 @@ export class NodeLocalDns extends Construct {
     });
 
     // set by the caller, or sized for full caches once the plan (stub zones) is known
-    const memoryLimit = this.resources.memoryLimit !== undefined ? undefined : lazyValue(this, 'resources.limits.memory', () => quantity(this.memoryLimit()));
+    const memoryLimit = this.resources.memoryLimit !== undefined ? undefined : lazyValue(this, 'resources.limits.memory', () => this.memoryLimit());
     const [primary, secondary] = this.instances.map((instance) => this.addDaemonSet(instance, image, memoryLimit, shutdownDelay));
     this.daemonSet = primary.daemonSet;
     this.metricsService = primary.service;
@@ -430,11 +429,11 @@ export class NodeLocalDns extends Construct {
     const secondary = instance.name === SECONDARY;
     const delay = shutdownDelay.toSeconds();
     // kubelet joins host and port itself: a bare IPv6 address here.
-    const probe = { httpGet: { host: this.localIp, path: '/health', port: port(instance.healthPort) }, timeoutSeconds: 5 };
-    const daemonSet = new k8s.KubeDaemonSet(this, secondary ? 'SecondaryDaemonSet' : 'DaemonSet', {
+    const probe = { httpGet: { host: this.localIp, path: '/health', port: instance.healthPort }, timeoutSeconds: 5 };
+    const daemonSet = apiObject(this, secondary ? 'SecondaryDaemonSet' : 'DaemonSet', 'apps/v1', 'DaemonSet', {
       metadata: meta(instance.name, KUBE_SYSTEM, instance.labels),
       spec: {
-        updateStrategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: k8s.IntOrString.fromString('10%') } },
+        updateStrategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: '10%' } },
         selector: { matchLabels: instance.labels },
         template: {
           metadata: {
@@ -497,18 +496,18 @@ export class NodeLocalDns extends Construct {
       },
     });
 
-    const service = new k8s.KubeService(this, secondary ? 'SecondaryMetricsService' : 'MetricsService', {
+    const service = apiObject(this, secondary ? 'SecondaryMetricsService' : 'MetricsService', 'v1', 'Service', {
       // One job for both instances: the ServiceMonitor takes `job` from the k8s-app label.
       metadata: meta(instance.name, KUBE_SYSTEM, LABELS, { 'prometheus.io/port': String(instance.metricsPort), 'prometheus.io/scrape': 'true' }),
       spec: {
-        clusterIp: 'None',
+        clusterIP: 'None',
         // A NotReady node-cache stays a scrape target, so NodeLocalDNSInstanceDown sees it
         // (setups that keep only ready endpoints would otherwise drop the target silently).
         publishNotReadyAddresses: true,
         selector: instance.labels,
         ports: [
-          { name: 'metrics', port: instance.metricsPort, targetPort: port(instance.metricsPort) },
-          { name: 'setup-metrics', port: instance.setupMetricsPort, targetPort: port(instance.setupMetricsPort) },
+          { name: 'metrics', port: instance.metricsPort, targetPort: instance.metricsPort },
+          { name: 'setup-metrics', port: instance.setupMetricsPort, targetPort: instance.setupMetricsPort },
         ],
       },
     });

@@ -1,8 +1,7 @@
 import { ApiObject } from 'cdk8s';
-import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { clusterScoped } from '../core/_api-objects';
-import { CONFIG_HASH_ANNOTATION, KUBE_SYSTEM, LINUX_NODE_SELECTOR, containerResources, meta, TOLERATE_ALL, XTABLES_LOCK_VOLUME } from '../core/_k8s';
+import { apiObject, CONFIG_HASH_ANNOTATION, KUBE_SYSTEM, LINUX_NODE_SELECTOR, containerResources, meta, TOLERATE_ALL, XTABLES_LOCK_VOLUME } from '../core/_k8s';
 import type { ResolvedResources } from '../core/_resources';
 
 export interface KubeProxyWorkloadOptions {
@@ -23,21 +22,21 @@ const LABELS = { 'k8s-app': 'kube-proxy' };
  */
 /** Emits kube-proxy's ServiceAccount, node-proxier binding and DaemonSet; returns the DaemonSet. */
 export function addKubeProxyWorkload(scope: Construct, opts: KubeProxyWorkloadOptions): ApiObject {
-  new k8s.KubeServiceAccount(scope, 'ServiceAccount', {
+  apiObject(scope, 'ServiceAccount', 'v1', 'ServiceAccount', {
     metadata: meta('kube-proxy', KUBE_SYSTEM),
   });
 
-  clusterScoped(new k8s.KubeClusterRoleBinding(scope, 'NodeProxierBinding', {
+  clusterScoped(apiObject(scope, 'NodeProxierBinding', 'rbac.authorization.k8s.io/v1', 'ClusterRoleBinding', {
     metadata: meta('kubeadm:node-proxier', undefined),
     roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'system:node-proxier' },
     subjects: [{ kind: 'ServiceAccount', name: 'kube-proxy', namespace: KUBE_SYSTEM }],
   }));
 
-  return new k8s.KubeDaemonSet(scope, 'DaemonSet', {
+  return apiObject(scope, 'DaemonSet', 'apps/v1', 'DaemonSet', {
     metadata: meta('kube-proxy', KUBE_SYSTEM, LABELS),
     spec: {
       selector: { matchLabels: LABELS },
-      updateStrategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: k8s.IntOrString.fromNumber(1) } },
+      updateStrategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: 1 } },
       template: {
         metadata: { labels: LABELS, annotations: { [CONFIG_HASH_ANNOTATION]: opts.configHash } },
         spec: {

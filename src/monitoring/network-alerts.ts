@@ -1,5 +1,4 @@
 import { ApiObject, Duration, Yaml } from 'cdk8s';
-import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { AlertContext, AlertDef, AlertGroup, ALERTS, RECORDINGS } from './_alert-catalogue';
 import { DASHBOARD_FILES, renderDashboards } from './_dashboards';
@@ -8,7 +7,7 @@ import { checkCall, checkProps } from '../core/_boundary';
 import { checkFeature, ComponentContext, componentContext, pick, record } from '../core/_component';
 import { goDuration, showDuration } from '../core/_errors';
 import { coreDnsMinor } from '../core/_images';
-import { configMap, KUBE_SYSTEM, MANAGED_BY, meta, port } from '../core/_k8s';
+import { apiObject, configMap, KUBE_SYSTEM, MANAGED_BY, meta } from '../core/_k8s';
 import { lazyValue } from '../core/_lazy';
 import { parseHostPort } from '../core/_net';
 import { TierSettings, tierSettings } from '../core/_tier-table';
@@ -541,14 +540,14 @@ export class NetworkAlerts extends Construct {
       }));
     if (this.groups['kube-proxy']) {
       // kubeadm's kube-proxy has no Service: a headless one gives Prometheus its node endpoints.
-      service = new k8s.KubeService(this, 'KubeProxyMetricsService', {
+      service = apiObject(this, 'KubeProxyMetricsService', 'v1', 'Service', {
         metadata: meta('kube-proxy-metrics', KUBE_SYSTEM, { 'k8s-app': JOBS.kubeProxy }),
         spec: {
-          clusterIp: 'None',
+          clusterIP: 'None',
           // A NotReady pod stays a scrape target (up == 0 then fires the per-instance alerts).
           publishNotReadyAddresses: true,
           selector: { 'k8s-app': 'kube-proxy' },
-          ports: [{ name: 'http-metrics', port: 10249, targetPort: lazyValue(this, 'kube-proxy metrics Service targetPort', () => port(this.kubeProxyMetricsPort())) }],
+          ports: [{ name: 'http-metrics', port: 10249, targetPort: lazyValue(this, 'kube-proxy metrics Service targetPort', () => this.kubeProxyMetricsPort()) }],
         },
       });
       monitor('KubeProxyMonitor', 'kube-proxy', { 'k8s-app': JOBS.kubeProxy }, ['http-metrics']);

@@ -1,5 +1,4 @@
 import { ApiObject, Duration } from 'cdk8s';
-import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { APPLY_SYSCTLS_SCRIPT } from './_apply-sysctls-script';
 import { SysctlCatalogue, SysctlScope } from './sysctl-catalogue';
@@ -8,7 +7,7 @@ import { ComponentContext, componentContext, record } from '../core/_component';
 import { showDuration } from '../core/_errors';
 import { appListeners, hostPorts, portList, portsOf } from '../core/_host-ports';
 import { PAUSE_IMAGE, SYSCTL_INIT_IMAGE } from '../core/_images';
-import { CONFIG_HASH_ANNOTATION, configMap, hashOf, KUBE_SYSTEM, LINUX_NODE_SELECTOR, meta, resources, TOLERATE_ALL } from '../core/_k8s';
+import { apiObject, CONFIG_HASH_ANNOTATION, configMap, hashOf, KUBE_SYSTEM, LINUX_NODE_SELECTOR, meta, resources, TOLERATE_ALL } from '../core/_k8s';
 import { lazyValue } from '../core/_lazy';
 import { ClusterProfile } from '../core/cluster-profile';
 import { DecisionSource } from '../core/report-types';
@@ -191,7 +190,7 @@ export class SysctlTuner extends Construct {
     const mounts = [{ name: 'sysctls', mountPath: MOUNT, readOnly: true }];
     // The long-running container applies the file again every few minutes: it writes /proc/sys and
     // loads modules through the host's modprobe, so it needs the same privileges as the first pass.
-    const main: k8s.Container = reapplySeconds > 0
+    const main = reapplySeconds > 0
       ? {
         name: 'reapply-sysctls',
         image: initImage,
@@ -214,11 +213,11 @@ export class SysctlTuner extends Construct {
         },
         resources: resources('1m', '8Mi', '16Mi'),
       };
-    this.daemonSet = new k8s.KubeDaemonSet(this, 'DaemonSet', {
+    this.daemonSet = apiObject(this, 'DaemonSet', 'apps/v1', 'DaemonSet', {
       metadata: meta(NAME, KUBE_SYSTEM, labels),
       spec: {
         selector: { matchLabels: labels },
-        updateStrategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: k8s.IntOrString.fromString('10%') } },
+        updateStrategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: '10%' } },
         template: {
           metadata: {
             labels,
@@ -231,7 +230,7 @@ export class SysctlTuner extends Construct {
             // net.* keys must land in the host's network namespace.
             hostNetwork: true,
             // nsenter -t 1 -m: modules are loaded with the host's own modprobe.
-            hostPid: true,
+            hostPID: true,
             priorityClassName: 'system-node-critical',
             automountServiceAccountToken: false,
             terminationGracePeriodSeconds: 5,
