@@ -2,6 +2,7 @@ import { Duration } from 'cdk8s';
 import { parse as parseYaml } from 'yaml';
 import { parseGoDuration } from './_config';
 import { isPlainObject } from '../core/_boundary';
+import { formatValue } from '../core/_errors';
 import { KubernetesVersion } from '../core/kubernetes-version';
 import { KubeProxyMode } from '../kube-proxy/kube-proxy-mode';
 
@@ -20,6 +21,8 @@ export interface AuditInput {
   readonly object: Record<string, any>;
   /** Why the document could not be read (not YAML, a List without items): reported, never checked. */
   readonly problem?: string;
+  /** The fix for that problem. @default - render templates before auditing */
+  readonly problemFix?: string;
 }
 
 /** kind/namespace/name, or kind/name for objects without a namespace (cluster-scoped, or files such as KubeletConfiguration). */
@@ -136,7 +139,7 @@ export function readKubeProxyConfig(input: AuditInput, cfg: Record<string, any>,
   // what this reading found wrong, not what other readers reported before it
   const before = problems.length;
   const bad = (field: string, value: unknown, rule: string) => problems.push({
-    input, ruleId, message: `data["config.conf"]: '${field}' (${JSON.stringify(value)}) ${rule}`, fix: 'correct the KubeProxyConfiguration: kube-proxy refuses to start with it',
+    input, ruleId, message: `data["config.conf"]: '${field}' (${formatValue(value)}) ${rule}`, fix: 'correct the KubeProxyConfiguration: kube-proxy refuses to start with it',
   });
   const rawMode = cfg.mode;
   const modes = Object.values(KubeProxyMode) as string[];
@@ -256,9 +259,15 @@ export function ciliumProps(data: Record<string, unknown>): CiliumReading {
   set('hubble', 'enable-hubble', on('enable-hubble'));
   set('localRedirectPolicies', 'enable-local-redirect-policy', on('enable-local-redirect-policy'));
   const ratio = data['bpf-map-dynamic-size-ratio'];
-  set('mapDynamicSizeRatio', 'bpf-map-dynamic-size-ratio', ratio === undefined ? undefined : Number(ratio));
+  // a float the agent parses (strconv.ParseFloat); anything else reaches CiliumTuning as written, so its check names it
+  set('mapDynamicSizeRatio', 'bpf-map-dynamic-size-ratio', ratio === undefined ? undefined : goFloat(String(ratio)) ?? ratio);
   // the agent's options have no removed Helm values to report
   return { props, names, removed: [] };
+}
+
+/** A decimal float as Go's strconv.ParseFloat reads one (no spaces, no hex); undefined otherwise. */
+function goFloat(text: string): number | undefined {
+  return /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(text) ? Number(text) : undefined;
 }
 
 /** CiliumTuning's properties read from Cilium's configuration, the values' names, and removed values it holds. */

@@ -10,7 +10,7 @@ import {
 } from './_audit-facts';
 import { compareTiers, ClusterSettings, TierComparison } from './_audit-tier';
 import { isPlainObject } from '../core/_boundary';
-import { ConfigErrors } from '../core/_errors';
+import { ConfigErrors, formatValue } from '../core/_errors';
 import { nameInputs } from '../core/_input-names';
 import { cidrContains, formatIp, parseCidr, parseIp } from '../core/_net';
 import type { DnsPlan } from '../core/_plan';
@@ -80,34 +80,76 @@ export interface AuditOptions {
   readonly clusterDomain?: string;
 }
 
+/** Folders a repository holds that are never manifests (version control, package caches). */
+const SKIPPED_FOLDERS = new Set(['.git', '.hg', '.svn', 'node_modules']);
+
 /**
  * Every manifest under the paths (files, folders searched for .yaml/.yml/.json; '-' is stdin), List
  * items unpacked. A document that is not YAML (a Helm template in the tree) is kept as a problem,
- * so the audit reports it and goes on.
+ * so the audit reports it and goes on; so is an entry that cannot be read (a dangling link, no
+ * permission). Folders are walked once each by their real path (a link back up the tree is not a
+ * loop), a file reached twice through links is read once; .git and node_modules are skipped.
  */
 export function readManifests(paths: string[], stdin: () => string): AuditInput[] {
   const files: string[] = [];
+  const unreadable: AuditInput[] = [];
+  const seen = new Set<string>();
   const errors = new ConfigErrors('cdk8s-network-tuning audit');
-  const walk = (p: string) => {
-    const stat = fs.statSync(p);
+  const cannotRead = (p: string, e: unknown) => unreadable.push({
+    file: p,
+    line: 0,
+    object: {},
+    problem: `cannot be read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`,
+    problemFix: 'give the audit read access to it (or mend the link), or leave it out',
+  });
+  const walk = (p: string, named: boolean) => {
+    let real: string;
+    let stat: fs.Stats;
+    try {
+      real = fs.realpathSync(p);
+      stat = fs.statSync(real);
+    } catch (e) {
+      // a path on the command line that is not there is the caller's mistake; a dangling link inside a tree is a finding
+      if (named && !fs.existsSync(p) && !isLink(p)) errors.add('path', p, 'does not exist');
+      else cannotRead(p, e);
+      return;
+    }
+    if (seen.has(real)) return;
+    seen.add(real);
     if (stat.isDirectory()) {
-      for (const e of fs.readdirSync(p).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))) {
-        const full = path.join(p, e);
-        if (fs.statSync(full).isDirectory() || /\.(ya?ml|json)$/.test(e)) walk(full);
+      let entries: string[];
+      try {
+        entries = fs.readdirSync(real).sort(byCodePoint);
+      } catch (e) {
+        cannotRead(p, e);
+        return;
       }
-    } else {
+      for (const e of entries) {
+        if (SKIPPED_FOLDERS.has(e)) continue;
+        const full = path.join(p, e);
+        if (/\.(ya?ml|json)$/.test(e) || isFolder(full)) walk(full, false);
+      }
+    } else if (stat.isFile()) {
       files.push(p);
+    } else if (named) {
+      errors.add('path', p, 'is not a file or a folder');
     }
   };
   for (const p of paths) {
     if (p === '-') files.push('-');
-    else if (!fs.existsSync(p)) errors.add('path', p, 'does not exist');
-    else walk(p);
+    else walk(p, true);
   }
   if (errors.count > 0) throw new Error(errors.messages.join('\n'));
-  const out: AuditInput[] = [];
+  const out: AuditInput[] = [...unreadable];
   for (const file of files) {
-    const text = file === '-' ? stdin() : fs.readFileSync(file, 'utf8');
+    let text: string;
+    try {
+      text = file === '-' ? stdin() : fs.readFileSync(file, 'utf8');
+    } catch (e) {
+      cannotRead(file, e);
+      out.push(unreadable.pop()!);
+      continue;
+    }
     const name = file === '-' ? '(stdin)' : file;
     // one pass over the text for every line number (kubectl's Lists and helm template output are large)
     const counter = new LineCounter();
@@ -134,6 +176,22 @@ export function readManifests(paths: string[], stdin: () => string): AuditInput[
     }
   }
   return out;
+}
+
+function isLink(p: string): boolean {
+  try {
+    return fs.lstatSync(p).isSymbolicLink();
+  } catch {
+    return false;
+  }
+}
+
+function isFolder(p: string): boolean {
+  try {
+    return fs.statSync(p).isDirectory();
+  } catch {
+    return isLink(p); // a dangling link: walk() reports it
+  }
 }
 
 /** Kinds the library tunes whose audit is not written yet (they are named, never skipped silently). */
@@ -221,7 +279,10 @@ class ClusterAudit {
     this.readable = inputs.filter((i) => i.problem === undefined);
     for (const input of this.readable) if (!this.byId.has(objectId(input.object))) this.byId.set(objectId(input.object), input);
     for (const input of inputs) {
-      if (input.problem) this.findings.push(this.finding(input, 'AUDIT-UNREADABLE', FindingSeverity.WARNING, `${input.problem}: not checked`, 'render templates before auditing (helm template, kustomize build), or leave the file out'));
+      if (input.problem) {
+        this.findings.push(this.finding(input, 'AUDIT-UNREADABLE', FindingSeverity.WARNING, `${input.problem}: not checked`,
+          input.problemFix ?? 'render templates before auditing (helm template, kustomize build), or leave the file out'));
+      }
     }
     this.kubeProxy = find.kubeProxy(this.readable, (id) => this.get(id));
     this.nodeLocal = this.guard(undefined, () => find.nodeLocalDns(this.readable, (id) => this.get(id)));
@@ -263,12 +324,15 @@ class ClusterAudit {
         target: this.opts.tier ?? this.sizeTier(), targetFrom: this.opts.tier ? '--tier' : 'the cluster\'s nodes and Services', version,
       }),
       notAudited: this.notAudited,
-      objects: this.inputs.length,
+      // objects read: a file or document that could not be read is a finding, not an object
+      objects: this.inputs.filter((i) => !(i.problem !== undefined && Object.keys(i.object).length === 0)).length,
     };
   }
 
   private finding(input: AuditInput | undefined, ruleId: string, severity: FindingSeverity, message: string, fix: string): AuditFinding {
-    const object = !input ? CLUSTER : input.object.kind === undefined ? `${input.file} (a document without kind)` : objectId(input.object);
+    const object = !input ? CLUSTER
+      : input.problem !== undefined && Object.keys(input.object).length === 0 ? input.file // the file itself, unread
+        : input.object.kind === undefined ? `${input.file} (a document without kind)` : objectId(input.object);
     return { ruleId, severity, object, file: input?.file ?? '', line: input?.line ?? 0, message, fix };
   }
 
@@ -814,13 +878,15 @@ class ClusterAudit {
         + (hasFlag(args, 'skipteardown') || nld.secondary ? '' : ' (no -skipteardown, no second DaemonSet)'),
         `add the kube-dns IP (${profile.dnsServiceIp}) to -localip and to the Corefile's bind, as the upstream manifest does for iptables mode: node-cache's NOTRACK rules then take it too`));
     }
+    // node-cache takes -health-port as a string and refuses to start unless strconv.Atoi reads it
+    // (kubernetes/dns cmd/node-cache/main.go): a value it refuses reaches NodeLocalDns as written
     const health = flagValue(args, 'health-port');
     this.component(chart, 'NodeLocalDns', ds, 'NODE-LOCAL-DNS-CONFIG',
       { label: `${objectId(ds.object)} node-cache`, names: { localIp: '-localip', healthPort: '-health-port', kubeProxyMode: '-localip wiring' } },
       (s, id) => new NodeLocalDns(s, id, {
         localIp: local,
         ...(mode ? { kubeProxyMode: mode } : {}),
-        ...(health !== undefined ? { healthPort: Number(health) } : {}),
+        ...(health !== undefined ? { healthPort: goAtoi(health) ?? health as unknown as number } : {}),
         highAvailability: nld.secondary !== undefined,
         ...common,
       }));
@@ -937,21 +1003,27 @@ class ClusterAudit {
 
 /** Why a policy is not one the API server would store (a map where a list belongs), if it is not. */
 function policyShapeProblem(o: Obj): string | undefined {
+  const not = (field: string, value: unknown, shape: string) => `'${field}' (${formatValue(value)}) is not a ${shape}`;
   const spec = o.spec;
-  if (o.kind !== 'NetworkPolicy') return isPlainObject(spec) || spec === undefined ? undefined : "'spec' is not a map";
-  if (!isPlainObject(spec)) return "'spec' is not a map";
-  if (spec.podSelector !== undefined && !isPlainObject(spec.podSelector)) return "'spec.podSelector' is not a map";
+  if (o.kind !== 'NetworkPolicy') return isPlainObject(spec) || spec === undefined ? undefined : not('spec', spec, 'map');
+  if (!isPlainObject(spec)) return not('spec', spec, 'map');
+  if (spec.podSelector !== undefined && !isPlainObject(spec.podSelector)) return not('spec.podSelector', spec.podSelector, 'map');
   for (const [direction, peers] of [['ingress', 'from'], ['egress', 'to']]) {
     const rules = spec[direction];
     if (rules === undefined || rules === null) continue;
-    if (!Array.isArray(rules)) return `'spec.${direction}' is not a list`;
+    if (!Array.isArray(rules)) return not(`spec.${direction}`, rules, 'list');
     for (const [i, rule] of rules.entries()) {
-      if (!isPlainObject(rule)) return `'spec.${direction}[${i}]' is not a map`;
-      for (const k of [peers, 'ports']) if (rule[k] !== undefined && rule[k] !== null && !Array.isArray(rule[k])) return `'spec.${direction}[${i}].${k}' is not a list`;
+      if (!isPlainObject(rule)) return not(`spec.${direction}[${i}]`, rule, 'map');
+      for (const k of [peers, 'ports']) if (rule[k] !== undefined && rule[k] !== null && !Array.isArray(rule[k])) return not(`spec.${direction}[${i}].${k}`, rule[k], 'list');
     }
   }
-  if (spec.policyTypes !== undefined && spec.policyTypes !== null && !Array.isArray(spec.policyTypes)) return "'spec.policyTypes' is not a list";
+  if (spec.policyTypes !== undefined && spec.policyTypes !== null && !Array.isArray(spec.policyTypes)) return not('spec.policyTypes', spec.policyTypes, 'list');
   return undefined;
+}
+
+/** Go's strconv.Atoi: an optional sign and decimal digits, nothing else (no spaces, no 0x); undefined otherwise. */
+function goAtoi(text: string): number | undefined {
+  return /^[+-]?\d+$/.test(text) ? Number(text) : undefined;
 }
 
 /** a >= b for x.y.z versions (a leading v allowed). */

@@ -557,3 +557,43 @@ describe('review fixes: where findings point, and what is read', () => {
     }
   });
 });
+
+describe('what the audit reads from a tree, and how bad values are shown', () => {
+  test('links: a folder linked back up the tree is walked once, a file reached twice is read once, a dangling link is a finding', () => {
+    const dir = manifests({ 'policies/p.yaml': [{ apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name: 'p', namespace: 'shop' }, spec: { podSelector: {}, policyTypes: ['Ingress'] } }] });
+    fs.symlinkSync(dir, path.join(dir, 'policies', 'loop'));
+    fs.symlinkSync(path.join(dir, 'policies', 'p.yaml'), path.join(dir, 'again.yaml'));
+    fs.symlinkSync(path.join(dir, 'gone.yaml'), path.join(dir, 'dangling.yaml'));
+    const { result } = audit(dir);
+    expect(result.objects).toBe(1);
+    expect(result.findings.filter((f: any) => f.ruleId === 'AUDIT-UNREADABLE')).toEqual([expect.objectContaining({
+      object: path.join(dir, 'dangling.yaml'), message: expect.stringMatching(/^cannot be read \(ENOENT\): not checked$/), fix: expect.stringContaining('read access'),
+    })]);
+  });
+
+  test('.git and node_modules are not manifests; a path that is not there is the caller\'s error', () => {
+    const bad = { apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name: 'x', namespace: 'shop' }, spec: 'oops' };
+    const dir = manifests({ '.git/refs.yaml': [bad], 'node_modules/pkg/deploy.yaml': [bad], 'ok.yaml': [cm('other', {})] });
+    const { result } = audit(dir);
+    expect(result.objects).toBe(1);
+    expect(result.findings).toEqual([]);
+    let err = '';
+    expect(main(['audit', path.join(dir, 'missing')], { stdout: () => undefined, stderr: (t) => { err += t; } })).toBe(2);
+    expect(err).toContain(`'path' (${path.join(dir, 'missing')}) does not exist`);
+  });
+
+  test('values the consumer cannot read are shown as written, never as NaN or JSON quotes', () => {
+    const nld = cluster({}, { 'nld.yaml': nodeLocalDns('iptables').replace('"-pidfile"', '"-health-port", "80a", "-pidfile"') });
+    expect(audit(nld).result.findings.filter((f: any) => f.ruleId === 'NODE-LOCAL-DNS-CONFIG').map((f: any) => f.message))
+      .toEqual([expect.stringMatching(/^'-health-port' \(80a\) /)]);
+    const cilium = manifests({ 'c.yaml': [cm('cilium-config', { 'kube-proxy-replacement': 'false', 'routing-mode': 'tunnel', 'tunnel-protocol': 'vxlan', 'bpf-map-dynamic-size-ratio': 'lots' })] });
+    expect(audit(cilium).result.findings.filter((f: any) => f.ruleId === 'CILIUM-CONFIG').map((f: any) => f.message))
+      .toEqual([expect.stringContaining('data["bpf-map-dynamic-size-ratio"]\' (lots) must be a number')]);
+    const kp = cluster({ 'kube-proxy.yaml': (t: string) => t.replace('      minSyncPeriod: 0s', '      minSyncPeriod: soon') });
+    expect(audit(kp).result.findings.filter((f: any) => f.ruleId === 'KUBE-PROXY-CONFIG').map((f: any) => f.message))
+      .toEqual(["data[\"config.conf\"]: 'iptables.minSyncPeriod' (soon) must be a Go duration in whole milliseconds, such as 30s or 1m30s"]);
+    const policy = manifests({ 'p.yaml': [{ apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name: 'p', namespace: 'shop' }, spec: { podSelector: {}, egress: { to: [] } } }] });
+    expect(audit(policy).result.findings.map((f: any) => f.message)).toEqual(["'spec.egress' ({\"to\":[]}) is not a list: the API server refuses it"]);
+    for (const dir of [nld, cilium, kp, policy]) expect(JSON.stringify(audit(dir).result)).not.toContain('NaN');
+  });
+});
