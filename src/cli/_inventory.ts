@@ -2,10 +2,11 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { Yaml } from 'cdk8s';
 import { fromConfig, mergeValues } from './_config';
-import { blockedPaths, filesUnder, install, Synthesized, synthesizeCluster, UsageError } from './_synth';
+import { ADDONS_FOLDER, blockedPaths, filesUnder, install, Synthesized, synthesizeCluster, UsageError } from './_synth';
 import { isPlainObject } from '../core/_boundary';
 import { ConfigErrors } from '../core/_errors';
 import { isDnsLabel, isDnsSubdomain } from '../core/_net';
+import { PrerequisiteKind } from '../core/report-types';
 
 /*
  * `synth --inventory clusters.yaml`: a fleet. One folder per cluster (what `synth` writes for one),
@@ -35,6 +36,10 @@ export interface FleetCluster {
   readonly server?: string;
   readonly destinationName?: string;
   readonly kubeConfigSecret?: string;
+  /** Argo CD: the AppProject of this cluster's Applications. @default - gitops.project */
+  readonly project?: string;
+  /** Key paths the inventory's defaults set and this cluster did not override (their problems name `defaults.`). */
+  readonly fromDefaults: string[];
 }
 
 export interface GitOps {
@@ -49,10 +54,17 @@ export interface GitOps {
   readonly sourceName: string;
   /** The ApplicationSet's name and the prefix of every Application and Kustomization (two fleets in one namespace differ in it). */
   readonly name: string;
+  /** Flux: the GitRepository's ref (branch, tag, semver or commit). */
+  readonly ref: Record<string, string>;
+  /** Flux: the Secret with the repository's credentials. */
+  readonly secretRef?: string;
 }
 
-const CLUSTER_KEYS = new Set(['name', 'server', 'destinationName', 'kubeConfigSecret']);
-const GITOPS_KEYS = ['engine', 'repoURL', 'revision', 'path', 'namespace', 'project', 'automated', 'sourceName', 'name'];
+/** The Application or Kustomization name of a cluster's objects that need another install first. */
+const ADDONS_SUFFIX = '-addons';
+
+const CLUSTER_KEYS = new Set(['name', 'server', 'destinationName', 'kubeConfigSecret', 'project']);
+const GITOPS_KEYS = ['engine', 'repoURL', 'revision', 'tag', 'semver', 'commit', 'secretRef', 'path', 'namespace', 'project', 'automated', 'sourceName', 'name'];
 
 export function readInventory(file: string, outdir: string): { clusters: FleetCluster[]; gitops?: GitOps; label: string } {
   const label = `inventory ${file}`;
@@ -68,8 +80,19 @@ export function readInventory(file: string, outdir: string): { clusters: FleetCl
   if (!doc) throw new UsageError(`[${label}] must hold one map with 'clusters' (and optional 'defaults' and 'gitops')`);
   for (const k of Object.keys(doc)) if (!['defaults', 'clusters', 'gitops'].includes(k)) errors.addMissing(k, "is not an inventory key: 'defaults', 'clusters' or 'gitops'");
   // `defaults:` with nothing under it is YAML's null: no defaults
-  const defaults = doc.defaults === undefined || doc.defaults === null ? {} : doc.defaults;
-  if (!isPlainObject(defaults)) errors.add('defaults', defaults, 'must be a map of NetworkTuning properties');
+  const rawDefaults = doc.defaults === undefined || doc.defaults === null ? {} : doc.defaults;
+  // the defaults are checked once, on their own: a bad default is one problem, not one per cluster;
+  // each cluster then merges only defaults that passed
+  let defaults: Record<string, unknown> = {};
+  if (!isPlainObject(rawDefaults)) {
+    errors.add('defaults', rawDefaults, 'must be a map of NetworkTuning properties');
+  } else {
+    const before = errors.count;
+    const { profile: p, ...rest } = rawDefaults as Record<string, unknown>;
+    fromConfig(errors, 'NetworkTuningProps', rest, 'defaults');
+    if (p !== undefined) fromConfig(errors, 'ClusterProfileProps', p, 'defaults.profile');
+    if (errors.count === before) defaults = rawDefaults as Record<string, unknown>;
+  }
   if (!Array.isArray(doc.clusters) || doc.clusters.length === 0) {
     errors.add('clusters', doc.clusters, 'must list at least one cluster');
     throw new UsageError(errors.messages.join('\n'));
@@ -96,8 +119,11 @@ export function readInventory(file: string, outdir: string): { clusters: FleetCl
       if (entry[k] !== undefined && (typeof entry[k] !== 'string' || entry[k] === '')) errors.add(`${at}.${k}`, entry[k], 'must be a non-empty string');
     }
     if (entry.server !== undefined && entry.destinationName !== undefined) errors.addMissing(`${at}.server`, "and 'destinationName' are alternatives: give one");
+    if (entry.project !== undefined && (typeof entry.project !== 'string' || !isDnsSubdomain(entry.project))) {
+      errors.add(`${at}.project`, entry.project, 'must be an Argo CD AppProject name (a DNS subdomain)');
+    }
     const own = Object.fromEntries(Object.entries(entry).filter(([k]) => !CLUSTER_KEYS.has(k)));
-    const merged = mergeValues(isPlainObject(defaults) ? defaults as Record<string, unknown> : {}, own);
+    const merged = mergeValues(defaults, own);
     const { profile: rawProfile, ...rest } = merged;
     const props = fromConfig(errors, 'NetworkTuningProps', rest, at);
     const profile = rawProfile === undefined ? {} : fromConfig(errors, 'ClusterProfileProps', rawProfile, `${at}.profile`);
@@ -109,12 +135,26 @@ export function readInventory(file: string, outdir: string): { clusters: FleetCl
       ...(typeof entry.server === 'string' ? { server: entry.server } : {}),
       ...(typeof entry.destinationName === 'string' ? { destinationName: entry.destinationName } : {}),
       ...(typeof entry.kubeConfigSecret === 'string' ? { kubeConfigSecret: entry.kubeConfigSecret } : {}),
+      ...(typeof entry.project === 'string' ? { project: entry.project } : {}),
+      fromDefaults: defaultedPaths(defaults, own),
     });
   });
   const gitops = doc.gitops === undefined ? undefined : readGitOps(errors, doc.gitops, outdir);
   if (gitops) checkDestinations(errors, clusters, gitops);
   if (errors.count > 0) throw new UsageError(errors.messages.join('\n'));
   return { clusters, ...(gitops ? { gitops } : {}), label };
+}
+
+/** The leaf key paths `defaults` sets that `own` does not (a map in both is merged key by key, as mergeValues does). */
+function defaultedPaths(defaults: Record<string, unknown>, own: Record<string, unknown>, at = ''): string[] {
+  const out: string[] = [];
+  for (const [k, v] of Object.entries(defaults)) {
+    const p = at ? `${at}.${k}` : k;
+    const map = isPlainObject(v) ? v as Record<string, unknown> : undefined;
+    if (!(k in own)) out.push(...(map && Object.keys(map).length > 0 ? defaultedPaths(map, {}, p) : [p]));
+    else if (map && isPlainObject(own[k])) out.push(...defaultedPaths(map, own[k] as Record<string, unknown>, p));
+  }
+  return out;
 }
 
 function readGitOps(errors: ConfigErrors, raw: unknown, outdir: string): GitOps | undefined {
@@ -148,10 +188,29 @@ function readGitOps(errors: ConfigErrors, raw: unknown, outdir: string): GitOps 
     const v = g[k];
     if (typeof v === 'string' && v !== '' && !isDnsLabel(v)) errors.add(`gitops.${k}`, v, 'must be a DNS label (lowercase letters, digits and -, at most 63)');
   }
+  // Flux pins a tag, a semver range or a commit in the GitRepository's ref; Argo CD takes any of them as targetRevision
+  const pins = ['tag', 'semver', 'commit'].filter((k) => g[k] !== undefined);
+  const ref: Record<string, string> = {};
+  for (const k of pins) {
+    if (engine !== 'flux') errors.addMissing(`gitops.${k}`, "is Flux's: Argo CD takes a branch, a tag or a commit in 'revision' (targetRevision)");
+    else if (typeof g[k] !== 'string' || g[k] === '') errors.add(`gitops.${k}`, g[k], 'must be a non-empty string');
+    else if (k === 'commit' && !/^[0-9a-f]{40}$/.test(g[k] as string)) errors.add('gitops.commit', g[k], 'must be a full commit SHA (40 hex digits), as Flux pins one');
+    else ref[k] = g[k] as string;
+  }
+  if (pins.length > 1) errors.addMissing(`gitops.${pins[0]}`, `and '${pins.slice(1).join("', '")}' are alternatives: Flux uses one (commit, then semver, then tag), so give one`);
+  // a tag or a semver range replaces the branch; a commit is fetched from the branch
+  if (pins.some((k) => k !== 'commit') && g.revision !== undefined) errors.addMissing('gitops.revision', `and 'gitops.${pins.find((k) => k !== 'commit')}' are alternatives: Flux checks out one`);
+  if (!pins.some((k) => k !== 'commit')) ref.branch = str('revision', 'main');
+  if (g.secretRef !== undefined) {
+    if (engine !== 'flux') errors.addMissing('gitops.secretRef', "is Flux's: Argo CD reads repository credentials from its own repository Secrets");
+    else if (typeof g.secretRef !== 'string' || !isDnsSubdomain(g.secretRef)) errors.add('gitops.secretRef', g.secretRef, 'must be a Secret name (a DNS subdomain) in the GitRepository\'s namespace');
+  }
   return {
     engine: engine === 'flux' ? 'flux' : 'argocd',
     repoURL: str('repoURL'),
-    revision: str('revision', 'main'),
+    revision: engine === 'flux' && ref.branch === undefined ? '' : str('revision', 'main'),
+    ref,
+    ...(engine === 'flux' && typeof g.secretRef === 'string' && g.secretRef !== '' ? { secretRef: g.secretRef } : {}),
     path: repoPath,
     namespace: str('namespace', engine === 'flux' ? 'flux-system' : 'argocd'),
     project: str('project', 'default'),
@@ -188,14 +247,17 @@ function checkDestinations(errors: ConfigErrors, clusters: FleetCluster[], gitop
     const at = `clusters[${c.index}]`;
     // the Application or Kustomization is `<gitops.name>-<cluster>`, and both engines write that name into a label of every
     // object they apply (Flux: kustomize.toolkit.fluxcd.io/name, fluxcd/flux2#2004; Argo CD: app.kubernetes.io/instance)
-    const object = `${gitops.name}-${c.name}`;
+    // the longer of the two: the objects that need another install are a second Application or Kustomization
+    const object = `${gitops.name}-${c.name}${ADDONS_SUFFIX}`;
     if (object.length > 63) errors.add(`${at}.name`, c.name, `makes the ${gitops.engine === 'flux' ? 'Kustomization' : 'Application'} name ${object} (${object.length} characters): label values hold 63 at most; shorten it or 'gitops.name'`);
-    const wrong = gitops.engine === 'flux' ? ['server', 'destinationName'] : ['kubeConfigSecret'];
+    const wrong = gitops.engine === 'flux' ? ['server', 'destinationName', 'project'] : ['kubeConfigSecret'];
     for (const k of wrong) {
       if ((c as unknown as Record<string, unknown>)[k] !== undefined) {
-        errors.addMissing(`${at}.${k}`, gitops.engine === 'flux'
-          ? "is an Argo CD destination: a Flux Kustomization reaches another cluster through 'kubeConfigSecret'"
-          : "is Flux's: an Argo CD Application reaches a cluster through 'server' or 'destinationName'");
+        errors.addMissing(`${at}.${k}`, k === 'project'
+          ? "is Argo CD's (the Applications' AppProject): Flux has no projects"
+          : gitops.engine === 'flux'
+            ? "is an Argo CD destination: a Flux Kustomization reaches another cluster through 'kubeConfigSecret'"
+            : "is Flux's: an Argo CD Application reaches a cluster through 'server' or 'destinationName'");
       }
     }
     let d: string | undefined;
@@ -224,11 +286,21 @@ function checkDestinations(errors: ConfigErrors, clusters: FleetCluster[], gitop
 
 const join = (dir: string, name: string) => (dir ? `${dir}/${name}` : name);
 
-/** The GitOps engine's objects for the fleet, as files under `_gitops/`. */
-export function gitOpsFiles(clusters: FleetCluster[], gitops: GitOps): Record<string, string> {
+/**
+ * The GitOps engine's objects for the fleet, as files under `_gitops/`. Each cluster is one
+ * Application or Kustomization for its folder, and, when it has objects that need another install
+ * (`addons`: CRD kinds, the monitoring namespace), a second one for `<cluster>/addons`: a cluster
+ * without the Prometheus Operator still gets its kube-proxy and DNS tuning, and the second sync
+ * reports what is missing on its own.
+ */
+export function gitOpsFiles(clusters: FleetCluster[], gitops: GitOps, addons: ReadonlySet<string> = new Set()): Record<string, string> {
   const dump = (docs: unknown[]) => `${Yaml.stringify(...docs).trimEnd()}\n`;
   // a fresh object each time: a shared one would be written as a YAML anchor and alias
   const labels = () => ({ 'app.kubernetes.io/managed-by': 'cdk8s-network-tuning' });
+  const parts = (c: FleetCluster) => [
+    { name: `${gitops.name}-${c.name}`, path: join(gitops.path, c.name), part: 'tuning' },
+    ...(addons.has(c.name) ? [{ name: `${gitops.name}-${c.name}${ADDONS_SUFFIX}`, path: join(gitops.path, `${c.name}/${ADDONS_FOLDER}`), part: ADDONS_FOLDER }] : []),
+  ];
   if (gitops.engine === 'argocd') {
     const byName = clusters.some((c) => c.destinationName);
     const appSet = {
@@ -240,16 +312,24 @@ export function gitOpsFiles(clusters: FleetCluster[], gitops: GitOps): Record<st
         goTemplateOptions: ['missingkey=error'],
         generators: [{
           list: {
-            elements: clusters.map((c) => (byName ? { cluster: c.name, destinationName: c.destinationName } : { cluster: c.name, server: c.server })),
+            elements: clusters.flatMap((c) => parts(c).map((p) => ({
+              app: p.name,
+              cluster: c.name,
+              part: p.part,
+              path: p.path,
+              project: c.project ?? gitops.project,
+              ...(byName ? { destinationName: c.destinationName } : { server: c.server }),
+            }))),
           },
         }],
         template: {
-          metadata: { name: `${gitops.name}-{{.cluster}}`, labels: { ...labels(), 'cdk8s-network-tuning/cluster': '{{.cluster}}' } },
+          metadata: { name: '{{.app}}', labels: { ...labels(), 'cdk8s-network-tuning/cluster': '{{.cluster}}', 'cdk8s-network-tuning/part': '{{.part}}' } },
           spec: {
-            project: gitops.project,
+            project: '{{.project}}',
             // only the manifests: Argo CD drops a zero-valued directory source (NormalizeSource) and then picks the tool from
             // the files it finds; an include pattern stays, and keeps the node files' subfolders and any other file out
-            source: { repoURL: gitops.repoURL, targetRevision: gitops.revision, path: join(gitops.path, '{{.cluster}}'), directory: { include: '*.k8s.yaml' } },
+            // (directory.recurse is off: the cluster's folder does not take in its addons/ folder)
+            source: { repoURL: gitops.repoURL, targetRevision: gitops.revision, path: '{{.path}}', directory: { include: '*.k8s.yaml' } },
             destination: byName ? { name: '{{.destinationName}}' } : { server: '{{.server}}' },
             syncPolicy: {
               // server-side apply: a kubeadm cluster's kube-proxy ConfigMap keeps the kubeconfig.conf it was not given here
@@ -267,21 +347,24 @@ export function gitOpsFiles(clusters: FleetCluster[], gitops: GitOps): Record<st
       apiVersion: 'source.toolkit.fluxcd.io/v1',
       kind: 'GitRepository',
       metadata: { name: gitops.sourceName, namespace: gitops.namespace, labels: labels() },
-      spec: { interval: '5m', url: gitops.repoURL, ref: { branch: gitops.revision } },
+      spec: { interval: '5m', url: gitops.repoURL, ref: gitops.ref, ...(gitops.secretRef ? { secretRef: { name: gitops.secretRef } } : {}) },
     }]),
   };
-  files['flux-kustomizations.yaml'] = dump(clusters.map((c) => ({
+  files['flux-kustomizations.yaml'] = dump(clusters.flatMap((c) => parts(c).map((p, i) => ({
     apiVersion: 'kustomize.toolkit.fluxcd.io/v1',
     kind: 'Kustomization',
-    metadata: { name: `${gitops.name}-${c.name}`, namespace: gitops.namespace, labels: labels() },
+    metadata: { name: p.name, namespace: gitops.namespace, labels: { ...labels(), 'cdk8s-network-tuning/cluster': c.name, 'cdk8s-network-tuning/part': p.part } },
     spec: {
       interval: '10m',
-      path: `./${join(gitops.path, c.name)}`,
+      path: `./${p.path}`,
       prune: false,
       sourceRef: { kind: 'GitRepository', name: gitops.sourceName },
       ...(c.kubeConfigSecret && c.kubeConfigSecret !== 'none' ? { kubeConfig: { secretRef: { name: c.kubeConfigSecret } } } : {}),
+      // the addons after the tuning they watch. No `wait`: Ready then means applied, not rolled out, since a
+      // DaemonSet rolling 10% of thousands of nodes at a time outlasts any timeout, and nothing here needs the rollout
+      ...(i > 0 ? { dependsOn: [{ name: `${gitops.name}-${c.name}` }] } : {}),
     },
-  })));
+  }))));
   return files;
 }
 
@@ -299,7 +382,7 @@ export function synthFleet(
   }
   if ((mode ?? '').toLowerCase() !== 'error') process.env.CDK8S_NETWORK_TUNING_WARNINGS = 'silent';
   try {
-    synthesizeAll(clusters, label, built, progress);
+    synthesizeAll(clusters, label, built, progress, gitops !== undefined);
   } finally {
     if (mode === undefined) delete process.env.CDK8S_NETWORK_TUNING_WARNINGS;
     else process.env.CDK8S_NETWORK_TUNING_WARNINGS = mode;
@@ -308,9 +391,9 @@ export function synthFleet(
   const targets = [...clusters.map((c) => path.join(outdir, c.name)), path.join(outdir, GITOPS_FOLDER)];
   const blocked = [
     ...[outdir, ...targets].filter((t) => fs.existsSync(t) && !fs.statSync(t).isDirectory()),
-    ...clusters.flatMap((c, i) => blockedPaths(path.join(outdir, c.name), [...built[i].files, ...(gitops?.engine === 'flux' ? ['kustomization.yaml'] : [])])),
+    ...clusters.flatMap((c, i) => blockedPaths(path.join(outdir, c.name), [...built[i].files, ...(gitops?.engine === 'flux' ? kustomizations(built[i]) : [])])),
     // a kustomization.yaml a person wrote is theirs: Flux mode would overwrite it
-    ...(gitops?.engine === 'flux' ? clusters.map((c) => path.join(outdir, c.name, 'kustomization.yaml')).filter((f) => fs.existsSync(f) && !isOurs(f)) : []),
+    ...(gitops?.engine === 'flux' ? clusters.flatMap((c, i) => kustomizations(built[i]).map((k) => path.join(outdir, c.name, k))).filter((f) => fs.existsSync(f) && !isOurs(f)) : []),
   ];
   if (blocked.length > 0) {
     for (const b of built) fs.rmSync(b.dir, { recursive: true, force: true });
@@ -319,6 +402,8 @@ export function synthFleet(
   const written: string[] = [];
   const stale: string[] = [];
   const warnings = new Map<string, string[]>();
+  const prerequisites = new Map<string, string[]>();
+  const withAddons = new Set<string>();
   clusters.forEach((c, i) => {
     const b = built[i];
     const top = b.files.filter((f) => !f.includes('/') && /\.ya?ml$/.test(f));
@@ -329,19 +414,26 @@ export function synthFleet(
       if ((mode ?? '').toLowerCase() !== 'silent') warn(`[${c.name}] warning ${w}`);
     }
     const folder = path.join(outdir, c.name);
+    const addons = b.files.filter((f) => f.startsWith(`${ADDONS_FOLDER}/`) && f.endsWith('.k8s.yaml')).map((f) => f.slice(ADDONS_FOLDER.length + 1));
+    if (addons.length > 0) withAddons.add(c.name);
     if (gitops?.engine === 'flux') {
-      fs.writeFileSync(path.join(b.dir, 'kustomization.yaml'),
-        `${OURS}\n${Yaml.stringify({ apiVersion: 'kustomize.config.k8s.io/v1beta1', kind: 'Kustomization', resources: top })}`);
+      const kustomization = (resources: string[]) => `${OURS}\n${Yaml.stringify({ apiVersion: 'kustomize.config.k8s.io/v1beta1', kind: 'Kustomization', resources })}`;
+      fs.writeFileSync(path.join(b.dir, 'kustomization.yaml'), kustomization(top));
+      if (addons.length > 0) fs.writeFileSync(path.join(b.dir, ADDONS_FOLDER, 'kustomization.yaml'), kustomization(addons));
     } else {
       // a kustomization.yaml from an earlier Flux run would turn Argo CD to Kustomize for this folder
-      removeOurs(path.join(folder, 'kustomization.yaml'));
+      for (const k of ['kustomization.yaml', `${ADDONS_FOLDER}/kustomization.yaml`]) removeOurs(path.join(folder, k));
+    }
+    for (const p of b.prerequisites) {
+      const key = `${p.kind === PrerequisiteKind.CUSTOM_RESOURCE_DEFINITION ? 'CRD' : 'namespace'} ${p.name}: ${p.installedBy}`;
+      if (!prerequisites.get(key)?.includes(c.name)) prerequisites.set(key, [...(prerequisites.get(key) ?? []), c.name]);
     }
     const result = install({ ...b, files: filesUnder(b.dir) }, folder);
     written.push(...result.written.map((f) => `${c.name}/${f}`));
     stale.push(...result.stale.map((f) => `${c.name}/${f}`));
   });
   if (gitops) {
-    const files = gitOpsFiles(clusters, gitops);
+    const files = gitOpsFiles(clusters, gitops, withAddons);
     fs.mkdirSync(path.join(outdir, GITOPS_FOLDER), { recursive: true });
     // the other engine's objects from an earlier run would roll the fleet out twice
     for (const other of ['argocd-applicationset.yaml', 'flux-gitrepository.yaml', 'flux-kustomizations.yaml']) {
@@ -357,7 +449,12 @@ export function synthFleet(
   if (fs.existsSync(outdir)) {
     for (const e of fs.readdirSync(outdir).sort()) if (!names.has(e)) stale.push(`${e}${fs.statSync(path.join(outdir, e)).isDirectory() ? '/' : ''}`);
   }
-  return { written, stale, clusters, warnings };
+  return { written, stale, clusters, warnings, prerequisites };
+}
+
+/** The kustomization.yaml files Flux mode writes for a cluster: its folder's, and its addons folder's when it has one. */
+function kustomizations(b: Synthesized): string[] {
+  return ['kustomization.yaml', ...(b.files.some((f) => f.startsWith(`${ADDONS_FOLDER}/`)) ? [`${ADDONS_FOLDER}/kustomization.yaml`] : [])];
 }
 
 /** Whether a file is one this tool wrote: a kustomization.yaml starting with its header, a GitOps object with its managed-by label. */
@@ -384,31 +481,40 @@ export interface FleetResult {
   readonly clusters: FleetCluster[];
   /** Rule id -> the clusters that warn about it. */
   readonly warnings: Map<string, string[]>;
+  /** What must be installed first (`CRD <apiVersion>: <what installs it>`, `namespace <name>: ...`) -> the clusters that need it. */
+  readonly prerequisites: Map<string, string[]>;
 }
 
-function synthesizeAll(clusters: FleetCluster[], label: string, built: Synthesized[], progress: (line: string) => void): void {
-  const failures: string[] = [];
+function synthesizeAll(clusters: FleetCluster[], label: string, built: Synthesized[], progress: (line: string) => void, splitAddons: boolean): void {
+  // clusters failing alike (a default every cluster takes) are one problem with the clusters named
+  const failures = new Map<string, string[]>();
   let badInput = false;
   clusters.forEach((c, i) => {
+    const fromDefaults = new Set(c.fromDefaults);
     try {
       built.push(synthesizeCluster({
         props: c.props,
         profile: c.profile,
         label,
         keyPrefix: `clusters[${c.index}].`,
-        profileNames: Object.fromEntries(Object.keys(c.profile).map((p) => [p, `[${label}] 'clusters[${c.index}].profile.${p}'`])),
+        fromDefaults: c.fromDefaults,
+        splitAddons,
+        profileNames: Object.fromEntries(Object.keys(c.profile).map((p) => [p,
+          `[${label}] '${fromDefaults.has(`profile.${p}`) ? 'defaults' : `clusters[${c.index}]`}.profile.${p}'`])),
       }));
       progress(`[${i + 1}/${clusters.length}] ${c.name}: ${built[built.length - 1].files.length} files`);
     } catch (e) {
-      failures.push(`${c.name}:\n${(e as Error).message.split('\n').map((l) => `  ${l}`).join('\n')}`);
+      const message = (e as Error).message;
+      failures.set(message, [...(failures.get(message) ?? []), c.name]);
       progress(`[${i + 1}/${clusters.length}] ${c.name}: failed`);
       badInput = badInput || e instanceof UsageError;
     }
   });
-  if (failures.length > 0) {
+  if (failures.size > 0) {
     for (const b of built) fs.rmSync(b.dir, { recursive: true, force: true });
-    const message = `[${label}] ${failures.length} of ${clusters.length} clusters failed; nothing was written:\n${failures.join('\n')}`;
+    const failed = [...failures.values()].flat().length;
+    const text = [...failures].map(([message, names]) => `${names.join(', ')}:\n${message.split('\n').map((l) => `  ${l}`).join('\n')}`);
+    const message = `[${label}] ${failed} of ${clusters.length} clusters failed; nothing was written:\n${text.join('\n')}`;
     throw badInput ? new UsageError(message) : new Error(message);
   }
 }
-

@@ -175,7 +175,7 @@ function synthInventory(flags: Flags, io: Io): number {
   }
   const outdir = flags.values['--output'] ?? 'dist';
   // a progress line per cluster on a terminal; warnings always, named by their cluster
-  const { written, stale, clusters, warnings } = synthFleet(flags.values['--inventory'], outdir, (line) => { if (io.isTty) io.stderr(`${line}\n`); },
+  const { written, stale, clusters, warnings, prerequisites } = synthFleet(flags.values['--inventory'], outdir, (line) => { if (io.isTty) io.stderr(`${line}\n`); },
     (line) => io.stderr(`${line}\n`));
   io.stdout(`wrote ${clusters.length} clusters (${written.length} files) to ${outdir}: ${clusters.map((c) => c.name).join(', ')}\n`);
   if (stale.length > 0) {
@@ -183,6 +183,10 @@ function synthInventory(flags: Flags, io: Io): number {
   }
   for (const [rule, names] of [...warnings.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
     io.stdout(`  warning ${rule}: ${names.length === clusters.length ? 'every cluster' : `${names.length} of ${clusters.length} clusters (${names.join(', ')})`}\n`);
+  }
+  // what the fleet needs installed first, summed: the addons syncs wait on it (their folders: <cluster>/addons)
+  for (const [what, names] of [...prerequisites.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+    io.stdout(`  needs ${what} (${names.length === clusters.length ? 'every cluster' : `${names.length} of ${clusters.length} clusters: ${names.join(', ')}`})\n`);
   }
   return 0;
 }

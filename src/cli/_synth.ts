@@ -1,9 +1,10 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { App, Chart } from 'cdk8s';
+import { App, Chart, Yaml } from 'cdk8s';
 import { nameInputs } from '../core/_input-names';
-import { ClusterProfile, ClusterProfileProps, NetworkTuning, NetworkTuningProps, TuningReport } from '../index';
+import { needsOf } from '../core/_prerequisites';
+import { ApplyPrerequisite, ClusterProfile, ClusterProfileProps, NetworkTuning, NetworkTuningProps, TuningReport } from '../index';
 
 /*
  * One cluster synthesized as `cdk8s synth` would: a NetworkTuning in an app of its own, written to
@@ -39,7 +40,17 @@ export interface ClusterInput {
   readonly keyPrefix?: string;
   /** A profile property's name in problems, as `[label] 'key'` (a flag, a config key). */
   readonly profileNames?: Record<string, string>;
+  /**
+   * Key paths (`coreDns.cacheTtl`) a fleet's defaults set for this cluster and it did not override:
+   * their problems are named `defaults.<path>`, not the cluster's key.
+   */
+  readonly fromDefaults?: string[];
+  /** Put the objects that need a CRD or a namespace from another install into `addons/` (see splitAddons). */
+  readonly splitAddons?: boolean;
 }
+
+/** The folder, under a cluster's, of the objects that need another install first. */
+export const ADDONS_FOLDER = 'addons';
 
 /** A synthesized cluster, in its temporary folder. */
 export interface Synthesized {
@@ -48,6 +59,8 @@ export interface Synthesized {
   readonly files: string[];
   /** Its warnings (not acknowledged), as `RULE-ID [path]: message`, in code-point order. */
   readonly warnings: string[];
+  /** What its objects need before they apply (TuningReport.prerequisites). */
+  readonly prerequisites: ApplyPrerequisite[];
 }
 
 /** Builds and synthesizes one cluster; input problems throw UsageError, failing rules throw Error. */
@@ -67,8 +80,12 @@ export function synthesizeCluster(input: ClusterInput): Synthesized {
   if (input.label) {
     // problems name the key that set the property: NetworkTuning's keys, and its components' under their key
     const prefix = input.keyPrefix ?? '';
-    nameInputs(app, 'network/tuning', { label: input.label, ...(prefix ? { prefix } : {}) });
-    for (const [id, key] of Object.entries(COMPONENT_KEYS)) nameInputs(app, `network/tuning/${id}`, { label: input.label, prefix: `${prefix}${key}.` });
+    const defaulted = input.fromDefaults ?? [];
+    const absolute = (key?: string) => Object.fromEntries(defaulted
+      .filter((p) => key === undefined || p.startsWith(`${key}.`))
+      .map((p) => [key === undefined ? p : p.slice(key.length + 1), `defaults.${p}`]));
+    nameInputs(app, 'network/tuning', { label: input.label, ...(prefix ? { prefix } : {}), absolute: absolute() });
+    for (const [id, key] of Object.entries(COMPONENT_KEYS)) nameInputs(app, `network/tuning/${id}`, { label: input.label, prefix: `${prefix}${key}.`, absolute: absolute(key) });
   }
   try {
     try {
@@ -81,8 +98,36 @@ export function synthesizeCluster(input: ClusterInput): Synthesized {
     fs.rmSync(dir, { recursive: true, force: true });
     throw e;
   }
-  const warnings = [...new Set(TuningReport.of(app).warnings.map((w) => `${w.ruleId} [${w.path}]: ${w.message}`))].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-  return { dir, files: filesUnder(dir), warnings };
+  const report = TuningReport.of(app);
+  const warnings = [...new Set(report.warnings.map((w) => `${w.ruleId} [${w.path}]: ${w.message}`))].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  if (input.splitAddons) splitAddons(dir);
+  return { dir, files: filesUnder(dir), warnings, prerequisites: report.prerequisites };
+}
+
+/**
+ * Moves the documents that need a CRD (PrometheusRule, FelixConfiguration, HelmRelease...) or a
+ * namespace another install creates (monitoring) from each manifest file into `addons/<file>`.
+ * A GitOps engine syncs a folder as one unit: Argo CD's dry run refuses the whole sync when one
+ * kind is unknown ("the server could not find the requested resource"), Flux's server-side apply
+ * fails the Kustomization; kube-proxy and DNS tuning must not wait on a monitoring stack.
+ */
+function splitAddons(dir: string): void {
+  const manifests = fs.readdirSync(dir).filter((f) => f.endsWith('.k8s.yaml')).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  const docs = new Map(manifests.map((f) => [f, Yaml.load(path.join(dir, f)) as Array<Record<string, any>>]));
+  const created = new Set([...docs.values()].flat().filter((d) => d?.kind === 'Namespace' && d.apiVersion === 'v1').map((d) => String(d.metadata?.name)));
+  const isAddon = (d: Record<string, any>) => {
+    const needs = needsOf(String(d?.apiVersion ?? ''), d?.metadata?.namespace, created);
+    return needs.crd !== undefined || needs.namespace !== undefined;
+  };
+  for (const [f, all] of docs) {
+    const addons = all.filter(isAddon);
+    if (addons.length === 0) continue;
+    fs.mkdirSync(path.join(dir, ADDONS_FOLDER), { recursive: true });
+    Yaml.save(path.join(dir, ADDONS_FOLDER, f), addons);
+    const core = all.filter((d) => !isAddon(d));
+    if (core.length > 0) Yaml.save(path.join(dir, f), core);
+    else fs.rmSync(path.join(dir, f));
+  }
 }
 
 /** Copies a synthesized cluster into `outdir` (created if needed); returns what it wrote and what else was there. */

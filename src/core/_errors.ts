@@ -16,6 +16,15 @@ export function formatValue(value: unknown): string {
 
 const MAX_SHOWN = 80;
 
+/** The longest key of `names` that is `prop` or a prefix of it ending at a property boundary. */
+function longestMatch(names: Record<string, string>, prop: string): string | undefined {
+  let best = '';
+  for (const from of Object.keys(names)) {
+    if (from.length > best.length && (prop === from || prop.startsWith(`${from}.`) || prop.startsWith(`${from}[`))) best = from;
+  }
+  return best || undefined;
+}
+
 /**
  * A property path for a message. Paths hold caller-chosen keys (map keys, unknown
  * property names): one line, cut like values, so a key is shown, never echoed whole.
@@ -79,6 +88,7 @@ export class ConfigErrors {
 
   private problems: string[] = [];
   private names: Record<string, string> = {};
+  private absolute: Record<string, string> = {};
   private prefix = '';
   private readonly where: string | IConstruct;
 
@@ -90,6 +100,7 @@ export class ConfigErrors {
     const named = typeof where === 'string' ? undefined : inputNamesOf(where);
     this.where = named?.label ?? where;
     this.names = { ...named?.names };
+    this.absolute = { ...named?.absolute };
     this.prefix = named?.prefix ?? '';
   }
 
@@ -102,6 +113,7 @@ export class ConfigErrors {
     const view = new ConfigErrors(this.where);
     view.problems = this.problems;
     view.names = { ...this.names, ...names };
+    view.absolute = this.absolute;
     view.prefix = this.prefix;
     return view;
   }
@@ -123,12 +135,10 @@ export class ConfigErrors {
   }
 
   private nameOf(prop: string): string {
-    // the longest renamed prefix that ends at a property boundary
-    let best = '';
-    for (const from of Object.keys(this.names)) {
-      if (from.length > best.length && (prop === from || prop.startsWith(`${from}.`) || prop.startsWith(`${from}[`))) best = from;
-    }
-    return this.prefix + (best ? this.names[best] + prop.slice(best.length) : prop);
+    const renamed = longestMatch(this.names, prop);
+    const named = renamed ? this.names[renamed] + prop.slice(renamed.length) : prop;
+    const outright = longestMatch(this.absolute, named);
+    return outright ? this.absolute[outright] + named.slice(outright.length) : this.prefix + named;
   }
 
   public get count(): number {

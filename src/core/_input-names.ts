@@ -16,6 +16,11 @@ export interface InputNames {
   readonly prefix?: string;
   /** Properties (and their sub-paths) by another name: `{ 'ipvs.strictArp': 'ipvs.strictARP' }`. */
   readonly names?: Record<string, string>;
+  /**
+   * Properties (and their sub-paths) named outright, the prefix not prepended: a fleet cluster's
+   * property set by the inventory's defaults is `defaults.coreDns.cacheTtl`, not the cluster's key.
+   */
+  readonly absolute?: Record<string, string>;
 }
 
 const BY_ROOT = new WeakMap<IConstruct, Map<string, InputNames>>();

@@ -43,6 +43,18 @@ export const NAMESPACE_SOURCES: Readonly<Record<string, string>> = {
 };
 
 /**
+ * What one object needs that the cluster may not have: the CRD of its API group (apiVersion) and
+ * its namespace, when neither a fresh cluster nor the same output (`created`) has it.
+ */
+export function needsOf(apiVersion: string, namespace: string | undefined, created: ReadonlySet<string>): { crd?: string; namespace?: string } {
+  const group = apiVersion.includes('/') ? apiVersion.split('/')[0] : '';
+  return {
+    ...(BUILT_IN_GROUPS.has(group) ? {} : { crd: apiVersion }),
+    ...(namespace && !SYSTEM_NAMESPACES.has(namespace) && !created.has(namespace) ? { namespace } : {}),
+  };
+}
+
+/**
  * What the objects need before `kubectl apply` can create them in one pass: the CRDs of their
  * API groups and the namespaces no object of the app creates.
  */
@@ -58,9 +70,9 @@ export function prerequisitesOf(objects: readonly ApiObject[]): ApplyPrerequisit
   for (const obj of objects) {
     const ns = obj.metadata.namespace;
     const what = ns ? `${obj.kind} ${ns}/${obj.name}` : `${obj.kind} ${obj.name}`;
-    const group = obj.apiVersion.includes('/') ? obj.apiVersion.split('/')[0] : '';
-    if (!BUILT_IN_GROUPS.has(group)) add(crds, obj.apiVersion, what);
-    if (ns && !SYSTEM_NAMESPACES.has(ns) && !created.has(ns)) add(namespaces, ns, what);
+    const needs = needsOf(obj.apiVersion, ns, created);
+    if (needs.crd) add(crds, needs.crd, what);
+    if (needs.namespace) add(namespaces, needs.namespace, what);
   }
   const keys = (m: Map<string, string[]>) => [...m.keys()].sort(byCodePoint);
   return [

@@ -32,32 +32,44 @@ describe('synth --inventory', () => {
     expect(r.stdout).toMatch(/^wrote 2 clusters \(\d+ files\) to .*: prod-eu-1, staging\n/);
     // a progress line per cluster on a terminal
     expect(r.stderr.split('\n').filter((l) => /^\[\d\/2\] /.test(l))).toEqual([expect.stringMatching(/^\[1\/2\] prod-eu-1: \d+ files$/), expect.stringMatching(/^\[2\/2\] staging: \d+ files$/)]);
-    // the cluster's folder holds what `synth` writes for its merged properties (defaults under the cluster's own)
+    // the cluster's folder holds what `synth` writes for its merged properties (defaults under the cluster's own),
+    // the objects that need another install (the Prometheus Operator's kinds, its namespace) apart in addons/
     const config = path.join(tmp(), 'staging.yaml');
     fs.writeFileSync(config, Yaml.stringify({ tier: 'medium', profile: { kubernetesVersion: '1.33', apiServerHost: '10.1.0.10' } }));
     const single = tmp();
     expect(run(['synth', '--config', config, '-o', single]).status).toBe(0);
-    expect(fs.readFileSync(path.join(out, 'staging', 'network.k8s.yaml'), 'utf8')).toBe(fs.readFileSync(path.join(single, 'network.k8s.yaml'), 'utf8'));
+    const all = Yaml.load(path.join(single, 'network.k8s.yaml'));
+    const needsInstall = (d: any) => !/^(v1|apps\/v1|policy\/v1|rbac\.authorization\.k8s\.io\/v1|networking\.k8s\.io\/v1)$/.test(d.apiVersion) || d.metadata.namespace === 'monitoring';
+    expect(Yaml.load(path.join(out, 'staging', 'network.k8s.yaml'))).toEqual(all.filter((d: any) => !needsInstall(d)));
+    expect(Yaml.load(path.join(out, 'staging', 'addons', 'network.k8s.yaml'))).toEqual(all.filter(needsInstall));
+    expect(all.filter(needsInstall).map((d: any) => d.kind)).toEqual(expect.arrayContaining(['PrometheusRule', 'ServiceMonitor', 'FelixConfiguration']));
     // the large cluster is large (Cilium values), the other medium
     expect(fs.existsSync(path.join(out, 'prod-eu-1', 'helm', 'cilium-values.yaml'))).toBe(true);
     expect(fs.existsSync(path.join(out, 'staging', 'helm'))).toBe(false);
     const [appSet] = Yaml.load(path.join(out, '_gitops', 'argocd-applicationset.yaml'));
+    // two Applications per cluster: its tuning, and the objects that need another install, each synced on its own
+    const element = (c: { name: string; server: string }, part: string) => ({
+      app: `network-tuning-${c.name}${part === 'addons' ? '-addons' : ''}`, cluster: c.name, part, path: `fleet/${c.name}${part === 'addons' ? '/addons' : ''}`, project: 'default', server: c.server,
+    });
     expect(appSet).toMatchObject({
       apiVersion: 'argoproj.io/v1alpha1',
       kind: 'ApplicationSet',
       metadata: { namespace: 'argocd' },
       spec: {
-        generators: [{ list: { elements: [{ cluster: 'prod-eu-1', server: PROD.server }, { cluster: 'staging', server: STAGING.server }] } }],
+        generators: [{ list: { elements: [element(PROD, 'tuning'), element(PROD, 'addons'), element(STAGING, 'tuning'), element(STAGING, 'addons')] } }],
         template: {
-          metadata: { name: 'network-tuning-{{.cluster}}' },
-          spec: { source: { repoURL: GITOPS.repoURL, targetRevision: 'main', path: 'fleet/{{.cluster}}' }, destination: { server: '{{.server}}' } },
+          metadata: { name: '{{.app}}' },
+          spec: { project: '{{.project}}', source: { repoURL: GITOPS.repoURL, targetRevision: 'main', path: '{{.path}}' }, destination: { server: '{{.server}}' } },
         },
       },
     });
+    // the fleet's prerequisites, summed
+    expect(r.stdout).toContain('  needs CRD monitoring.coreos.com/v1: the Prometheus Operator (kube-prometheus-stack installs its CRDs) (every cluster)\n');
+    expect(r.stdout).toMatch(/ {2}needs CRD projectcalico\.org\/v3: .* \(1 of 2 clusters: staging\)\n/);
     expect(appSet.spec.template.spec.syncPolicy).toEqual({ syncOptions: ['ServerSideApply=true'] });
     // an include pattern survives Argo CD's normalization (a bare directory: {} would not) and keeps the node files out
     expect(appSet.spec.template.spec.source.directory).toEqual({ include: '*.k8s.yaml' });
-    expect(appSet.spec.template.metadata.labels).toMatchObject({ 'cdk8s-network-tuning/cluster': '{{.cluster}}' });
+    expect(appSet.spec.template.metadata.labels).toMatchObject({ 'cdk8s-network-tuning/cluster': '{{.cluster}}', 'cdk8s-network-tuning/part': '{{.part}}' });
     // no YAML anchors: every object is written out
     expect(fs.readFileSync(path.join(out, '_gitops', 'argocd-applicationset.yaml'), 'utf8')).not.toMatch(/[&*]a\d/);
   });
@@ -70,17 +82,25 @@ describe('synth --inventory', () => {
     expect(r.stderr.split('\n').filter((l) => l.startsWith('['))).toEqual(expect.not.arrayContaining([expect.stringMatching(/^\[1\/1\]/)]));
     const top = fs.readdirSync(path.join(out, 'edge')).filter((f) => f.endsWith('.k8s.yaml'));
     expect(Yaml.load(path.join(out, 'edge', 'kustomization.yaml'))).toEqual([{ apiVersion: 'kustomize.config.k8s.io/v1beta1', kind: 'Kustomization', resources: top }]);
+    expect(Yaml.load(path.join(out, 'edge', 'addons', 'kustomization.yaml'))).toEqual([{ apiVersion: 'kustomize.config.k8s.io/v1beta1', kind: 'Kustomization', resources: ['network.k8s.yaml'] }]);
     const docs = Yaml.load(path.join(out, '_gitops', 'flux-kustomizations.yaml'));
     expect(docs).toEqual([expect.objectContaining({
       kind: 'Kustomization',
       metadata: expect.objectContaining({ name: 'network-tuning-edge', namespace: 'flux-system' }),
       spec: expect.objectContaining({ path: './fleet/edge', kubeConfig: { secretRef: { name: 'edge-kubeconfig' } }, sourceRef: { kind: 'GitRepository', name: 'network-tuning' } }),
+    }), expect.objectContaining({
+      metadata: expect.objectContaining({ name: 'network-tuning-edge-addons' }),
+      // after the tuning it watches, on the same cluster; not waiting for rollouts (see gitOpsFiles)
+      spec: expect.objectContaining({ path: './fleet/edge/addons', dependsOn: [{ name: 'network-tuning-edge' }], kubeConfig: { secretRef: { name: 'edge-kubeconfig' } } }),
     })]);
+    expect(docs[0].spec.dependsOn).toBeUndefined();
+    expect(docs[0].spec.wait).toBeUndefined();
     expect(Yaml.load(path.join(out, '_gitops', 'flux-gitrepository.yaml'))[0]).toMatchObject({ kind: 'GitRepository', spec: { url: GITOPS.repoURL, ref: { branch: 'main' } } });
     // the same folder later rolled out by Argo CD: no kustomization.yaml turns it to Kustomize, no Flux objects roll it out twice
     const argo = run(['synth', '--inventory', inventory({ clusters: [{ name: 'edge', server: 'https://edge:6443' }], gitops: { ...GITOPS, path: './fleet/' } }), '-o', out]);
     expect(argo.status).toBe(0);
     expect(fs.existsSync(path.join(out, 'edge', 'kustomization.yaml'))).toBe(false);
+    expect(fs.existsSync(path.join(out, 'edge', 'addons', 'kustomization.yaml'))).toBe(false);
     expect(fs.readdirSync(path.join(out, '_gitops'))).toEqual(['argocd-applicationset.yaml']);
 
   });
@@ -103,7 +123,16 @@ describe('synth --inventory', () => {
     ['an unknown key', { clusters: [PROD], extra: 1 }, "'extra' is not an inventory key"],
     ['a misspelled property', { clusters: [PROD, { ...STAGING, coreDns: { cacheTTL: 30 } }] }, "'clusters[1].coreDns.cacheTTL' is not a property of TunedCoreDnsOptions"],
     ['a bad profile value', { clusters: [PROD, { ...STAGING, profile: { podCidr: '10.32.0.1/12' } }] }, "[inventory FILE] 'clusters[1].profile.podCidr' (10.32.0.1/12) has host bits set"],
-    ['a component check failing on a default', { defaults: { kubeProxy: { iptables: { minSyncPeriod: '45s' } } }, clusters: [STAGING] }, "[inventory FILE] 'clusters[0].kubeProxy.iptables.minSyncPeriod' (45s) must be <= 'iptables.syncPeriod' (30s)"],
+    ['a component check failing on a default', { defaults: { kubeProxy: { iptables: { minSyncPeriod: '45s' } } }, clusters: [STAGING] }, "[inventory FILE] 'defaults.kubeProxy.iptables.minSyncPeriod' (45s) must be <= 'iptables.syncPeriod' (30s)"],
+    ['the same check on the cluster\'s own value', { defaults: { kubeProxy: { iptables: { minSyncPeriod: '1s' } } }, clusters: [{ ...STAGING, kubeProxy: { iptables: { minSyncPeriod: '45s' } } }] }, "[inventory FILE] 'clusters[0].kubeProxy.iptables.minSyncPeriod' (45s) must be <="],
+    ['a profile default', { defaults: { profile: { nodes: 0 } }, clusters: [STAGING] }, "[inventory FILE] 'defaults.profile.nodes' (0) must be"],
+    ['a Flux pin under Argo CD', { clusters: [PROD], gitops: { ...GITOPS, tag: 'v1.2.0' } }, "'gitops.tag' is Flux's: Argo CD takes a branch, a tag or a commit in 'revision'"],
+    ['two Flux pins', { clusters: [{ name: 'edge', kubeConfigSecret: 'none' }], gitops: { ...GITOPS, engine: 'flux', tag: 'v1', semver: '>=1.0.0' } }, "'gitops.tag' and 'semver' are alternatives"],
+    ['a branch beside a tag', { clusters: [{ name: 'edge', kubeConfigSecret: 'none' }], gitops: { ...GITOPS, engine: 'flux', tag: 'v1', revision: 'main' } }, "'gitops.revision' and 'gitops.tag' are alternatives"],
+    ['a short commit', { clusters: [{ name: 'edge', kubeConfigSecret: 'none' }], gitops: { ...GITOPS, engine: 'flux', commit: 'abc123' } }, "'gitops.commit' (abc123) must be a full commit SHA"],
+    ['repository credentials under Argo CD', { clusters: [PROD], gitops: { ...GITOPS, secretRef: 'git-creds' } }, "'gitops.secretRef' is Flux's"],
+    ['an Argo CD project under Flux', { clusters: [{ name: 'edge', kubeConfigSecret: 'none', project: 'net' }], gitops: { ...GITOPS, engine: 'flux' } }, "'clusters[0].project' is Argo CD's (the Applications' AppProject)"],
+    ['a project Argo CD cannot name', { clusters: [{ ...PROD, project: 'Net Ops' }], gitops: GITOPS }, "'clusters[0].project' (\"Net Ops\") must be an Argo CD AppProject name"],
   ])('bad inventories exit 2 and write nothing: %s', (_what, doc, message) => {
     const out = path.join(tmp(), 'out');
     const file = inventory(doc);
@@ -177,5 +206,50 @@ describe('synth --inventory keeps people\'s files', () => {
     } finally {
       process.env.CDK8S_NETWORK_TUNING_WARNINGS = mode;
     }
+  });
+});
+
+describe('synth --inventory: refs, projects and defaults', () => {
+  test('Flux pins a tag or a commit and reads credentials from secretRef; Argo CD clusters may have projects of their own', () => {
+    const flux = tmp();
+    const commit = 'c0ffee'.padEnd(40, '0');
+    expect(run(['synth', '--inventory', inventory({ clusters: [{ name: 'edge', kubeConfigSecret: 'none' }], gitops: { ...GITOPS, engine: 'flux', commit, revision: 'release', secretRef: 'git-creds' } }), '-o', flux]).status).toBe(0);
+    expect(Yaml.load(path.join(flux, '_gitops', 'flux-gitrepository.yaml'))[0].spec).toEqual({
+      interval: '5m', url: GITOPS.repoURL, ref: { commit, branch: 'release' }, secretRef: { name: 'git-creds' },
+    });
+    const tagged = tmp();
+    expect(run(['synth', '--inventory', inventory({ clusters: [{ name: 'edge', kubeConfigSecret: 'none' }], gitops: { ...GITOPS, engine: 'flux', tag: 'v1.4.0' } }), '-o', tagged]).status).toBe(0);
+    expect(Yaml.load(path.join(tagged, '_gitops', 'flux-gitrepository.yaml'))[0].spec.ref).toEqual({ tag: 'v1.4.0' });
+    const argo = tmp();
+    expect(run(['synth', '--inventory', inventory({ clusters: [{ ...PROD, project: 'network-prod' }, STAGING], gitops: GITOPS }), '-o', argo]).status).toBe(0);
+    const [appSet] = Yaml.load(path.join(argo, '_gitops', 'argocd-applicationset.yaml'));
+    expect(appSet.spec.generators[0].list.elements.map((e: any) => `${e.app} ${e.project}`)).toEqual([
+      'network-tuning-prod-eu-1 network-prod', 'network-tuning-prod-eu-1-addons network-prod', 'network-tuning-staging default', 'network-tuning-staging-addons default',
+    ]);
+  });
+
+  test('a cluster with nothing that needs another install has one Application; without gitops the folders are what synth writes', () => {
+    const out = tmp();
+    // no CNI objects (Flannel's ConfigMap sits in kube-flannel, which Flannel's manifest creates) and no alerts
+    const lean = { ...STAGING, tier: 'small', skip: ['alerts', 'cni'] };
+    const r = run(['synth', '--inventory', inventory({ clusters: [lean], gitops: GITOPS }), '-o', out]);
+    expect(r.status).toBe(0);
+    expect(fs.existsSync(path.join(out, 'staging', 'addons'))).toBe(false);
+    expect(Yaml.load(path.join(out, '_gitops', 'argocd-applicationset.yaml'))[0].spec.generators[0].list.elements.map((e: any) => e.app)).toEqual(['network-tuning-staging']);
+    expect(r.stdout).not.toContain('needs CRD');
+    const plain = tmp();
+    expect(run(['synth', '--inventory', inventory({ clusters: [STAGING] }), '-o', plain]).status).toBe(0);
+    expect(fs.existsSync(path.join(plain, 'staging', 'addons'))).toBe(false);
+  });
+
+  test('a bad default is one problem, named under defaults, with every cluster it fails', () => {
+    const types = run(['synth', '--inventory', inventory({ defaults: { coreDns: { cacheTTL: 30 } }, clusters: [PROD, STAGING] }), '-o', path.join(tmp(), 'out')]);
+    expect(types.status).toBe(2);
+    expect(types.stderr.match(/cacheTTL/g)).toHaveLength(1);
+    expect(types.stderr).toContain("'defaults.coreDns.cacheTTL' is not a property of TunedCoreDnsOptions");
+    const check = run(['synth', '--inventory', inventory({ defaults: { kubeProxy: { iptables: { minSyncPeriod: '45s' } } }, clusters: [{ ...PROD, tier: 'medium' }, STAGING] }), '-o', path.join(tmp(), 'out')]);
+    expect(check.status).toBe(2);
+    expect(check.stderr).toContain('2 of 2 clusters failed; nothing was written:\nprod-eu-1, staging:\n');
+    expect(check.stderr.match(/defaults\.kubeProxy\.iptables\.minSyncPeriod/g)).toHaveLength(1);
   });
 });
