@@ -1,26 +1,25 @@
-import * as fs from 'fs';
-import * as path from 'path';
 import { ApiObject, App, Chart } from 'cdk8s';
 import { Construct } from 'constructs';
-import { LineCounter, parseAllDocuments } from 'yaml';
+import * as cni from './_audit-cni';
 import * as find from './_audit-discovery';
 import {
-  AuditInput, calicoEnum, CiliumReading, ciliumProps, ciliumValuesProps, cpuCores, describeOrigin, flagValue, hasFlag, minorOf, objectId, Origin,
+  AuditInput, CiliumReading, ciliumProps, ciliumValuesProps, cpuCores, describeOrigin, flagValue, hasFlag, minorOf, objectId, Origin,
   ReadProblem, readKubeProxyConfig, yamlData,
 } from './_audit-facts';
 import { compareTiers, ClusterSettings, TierComparison } from './_audit-tier';
 import { isPlainObject } from '../core/_boundary';
-import { ConfigErrors, formatValue } from '../core/_errors';
+import { formatValue } from '../core/_errors';
 import { nameInputs } from '../core/_input-names';
 import { cidrContains, formatIp, parseCidr, parseIp } from '../core/_net';
 import type { DnsPlan } from '../core/_plan';
 import { AppState } from '../core/_registry';
 import {
-  CalicoBpfLogLevel, CalicoLogSeverity, CalicoTuning, CiliumTuning, ClusterProfile, ClusterProfileProps, Corefile, DnsHopVerdict, FindingSeverity,
-  FlannelBackend, FlannelTuning, KubeProxyMode, KubernetesVersion, NodeLocalDns, PolicyLint, ScaleTier, TierTable, TunedKubeProxy, TuningReport,
+  ClusterProfile, ClusterProfileProps, Corefile, DnsHopVerdict, FindingSeverity, KubeProxyMode, KubernetesVersion, NodeLocalDns, PolicyLint,
+  ScaleTier, TierTable, TunedKubeProxy, TuningReport,
 } from '../index';
 
 export type { AuditInput } from './_audit-facts';
+export { readManifests } from './_audit-read';
 
 /*
  * `cdk8s-network-tuning audit`: the library's engine over manifests it did not write, as
@@ -80,120 +79,6 @@ export interface AuditOptions {
   readonly clusterDomain?: string;
 }
 
-/** Folders a repository holds that are never manifests (version control, package caches). */
-const SKIPPED_FOLDERS = new Set(['.git', '.hg', '.svn', 'node_modules']);
-
-/**
- * Every manifest under the paths (files, folders searched for .yaml/.yml/.json; '-' is stdin), List
- * items unpacked. A document that is not YAML (a Helm template in the tree) is kept as a problem,
- * so the audit reports it and goes on; so is an entry that cannot be read (a dangling link, no
- * permission). Folders are walked once each by their real path (a link back up the tree is not a
- * loop), a file reached twice through links is read once; .git and node_modules are skipped.
- */
-export function readManifests(paths: string[], stdin: () => string): AuditInput[] {
-  const files: string[] = [];
-  const unreadable: AuditInput[] = [];
-  const seen = new Set<string>();
-  const errors = new ConfigErrors('cdk8s-network-tuning audit');
-  const cannotRead = (p: string, e: unknown) => unreadable.push({
-    file: p,
-    line: 0,
-    object: {},
-    problem: `cannot be read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`,
-    problemFix: 'give the audit read access to it (or mend the link), or leave it out',
-  });
-  const walk = (p: string, named: boolean) => {
-    let real: string;
-    let stat: fs.Stats;
-    try {
-      real = fs.realpathSync(p);
-      stat = fs.statSync(real);
-    } catch (e) {
-      // a path on the command line that is not there is the caller's mistake; a dangling link inside a tree is a finding
-      if (named && !fs.existsSync(p) && !isLink(p)) errors.add('path', p, 'does not exist');
-      else cannotRead(p, e);
-      return;
-    }
-    if (seen.has(real)) return;
-    seen.add(real);
-    if (stat.isDirectory()) {
-      let entries: string[];
-      try {
-        entries = fs.readdirSync(real).sort(byCodePoint);
-      } catch (e) {
-        cannotRead(p, e);
-        return;
-      }
-      for (const e of entries) {
-        if (SKIPPED_FOLDERS.has(e)) continue;
-        const full = path.join(p, e);
-        if (/\.(ya?ml|json)$/.test(e) || isFolder(full)) walk(full, false);
-      }
-    } else if (stat.isFile()) {
-      files.push(p);
-    } else if (named) {
-      errors.add('path', p, 'is not a file or a folder');
-    }
-  };
-  for (const p of paths) {
-    if (p === '-') files.push('-');
-    else walk(p, true);
-  }
-  if (errors.count > 0) throw new Error(errors.messages.join('\n'));
-  const out: AuditInput[] = [...unreadable];
-  for (const file of files) {
-    let text: string;
-    try {
-      text = file === '-' ? stdin() : fs.readFileSync(file, 'utf8');
-    } catch (e) {
-      cannotRead(file, e);
-      out.push(unreadable.pop()!);
-      continue;
-    }
-    const name = file === '-' ? '(stdin)' : file;
-    // one pass over the text for every line number (kubectl's Lists and helm template output are large)
-    const counter = new LineCounter();
-    const lineOf = (offset: number) => counter.linePos(offset).line;
-    for (const doc of parseAllDocuments(text, { lineCounter: counter })) {
-      const line = lineOf(doc.contents?.range?.[0] ?? doc.range?.[0] ?? 0);
-      if (doc.errors.length > 0) {
-        out.push({ file: name, line, object: {}, problem: `not YAML: ${doc.errors[0].message.split('\n')[0]}` });
-        continue;
-      }
-      const object = doc.toJSON();
-      if (object === null || typeof object !== 'object' || Array.isArray(object)) continue;
-      const isList = object.kind === 'List' || (typeof object.kind === 'string' && object.kind.endsWith('List') && 'items' in object);
-      if (isList && !Array.isArray(object.items)) {
-        out.push({ file: name, line, object, problem: `a ${object.kind} whose items are not a list` });
-        continue;
-      }
-      // a List's items each at their own line (kubectl get -o yaml), so findings and SARIF point at the object
-      const nodes = isList ? (doc.get('items', true) as { items?: Array<{ range?: number[] }> } | undefined)?.items : undefined;
-      (isList ? object.items as unknown[] : [object]).forEach((item, i) => {
-        const at = nodes?.[i]?.range?.[0];
-        if (isPlainObject(item)) out.push({ file: name, line: at === undefined ? line : lineOf(at), object: item as Record<string, any> });
-      });
-    }
-  }
-  return out;
-}
-
-function isLink(p: string): boolean {
-  try {
-    return fs.lstatSync(p).isSymbolicLink();
-  } catch {
-    return false;
-  }
-}
-
-function isFolder(p: string): boolean {
-  try {
-    return fs.statSync(p).isDirectory();
-  } catch {
-    return isLink(p); // a dangling link: walk() reports it
-  }
-}
-
 /** Kinds the library tunes whose audit is not written yet (they are named, never skipped silently). */
 const NOT_YET = new Set(['ServiceMonitor', 'PodMonitor']);
 
@@ -249,18 +134,18 @@ const list = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
 const byCodePoint = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 /** The facts, components and checks of one cluster's manifests. */
-class ClusterAudit {
+class ClusterAudit implements cni.AuditScope {
   public readonly findings: AuditFinding[] = [];
   public readonly notAudited: string[] = [];
   private readonly readable: AuditInput[];
   private readonly byId = new Map<string, AuditInput>();
   private readonly profileProps: Record<string, unknown> = {};
   private readonly facts = new Map<string, AuditFact>();
-  private readonly problems: ReadProblem[] = [];
+  public readonly problems: ReadProblem[] = [];
   /** Construct id -> the object it was read from, and its input names. */
   private readonly sources = new Map<string, AuditInput>();
   private readonly sourceNames = new Map<string, Record<string, string>>();
-  private readonly settings: ClusterSettings = new Map();
+  public readonly settings: ClusterSettings = new Map();
   private readonly policies: AuditInput[] = [];
   private readonly kubeProxy: find.KubeProxyObjects;
   private readonly nodeLocal?: find.NodeLocalObjects;
@@ -329,7 +214,7 @@ class ClusterAudit {
     };
   }
 
-  private finding(input: AuditInput | undefined, ruleId: string, severity: FindingSeverity, message: string, fix: string): AuditFinding {
+  public finding(input: AuditInput | undefined, ruleId: string, severity: FindingSeverity, message: string, fix: string): AuditFinding {
     const object = !input ? CLUSTER
       : input.problem !== undefined && Object.keys(input.object).length === 0 ? input.file // the file itself, unread
         : input.object.kind === undefined ? `${input.file} (a document without kind)` : objectId(input.object);
@@ -448,7 +333,7 @@ class ClusterAudit {
     if (this.pools.length === 1 && typeof this.pools[0].object.spec?.cidr === 'string') {
       this.fact('podCidr', this.pools[0].object.spec.cidr, this.pools[0].object.spec.cidr, { input: this.pools[0], field: 'spec.cidr' });
     }
-    const flannel = this.flannelConfig();
+    const flannel = cni.flannelConfig((id) => this.get(id));
     if (flannel?.conf && typeof flannel.conf.Network === 'string') this.fact('podCidr', flannel.conf.Network, flannel.conf.Network, { input: flannel.input, field: 'data["net-conf.json"] Network' });
   }
 
@@ -548,7 +433,7 @@ class ClusterAudit {
   // ---- components and checks ----
 
   /** Builds one component from an object; its input problems become findings named after the object's fields. */
-  private component(
+  public component(
     chart: Chart, id: string, input: AuditInput, ruleId: string, names: { label: string; names?: Record<string, string> },
     build: (scope: Construct, id: string) => void,
   ): void {
@@ -575,9 +460,9 @@ class ClusterAudit {
     const common = { tier, profile };
 
     const kubeProxyMode = this.guard(this.kubeProxy.configMap, () => this.kubeProxyComponent(chart, common));
-    this.guard(this.cilium?.input, () => this.ciliumComponent(chart, common));
-    this.guard(this.felix ?? this.pools[0], () => this.calicoComponent(chart, common));
-    this.guard(this.flannelConfig()?.input, () => this.flannelComponent(chart, common));
+    this.guard(this.cilium?.input, () => cni.ciliumComponent(this, chart, common, this.cilium, this.ciliumProps));
+    this.guard(this.felix ?? this.pools[0], () => cni.calicoComponent(this, chart, common, this.felix, this.pools));
+    this.guard(cni.flannelConfig((id) => this.get(id))?.input, () => cni.flannelComponent(this, chart, common, (id) => this.get(id)));
     const nodeLocal = this.guard(this.nodeLocal?.daemonSet, () => this.nodeLocalDnsComponent(chart, common, kubeProxyMode, profile));
     this.guard(this.get('ConfigMap/kube-system/coredns'), () => this.coreDns());
 
@@ -732,88 +617,6 @@ class ClusterAudit {
     this.settings.set('kubeProxy.conntrackMin', { value: props.conntrack.min, from: at });
     this.settings.set('kubeProxy.conntrackTcpEstablishedTimeout', { value: props.conntrack.tcpEstablishedTimeout, from: at });
     this.settings.set('kubeProxy.conntrackTcpCloseWaitTimeout', { value: props.conntrack.tcpCloseWaitTimeout, from: at });
-  }
-
-  private ciliumComponent(chart: Chart, common: { tier: ScaleTier; profile: ClusterProfile }): void {
-    const cilium = this.cilium;
-    if (!cilium || !this.ciliumProps) return;
-    const { props, names } = this.ciliumProps;
-    if (cilium.chartVersion) props.chartVersion = cilium.chartVersion;
-    for (const r of this.ciliumProps.removed) {
-      const refused = cilium.chartVersion !== undefined && compareVersions(cilium.chartVersion, r.since) >= 0;
-      this.findings.push(this.finding(cilium.input, 'CILIUM-REMOVED-VALUE', refused ? FindingSeverity.ERROR : FindingSeverity.WARNING,
-        `${cilium.field}${r.message}${cilium.chartVersion ? ` (chart ${cilium.chartVersion})` : ' (the chart version is not known)'}`, `replace '${r.key}' with its current form before upgrading the chart`));
-    }
-    this.settings.set('cni', { value: 'cilium', from: cilium.label });
-    for (const [k, v] of Object.entries(props)) this.settings.set(`cilium.${k}`, { value: v, from: cilium.label });
-    this.component(chart, 'Cilium', cilium.input, 'CILIUM-CONFIG', { label: cilium.label, names },
-      (s, id) => new CiliumTuning(s, id, { ...props, helmRelease: false, ...common }));
-  }
-
-  private calicoComponent(chart: Chart, common: { tier: ScaleTier; profile: ClusterProfile }): void {
-    const felix = this.felix;
-    const pools = this.pools;
-    if (!felix && pools.length === 0) return;
-    const spec = felix?.object.spec ?? {};
-    const props: Record<string, unknown> = {};
-    for (const k of ['bpfEnabled', 'bpfExternalServiceMode', 'nftablesMode', 'ipForwarding']) if (spec[k] !== undefined && spec[k] !== '') props[k] = spec[k];
-    // Felix's log levels are case-insensitive and "" is unset (the CRD's patterns); Trace is valid but not the library's
-    for (const [k, allowed] of [['bpfLogLevel', Object.values(CalicoBpfLogLevel)], ['logSeverityScreen', Object.values(CalicoLogSeverity)]] as const) {
-      const v = calicoEnum(spec[k], allowed);
-      if (v.value) props[k] = v.value;
-      if (v.unknown) this.settings.set(`calico.${k}`, { value: v.unknown, from: 'FelixConfiguration default' });
-    }
-    if (pools.length > 0) {
-      props.ipPools = pools.map((p) => {
-        const s = p.object.spec ?? {};
-        const pool = {
-          name: p.object.metadata?.name,
-          cidr: s.cidr,
-          vxlanMode: s.vxlanMode,
-          ipipMode: s.ipipMode,
-          natOutgoing: s.natOutgoing,
-          blockSize: s.blockSize,
-          nodeSelector: s.nodeSelector,
-        };
-        return Object.fromEntries(Object.entries(pool).filter(([, v]) => v !== undefined));
-      });
-    }
-    this.settings.set('cni', { value: 'calico', from: 'FelixConfiguration/IPPool' });
-    for (const k of ['bpfEnabled', 'bpfLogLevel', 'logSeverityScreen', 'ipForwarding']) if (props[k] !== undefined) this.settings.set(`calico.${k}`, { value: props[k], from: 'FelixConfiguration default' });
-    const pool = (props.ipPools as Array<Record<string, unknown>> | undefined)?.[0];
-    for (const k of ['vxlanMode', 'ipipMode', 'natOutgoing', 'blockSize']) if (pool?.[k] !== undefined) this.settings.set(`calico.${k}`, { value: pool[k], from: `IPPool ${pool.name}` });
-    const input = felix ?? pools[0];
-    const names = Object.fromEntries(pools.map((p, i) => [`ipPools[${i}]`, `IPPool/${p.object.metadata?.name} spec`]));
-    this.component(chart, 'Calico', input, 'CALICO-CONFIG', { label: objectId(input.object), names }, (s, id) => new CalicoTuning(s, id, { ...props, ...common }));
-  }
-
-  private flannelConfig(): { input: AuditInput; conf?: Obj } | undefined {
-    const input = this.get('ConfigMap/kube-flannel/kube-flannel-cfg') ?? this.get('ConfigMap/kube-system/kube-flannel-cfg');
-    if (!input) return undefined;
-    try {
-      const conf = JSON.parse(input.object.data?.['net-conf.json'] ?? '{}');
-      return { input, ...(isPlainObject(conf) ? { conf } : {}) };
-    } catch {
-      return { input };
-    }
-  }
-
-  private flannelComponent(chart: Chart, common: { tier: ScaleTier; profile: ClusterProfile }): void {
-    const flannel = this.flannelConfig();
-    if (!flannel) return;
-    if (!flannel.conf) {
-      this.problems.push({ input: flannel.input, ruleId: 'FLANNEL-CONFIG', message: 'data["net-conf.json"] is not a JSON object', fix: 'fix net-conf.json: flanneld refuses to start with it' });
-      return;
-    }
-    const backend = flannel.conf.Backend?.Type;
-    const known = Object.values(FlannelBackend) as string[];
-    if (typeof backend === 'string' && !known.includes(backend)) {
-      this.findings.push(this.finding(flannel.input, 'AUDIT-NOT-MODELLED', FindingSeverity.WARNING,
-        `data["net-conf.json"] Backend.Type ${backend} is a flannel backend the library does not model (${known.join(', ')}): its checks were not run`, 'nothing to change if the backend is intended'));
-    }
-    this.settings.set('cni', { value: 'flannel', from: 'kube-flannel-cfg' });
-    this.component(chart, 'Flannel', flannel.input, 'FLANNEL-CONFIG', { label: objectId(flannel.input.object), names: { backend: 'data["net-conf.json"] Backend.Type' } },
-      (s, id) => new FlannelTuning(s, id, { ...(typeof backend === 'string' && known.includes(backend) ? { backend: backend as FlannelBackend } : {}), ...common }));
   }
 
   /**
@@ -1024,14 +827,6 @@ function policyShapeProblem(o: Obj): string | undefined {
 /** Go's strconv.Atoi: an optional sign and decimal digits, nothing else (no spaces, no 0x); undefined otherwise. */
 function goAtoi(text: string): number | undefined {
   return /^[+-]?\d+$/.test(text) ? Number(text) : undefined;
-}
-
-/** a >= b for x.y.z versions (a leading v allowed). */
-function compareVersions(a: string, b: string): number {
-  const parts = (v: string) => v.replace(/^v/, '').split(/[.-]/).slice(0, 3).map((x) => Number(x) || 0);
-  const [x, y] = [parts(a), parts(b)];
-  for (let i = 0; i < 3; i++) if (x[i] !== y[i]) return x[i] - y[i];
-  return 0;
 }
 
 export function audit(inputs: AuditInput[], opts: AuditOptions = {}): AuditResult {
