@@ -1,6 +1,7 @@
 import { ApiObject, App, Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import * as cni from './_audit-cni';
+import { coreDnsComponent } from './_audit-coredns';
 import * as find from './_audit-discovery';
 import {
   AuditInput, CiliumReading, ciliumProps, ciliumValuesProps, cpuCores, describeOrigin, flagValue, hasFlag, minorOf, objectId, Origin,
@@ -142,6 +143,10 @@ class ClusterAudit implements cni.AuditScope {
   private readonly profileProps: Record<string, unknown> = {};
   private readonly facts = new Map<string, AuditFact>();
   public readonly problems: ReadProblem[] = [];
+  /** Components built, by the label their problems carry. */
+  private readonly built = new Map<string, { id: string; input: AuditInput; ruleId: string }>();
+  /** Components whose synthesis-time checks refused their input: left out of the checks. */
+  private readonly refused = new Set<string>();
   /** Construct id -> the object it was read from, and its input names. */
   private readonly sources = new Map<string, AuditInput>();
   private readonly sourceNames = new Map<string, Record<string, string>>();
@@ -197,7 +202,7 @@ class ClusterAudit implements cni.AuditScope {
     this.guard(undefined, () => this.readFacts());
     const profile = this.profile();
     const tier = this.tier();
-    if (profile) this.check(profile, tier);
+    if (profile) this.checkAll(profile, tier);
     this.findings.push(...this.problems.map((p) => this.finding(p.input, p.ruleId, FindingSeverity.ERROR, p.message, p.fix)));
     const order = (a: AuditFinding, b: AuditFinding) => (a.severity === b.severity ? 0 : a.severity === FindingSeverity.ERROR ? -1 : 1)
       || byCodePoint(a.file, b.file) || a.line - b.line || byCodePoint(a.ruleId, b.ruleId);
@@ -437,6 +442,8 @@ class ClusterAudit implements cni.AuditScope {
     chart: Chart, id: string, input: AuditInput, ruleId: string, names: { label: string; names?: Record<string, string> },
     build: (scope: Construct, id: string) => void,
   ): void {
+    if (this.refused.has(id)) return;
+    this.built.set(names.label, { id, input, ruleId });
     nameInputs(chart.node.root, `${chart.node.path}/${id}`, names);
     try {
       build(chart, id);
@@ -452,6 +459,40 @@ class ClusterAudit implements cni.AuditScope {
     }
   }
 
+  /**
+   * Runs the checks; a component whose input its synthesis-time checks refuse (a prepare throws:
+   * TunedCoreDns's shadowed zones) is reported like a construction error and left out, and the
+   * checks run again without it, so one bad object never hides the others' findings.
+   */
+  private checkAll(profile: ClusterProfile, tier: ScaleTier): void {
+    const before = {
+      findings: this.findings.length, problems: this.problems.length, policies: this.policies.length, notAudited: this.notAudited.length,
+    };
+    const refusals: AuditFinding[] = [];
+    for (;;) {
+      try {
+        this.check(profile, tier);
+        break;
+      } catch (e) {
+        const lines = (e as Error).message.split('\n');
+        const label = /^\[([^\]]+)\] /.exec(lines[0])?.[1];
+        const component = label !== undefined ? this.built.get(label) : undefined;
+        if (!component || this.refused.has(component.id)) throw e;
+        this.refused.add(component.id);
+        // what the failed pass found is found again by the next one
+        this.findings.length = before.findings;
+        this.problems.length = before.problems;
+        this.policies.length = before.policies;
+        this.notAudited.length = before.notAudited;
+        for (const line of lines) {
+          refusals.push(this.finding(component.input, component.ruleId, FindingSeverity.ERROR, line.startsWith(`[${label}] `) ? line.slice(label!.length + 3) : line,
+            'correct this field: the library refuses it, and the component misbehaves with it (see the message)'));
+        }
+      }
+    }
+    this.findings.push(...refusals);
+  }
+
   private check(profile: ClusterProfile, tier: ScaleTier): void {
     // never synthesized: the checks run through TuningReport.check(), nothing is written
     const app = new App();
@@ -464,7 +505,7 @@ class ClusterAudit implements cni.AuditScope {
     this.guard(this.felix ?? this.pools[0], () => cni.calicoComponent(this, chart, common, this.felix, this.pools));
     this.guard(cni.flannelConfig((id) => this.get(id))?.input, () => cni.flannelComponent(this, chart, common, (id) => this.get(id)));
     const nodeLocal = this.guard(this.nodeLocal?.daemonSet, () => this.nodeLocalDnsComponent(chart, common, kubeProxyMode, profile));
-    this.guard(this.get('ConfigMap/kube-system/coredns'), () => this.coreDns());
+    this.guard(this.get('ConfigMap/kube-system/coredns'), () => this.coreDns(chart, common));
 
     for (const input of this.readable) {
       const o = input.object;
@@ -723,8 +764,8 @@ class ClusterAudit implements cni.AuditScope {
     }
   }
 
-  /** CoreDNS's Corefile: it must parse; its cache and kubernetes settings go to the tier comparison. */
-  private coreDns(): void {
+  /** CoreDNS's Corefile: it must parse; it is built as TunedCoreDns, its settings go to the tier comparison. */
+  private coreDns(chart: Chart, common: { tier: ScaleTier; profile: ClusterProfile }): void {
     const cm = this.get('ConfigMap/kube-system/coredns');
     const text = cm?.object.data?.Corefile;
     if (!cm || typeof text !== 'string') return;
@@ -755,6 +796,7 @@ class ClusterAudit implements cni.AuditScope {
     if (lameduck) this.settings.set('coreDns.lameduck', { value: lameduck, from });
     const maxConcurrent = root.plugin('forward')?._block.find((l) => l[0] === 'max_concurrent')?.[1];
     this.settings.set('coreDns.forwardMaxConcurrent', { value: maxConcurrent === undefined ? 'unlimited' : maxConcurrent, from });
+    coreDnsComponent(this, chart, common, cm, corefile!, root);
   }
 
   /** Every namespace with policies, traced as TuningReport.dnsPath traces it (the CNI's semantics, NodeLocal's addresses). */

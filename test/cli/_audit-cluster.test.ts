@@ -1,7 +1,8 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { PolicyLint } from '../../src';
+import { Corefile, PolicyLint } from '../../src';
+import { coreDnsProps } from '../../src/cli/_audit-coredns';
 import { main } from '../../src/cli/_main';
 import { CROSS_COMPONENT_RULES } from '../../src/rules/_all';
 
@@ -595,5 +596,38 @@ describe('what the audit reads from a tree, and how bad values are shown', () =>
     const policy = manifests({ 'p.yaml': [{ apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name: 'p', namespace: 'shop' }, spec: { podSelector: {}, egress: { to: [] } } }] });
     expect(audit(policy).result.findings.map((f: any) => f.message)).toEqual(["'spec.egress' ({\"to\":[]}) is not a list: the API server refuses it"]);
     for (const dir of [nld, cilium, kp, policy]) expect(JSON.stringify(audit(dir).result)).not.toContain('NaN');
+  });
+});
+
+describe('CoreDNS is checked as TunedCoreDns', () => {
+  const corefile = (edit: (t: string) => string) => ({ 'coredns.yaml': edit });
+  const found = (dir: string) => audit(dir).result.findings.map((f: any) => `${f.severity} ${f.ruleId} ${f.object}: ${f.message}`);
+
+  test('a forward to the kube-dns IP loops: named by the Corefile field', () => {
+    const dir = cluster(corefile((t) => t.replace('forward . /etc/resolv.conf {', 'forward . 10.96.0.10 {')));
+    expect(found(dir)).toEqual([expect.stringMatching(/^error COREDNS-CONFIG ConfigMap\/kube-system\/coredns: 'data\.Corefile forward \. \(to\)\[0\]' \(10\.96\.0\.10\) must not be the kube-dns IP/)]);
+  });
+
+  test('a stub zone block that takes the cluster domain from the kubernetes plugin', () => {
+    const dir = cluster(corefile((t) => t.replace('        loadbalance\n    }\n', '        loadbalance\n    }\n    svc.cluster.local:53 {\n        forward . 10.0.0.53\n    }\n')));
+    // refused at the synthesis-time check, and left out: the other checks still run (the planted kube-proxy fault is found)
+    expect(found(dir)).toEqual([expect.stringMatching(/^error COREDNS-CONFIG ConfigMap\/kube-system\/coredns: 'data\.Corefile server blocks' \(svc\.cluster\.local:53\) would take svc\.cluster\.local from the kubernetes plugin/)]);
+    const both = cluster({ ...corefile((t) => t.replace('        loadbalance\n    }\n', '        loadbalance\n    }\n    svc.cluster.local:53 {\n        forward . 10.0.0.53\n    }\n')), 'kube-proxy.yaml': mode('ipvs') }, { 'nld.yaml': nodeLocalDns('iptables') });
+    expect(found(both).map((f: string) => f.split(':')[0])).toEqual(expect.arrayContaining(['error COREDNS-CONFIG ConfigMap/kube-system/coredns', 'error NLD-MODE-MISMATCH DaemonSet/kube-system/node-local-dns']));
+  });
+
+  test('a cache size CoreDNS rounds, and a second cache of the cluster zone behind NodeLocal DNSCache, are warnings', () => {
+    const rounding = cluster(corefile((t) => t.replace('           disable success cluster.local\n', '           success 10000\n           disable success cluster.local\n')));
+    expect(found(rounding)).toEqual([expect.stringMatching(/^warning COREDNS-CACHE-ROUNDING ConfigMap\/kube-system\/coredns: 'data\.Corefile cache success' \(10000\) is not a multiple of 256/)]);
+    const twice = cluster(corefile((t) => t.replace('           disable success cluster.local\n           disable denial cluster.local\n', '')), { 'nld.yaml': nodeLocalDns('iptables') });
+    expect(found(twice)).toEqual([expect.stringMatching(/^warning COREDNS-DOUBLE-CACHE ConfigMap\/kube-system\/coredns: 'data\.Corefile cache disable' \(false\) with NodeLocal DNSCache in front/)]);
+  });
+
+  test('what CoreDNS does without a setting is what is checked: kubernetes ttl 5, no pods records, cache TTL 3600', () => {
+    const parsed = Corefile.parse('.:53 {\n    kubernetes cluster.local\n    cache\n    forward . 1.1.1.1 8.8.8.8\n    hosts /etc/extra-hosts\n}\nexample.com:53 {\n    forward . 10.0.0.53\n}\n');
+    const props = coreDnsProps(parsed, parsed.serverBlocks[0], 'cluster.local');
+    expect(props).toMatchObject({ kubernetesTtlSeconds: 5, pods: 'disabled', cacheTtlSeconds: 3600, disableClusterZoneCache: false, upstreamServers: ['1.1.1.1', '8.8.8.8'] });
+    expect((props.extraPlugins as any[]).map((p) => p.name)).toEqual(['hosts']);
+    expect((props.serverBlocks as any[]).map((b) => b.zones)).toEqual([['example.com']]);
   });
 });
