@@ -149,7 +149,6 @@ class ClusterAudit implements cni.AuditScope {
   private readonly refused = new Set<string>();
   /** Construct id -> the object it was read from, and its input names. */
   private readonly sources = new Map<string, AuditInput>();
-  private readonly sourceNames = new Map<string, Record<string, string>>();
   public readonly settings: ClusterSettings = new Map();
   private readonly policies: AuditInput[] = [];
   private readonly kubeProxy: find.KubeProxyObjects;
@@ -448,7 +447,6 @@ class ClusterAudit implements cni.AuditScope {
     try {
       build(chart, id);
       this.sources.set(id, input);
-      this.sourceNames.set(id, names.names ?? {});
     } catch (e) {
       for (const line of (e as Error).message.split('\n')) {
         let text = line.startsWith(`[${names.label}] `) ? line.slice(names.label.length + 3) : line;
@@ -546,7 +544,7 @@ class ClusterAudit implements cni.AuditScope {
       }
       const severity = f.ruleId === 'EBPF-REPLACES-KUBE-PROXY' && coexists ? FindingSeverity.WARNING : f.severity;
       if (f.ruleId === 'EBPF-REPLACES-KUBE-PROXY' && coexists) message += ' (Felix\'s bpfKubeProxyIptablesCleanupEnabled is false: Calico\'s migration state, not a final one)';
-      this.findings.push(this.finding(input, f.ruleId, severity, this.inManifestTerms(message, id), MANIFEST_FIXES[f.ruleId] ?? f.fix));
+      this.findings.push(this.finding(input, f.ruleId, severity, this.inClusterWords(message), MANIFEST_FIXES[f.ruleId] ?? f.fix));
     }
     this.dnsPaths(report);
     this.guard(undefined, () => this.kubelet(AppState.of(chart).plan().dns, profile, nodeLocal));
@@ -579,6 +577,7 @@ class ClusterAudit implements cni.AuditScope {
       const iptables = uses(/kubeproxy_sync_proxy_rules_iptables_/);
       const nftables = uses(/kubeproxy_sync_proxy_rules_nftables_/);
       const mode = iptables && !nftables ? KubeProxyMode.IPTABLES : nftables && !iptables ? KubeProxyMode.NFTABLES : undefined;
+      nameInputs(chart.node.root, `${chart.node.path}/alerts-${n}`, { label: objectId(input.object), names: { kubeProxyMode: `the ${mode}-only metrics its expressions use` } });
       const scope = new Construct(chart, `alerts-${n}`);
       AppState.of(chart).register({
         kind: 'alerts',
@@ -589,10 +588,10 @@ class ClusterAudit implements cni.AuditScope {
         ...(mode ? { explicitKubeProxyMode: mode } : {}),
       });
       this.sources.set(`alerts-${n}`, input);
-      this.sourceNames.set(`alerts-${n}`, { kubeProxyMode: `the ${mode}-only metrics its expressions use` });
     });
     scrapes.forEach((input, n) => {
       const id = `scrape-${n}`;
+      nameInputs(chart.node.root, `${chart.node.path}/${id}`, { label: objectId(input.object) });
       AppState.of(chart).register({
         kind: 'alerts',
         scope: new Construct(chart, id),
@@ -604,12 +603,12 @@ class ClusterAudit implements cni.AuditScope {
     });
   }
 
-  /** A rule's message about the audit's constructs, in the manifests' terms: paths as objects, properties as their fields. */
-  private inManifestTerms(message: string, id: string | undefined): string {
-    let out = message.split("the app's").join("the cluster's").split('the profile does not state nodesShareL2Segment').join('no flag says the nodes share one (--nodes-share-l2-segment)');
-    for (const [cid, input] of this.sources) out = out.split(`[cluster/${cid}]`).join(objectId(input.object));
-    for (const [prop, field] of Object.entries((id && this.sourceNames.get(id)) || {})) out = out.split(`'${prop}'`).join(`'${field}'`);
-    return out;
+  /**
+   * A rule's wording for an app, said of a cluster. The objects and properties a rule names are in the
+   * manifests' terms already: rules name them through the components' input names (core/_input-names).
+   */
+  private inClusterWords(message: string): string {
+    return message.split("the app's").join("the cluster's").split('the profile does not state nodesShareL2Segment').join('no flag says the nodes share one (--nodes-share-l2-segment)');
   }
 
   /** kube-proxy's ConfigMap as TunedKubeProxy, unless no kube-proxy runs; returns the mode it runs in. */

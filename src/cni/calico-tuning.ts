@@ -9,6 +9,7 @@ import { checkProps } from '../core/_boundary';
 import { blocksOf } from '../core/_capacity';
 import { ComponentContext, componentContext, pick, record } from '../core/_component';
 import { showDuration } from '../core/_errors';
+import { shownProp } from '../core/_input-names';
 import { configMap, meta } from '../core/_k8s';
 import { blockSize as addressCount, cidrContains, cidrsOverlap, isDnsSubdomain, overlapsLinkLocal, parseCidr, ParsedCidr } from '../core/_net';
 import { ClusterProfile } from '../core/cluster-profile';
@@ -228,7 +229,7 @@ export class CalicoTuning extends Construct {
         errors.add('bpfDisableUnprivileged', false, "lets unprivileged users load BPF programs (a security downgrade): set 'allowUnprivilegedBpf' to accept it");
       }
       if (props.bpfDisableUnprivileged === false && props.allowUnprivilegedBpf) {
-        state.warn(this, 'CALICO-UNPRIVILEGED-BPF', "'bpfDisableUnprivileged' (false): unprivileged users may load BPF programs on every node",
+        state.warn(this, 'CALICO-UNPRIVILEGED-BPF', `'${shownProp(this, 'bpfDisableUnprivileged')}' (false): unprivileged users may load BPF programs on every node`,
           'keep Calico\'s default unless a workload needs unprivileged BPF');
       }
       spec.bpfDisableUnprivileged = props.bpfDisableUnprivileged;
@@ -374,7 +375,7 @@ export class CalicoTuning extends Construct {
       }
       if (cidr && overlapsLinkLocal(cidr)) errors.add(`${at}.cidr`, o.cidr, `must not overlap link-local space (${v6 ? 'fe80::/10' : '169.254.0.0/16'})`);
       if (cidr && !plan.podCidrs.some((p) => inside(cidr, p))) {
-        this.ctx.state.warn(this, 'CALICO-POOL-OUTSIDE-POD-CIDR', `'${at}.cidr' (${o.cidr}) is not inside the profile's Pod CIDR (${plan.podCidrs.map((p) => p.text).join(',')}): kube-proxy's clusterCIDR and the kubelet disagree with the addresses pods get`,
+        this.ctx.state.warn(this, 'CALICO-POOL-OUTSIDE-POD-CIDR', `'${shownProp(this, `${at}.cidr`)}' (${o.cidr}) is not inside the profile's Pod CIDR (${plan.podCidrs.map((p) => p.text).join(',')}): kube-proxy's clusterCIDR and the kubelet disagree with the addresses pods get`,
           'make the pools and the profile\'s podCidr describe the same range');
       }
       if (o.nodeSelector !== undefined && (o.nodeSelector.length === 0 || o.nodeSelector.length > 1024 || /[\n"`]/.test(o.nodeSelector))) {

@@ -6,6 +6,7 @@ import { CniPlugin } from './cni-plugin';
 import { checkProps } from '../core/_boundary';
 import { blocksOf, podCidrCapacityProblem } from '../core/_capacity';
 import { ComponentContext, componentContext, pick, record } from '../core/_component';
+import { shownProp } from '../core/_input-names';
 import { configMap, meta } from '../core/_k8s';
 import { lazyValue } from '../core/_lazy';
 import { cidrContains } from '../core/_net';
@@ -328,7 +329,7 @@ export class CiliumTuning extends Construct {
     if (!m || Number(m[1]) < 16) {
       errors.add('chartVersion', this.chartVersion, 'must be a Cilium chart version 1.16.0 or newer (x.y.z): older charts use the removed kubeProxyReplacement and tunnel values');
     } else if (Number(m[1]) > 20) {
-      state.warn(this, 'CILIUM-NEWER-CHART', `'chartVersion' (${this.chartVersion}) is newer than 1.20, the chart these values were checked against`,
+      state.warn(this, 'CILIUM-NEWER-CHART', `'${shownProp(this, 'chartVersion')}' (${this.chartVersion}) is newer than 1.20, the chart these values were checked against`,
         'check the chart\'s release notes for renamed or removed values');
     }
 
@@ -391,7 +392,7 @@ export class CiliumTuning extends Construct {
     const autoRoutes = this.compat('autoDirectNodeRoutes', 'autoDirectNodeRoutes', props.autoDirectNodeRoutes, c.autoDirectNodeRoutes, native,
       "needs routingMode 'native' (the agent refuses direct node routes with tunnels)") && (l2 || props.autoDirectNodeRoutes === true);
     if (native && !l2 && props.autoDirectNodeRoutes === true) {
-      state.warn(this, 'CILIUM-DIRECT-ROUTES-L2', "'autoDirectNodeRoutes' (true) but the profile does not state nodesShareL2Segment: direct routes only work between nodes on one L2 segment (Cilium routing docs), others lose pod traffic",
+      state.warn(this, 'CILIUM-DIRECT-ROUTES-L2', `'${shownProp(this, 'autoDirectNodeRoutes')}' (true) but the profile does not state nodesShareL2Segment: direct routes only work between nodes on one L2 segment (Cilium routing docs), others lose pod traffic`,
         "set the profile's nodesShareL2Segment if the nodes share one segment, or route Pod CIDRs with BGP or cloud routes and leave autoDirectNodeRoutes off");
     }
     if (native && !l2 && props.autoDirectNodeRoutes === undefined) {
@@ -556,7 +557,7 @@ export class CiliumTuning extends Construct {
     for (const o of merged.overridden) {
       const prop = TUNED_BY[o.path] ?? TUNED_BY[o.path.split('.')[0]];
       state.warn(this, 'CILIUM-EXTRA-VALUE-OVERRIDDEN',
-        `'extraValues.${o.path}' (${JSON.stringify(o.given)}) is a value this construct decides: it stays ${JSON.stringify(o.tuned)}, so the plan (kube-proxy, DNS, policies, alerts) matches what Cilium runs`,
+        `'${shownProp(this, `extraValues.${o.path}`)}' (${JSON.stringify(o.given)}) is a value this construct decides: it stays ${JSON.stringify(o.tuned)}, so the plan (kube-proxy, DNS, policies, alerts) matches what Cilium runs`,
         prop ? `set it with ${prop}` : `drop 'extraValues.${o.path}'`);
     }
     if (merged.added.length > 0) {

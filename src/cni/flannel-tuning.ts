@@ -5,6 +5,7 @@ import { FlannelBackend } from './flannel-backend';
 import { checkProps } from '../core/_boundary';
 import { podCidrCapacityProblem } from '../core/_capacity';
 import { componentContext, pick, record } from '../core/_component';
+import { shownProp } from '../core/_input-names';
 import { configMap, meta } from '../core/_k8s';
 import { ClusterProfile } from '../core/cluster-profile';
 import { DecisionSource } from '../core/report-types';
@@ -65,7 +66,7 @@ export class FlannelTuning extends Construct {
     errors.oneOf('backend', backend, Object.values(FlannelBackend));
     // host-gw routes pod traffic through the next hop of each node: only nodes on one L2 segment (Flannel backends doc).
     if (backend === FlannelBackend.HOST_GW && !profile.nodesShareL2Segment) {
-      ctx.state.warn(this, 'FLANNEL-HOST-GW-L2', "'backend' (host-gw) but the profile does not state nodesShareL2Segment: host-gw only reaches nodes on the same L2 segment, others lose pod traffic",
+      ctx.state.warn(this, 'FLANNEL-HOST-GW-L2', `'${shownProp(this, 'backend')}' (host-gw) but the profile does not state nodesShareL2Segment: host-gw only reaches nodes on the same L2 segment, others lose pod traffic`,
         "set the profile's nodesShareL2Segment if the nodes share one segment, or keep the vxlan backend");
     }
     const namespace = props.flannelNamespace ?? 'kube-flannel';

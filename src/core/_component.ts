@@ -1,5 +1,6 @@
 import { IConstruct } from 'constructs';
 import { ConfigErrors } from './_errors';
+import { shownProp } from './_input-names';
 import { AppState } from './_registry';
 import { renderTierValue, Rule, TierSettings, tierSettings } from './_tier-table';
 import { ClusterProfile } from './cluster-profile';
@@ -77,7 +78,7 @@ export function checkFeature(ctx: ComponentContext, feature: KubernetesFeature, 
       return true;
     }
     case FeatureSupport.DEPRECATED:
-      ctx.state.warn(ctx.scope, `DEPRECATED-${enumKey(feature).replace(/_/g, '-')}`, `'${prop}' (${String(value)}) is deprecated on Kubernetes ${version.version}: ${cell.note}`,
+      ctx.state.warn(ctx.scope, `DEPRECATED-${enumKey(feature).replace(/_/g, '-')}`, `'${shownProp(ctx.scope, prop)}' (${String(value)}) is deprecated on Kubernetes ${version.version}: ${cell.note}`,
         'move to the replacement named in the message before upgrading further');
       return true;
     default:

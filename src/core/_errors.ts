@@ -1,6 +1,6 @@
 import { Duration } from 'cdk8s';
 import { IConstruct } from 'constructs';
-import { inputNamesOf } from './_input-names';
+import { inputNamesOf, nameProp } from './_input-names';
 import { canonicalCidr, canonicalIp, formatIp, isDnsLabel, isLabelKey, isLabelValue, parseCidr, parseIp, ParsedCidr, ParsedIp, sloppyCidr } from './_net';
 
 /**
@@ -15,15 +15,6 @@ export function formatValue(value: unknown): string {
 }
 
 const MAX_SHOWN = 80;
-
-/** The longest key of `names` that is `prop` or a prefix of it ending at a property boundary. */
-function longestMatch(names: Record<string, string>, prop: string): string | undefined {
-  let best = '';
-  for (const from of Object.keys(names)) {
-    if (from.length > best.length && (prop === from || prop.startsWith(`${from}.`) || prop.startsWith(`${from}[`))) best = from;
-  }
-  return best || undefined;
-}
 
 /**
  * A property path for a message. Paths hold caller-chosen keys (map keys, unknown
@@ -135,10 +126,7 @@ export class ConfigErrors {
   }
 
   private nameOf(prop: string): string {
-    const renamed = longestMatch(this.names, prop);
-    const named = renamed ? this.names[renamed] + prop.slice(renamed.length) : prop;
-    const outright = longestMatch(this.absolute, named);
-    return outright ? this.absolute[outright] + named.slice(outright.length) : this.prefix + named;
+    return nameProp({ label: '', names: this.names, absolute: this.absolute, prefix: this.prefix }, prop);
   }
 
   public get count(): number {

@@ -39,3 +39,35 @@ export function inputNamesOf(scope: IConstruct): InputNames | undefined {
   if (!registered) return undefined;
   return BY_ROOT.get(scope.node.root)?.get(scope.node.path);
 }
+
+/** The longest key of `names` that is `prop` or a prefix of it ending at a property boundary. */
+function longestMatch(names: Record<string, string> | undefined, prop: string): string | undefined {
+  let best = '';
+  for (const from of Object.keys(names ?? {})) {
+    if (from.length > best.length && (prop === from || prop.startsWith(`${from}.`) || prop.startsWith(`${from}[`))) best = from;
+  }
+  return best || undefined;
+}
+
+/** A property as the caller named it: renamed, then named outright or prefixed. */
+export function nameProp(names: InputNames | undefined, prop: string): string {
+  if (!names) return prop;
+  const renamed = longestMatch(names.names, prop);
+  const named = renamed ? names.names![renamed] + prop.slice(renamed.length) : prop;
+  const outright = longestMatch(names.absolute, named);
+  return outright ? names.absolute![outright] + named.slice(outright.length) : (names.prefix ?? '') + named;
+}
+
+/**
+ * A construct as a rule's message names it: the label its inputs were registered under (a manifest
+ * object, a config file), else its path. Rules name constructs and properties through these, so a
+ * finding reads in the caller's terms at its source, never rewritten afterwards.
+ */
+export function shownPath(scope: IConstruct): string {
+  return inputNamesOf(scope)?.label ?? scope.node.path;
+}
+
+/** A property of a construct as a rule's message names it (see shownPath). */
+export function shownProp(scope: IConstruct, prop: string): string {
+  return nameProp(inputNamesOf(scope), prop);
+}

@@ -1,6 +1,7 @@
 import { IConstruct } from 'constructs';
 import { CapacityPlan, capacityOf, collides, defaultPodCidr, GUIDE_POD_CIDR } from './_capacity';
 import { coreDnsMinor } from './_images';
+import { shownPath, shownProp } from './_input-names';
 import { ParsedCidr } from './_net';
 import type { AppState } from './_registry';
 import { TierSettings, tierSettings } from './_tier-table';
@@ -193,7 +194,7 @@ export function buildPlan(state: AppState): NetworkPlan {
       ? `${dataPlane.replacement} translates Service IPs before netfilter, so node-cache's iptables NOTRACK bypass does not apply`
       : cilium && wiredFor === KubeProxyMode.IPTABLES
         ? 'Cilium\'s datapath translates the kube-dns ClusterIP at the pod\'s interface before kube-proxy\'s iptables, so node-cache\'s NOTRACK bypass never sees those queries (cilium/cilium#16197)'
-        : nld.explicitMode ? `kube-proxy mode ${nld.explicitMode}, as set on [${nld.scope.node.path}]`
+        : nld.explicitMode ? `kube-proxy mode ${nld.explicitMode}, as set on [${shownPath(nld.scope)}]`
           : `kube-proxy mode ${dataPlane.mode} (${dataPlane.reason})`;
     nodeLocal = {
       scope: nld.scope,
@@ -265,7 +266,7 @@ function decideDataPlane(state: AppState, profile: ClusterProfile, planTier: Sca
       replacement: ebpf.replacesKubeProxyWith,
       name: ebpf.replacesKubeProxyWith!,
       source: DecisionSource.COMPATIBILITY,
-      reason: `[${ebpf.scope.node.path}] enables ${ebpf.replacesKubeProxyWith}, which implements Services in eBPF`,
+      reason: `[${shownPath(ebpf.scope)}] enables ${ebpf.replacesKubeProxyWith}, which implements Services in eBPF`,
       decidedBy: ebpf.scope,
     };
   }
@@ -284,7 +285,7 @@ function decideDataPlane(state: AppState, profile: ClusterProfile, planTier: Sca
       mode: s.mode,
       name: s.mode,
       source: DecisionSource.OVERRIDE,
-      reason: `'${s.prop}' set on [${s.scope.node.path}]`,
+      reason: `'${shownProp(s.scope, s.prop)}' set on [${shownPath(s.scope)}]`,
       decidedBy: s.scope,
     };
   }

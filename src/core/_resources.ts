@@ -1,6 +1,7 @@
 import type * as kplus from 'cdk8s-plus-28';
 import { isPlainObject } from './_boundary';
 import { ComponentContext, pick } from './_component';
+import { shownProp } from './_input-names';
 import { Rule } from './_tier-table';
 
 /*
@@ -160,8 +161,8 @@ export function resolveResources(
     // A CFS quota throttles the container for the rest of each 100 ms period once spent: a DNS or
     // proxy burst then waits (kubernetes/kubernetes#67577); upstream's manifests set no CPU limit.
     ctx.state.warn(ctx.scope, 'RESOURCES-CPU-LIMIT',
-      `'${prop}.cpu.limit' (${cpuLimit}) puts a CFS quota on a node-critical network agent: a burst past it is throttled until the next 100 ms period, which shows as DNS or Service latency`,
-      `drop '${prop}.cpu.limit' and size '${prop}.cpu.request' instead (upstream manifests set no CPU limit)`);
+      `'${shownProp(ctx.scope, `${prop}.cpu.limit`)}' (${cpuLimit}) puts a CFS quota on a node-critical network agent: a burst past it is throttled until the next 100 ms period, which shows as DNS or Service latency`,
+      `drop '${shownProp(ctx.scope, `${prop}.cpu.limit`)}' and size '${shownProp(ctx.scope, `${prop}.cpu.request`)}' instead (upstream manifests set no CPU limit)`);
   }
   return out;
 }

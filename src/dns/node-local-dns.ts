@@ -8,6 +8,7 @@ import { checkProps } from '../core/_boundary';
 import { checkFeature, ComponentContext, componentContext, pick, record } from '../core/_component';
 import { showDuration } from '../core/_errors';
 import { NODE_CACHE_IMAGE } from '../core/_images';
+import { shownProp } from '../core/_input-names';
 import { apiObject, CONFIG_HASH_ANNOTATION, configMap, containerResources, hashOf, KUBE_SYSTEM, LINUX_NODE_SELECTOR, meta, XTABLES_LOCK_VOLUME } from '../core/_k8s';
 import { addKubeletOutputFiles, kubeletConfigFiles, kubeletDropIn } from '../core/_kubelet';
 import { lazyValue } from '../core/_lazy';
@@ -558,7 +559,7 @@ export class NodeLocalDns extends Construct {
     if (given !== undefined) {
       if (quantityValue(given)! < needed) {
         this.ctx.state.warn(this, 'NLD-MEMORY-LIMIT',
-          `'resources.memory.limit' (${given}) is below what node-cache needs with every cache full (${Math.round(needed / (1024 * 1024))} MiB at about 3 KB per entry): `
+          `'${shownProp(this, 'resources.memory.limit')}' (${given}) is below what node-cache needs with every cache full (${Math.round(needed / (1024 * 1024))} MiB at about 3 KB per entry): `
           + 'an OOM kill skips its teardown, so the node\'s pods query a link-local address nobody answers until the pod restarts',
           `raise 'resources.memory.limit' to ${Math.ceil(needed / (32 * 1024 * 1024)) * 32}Mi, or lower the cache capacities`);
       }

@@ -3,6 +3,7 @@ import { isWorkload, transformPodSpec } from '../core/_api-objects';
 import { checkProps } from '../core/_boundary';
 import { componentContext, pick, record } from '../core/_component';
 import { ConfigErrors } from '../core/_errors';
+import { shownProp } from '../core/_input-names';
 import { MANAGED_BY } from '../core/_k8s';
 import { isDnsSubdomain, parseIp } from '../core/_net';
 import { ClusterProfile } from '../core/cluster-profile';
@@ -158,7 +159,7 @@ export class PodDnsTuning extends Construct {
     errors.throwIfAny();
     if (nameservers.length > MAX_NAMESERVERS - 1) {
       ctx.state.warn(this, 'POD-DNS-NAMESERVERS',
-        `'nameservers' (${nameservers.join(', ')}) plus the cluster DNS exceed ${MAX_NAMESERVERS} for pods with dnsPolicy ClusterFirst: the resolver ignores the rest`,
+        `'${shownProp(this, 'nameservers')}' (${nameservers.join(', ')}) plus the cluster DNS exceed ${MAX_NAMESERVERS} for pods with dnsPolicy ClusterFirst: the resolver ignores the rest`,
         `keep at most ${MAX_NAMESERVERS - 1} extra nameservers`);
     }
 

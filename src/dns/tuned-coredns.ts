@@ -9,6 +9,7 @@ import { checkProps } from '../core/_boundary';
 import { ComponentContext, componentContext, pick, record } from '../core/_component';
 import { ConfigErrors, GO_INT32_MAX, showDuration } from '../core/_errors';
 import { coreDnsImage, coreDnsMinor, coreDnsMinorOfImage } from '../core/_images';
+import { shownProp } from '../core/_input-names';
 import { configMap, KUBE_SYSTEM, meta } from '../core/_k8s';
 import { lazyValue } from '../core/_lazy';
 import { cidrsOverlap, isLoopback, parseIp, reverseZoneCidr, sameAddress } from '../core/_net';
@@ -247,7 +248,7 @@ export class TunedCoreDns extends Construct {
     const denial = pick(ctx, 'cache.denial', props.cacheDenialCapacity, c.cacheDenialCapacity);
     for (const [name, value] of [['cacheSuccessCapacity', success], ['cacheDenialCapacity', denial]] as const) {
       if (Number.isInteger(value) && value >= 1024 && value % 256 !== 0) {
-        state.warn(this, 'COREDNS-CACHE-ROUNDING', `'${name}' (${value}) is not a multiple of 256: CoreDNS rounds it down to ${value - (value % 256)}`,
+        state.warn(this, 'COREDNS-CACHE-ROUNDING', `'${shownProp(this, name)}' (${value}) is not a multiple of 256: CoreDNS rounds it down to ${value - (value % 256)}`,
           `use ${value - (value % 256)} or ${value - (value % 256) + 256}`);
       }
     }
@@ -479,7 +480,7 @@ export class TunedCoreDns extends Construct {
             : `kubeadm's Corefile for Kubernetes ${version.version} (it disables the cluster-zone cache from 1.32)`);
     if (props.disableClusterZoneCache === false && plan.dns.nodeLocal) {
       ctx.state.report(this, FindingSeverity.WARNING, 'COREDNS-DOUBLE-CACHE',
-        "'disableClusterZoneCache' (false) with NodeLocal DNSCache in front: cluster answers are cached on every node and again in CoreDNS, so deleted endpoints keep resolving for both TTLs",
+        `'${shownProp(this, 'disableClusterZoneCache')}' (false) with NodeLocal DNSCache in front: cluster answers are cached on every node and again in CoreDNS, so deleted endpoints keep resolving for both TTLs`,
         'leave disableClusterZoneCache unset (NodeLocal DNSCache caches the cluster zone)');
     }
     if (autoscaler) {

@@ -9,6 +9,7 @@ import { checkFeature, ComponentContext, componentContext, pick, record } from '
 import { GO_INT32_MAX, goDuration, showDuration } from '../core/_errors';
 import { boundAddress } from '../core/_host-ports';
 import { kubeProxyImage } from '../core/_images';
+import { shownProp } from '../core/_input-names';
 import { configMap, hashOf, KUBE_SYSTEM, meta } from '../core/_k8s';
 import { lazyValue } from '../core/_lazy';
 import { canonicalIp, parseCidr, parseHostPort, sloppyCidr } from '../core/_net';
@@ -345,8 +346,8 @@ export class TunedKubeProxy extends Construct {
       const strictArpOnly = other === KubeProxyMode.IPVS && keys.length === 1 && keys[0] === 'strictArp';
       this.ctx.state.report(this, FindingSeverity.WARNING, strictArpOnly ? 'KP-STRICTARP-NOT-IPVS' : 'KP-INACTIVE-MODE-SETTINGS',
         strictArpOnly
-          ? `'ipvs.strictArp' is only read in IPVS mode; 'mode' is ${mode}, so it is not emitted`
-          : `'${other}' settings (${keys.join(', ')}) are ignored by kube-proxy in '${mode}' mode and are not emitted`,
+          ? `'${shownProp(this, 'ipvs.strictArp')}' is only read in IPVS mode; '${shownProp(this, 'mode')}' is ${mode}, so it is not emitted`
+          : `'${shownProp(this, other)}' settings (${keys.join(', ')}) are ignored by kube-proxy in '${mode}' mode and are not emitted`,
         `remove the '${other}' settings or set 'mode' to KubeProxyMode.${other.toUpperCase()}`);
     }
   }
@@ -438,7 +439,7 @@ export class TunedKubeProxy extends Construct {
     const families = new Set(profile._serviceCidrs.map((c) => c.family));
     for (const family of families) {
       if (out.length > 0 && !out.some((t) => parseCidr(t)?.family === family)) {
-        state.warn(this, 'KP-NODEPORT-FAMILY', `'nodePortAddresses' (${list.join(',')}) has no IPv${family} CIDR: kube-proxy's IPv${family} proxier then serves NodePorts on every node address`,
+        state.warn(this, 'KP-NODEPORT-FAMILY', `'${shownProp(this, 'nodePortAddresses')}' (${list.join(',')}) has no IPv${family} CIDR: kube-proxy's IPv${family} proxier then serves NodePorts on every node address`,
           `add the IPv${family} node range, or leave nodePortAddresses unset`);
       }
     }

@@ -7,6 +7,7 @@ import { ComponentContext, componentContext, record } from '../core/_component';
 import { showDuration } from '../core/_errors';
 import { appListeners, hostPorts, portList, portsOf } from '../core/_host-ports';
 import { PAUSE_IMAGE, SYSCTL_INIT_IMAGE } from '../core/_images';
+import { shownProp } from '../core/_input-names';
 import { apiObject, CONFIG_HASH_ANNOTATION, configMap, hashOf, KUBE_SYSTEM, LINUX_NODE_SELECTOR, meta, resources, TOLERATE_ALL } from '../core/_k8s';
 import { lazyValue } from '../core/_lazy';
 import { ClusterProfile } from '../core/cluster-profile';
@@ -158,7 +159,7 @@ export class SysctlTuner extends Construct {
     }
     if (this.explicit.get('kernel.unprivileged_bpf_disabled') === '0') {
       this.ctx.state.warn(this, 'SYSCTL-UNPRIVILEGED-BPF',
-        "'sysctls[kernel.unprivileged_bpf_disabled]' (0) lets unprivileged users load BPF programs, a security downgrade (Calico eBPF sets it to 1 itself)",
+        `'${shownProp(this, 'sysctls[kernel.unprivileged_bpf_disabled]')}' (0) lets unprivileged users load BPF programs, a security downgrade (Calico eBPF sets it to 1 itself)`,
         'leave the key out unless a workload needs unprivileged BPF');
     }
 
@@ -369,7 +370,7 @@ export class SysctlTuner extends Construct {
         const missing = wanted.filter((p) => !have.has(p));
         if (missing.length > 0) {
           this.ctx.state.warn(this, 'SYSCTL-NODEPORT-OVERLAP',
-            `'sysctls[net.ipv4.ip_local_port_range]' (${range}) holds ports that 'net.ipv4.ip_local_reserved_ports' (${reserved.value}) does not reserve: ${portList(missing)}`
+            `'${shownProp(this, 'sysctls[net.ipv4.ip_local_port_range]')}' (${range}) holds ports that 'net.ipv4.ip_local_reserved_ports' (${reserved.value}) does not reserve: ${portList(missing)}`
             + `${nodePorts ? ` (the NodePort range is ${this.ctx.profile.nodePortRange})` : ''}`,
             `add ${portList(missing)} to net.ipv4.ip_local_reserved_ports, or keep the port range above ${nodePortMax}`);
         }

@@ -1,3 +1,4 @@
+import { shownPath } from '../core/_input-names';
 import { parseHostPort } from '../core/_net';
 import type { AppState, CrossComponentRule, RawFinding } from '../core/_registry';
 import { FindingSeverity } from '../core/report-types';
@@ -14,7 +15,7 @@ export const ALERTS_KUBE_PROXY_METRICS: CrossComponentRule = {
       ruleId: this.id,
       severity: FindingSeverity.ERROR,
       scope: alerts.scope,
-      message: `[${proxy.scope.node.path}] serves metrics on ${proxy.metricsBindAddress}, loopback only: Prometheus cannot scrape it, so the kube-proxy alerts cannot work`,
+      message: `[${shownPath(proxy.scope)}] serves metrics on ${proxy.metricsBindAddress}, loopback only: Prometheus cannot scrape it, so the kube-proxy alerts cannot work`,
       fix: "set the TunedKubeProxy's metricsBindAddress to 0.0.0.0:10249 (its default)",
     }));
   },

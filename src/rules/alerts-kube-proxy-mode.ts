@@ -1,3 +1,4 @@
+import { shownProp } from '../core/_input-names';
 import type { AppState, CrossComponentRule, RawFinding } from '../core/_registry';
 import { FindingSeverity } from '../core/report-types';
 
@@ -16,7 +17,7 @@ export const ALERTS_KUBE_PROXY_MODE: CrossComponentRule = {
         ruleId: this.id,
         severity: FindingSeverity.ERROR,
         scope: alerts.scope,
-        message: `'kubeProxyMode' (${alerts.explicitKubeProxyMode}) disagrees with the app's data plane, ${plane.kind === 'ebpf' ? plane.name : `kube-proxy ${plane.mode}`} (${plane.reason}): the mode-specific alerts would watch metrics that are never exported`,
+        message: `'${shownProp(alerts.scope, 'kubeProxyMode')}' (${alerts.explicitKubeProxyMode}) disagrees with the app's data plane, ${plane.kind === 'ebpf' ? plane.name : `kube-proxy ${plane.mode}`} (${plane.reason}): the mode-specific alerts would watch metrics that are never exported`,
         fix: 'remove kubeProxyMode from NetworkAlerts (it follows the plan)',
       }));
   },

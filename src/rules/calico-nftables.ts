@@ -1,3 +1,4 @@
+import { shownProp } from '../core/_input-names';
 import type { AppState, CrossComponentRule, RawFinding } from '../core/_registry';
 import { FindingSeverity } from '../core/report-types';
 import { KubeProxyMode } from '../kube-proxy/kube-proxy-mode';
@@ -16,7 +17,7 @@ export const CALICO_NFTABLES: CrossComponentRule = {
         ruleId: this.id,
         severity: FindingSeverity.WARNING,
         scope: cni.scope,
-        message: `'nftablesMode' (${cni.calicoNftablesMode}) but kube-proxy runs in ${plane.mode} mode (${plane.reason}): Calico's nftables data plane is meant to run with kube-proxy nftables, and mixing iptables and nftables rules is hard to debug`,
+        message: `'${shownProp(cni.scope, 'nftablesMode')}' (${cni.calicoNftablesMode}) but kube-proxy runs in ${plane.mode} mode (${plane.reason}): Calico's nftables data plane is meant to run with kube-proxy nftables, and mixing iptables and nftables rules is hard to debug`,
         fix: 'set nftablesMode to Auto (it follows kube-proxy) or make the two agree',
       }));
   },

@@ -1,3 +1,4 @@
+import { shownPath } from '../core/_input-names';
 import type { AppState, CrossComponentRule, RawFinding } from '../core/_registry';
 import { FindingSeverity } from '../core/report-types';
 
@@ -11,7 +12,7 @@ export const CNI_EXCLUSIVE: CrossComponentRule = {
       ruleId: this.id,
       severity: FindingSeverity.ERROR,
       scope: extra.scope,
-      message: `${extra.plugin} is configured, but [${cnis[0].scope.node.path}] already configures ${cnis[0].plugin}: a cluster runs one CNI plugin`,
+      message: `${extra.plugin} is configured, but [${shownPath(cnis[0].scope)}] already configures ${cnis[0].plugin}: a cluster runs one CNI plugin`,
       fix: 'keep the CNI component of the plugin the cluster runs and remove the other',
     }));
   },

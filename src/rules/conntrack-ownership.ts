@@ -1,3 +1,4 @@
+import { shownPath, shownProp } from '../core/_input-names';
 import type { AppState, CrossComponentRule, RawFinding } from '../core/_registry';
 import { FindingSeverity } from '../core/report-types';
 
@@ -32,7 +33,7 @@ export const CONNTRACK_OWNERSHIP: CrossComponentRule = {
           ruleId: this.id,
           severity: FindingSeverity.ERROR,
           scope: tuner.scope,
-          message: `'sysctls[${key}]' (${mine}) conflicts with [${kp.scope.node.path}], which writes ${kpValue} (${how}) at every start and overwrites other values`,
+          message: `'${shownProp(tuner.scope, `sysctls[${key}]`)}' (${mine}) conflicts with [${shownPath(kp.scope)}], which writes ${kpValue} (${how}) at every start and overwrites other values`,
           fix,
         });
       }

@@ -1,4 +1,5 @@
 import { appListeners, collide, fixedHostPorts } from '../core/_host-ports';
+import { shownPath } from '../core/_input-names';
 import type { AppState, CrossComponentRule, RawFinding } from '../core/_registry';
 import { FindingSeverity } from '../core/report-types';
 
@@ -22,7 +23,7 @@ export const HOST_PORT_CONFLICT: CrossComponentRule = {
       if (!l.scope) return; // kubeadm's kube-proxy is not ours to move
       const earlier = ours.slice(0, i).find((o) => collide(o, l));
       const clash = earlier ?? fixed.find((f) => collide(f, l));
-      const where = earlier?.scope && earlier.scope !== l.scope ? ` of [${earlier.scope.node.path}]` : '';
+      const where = earlier?.scope && earlier.scope !== l.scope ? ` of [${shownPath(earlier.scope)}]` : '';
       if (clash) {
         out.push({
           ruleId: this.id,

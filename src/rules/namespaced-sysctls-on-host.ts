@@ -1,3 +1,4 @@
+import { shownProp } from '../core/_input-names';
 import type { AppState, CrossComponentRule, RawFinding } from '../core/_registry';
 import { FindingSeverity } from '../core/report-types';
 import { SysctlCatalogue, SysctlScope } from '../node/sysctl-catalogue';
@@ -27,7 +28,7 @@ export const NAMESPACED_SYSCTLS_ON_HOST: CrossComponentRule = {
         ruleId: this.id,
         severity: FindingSeverity.WARNING,
         scope: tuner.scope,
-        message: `'sysctls' sets ${keys.join(', ')} on the host; these are per network namespace, so pods keep their own defaults`,
+        message: `'${shownProp(tuner.scope, 'sysctls')}' sets ${keys.join(', ')} on the host; these are per network namespace, so pods keep their own defaults`,
         fix: 'add PodSysctlTuning for the workloads that need them (the host value still serves hostNetwork pods)',
       });
     }

@@ -1,3 +1,4 @@
+import { shownProp } from '../core/_input-names';
 import type { AppState, CrossComponentRule, RawFinding } from '../core/_registry';
 import { FindingSeverity } from '../core/report-types';
 
@@ -19,8 +20,8 @@ export const NODE_LOCAL_DNS_MODE: CrossComponentRule = {
         severity: FindingSeverity.ERROR,
         scope: nld.scope,
         message: plane.kind === 'ebpf'
-          ? `'kubeProxyMode' (${nld.explicitMode}) is set, but ${plane.reason}: no kube-proxy runs, and node-local-dns must be wired for that data plane (link-local IP only)`
-          : `'kubeProxyMode' (${nld.explicitMode}) disagrees with the app's data plane, kube-proxy ${plane.mode} (${plane.reason}): node-local-dns would be wired for the wrong data plane and DNS would fail`,
+          ? `'${shownProp(nld.scope, 'kubeProxyMode')}' (${nld.explicitMode}) is set, but ${plane.reason}: no kube-proxy runs, and node-local-dns must be wired for that data plane (link-local IP only)`
+          : `'${shownProp(nld.scope, 'kubeProxyMode')}' (${nld.explicitMode}) disagrees with the app's data plane, kube-proxy ${plane.mode} (${plane.reason}): node-local-dns would be wired for the wrong data plane and DNS would fail`,
         fix: 'remove kubeProxyMode from NodeLocalDns (it follows the plan) or make the two agree',
       }));
   },

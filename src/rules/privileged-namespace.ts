@@ -1,3 +1,4 @@
+import { shownPath } from '../core/_input-names';
 import type { AppState, CrossComponentRule, RawFinding } from '../core/_registry';
 import { FindingSeverity } from '../core/report-types';
 
@@ -30,7 +31,7 @@ export const PRIVILEGED_NAMESPACE: CrossComponentRule = {
           ruleId: this.id,
           severity: FindingSeverity.ERROR,
           scope,
-          message: `runs privileged pods in ${KUBE_SYSTEM}, but [${c.node.path}] labels it '${ENFORCE}: ${level}': the API server would refuse them`,
+          message: `runs privileged pods in ${KUBE_SYSTEM}, but [${shownPath(c)}] labels it '${ENFORCE}: ${level}': the API server would refuse them`,
           fix: `keep ${KUBE_SYSTEM} at '${ENFORCE}: privileged' (its default when unlabelled)`,
         });
       }

@@ -1,3 +1,4 @@
+import { shownPath } from '../core/_input-names';
 import type { AppState, CrossComponentRule, RawFinding } from '../core/_registry';
 import { FindingSeverity } from '../core/report-types';
 
@@ -26,7 +27,7 @@ export const PROFILE_CONSISTENCY: CrossComponentRule = {
         ruleId: this.id,
         severity: FindingSeverity.ERROR,
         scope: other.scope,
-        message: `'profile' differs from the one used by [${first.scope.node.path}] (${diff.join('; ')}): the two components would describe different clusters`,
+        message: `'profile' differs from the one used by [${shownPath(first.scope)}] (${diff.join('; ')}): the two components would describe different clusters`,
         fix: 'create one ClusterProfile and pass it to every component (NetworkTuning does this for you)',
       });
     }

@@ -1,4 +1,5 @@
 import type { ComponentKind } from '../core/_facts';
+import { shownPath } from '../core/_input-names';
 import type { AppState, CrossComponentRule, RawFinding } from '../core/_registry';
 import { FindingSeverity } from '../core/report-types';
 
@@ -22,7 +23,7 @@ export const SINGLE_INSTANCE: CrossComponentRule = {
           ruleId: this.id,
           severity: FindingSeverity.ERROR,
           scope: extra.scope,
-          message: `a second ${kind} component: [${list[0].scope.node.path}] already emits ${what}, and both would write the same objects`,
+          message: `a second ${kind} component: [${shownPath(list[0].scope)}] already emits ${what}, and both would write the same objects`,
           fix: `keep one ${kind} component per app (one cluster per app)`,
         });
       }

@@ -4,6 +4,7 @@ import { isWorkload, transformJson } from '../core/_api-objects';
 import { checkProps } from '../core/_boundary';
 import { checkFeature, ComponentContext, componentContext, pick, record } from '../core/_component';
 import { showDuration } from '../core/_errors';
+import { shownProp } from '../core/_input-names';
 import type { AppState } from '../core/_registry';
 import { ClusterProfile } from '../core/cluster-profile';
 import { Compatibility, FeatureSupport, KubernetesFeature } from '../core/compatibility';
@@ -185,7 +186,7 @@ export class ServiceTuning extends Construct {
         else timeoutSeconds = seconds;
       }
     } else if (props.affinityTimeout !== undefined) {
-      state.warn(this, 'SVC-AFFINITY-WITHOUT-CLIENTIP', `'affinityTimeout' (${showDuration(props.affinityTimeout)}) is set without 'clientIpAffinity': the API refuses sessionAffinityConfig with sessionAffinity None, so it is not emitted`,
+      state.warn(this, 'SVC-AFFINITY-WITHOUT-CLIENTIP', `'${shownProp(this, 'affinityTimeout')}' (${showDuration(props.affinityTimeout)}) is set without '${shownProp(this, 'clientIpAffinity')}': the API refuses sessionAffinityConfig with sessionAffinity None, so it is not emitted`,
         "set 'clientIpAffinity' to true, or drop 'affinityTimeout'");
     }
 
