@@ -95,6 +95,16 @@ const project = new cdk8s.ConstructLibraryCdk8s({
   },
 });
 
+// The package's one entry is its bundle's loader (lib/index.js): a deep import of a compiled file
+// (cdk8s-network-tuning/lib/...) would load a second copy with registries of its own, so only the
+// entry, package.json and the jsii assembly are exported. `default`, not `import`: the jsii kernel
+// (Python, Java, .NET, Go) loads the package with require() (aws/jsii#4259).
+project.package.addField('exports', {
+  '.': { types: './lib/index.d.ts', default: './lib/index.js' },
+  './package.json': './package.json',
+  './.jsii': './.jsii',
+});
+
 // Every jsii warning is an error, reserved words included (projen silences them):
 // a member named `from` or `namespace` would be awkward in Python or C#.
 project.compileTask.reset('jsii --fail-on-warnings');

@@ -1,5 +1,6 @@
 import { execFileSync } from 'child_process';
 import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 
 const root = path.join(__dirname, '..');
@@ -17,6 +18,24 @@ describe('the npm package', () => {
     expect(tooling).toEqual([]);
     // lib/_bundle.cache: V8's code cache of the bundle (scripts/bundle.js)
     expect(files.filter((f) => f.startsWith('lib/') && !/\.(js|d\.ts|js\.map)$/.test(f) && f !== 'lib/_bundle.cache')).toEqual([]);
+  });
+
+  test('exports one entry: a deep import of a compiled file is refused, not loaded as a second copy', () => {
+    const consumer = fs.mkdtempSync(path.join(os.tmpdir(), 'consumer-'));
+    fs.mkdirSync(path.join(consumer, 'node_modules'));
+    fs.symlinkSync(root, path.join(consumer, 'node_modules', 'cdk8s-network-tuning'), 'dir');
+    // Node's own resolver, in a process of its own (Jest resolves modules its way)
+    const resolve = (id: string) => execFileSync(process.execPath, ['-e', `try { console.log(require.resolve(${JSON.stringify(id)})) } catch (e) { console.log(e.code) }`],
+      { cwd: consumer, encoding: 'utf8' }).trim();
+    expect(resolve('cdk8s-network-tuning/lib/core/_k8s')).toBe('ERR_PACKAGE_PATH_NOT_EXPORTED');
+    expect(resolve('cdk8s-network-tuning/lib/cli/_main.js')).toBe('ERR_PACKAGE_PATH_NOT_EXPORTED');
+    // package.json and the jsii assembly stay reachable (the jsii kernel and tools read them)
+    expect(fs.realpathSync(resolve('cdk8s-network-tuning/package.json'))).toBe(fs.realpathSync(path.join(root, 'package.json')));
+    const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));
+    // `default`, not `import`: the jsii kernel loads the package with require() (aws/jsii#4259)
+    expect(pkg.exports['.']).toEqual({ types: './lib/index.d.ts', default: './lib/index.js' });
+    expect(pkg.exports['./.jsii']).toBe('./.jsii');
+    expect(pkg.main).toBe('lib/index.js');
   });
 
   test('states the Node versions it runs on', () => {
