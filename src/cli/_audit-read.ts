@@ -56,7 +56,7 @@ export function readManifests(paths: string[], stdin: () => string): AuditInput[
       for (const e of entries) {
         if (SKIPPED_FOLDERS.has(e)) continue;
         const full = path.join(p, e);
-        if (/\.(ya?ml|json)$/.test(e) || isFolder(full)) walk(full, false);
+        if (/\.(ya?ml|json)$/.test(e) || isSysctlFile(full, false) || isFolder(full)) walk(full, false);
       }
     } else if (stat.isFile()) {
       files.push(p);
@@ -80,6 +80,10 @@ export function readManifests(paths: string[], stdin: () => string): AuditInput[
       continue;
     }
     const name = file === '-' ? '(stdin)' : file;
+    if (file !== '-' && isSysctlFile(file, paths.includes(file))) {
+      out.push(readSysctlFile(name, text));
+      continue;
+    }
     // one pass over the text for every line number (kubectl's Lists and helm template output are large)
     const counter = new LineCounter();
     const lineOf = (offset: number) => counter.linePos(offset).line;
@@ -105,6 +109,35 @@ export function readManifests(paths: string[], stdin: () => string): AuditInput[
     }
   }
   return out;
+}
+
+/** The kind an audit input read from a sysctl.d file has (not an API kind: the node's own configuration). */
+export const SYSCTL_FILE_KIND = 'sysctl.d';
+
+/** A node's sysctl configuration: a .conf file in a sysctl.d folder, or one named on the command line. */
+function isSysctlFile(file: string, named: boolean): boolean {
+  return file.endsWith('.conf') && (named || path.basename(path.dirname(file)) === 'sysctl.d');
+}
+
+/**
+ * A sysctl.d(5) file as systemd-sysctl reads it: `key = value` lines, `#` and `;` comments, a leading
+ * `-` (ignore a failure to set it) dropped, `/` as the separator when it comes before any `.` (then dots
+ * are part of a name, as in an interface enp3s0.200). Keys with globs name no one sysctl: left out.
+ */
+function readSysctlFile(file: string, text: string): AuditInput {
+  const sysctls: Record<string, string> = {};
+  const lines: Record<string, number> = {};
+  text.split('\n').forEach((raw, i) => {
+    const t = raw.trim();
+    if (t === '' || t.startsWith('#') || t.startsWith(';') || !t.includes('=')) return;
+    let key = t.slice(0, t.indexOf('=')).trim().replace(/^-/, '');
+    const value = t.slice(t.indexOf('=') + 1).trim();
+    if (/^[^.]*\//.test(key)) key = key.split('/').map((part) => part.split('.').join('/')).join('.');
+    if (key === '' || /[*?[]/.test(key)) return;
+    sysctls[key] = value;
+    lines[key] = i + 1;
+  });
+  return { file, line: 1, object: { apiVersion: SYSCTL_FILE_KIND, kind: SYSCTL_FILE_KIND, metadata: { name: path.basename(file) }, sysctls, lines } };
 }
 
 function isLink(p: string): boolean {

@@ -16,11 +16,12 @@ import type { DnsPlan } from '../core/_plan';
 import { AppState } from '../core/_registry';
 import {
   ClusterProfile, ClusterProfileProps, Corefile, DnsHopVerdict, FindingSeverity, KubeProxyMode, KubernetesVersion, NodeLocalDns, PolicyLint,
-  ScaleTier, TierTable, TunedKubeProxy, TuningReport,
+  ScaleTier, SysctlTuner, TierTable, TunedKubeProxy, TuningReport,
 } from '../index';
 
 export type { AuditInput } from './_audit-facts';
 export { readManifests } from './_audit-read';
+import { SYSCTL_FILE_KIND } from './_audit-read';
 
 /*
  * `cdk8s-network-tuning audit`: the library's engine over manifests it did not write, as
@@ -504,6 +505,7 @@ class ClusterAudit implements cni.AuditScope {
     this.guard(cni.flannelConfig((id) => this.get(id))?.input, () => cni.flannelComponent(this, chart, common, (id) => this.get(id)));
     const nodeLocal = this.guard(this.nodeLocal?.daemonSet, () => this.nodeLocalDnsComponent(chart, common, kubeProxyMode, profile));
     this.guard(this.get('ConfigMap/kube-system/coredns'), () => this.coreDns(chart, common));
+    this.guard(this.sysctlFiles()[0], () => this.sysctlComponent(chart, common));
 
     for (const input of this.readable) {
       const o = input.object;
@@ -761,6 +763,40 @@ class ClusterAudit implements cni.AuditScope {
       }
       return undefined;
     }
+  }
+
+  /** The node's sysctl.d files, in the order systemd-sysctl applies them: by file name, a later one wins. */
+  private sysctlFiles(): AuditInput[] {
+    return this.readable.filter((i) => i.object.kind === SYSCTL_FILE_KIND)
+      .sort((a, b) => byCodePoint(a.object.metadata.name, b.object.metadata.name) || byCodePoint(a.file, b.file));
+  }
+
+  /**
+   * The node's sysctl.d files as SysctlTuner's explicit sysctls: what the node sets at boot, beside what
+   * kube-proxy writes at start (CONNTRACK-OWNERSHIP) and keys that only act per network namespace
+   * (SYSCTL-NAMESPACED-HOST-ONLY). A node file holds keys the library does not catalogue (vm.*, fs.*):
+   * they are taken as they are.
+   */
+  private sysctlComponent(chart: Chart, common: { tier: ScaleTier; profile: ClusterProfile }): void {
+    const files = this.sysctlFiles();
+    if (files.length === 0) return;
+    const sysctls: Record<string, string> = {};
+    const names: Record<string, string> = {};
+    for (const f of files) {
+      for (const [key, value] of Object.entries(f.object.sysctls as Record<string, string>)) {
+        // a dot inside a name (an interface enp3s0.200) is '/' in dotted notation, a key SysctlTuner cannot write
+        if (key.includes('/')) {
+          this.findings.push(this.finding(f, 'AUDIT-NOT-MODELLED', FindingSeverity.WARNING, `${key} (line ${f.object.lines[key]}) names a per-interface key the library does not tune: not checked`,
+            'nothing to change if it is intended'));
+          continue;
+        }
+        sysctls[key] = value;
+        names[`sysctls[${key}]`] = `${f.object.metadata.name}:${f.object.lines[key]} ${key}`;
+      }
+    }
+    const last = files[files.length - 1];
+    this.component(chart, 'Sysctls', last, 'SYSCTL-CONFIG', { label: `${SYSCTL_FILE_KIND}/${last.object.metadata.name}`, names },
+      (s, id) => new SysctlTuner(s, id, { sysctls, allowUnknownSysctls: true, ...common }));
   }
 
   /** CoreDNS's Corefile: it must parse; it is built as TunedCoreDns, its settings go to the tier comparison. */

@@ -23,7 +23,10 @@ function cluster(edits: Record<string, (text: string) => string> = {}, extra: Re
     const text = fs.readFileSync(path.join(KUBEADM, f), 'utf8');
     fs.writeFileSync(path.join(dir, f), (edits[f] ?? ((t) => t))(text));
   }
-  for (const [f, text] of Object.entries(extra)) fs.writeFileSync(path.join(dir, f), text);
+  for (const [f, text] of Object.entries(extra)) {
+    fs.mkdirSync(path.dirname(path.join(dir, f)), { recursive: true });
+    fs.writeFileSync(path.join(dir, f), text);
+  }
   return dir;
 }
 
@@ -452,7 +455,7 @@ describe('every cross-component rule, planted in a cluster\'s manifests', () => 
     'PROFILE-CONSISTENCY': 'not a cluster fault: the audit builds one profile for every component',
     'SINGLE-INSTANCE': 'not a cluster fault: one component of each kind is built from the manifests',
     'HOST-PORT-CONFLICT': () => ids(cluster({}, { 'nld.yaml': nodeLocalDns('iptables').replace('"-pidfile"', '"-health-port", "10256", "-pidfile"') })),
-    'CONNTRACK-OWNERSHIP': 'the audit reads no node sysctls yet: nothing else writes nf_conntrack_max to disagree with kube-proxy',
+    'CONNTRACK-OWNERSHIP': () => ids(cluster({}, { 'nodes/sysctl.d/99-conntrack.conf': 'net.netfilter.nf_conntrack_max = 4194304\n' })),
     'CONNTRACK-CAPACITY': () => ids(cluster(), '--tier', 'large', '--nodes', '1000', '--services', '3000', '--cpu-cores-per-node', '2'),
     'SERVICE-CIDR-CAPACITY': () => ids(cluster({ 'kubeadm-config.yaml': (t: string) => t.replace('serviceSubnet: 10.96.0.0/12', 'serviceSubnet: 10.96.0.0/22') }), '--services', '5000', '--nodes', '10'),
     'CNI-EXCLUSIVE': () => ids(manifests({ 'a.yaml': [flannelCfg, calicoPool('10.244.0.0/16')] })),
@@ -468,7 +471,7 @@ describe('every cross-component rule, planted in a cluster\'s manifests', () => 
       'nld.yaml': nodeLocalDns('iptables'),
       'ns.yaml': JSON.stringify({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'kube-system', labels: { 'pod-security.kubernetes.io/enforce': 'baseline' } } }),
     })),
-    'SYSCTL-NAMESPACED-HOST-ONLY': 'the audit reads no node sysctl configuration yet',
+    'SYSCTL-NAMESPACED-HOST-ONLY': () => ids(cluster({}, { 'nodes/sysctl.d/99-net.conf': 'net.core.somaxconn = 32768\n' })),
     'ALERTS-NO-KUBE-PROXY': () => ids(manifests({ 'a.yaml': [ciliumKpr], 'r.yaml': rule('up{job="kube-proxy"} == 0') })),
     'ALERTS-KUBE-PROXY-METRICS': () => ids(cluster({}, { 'r.yaml': rule('up{job="kube-proxy"} == 0') })),
     'ALERTS-MODE-MISMATCH': () => ids(cluster({ 'kube-proxy.yaml': (t: string) => mode('nftables')(t).replace('metricsBindAddress: ""', 'metricsBindAddress: 0.0.0.0:10249') },
@@ -629,5 +632,33 @@ describe('CoreDNS is checked as TunedCoreDns', () => {
     expect(props).toMatchObject({ kubernetesTtlSeconds: 5, pods: 'disabled', cacheTtlSeconds: 3600, disableClusterZoneCache: false, upstreamServers: ['1.1.1.1', '8.8.8.8'] });
     expect((props.extraPlugins as any[]).map((p) => p.name)).toEqual(['hosts']);
     expect((props.serverBlocks as any[]).map((b) => b.zones)).toEqual([['example.com']]);
+  });
+});
+
+describe('the node\'s sysctl.d files', () => {
+  test('read as systemd-sysctl reads them: comments, a leading -, / as the separator, globs left out, a later file wins', () => {
+    const dir = cluster({}, {
+      'node/sysctl.d/10-base.conf': '# base\n; old style\nnet.netfilter.nf_conntrack_max = 4194304\nvm.max_map_count = 262144\n',
+      'node/sysctl.d/99-override.conf': '-net/netfilter/nf_conntrack_max = 1048576\nnet.ipv4.conf.*.rp_filter = 0\nnet/ipv4/conf/enp3s0.200/forwarding = 1\n',
+    });
+    const { result } = audit(dir);
+    const owner = result.findings.filter((f: any) => f.ruleId === 'CONNTRACK-OWNERSHIP');
+    // the later file's value, named by the file and line that set it; the finding sits on that file
+    expect(owner).toEqual([expect.objectContaining({
+      object: 'sysctl.d/99-override.conf',
+      message: expect.stringMatching(/^'99-override\.conf:1 net\.netfilter\.nf_conntrack_max' \(1048576\) conflicts with \[ConfigMap\/kube-system\/kube-proxy data\["config\.conf"\]\], which writes \d+/),
+    })]);
+    expect(result.findings.filter((f: any) => f.ruleId !== 'CONNTRACK-OWNERSHIP').map((f: any) => `${f.ruleId} ${f.message}`))
+      .toEqual(['AUDIT-NOT-MODELLED net.ipv4.conf.enp3s0/200.forwarding (line 3) names a per-interface key the library does not tune: not checked']);
+  });
+
+  test('a file of host-only keys beside kubeadm\'s defaults: no finding; a .conf named on the command line is read too', () => {
+    const dir = cluster({}, { 'node/sysctl.d/50-host.conf': 'net.ipv4.ip_forward = 1\nvm.max_map_count = 262144\n' });
+    expect(audit(dir).ids).toEqual([]);
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'sysctl-')), 'k8s.conf');
+    fs.writeFileSync(file, 'net.core.somaxconn = 4096\n');
+    let out = '';
+    main(['audit', KUBEADM, file, '--format', 'json'], { stdout: (t) => { out += t; }, stderr: (t) => { out += t; } });
+    expect(JSON.parse(out).findings.map((f: any) => `${f.ruleId} ${f.object}`)).toEqual(['SYSCTL-NAMESPACED-HOST-ONLY sysctl.d/k8s.conf']);
   });
 });
