@@ -239,28 +239,57 @@ export const hasFlag = (args: unknown[], flag: string) => args.some((a) => {
   return s === `-${flag}` || s === `--${flag}` || s.startsWith(`-${flag}=`) || s.startsWith(`--${flag}=`);
 });
 
+/**
+ * CiliumTuning's properties and where each is set: its Helm value, and the cilium-config key the
+ * chart renders it into (the agent reads strings there). One table for both readers, so a property
+ * is read alike from values and from a running agent's configuration.
+ */
+const CILIUM_KEYS: ReadonlyArray<{ readonly prop: string; readonly helm: string; readonly agent?: string; readonly type: 'bool' | 'string' | 'int' | 'float' }> = [
+  { prop: 'kubeProxyReplacement', helm: 'kubeProxyReplacement', agent: 'kube-proxy-replacement', type: 'bool' },
+  { prop: 'routingMode', helm: 'routingMode', agent: 'routing-mode', type: 'string' },
+  { prop: 'tunnelProtocol', helm: 'tunnelProtocol', agent: 'tunnel-protocol', type: 'string' },
+  { prop: 'ipv4NativeRoutingCidr', helm: 'ipv4NativeRoutingCIDR', agent: 'ipv4-native-routing-cidr', type: 'string' },
+  { prop: 'autoDirectNodeRoutes', helm: 'autoDirectNodeRoutes', agent: 'auto-direct-node-routes', type: 'bool' },
+  { prop: 'bpfMasquerade', helm: 'bpf.masquerade', agent: 'enable-bpf-masquerade', type: 'bool' },
+  { prop: 'bpfTproxy', helm: 'bpf.tproxy', agent: 'enable-bpf-tproxy', type: 'bool' },
+  { prop: 'datapathMode', helm: 'bpf.datapathMode', agent: 'datapath-mode', type: 'string' },
+  { prop: 'mapDynamicSizeRatio', helm: 'bpf.mapDynamicSizeRatio', agent: 'bpf-map-dynamic-size-ratio', type: 'float' },
+  { prop: 'bpfCtTcpMax', helm: 'bpf.ctTcpMax', agent: 'bpf-ct-global-tcp-max', type: 'int' },
+  { prop: 'bpfCtAnyMax', helm: 'bpf.ctAnyMax', agent: 'bpf-ct-global-any-max', type: 'int' },
+  { prop: 'bpfLbMapMax', helm: 'bpf.lbMapMax', agent: 'bpf-lb-map-max', type: 'int' },
+  { prop: 'bpfPolicyMapMax', helm: 'bpf.policyMapMax', agent: 'bpf-policy-map-max', type: 'int' },
+  { prop: 'hubble', helm: 'hubble.enabled', agent: 'enable-hubble', type: 'bool' },
+  // the relay and UI are Deployments of their own, not agent options
+  { prop: 'hubbleRelay', helm: 'hubble.relay.enabled', type: 'bool' },
+  { prop: 'hubbleUi', helm: 'hubble.ui.enabled', type: 'bool' },
+  { prop: 'hubbleMetrics', helm: 'hubble.metrics.enabled', type: 'string' },
+  { prop: 'loadBalancerMode', helm: 'loadBalancer.mode', agent: 'bpf-lb-mode', type: 'string' },
+  { prop: 'localRedirectPolicies', helm: 'localRedirectPolicies.enabled', agent: 'enable-local-redirect-policy', type: 'bool' },
+];
+
+/** The tunnel protocol counts only in tunnel mode, the native-routing CIDR only in native mode (the chart renders one or the other). */
+function appliesTo(prop: string, routingMode: unknown): boolean {
+  if (prop === 'tunnelProtocol') return routingMode !== 'native';
+  if (prop === 'ipv4NativeRoutingCidr') return routingMode === 'native';
+  return true;
+}
+
 /** Cilium agent options from the cilium-config ConfigMap (strings, as the agent reads them). */
 export function ciliumProps(data: Record<string, unknown>): CiliumReading {
-  const on = (k: string) => (data[k] === undefined ? undefined : ['true', 'strict'].includes(String(data[k])));
   const props: Record<string, unknown> = {};
   const names: Record<string, string> = {};
-  const set = (prop: string, key: string, value: unknown) => {
-    if (value === undefined) return;
-    props[prop] = value;
-    names[prop] = `data["${key}"]`;
-  };
-  set('kubeProxyReplacement', 'kube-proxy-replacement', on('kube-proxy-replacement'));
-  set('routingMode', 'routing-mode', data['routing-mode']);
-  if (data['routing-mode'] === 'tunnel') set('tunnelProtocol', 'tunnel-protocol', data['tunnel-protocol']);
-  if (data['routing-mode'] === 'native') set('ipv4NativeRoutingCidr', 'ipv4-native-routing-cidr', data['ipv4-native-routing-cidr']);
-  set('autoDirectNodeRoutes', 'auto-direct-node-routes', on('auto-direct-node-routes'));
-  set('bpfMasquerade', 'enable-bpf-masquerade', on('enable-bpf-masquerade'));
-  set('loadBalancerMode', 'bpf-lb-mode', data['bpf-lb-mode']);
-  set('hubble', 'enable-hubble', on('enable-hubble'));
-  set('localRedirectPolicies', 'enable-local-redirect-policy', on('enable-local-redirect-policy'));
-  const ratio = data['bpf-map-dynamic-size-ratio'];
-  // a float the agent parses (strconv.ParseFloat); anything else reaches CiliumTuning as written, so its check names it
-  set('mapDynamicSizeRatio', 'bpf-map-dynamic-size-ratio', ratio === undefined ? undefined : goFloat(String(ratio)) ?? ratio);
+  for (const k of CILIUM_KEYS) {
+    const raw = k.agent === undefined ? undefined : data[k.agent];
+    if (raw === undefined || !appliesTo(k.prop, data['routing-mode'])) continue;
+    const text = String(raw);
+    // what the agent reads (viper over strings: "strict" is the old spelling of true); a value it cannot
+    // read reaches CiliumTuning as written, so the construct's check names it
+    props[k.prop] = k.type === 'bool' ? ['true', 'strict'].includes(text)
+      : k.type === 'float' ? goFloat(text) ?? raw
+        : k.type === 'int' ? (/^\d+$/.test(text) ? Number(text) : raw)
+          : raw;
+    names[k.prop] = `data["${k.agent}"]`;
+  }
   // the agent's options have no removed Helm values to report
   return { props, names, removed: [] };
 }
@@ -281,33 +310,16 @@ export interface CiliumReading {
 export function ciliumValuesProps(values: Record<string, any>): CiliumReading {
   const props: Record<string, unknown> = {};
   const names: Record<string, string> = {};
-  const get = (p: string) => p.split('.').reduce<any>((o, k) => (isPlainObject(o) ? (o as Record<string, unknown>)[k] : undefined), values);
-  const set = (prop: string, key: string, convert: (v: any) => unknown = (v) => v) => {
-    const v = get(key);
-    if (v === undefined || v === null) return;
-    props[prop] = convert(v);
-    names[prop] = key;
-  };
-  // "strict"/"partial"/"disabled" are reported as removed values (REMOVED_VALUES); strict meant what true means now
-  set('kubeProxyReplacement', 'kubeProxyReplacement', (v) => (v === 'strict' || v === 'true' ? true : v === 'false' || v === 'disabled' ? false : v === 'partial' ? false : v));
-  set('routingMode', 'routingMode');
-  if (get('routingMode') !== 'native') set('tunnelProtocol', 'tunnelProtocol');
-  if (get('routingMode') === 'native') set('ipv4NativeRoutingCidr', 'ipv4NativeRoutingCIDR');
-  set('autoDirectNodeRoutes', 'autoDirectNodeRoutes');
-  set('bpfMasquerade', 'bpf.masquerade');
-  set('bpfTproxy', 'bpf.tproxy');
-  set('datapathMode', 'bpf.datapathMode');
-  set('mapDynamicSizeRatio', 'bpf.mapDynamicSizeRatio');
-  set('bpfCtTcpMax', 'bpf.ctTcpMax');
-  set('bpfCtAnyMax', 'bpf.ctAnyMax');
-  set('bpfLbMapMax', 'bpf.lbMapMax');
-  set('bpfPolicyMapMax', 'bpf.policyMapMax');
-  set('hubble', 'hubble.enabled');
-  set('hubbleRelay', 'hubble.relay.enabled');
-  set('hubbleUi', 'hubble.ui.enabled');
-  set('hubbleMetrics', 'hubble.metrics.enabled');
-  set('loadBalancerMode', 'loadBalancer.mode');
-  set('localRedirectPolicies', isPlainObject(values.localRedirectPolicies) ? 'localRedirectPolicies.enabled' : 'localRedirectPolicy');
+  const get = (p: string) => p.split('.').reduce<any>((o, key) => (isPlainObject(o) ? (o as Record<string, unknown>)[key] : undefined), values);
+  for (const k of CILIUM_KEYS) {
+    // charts before 1.16 took localRedirectPolicy: true
+    const helm = k.prop === 'localRedirectPolicies' && !isPlainObject(values.localRedirectPolicies) ? 'localRedirectPolicy' : k.helm;
+    const v = get(helm);
+    if (v === undefined || v === null || !appliesTo(k.prop, get('routingMode'))) continue;
+    // "strict"/"partial"/"disabled" are reported as removed values (REMOVED_VALUES); strict meant what true means now
+    props[k.prop] = k.prop === 'kubeProxyReplacement' ? (v === 'strict' || v === 'true' ? true : v === 'false' || v === 'disabled' || v === 'partial' ? false : v) : v;
+    names[k.prop] = helm;
+  }
   return { props, names, removed: REMOVED_VALUES.filter((r) => r.applies(values)) };
 }
 

@@ -3,6 +3,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { Corefile, PolicyLint } from '../../src';
 import { coreDnsProps } from '../../src/cli/_audit-coredns';
+import { ciliumProps, ciliumValuesProps } from '../../src/cli/_audit-facts';
 import { main } from '../../src/cli/_main';
 import { CROSS_COMPONENT_RULES } from '../../src/rules/_all';
 
@@ -661,4 +662,43 @@ describe('the node\'s sysctl.d files', () => {
     main(['audit', KUBEADM, file, '--format', 'json'], { stdout: (t) => { out += t; }, stderr: (t) => { out += t; } });
     expect(JSON.parse(out).findings.map((f: any) => `${f.ruleId} ${f.object}`)).toEqual(['SYSCTL-NAMESPACED-HOST-ONLY sysctl.d/k8s.conf']);
   });
+});
+
+test('Cilium read from its Helm values and from the agent\'s cilium-config gives the same properties (one key table)', () => {
+  const values = {
+    kubeProxyReplacement: true,
+    routingMode: 'native',
+    ipv4NativeRoutingCIDR: '10.0.0.0/8',
+    autoDirectNodeRoutes: true,
+    bpf: { masquerade: true, tproxy: true, datapathMode: 'netkit', mapDynamicSizeRatio: 0.005, ctTcpMax: 524288, ctAnyMax: 262144, lbMapMax: 65536, policyMapMax: 16384 },
+    hubble: { enabled: true },
+    loadBalancer: { mode: 'dsr' },
+    localRedirectPolicies: { enabled: true },
+  };
+  // what the chart renders into cilium-config for those values: strings
+  const agent = {
+    'kube-proxy-replacement': 'true',
+    'routing-mode': 'native',
+    'ipv4-native-routing-cidr': '10.0.0.0/8',
+    'auto-direct-node-routes': 'true',
+    'enable-bpf-masquerade': 'true',
+    'enable-bpf-tproxy': 'true',
+    'datapath-mode': 'netkit',
+    'bpf-map-dynamic-size-ratio': '0.005',
+    'bpf-ct-global-tcp-max': '524288',
+    'bpf-ct-global-any-max': '262144',
+    'bpf-lb-map-max': '65536',
+    'bpf-policy-map-max': '16384',
+    'enable-hubble': 'true',
+    'bpf-lb-mode': 'dsr',
+    'enable-local-redirect-policy': 'true',
+    'tunnel-protocol': 'vxlan',
+  };
+  const fromValues = ciliumValuesProps(values);
+  const fromAgent = ciliumProps(agent);
+  expect(fromAgent.props).toEqual(fromValues.props);
+  // the tunnel protocol does not count in native mode; each property is named in its own key space
+  expect(fromAgent.props.tunnelProtocol).toBeUndefined();
+  expect(fromValues.names.bpfCtTcpMax).toBe('bpf.ctTcpMax');
+  expect(fromAgent.names.bpfCtTcpMax).toBe('data["bpf-ct-global-tcp-max"]');
 });
