@@ -60,8 +60,10 @@ export interface GitOps {
   readonly secretRef?: string;
 }
 
-/** The Application or Kustomization name of a cluster's objects that need another install first. */
-const ADDONS_SUFFIX = '-addons';
+/** A cluster's addons folders (`addons/<group>/`), by group, from the files synthesized for it. */
+function addonGroups(b: Synthesized): string[] {
+  return [...new Set(b.files.filter((f) => f.startsWith(`${ADDONS_FOLDER}/`) && f.split('/').length === 3).map((f) => f.split('/')[1]))].sort();
+}
 
 const CLUSTER_KEYS = new Set(['name', 'server', 'destinationName', 'kubeConfigSecret', 'project']);
 const GITOPS_KEYS = ['engine', 'repoURL', 'revision', 'tag', 'semver', 'commit', 'secretRef', 'path', 'namespace', 'project', 'automated', 'sourceName', 'name'];
@@ -194,7 +196,7 @@ function readGitOps(errors: ConfigErrors, raw: unknown, outdir: string): GitOps 
   for (const k of pins) {
     if (engine !== 'flux') errors.addMissing(`gitops.${k}`, "is Flux's: Argo CD takes a branch, a tag or a commit in 'revision' (targetRevision)");
     else if (typeof g[k] !== 'string' || g[k] === '') errors.add(`gitops.${k}`, g[k], 'must be a non-empty string');
-    else if (k === 'commit' && !/^[0-9a-f]{40}$/.test(g[k] as string)) errors.add('gitops.commit', g[k], 'must be a full commit SHA (40 hex digits), as Flux pins one');
+    else if (k === 'commit' && !/^([0-9a-f]{40}|[0-9a-f]{64})$/.test(g[k] as string)) errors.add('gitops.commit', g[k], 'must be a full commit SHA (40 hex digits, or 64 in a SHA-256 repository), as Flux pins one');
     else ref[k] = g[k] as string;
   }
   if (pins.length > 1) errors.addMissing(`gitops.${pins[0]}`, `and '${pins.slice(1).join("', '")}' are alternatives: Flux uses one (commit, then semver, then tag), so give one`);
@@ -247,8 +249,8 @@ function checkDestinations(errors: ConfigErrors, clusters: FleetCluster[], gitop
     const at = `clusters[${c.index}]`;
     // the Application or Kustomization is `<gitops.name>-<cluster>`, and both engines write that name into a label of every
     // object they apply (Flux: kustomize.toolkit.fluxcd.io/name, fluxcd/flux2#2004; Argo CD: app.kubernetes.io/instance)
-    // the longer of the two: the objects that need another install are a second Application or Kustomization
-    const object = `${gitops.name}-${c.name}${ADDONS_SUFFIX}`;
+    // the addons' names (<name>-<cluster>-monitoring) are checked once the cluster is synthesized: only its groups count
+    const object = `${gitops.name}-${c.name}`;
     if (object.length > 63) errors.add(`${at}.name`, c.name, `makes the ${gitops.engine === 'flux' ? 'Kustomization' : 'Application'} name ${object} (${object.length} characters): label values hold 63 at most; shorten it or 'gitops.name'`);
     const wrong = gitops.engine === 'flux' ? ['server', 'destinationName', 'project'] : ['kubeConfigSecret'];
     for (const k of wrong) {
@@ -293,13 +295,13 @@ const join = (dir: string, name: string) => (dir ? `${dir}/${name}` : name);
  * without the Prometheus Operator still gets its kube-proxy and DNS tuning, and the second sync
  * reports what is missing on its own.
  */
-export function gitOpsFiles(clusters: FleetCluster[], gitops: GitOps, addons: ReadonlySet<string> = new Set()): Record<string, string> {
+export function gitOpsFiles(clusters: FleetCluster[], gitops: GitOps, addons: ReadonlyMap<string, string[]> = new Map()): Record<string, string> {
   const dump = (docs: unknown[]) => `${Yaml.stringify(...docs).trimEnd()}\n`;
   // a fresh object each time: a shared one would be written as a YAML anchor and alias
   const labels = () => ({ 'app.kubernetes.io/managed-by': 'cdk8s-network-tuning' });
   const parts = (c: FleetCluster) => [
     { name: `${gitops.name}-${c.name}`, path: join(gitops.path, c.name), part: 'tuning' },
-    ...(addons.has(c.name) ? [{ name: `${gitops.name}-${c.name}${ADDONS_SUFFIX}`, path: join(gitops.path, `${c.name}/${ADDONS_FOLDER}`), part: ADDONS_FOLDER }] : []),
+    ...(addons.get(c.name) ?? []).map((g) => ({ name: `${gitops.name}-${c.name}-${g}`, path: join(gitops.path, `${c.name}/${ADDONS_FOLDER}/${g}`), part: g })),
   ];
   if (gitops.engine === 'argocd') {
     const byName = clusters.some((c) => c.destinationName);
@@ -335,6 +337,9 @@ export function gitOpsFiles(clusters: FleetCluster[], gitops: GitOps, addons: Re
               // server-side apply: a kubeadm cluster's kube-proxy ConfigMap keeps the kubeconfig.conf it was not given here
               syncOptions: ['ServerSideApply=true'],
               ...(gitops.automated ? { automated: { prune: false, selfHeal: true } } : {}),
+              // an automated sync that failed (the Prometheus Operator not installed yet) is not tried again for the same
+              // revision; retries without end let an addons Application converge once its CRDs arrive
+              retry: { limit: -1, backoff: { duration: '1m', factor: 2, maxDuration: '15m' } },
             },
           },
         },
@@ -387,6 +392,14 @@ export function synthFleet(
     if (mode === undefined) delete process.env.CDK8S_NETWORK_TUNING_WARNINGS;
     else process.env.CDK8S_NETWORK_TUNING_WARNINGS = mode;
   }
+  if (gitops) {
+    // each addons group is an Application or Kustomization of its own: its name must fit the label both engines write
+    const long = clusters.flatMap((c, i) => addonGroups(built[i]).map((g) => ({ c, name: `${gitops.name}-${c.name}-${g}` }))).filter((x) => x.name.length > 63);
+    if (long.length > 0) {
+      for (const b of built) fs.rmSync(b.dir, { recursive: true, force: true });
+      throw new UsageError(long.map((x) => `[${label}] 'clusters[${x.c.index}].name' (${x.c.name}) makes the ${gitops.engine === 'flux' ? 'Kustomization' : 'Application'} name ${x.name} (${x.name.length} characters) for its addons: label values hold 63 at most; shorten it or 'gitops.name'`).join('\n'));
+    }
+  }
   // every target is a folder (or absent) before anything is written: a file in the way fails the run, not half of it
   const targets = [...clusters.map((c) => path.join(outdir, c.name)), path.join(outdir, GITOPS_FOLDER)];
   const blocked = [
@@ -403,7 +416,7 @@ export function synthFleet(
   const stale: string[] = [];
   const warnings = new Map<string, string[]>();
   const prerequisites = new Map<string, string[]>();
-  const withAddons = new Set<string>();
+  const withAddons = new Map<string, string[]>();
   clusters.forEach((c, i) => {
     const b = built[i];
     const top = b.files.filter((f) => !f.includes('/') && /\.ya?ml$/.test(f));
@@ -414,15 +427,18 @@ export function synthFleet(
       if ((mode ?? '').toLowerCase() !== 'silent') warn(`[${c.name}] warning ${w}`);
     }
     const folder = path.join(outdir, c.name);
-    const addons = b.files.filter((f) => f.startsWith(`${ADDONS_FOLDER}/`) && f.endsWith('.k8s.yaml')).map((f) => f.slice(ADDONS_FOLDER.length + 1));
-    if (addons.length > 0) withAddons.add(c.name);
+    const groups = addonGroups(b);
+    if (groups.length > 0) withAddons.set(c.name, groups);
     if (gitops?.engine === 'flux') {
       const kustomization = (resources: string[]) => `${OURS}\n${Yaml.stringify({ apiVersion: 'kustomize.config.k8s.io/v1beta1', kind: 'Kustomization', resources })}`;
       fs.writeFileSync(path.join(b.dir, 'kustomization.yaml'), kustomization(top));
-      if (addons.length > 0) fs.writeFileSync(path.join(b.dir, ADDONS_FOLDER, 'kustomization.yaml'), kustomization(addons));
+      for (const g of groups) {
+        const files = b.files.filter((f) => f.startsWith(`${ADDONS_FOLDER}/${g}/`) && f.endsWith('.k8s.yaml')).map((f) => f.split('/').pop()!);
+        fs.writeFileSync(path.join(b.dir, ADDONS_FOLDER, g, 'kustomization.yaml'), kustomization(files));
+      }
     } else {
       // a kustomization.yaml from an earlier Flux run would turn Argo CD to Kustomize for this folder
-      for (const k of ['kustomization.yaml', `${ADDONS_FOLDER}/kustomization.yaml`]) removeOurs(path.join(folder, k));
+      for (const k of ['kustomization.yaml', ...groups.map((g) => `${ADDONS_FOLDER}/${g}/kustomization.yaml`)]) removeOurs(path.join(folder, k));
     }
     for (const p of b.prerequisites) {
       const key = `${p.kind === PrerequisiteKind.CUSTOM_RESOURCE_DEFINITION ? 'CRD' : 'namespace'} ${p.name}: ${p.installedBy}`;
@@ -454,7 +470,7 @@ export function synthFleet(
 
 /** The kustomization.yaml files Flux mode writes for a cluster: its folder's, and its addons folder's when it has one. */
 function kustomizations(b: Synthesized): string[] {
-  return ['kustomization.yaml', ...(b.files.some((f) => f.startsWith(`${ADDONS_FOLDER}/`)) ? [`${ADDONS_FOLDER}/kustomization.yaml`] : [])];
+  return ['kustomization.yaml', ...addonGroups(b).map((g) => `${ADDONS_FOLDER}/${g}/kustomization.yaml`)];
 }
 
 /** Whether a file is one this tool wrote: a kustomization.yaml starting with its header, a GitOps object with its managed-by label. */

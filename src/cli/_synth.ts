@@ -49,7 +49,7 @@ export interface ClusterInput {
   readonly splitAddons?: boolean;
 }
 
-/** The folder, under a cluster's, of the objects that need another install first. */
+/** The folder, under a cluster's, of the objects that wait on another install: a folder per install under it. */
 export const ADDONS_FOLDER = 'addons';
 
 /** A synthesized cluster, in its temporary folder. */
@@ -104,27 +104,52 @@ export function synthesizeCluster(input: ClusterInput): Synthesized {
   return { dir, files: filesUnder(dir), warnings, prerequisites: report.prerequisites };
 }
 
+/** The CRD groups of the cluster's own CNI: its configuration belongs with kube-proxy's (the CNI is there by definition). */
+const CNI_GROUPS = new Set(['cilium.io', 'projectcalico.org', 'crd.projectcalico.org', 'operator.tigera.io']);
+/** Namespaces the CNI's own install creates. */
+const CNI_NAMESPACES = new Set(['kube-flannel', 'tigera-operator']);
+
 /**
- * Moves the documents that need a CRD (PrometheusRule, FelixConfiguration, HelmRelease...) or a
- * namespace another install creates (monitoring) from each manifest file into `addons/<file>`.
- * A GitOps engine syncs a folder as one unit: Argo CD's dry run refuses the whole sync when one
- * kind is unknown ("the server could not find the requested resource"), Flux's server-side apply
- * fails the Kustomization; kube-proxy and DNS tuning must not wait on a monitoring stack.
+ * Which install a document waits on, as the name of its addons folder: `monitoring` (the Prometheus
+ * Operator's kinds, the monitoring namespace), `flux` (HelmRelease, HelmRepository), `other`; undefined
+ * for what a cluster has (built-in kinds, its CNI's kinds and namespaces, namespaces the output creates).
+ */
+function addonGroup(d: Record<string, any>, created: ReadonlySet<string>): string | undefined {
+  const apiVersion = String(d?.apiVersion ?? '');
+  const needs = needsOf(apiVersion, d?.metadata?.namespace, created);
+  const group = apiVersion.includes('/') ? apiVersion.split('/')[0] : '';
+  if (needs.crd !== undefined && !CNI_GROUPS.has(group)) {
+    return group === 'monitoring.coreos.com' ? 'monitoring' : group.endsWith('.toolkit.fluxcd.io') ? 'flux' : 'other';
+  }
+  if (needs.namespace !== undefined && !CNI_NAMESPACES.has(needs.namespace)) {
+    return needs.namespace === 'monitoring' ? 'monitoring' : needs.namespace === 'flux-system' ? 'flux' : 'other';
+  }
+  return undefined;
+}
+
+/**
+ * Moves the documents that wait on another install (the Prometheus Operator's kinds, a HelmRelease,
+ * objects in the monitoring namespace) from each manifest file into `addons/<group>/<file>`, one folder
+ * per install. A GitOps engine syncs a folder as one unit: Argo CD's dry run refuses the whole sync when
+ * one kind is unknown ("the server could not find the requested resource"), Flux's apply fails the
+ * Kustomization; kube-proxy and DNS tuning must not wait on a monitoring stack, and a missing Flux must
+ * not hold back the alerts. The CNI's own kinds stay: a CiliumNetworkPolicy that lets DNS through a
+ * default deny must apply with it.
  */
 function splitAddons(dir: string): void {
   const manifests = fs.readdirSync(dir).filter((f) => f.endsWith('.k8s.yaml')).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
   const docs = new Map(manifests.map((f) => [f, Yaml.load(path.join(dir, f)) as Array<Record<string, any>>]));
   const created = new Set([...docs.values()].flat().filter((d) => d?.kind === 'Namespace' && d.apiVersion === 'v1').map((d) => String(d.metadata?.name)));
-  const isAddon = (d: Record<string, any>) => {
-    const needs = needsOf(String(d?.apiVersion ?? ''), d?.metadata?.namespace, created);
-    return needs.crd !== undefined || needs.namespace !== undefined;
-  };
   for (const [f, all] of docs) {
-    const addons = all.filter(isAddon);
-    if (addons.length === 0) continue;
-    fs.mkdirSync(path.join(dir, ADDONS_FOLDER), { recursive: true });
-    Yaml.save(path.join(dir, ADDONS_FOLDER, f), addons);
-    const core = all.filter((d) => !isAddon(d));
+    const groups = new Map<string | undefined, Array<Record<string, any>>>();
+    for (const d of all) groups.set(addonGroup(d, created), [...(groups.get(addonGroup(d, created)) ?? []), d]);
+    if (groups.size === 1 && groups.has(undefined)) continue;
+    for (const [group, list] of groups) {
+      if (group === undefined) continue;
+      fs.mkdirSync(path.join(dir, ADDONS_FOLDER, group), { recursive: true });
+      Yaml.save(path.join(dir, ADDONS_FOLDER, group, f), list);
+    }
+    const core = groups.get(undefined) ?? [];
     if (core.length > 0) Yaml.save(path.join(dir, f), core);
     else fs.rmSync(path.join(dir, f));
   }

@@ -39,24 +39,26 @@ describe('synth --inventory', () => {
     const single = tmp();
     expect(run(['synth', '--config', config, '-o', single]).status).toBe(0);
     const all = Yaml.load(path.join(single, 'network.k8s.yaml'));
-    const needsInstall = (d: any) => !/^(v1|apps\/v1|policy\/v1|rbac\.authorization\.k8s\.io\/v1|networking\.k8s\.io\/v1)$/.test(d.apiVersion) || d.metadata.namespace === 'monitoring';
+    const needsInstall = (d: any) => d.apiVersion.startsWith('monitoring.coreos.com/') || d.metadata.namespace === 'monitoring';
     expect(Yaml.load(path.join(out, 'staging', 'network.k8s.yaml'))).toEqual(all.filter((d: any) => !needsInstall(d)));
-    expect(Yaml.load(path.join(out, 'staging', 'addons', 'network.k8s.yaml'))).toEqual(all.filter(needsInstall));
-    expect(all.filter(needsInstall).map((d: any) => d.kind)).toEqual(expect.arrayContaining(['PrometheusRule', 'ServiceMonitor', 'FelixConfiguration']));
+    expect(Yaml.load(path.join(out, 'staging', 'addons', 'monitoring', 'network.k8s.yaml'))).toEqual(all.filter(needsInstall));
+    expect(all.filter(needsInstall).map((d: any) => d.kind)).toEqual(expect.arrayContaining(['PrometheusRule', 'ServiceMonitor', 'ConfigMap']));
+    // the CNI's own kinds stay with kube-proxy's configuration: the cluster has its CNI by definition
+    expect(Yaml.load(path.join(out, 'staging', 'network.k8s.yaml')).map((d: any) => d.kind)).toEqual(expect.arrayContaining(['FelixConfiguration', 'IPPool']));
     // the large cluster is large (Cilium values), the other medium
     expect(fs.existsSync(path.join(out, 'prod-eu-1', 'helm', 'cilium-values.yaml'))).toBe(true);
     expect(fs.existsSync(path.join(out, 'staging', 'helm'))).toBe(false);
     const [appSet] = Yaml.load(path.join(out, '_gitops', 'argocd-applicationset.yaml'));
-    // two Applications per cluster: its tuning, and the objects that need another install, each synced on its own
+    // an Application per cluster for its tuning, and one per install its other objects wait on, each synced on its own
     const element = (c: { name: string; server: string }, part: string) => ({
-      app: `network-tuning-${c.name}${part === 'addons' ? '-addons' : ''}`, cluster: c.name, part, path: `fleet/${c.name}${part === 'addons' ? '/addons' : ''}`, project: 'default', server: c.server,
+      app: `network-tuning-${c.name}${part === 'tuning' ? '' : `-${part}`}`, cluster: c.name, part, path: `fleet/${c.name}${part === 'tuning' ? '' : `/addons/${part}`}`, project: 'default', server: c.server,
     });
     expect(appSet).toMatchObject({
       apiVersion: 'argoproj.io/v1alpha1',
       kind: 'ApplicationSet',
       metadata: { namespace: 'argocd' },
       spec: {
-        generators: [{ list: { elements: [element(PROD, 'tuning'), element(PROD, 'addons'), element(STAGING, 'tuning'), element(STAGING, 'addons')] } }],
+        generators: [{ list: { elements: [element(PROD, 'tuning'), element(PROD, 'monitoring'), element(STAGING, 'tuning'), element(STAGING, 'monitoring')] } }],
         template: {
           metadata: { name: '{{.app}}' },
           spec: { project: '{{.project}}', source: { repoURL: GITOPS.repoURL, targetRevision: 'main', path: '{{.path}}' }, destination: { server: '{{.server}}' } },
@@ -66,7 +68,8 @@ describe('synth --inventory', () => {
     // the fleet's prerequisites, summed
     expect(r.stdout).toContain('  needs CRD monitoring.coreos.com/v1: the Prometheus Operator (kube-prometheus-stack installs its CRDs) (every cluster)\n');
     expect(r.stdout).toMatch(/ {2}needs CRD projectcalico\.org\/v3: .* \(1 of 2 clusters: staging\)\n/);
-    expect(appSet.spec.template.spec.syncPolicy).toEqual({ syncOptions: ['ServerSideApply=true'] });
+    // retried without end: an automated sync that failed before the CRDs were installed converges once they are
+    expect(appSet.spec.template.spec.syncPolicy).toEqual({ syncOptions: ['ServerSideApply=true'], retry: { limit: -1, backoff: { duration: '1m', factor: 2, maxDuration: '15m' } } });
     // an include pattern survives Argo CD's normalization (a bare directory: {} would not) and keeps the node files out
     expect(appSet.spec.template.spec.source.directory).toEqual({ include: '*.k8s.yaml' });
     expect(appSet.spec.template.metadata.labels).toMatchObject({ 'cdk8s-network-tuning/cluster': '{{.cluster}}', 'cdk8s-network-tuning/part': '{{.part}}' });
@@ -82,16 +85,16 @@ describe('synth --inventory', () => {
     expect(r.stderr.split('\n').filter((l) => l.startsWith('['))).toEqual(expect.not.arrayContaining([expect.stringMatching(/^\[1\/1\]/)]));
     const top = fs.readdirSync(path.join(out, 'edge')).filter((f) => f.endsWith('.k8s.yaml'));
     expect(Yaml.load(path.join(out, 'edge', 'kustomization.yaml'))).toEqual([{ apiVersion: 'kustomize.config.k8s.io/v1beta1', kind: 'Kustomization', resources: top }]);
-    expect(Yaml.load(path.join(out, 'edge', 'addons', 'kustomization.yaml'))).toEqual([{ apiVersion: 'kustomize.config.k8s.io/v1beta1', kind: 'Kustomization', resources: ['network.k8s.yaml'] }]);
+    expect(Yaml.load(path.join(out, 'edge', 'addons', 'monitoring', 'kustomization.yaml'))).toEqual([{ apiVersion: 'kustomize.config.k8s.io/v1beta1', kind: 'Kustomization', resources: ['network.k8s.yaml'] }]);
     const docs = Yaml.load(path.join(out, '_gitops', 'flux-kustomizations.yaml'));
     expect(docs).toEqual([expect.objectContaining({
       kind: 'Kustomization',
       metadata: expect.objectContaining({ name: 'network-tuning-edge', namespace: 'flux-system' }),
       spec: expect.objectContaining({ path: './fleet/edge', kubeConfig: { secretRef: { name: 'edge-kubeconfig' } }, sourceRef: { kind: 'GitRepository', name: 'network-tuning' } }),
     }), expect.objectContaining({
-      metadata: expect.objectContaining({ name: 'network-tuning-edge-addons' }),
+      metadata: expect.objectContaining({ name: 'network-tuning-edge-monitoring' }),
       // after the tuning it watches, on the same cluster; not waiting for rollouts (see gitOpsFiles)
-      spec: expect.objectContaining({ path: './fleet/edge/addons', dependsOn: [{ name: 'network-tuning-edge' }], kubeConfig: { secretRef: { name: 'edge-kubeconfig' } } }),
+      spec: expect.objectContaining({ path: './fleet/edge/addons/monitoring', dependsOn: [{ name: 'network-tuning-edge' }], kubeConfig: { secretRef: { name: 'edge-kubeconfig' } } }),
     })]);
     expect(docs[0].spec.dependsOn).toBeUndefined();
     expect(docs[0].spec.wait).toBeUndefined();
@@ -100,7 +103,7 @@ describe('synth --inventory', () => {
     const argo = run(['synth', '--inventory', inventory({ clusters: [{ name: 'edge', server: 'https://edge:6443' }], gitops: { ...GITOPS, path: './fleet/' } }), '-o', out]);
     expect(argo.status).toBe(0);
     expect(fs.existsSync(path.join(out, 'edge', 'kustomization.yaml'))).toBe(false);
-    expect(fs.existsSync(path.join(out, 'edge', 'addons', 'kustomization.yaml'))).toBe(false);
+    expect(fs.existsSync(path.join(out, 'edge', 'addons', 'monitoring', 'kustomization.yaml'))).toBe(false);
     expect(fs.readdirSync(path.join(out, '_gitops'))).toEqual(['argocd-applicationset.yaml']);
 
   });
@@ -118,6 +121,7 @@ describe('synth --inventory', () => {
     ['a server that is not https', { clusters: [{ ...PROD, server: 'prod-eu-1:6443' }], gitops: GITOPS }, "'clusters[0].server' (prod-eu-1:6443) must be an https URL"],
     ['a Flux cluster without kubeConfigSecret', { clusters: [{ name: 'edge' }], gitops: { ...GITOPS, engine: 'flux' } }, "'clusters[0].kubeConfigSecret' is required with gitops"],
     ['a name too long for the label the engines write', { clusters: [{ ...PROD, name: 'a'.repeat(50) }], gitops: GITOPS }, 'label values hold 63 at most'],
+    ['a name too long once its addons Application is named', { clusters: [{ ...PROD, name: 'a'.repeat(40) }], gitops: GITOPS }, `makes the Application name network-tuning-${'a'.repeat(40)}-monitoring (66 characters) for its addons`],
     ['a gitops name the engines refuse', { clusters: [PROD], gitops: { ...GITOPS, name: 'Network_Tuning' } }, "'gitops.name' (Network_Tuning) must be a DNS label"],
     ['no cluster', { clusters: [] }, "'clusters' ([]) must list at least one cluster"],
     ['an unknown key', { clusters: [PROD], extra: 1 }, "'extra' is not an inventory key"],
@@ -224,14 +228,14 @@ describe('synth --inventory: refs, projects and defaults', () => {
     expect(run(['synth', '--inventory', inventory({ clusters: [{ ...PROD, project: 'network-prod' }, STAGING], gitops: GITOPS }), '-o', argo]).status).toBe(0);
     const [appSet] = Yaml.load(path.join(argo, '_gitops', 'argocd-applicationset.yaml'));
     expect(appSet.spec.generators[0].list.elements.map((e: any) => `${e.app} ${e.project}`)).toEqual([
-      'network-tuning-prod-eu-1 network-prod', 'network-tuning-prod-eu-1-addons network-prod', 'network-tuning-staging default', 'network-tuning-staging-addons default',
+      'network-tuning-prod-eu-1 network-prod', 'network-tuning-prod-eu-1-monitoring network-prod', 'network-tuning-staging default', 'network-tuning-staging-monitoring default',
     ]);
   });
 
   test('a cluster with nothing that needs another install has one Application; without gitops the folders are what synth writes', () => {
     const out = tmp();
-    // no CNI objects (Flannel's ConfigMap sits in kube-flannel, which Flannel's manifest creates) and no alerts
-    const lean = { ...STAGING, tier: 'small', skip: ['alerts', 'cni'] };
+    // no alerts: Flannel's ConfigMap in kube-flannel stays (the CNI's namespace exists with the CNI)
+    const lean = { ...STAGING, tier: 'small', skip: ['alerts'] };
     const r = run(['synth', '--inventory', inventory({ clusters: [lean], gitops: GITOPS }), '-o', out]);
     expect(r.status).toBe(0);
     expect(fs.existsSync(path.join(out, 'staging', 'addons'))).toBe(false);
