@@ -35,7 +35,7 @@ export function readManifests(paths: string[], stdin: () => string): AuditInput[
     let real: string;
     let stat: fs.Stats;
     try {
-      real = fs.realpathSync(p);
+      real = named ? realOrSelf(p) : fs.realpathSync(p);
       stat = fs.statSync(real);
     } catch (e) {
       // a path on the command line that is not there is the caller's mistake; a dangling link inside a tree is a finding
@@ -43,7 +43,8 @@ export function readManifests(paths: string[], stdin: () => string): AuditInput[
       else cannotRead(p, e);
       return;
     }
-    if (seen.has(real)) return;
+    // every link to /dev/null is a mask of its own name
+    if (seen.has(real) && real !== '/dev/null') return;
     seen.add(real);
     if (stat.isDirectory()) {
       let entries: string[];
@@ -58,7 +59,11 @@ export function readManifests(paths: string[], stdin: () => string): AuditInput[
         const full = path.join(p, e);
         if (/\.(ya?ml|json)$/.test(e) || isSysctlFile(full, false) || isFolder(full)) walk(full, false);
       }
-    } else if (stat.isFile()) {
+    } else if (stat.isFile() || (named && (stat.isFIFO() || stat.isCharacterDevice()))) {
+      // a named pipe or device named on the command line: audit <(kubectl get ... -o yaml)
+      files.push(p);
+    } else if (real === '/dev/null' && isSysctlFile(p, false)) {
+      // a sysctl.d file linked to /dev/null masks that name (sysctl.d(5))
       files.push(p);
     } else if (named) {
       errors.add('path', p, 'is not a file or a folder');
@@ -80,8 +85,9 @@ export function readManifests(paths: string[], stdin: () => string): AuditInput[
       continue;
     }
     const name = file === '-' ? '(stdin)' : file;
-    if (file !== '-' && isSysctlFile(file, paths.includes(file))) {
-      out.push(readSysctlFile(name, text));
+    const sysctl = file !== '-' && isSysctlFile(file, paths.includes(file)) ? readSysctlFile(name, text, !paths.includes(file)) : undefined;
+    if (sysctl) {
+      out.push(sysctl);
       continue;
     }
     // one pass over the text for every line number (kubectl's Lists and helm template output are large)
@@ -124,20 +130,41 @@ function isSysctlFile(file: string, named: boolean): boolean {
  * `-` (ignore a failure to set it) dropped, `/` as the separator when it comes before any `.` (then dots
  * are part of a name, as in an interface enp3s0.200). Keys with globs name no one sysctl: left out.
  */
-function readSysctlFile(file: string, text: string): AuditInput {
+function readSysctlFile(file: string, text: string, inSysctlFolder: boolean): AuditInput | undefined {
   const sysctls: Record<string, string> = {};
   const lines: Record<string, number> = {};
+  let other = false;
   text.split('\n').forEach((raw, i) => {
     const t = raw.trim();
-    if (t === '' || t.startsWith('#') || t.startsWith(';') || !t.includes('=')) return;
+    if (t === '' || t.startsWith('#') || t.startsWith(';')) return;
+    if (!t.includes('=')) {
+      other = true;
+      return;
+    }
     let key = t.slice(0, t.indexOf('=')).trim().replace(/^-/, '');
     const value = t.slice(t.indexOf('=') + 1).trim();
+    // a kubeconfig or a systemd drop-in (Environment="K=V") is not a sysctl file
+    if (!/^[A-Za-z0-9_.*?/[\]-]+$/.test(key)) other = true;
     if (/^[^.]*\//.test(key)) key = key.split('/').map((part) => part.split('.').join('/')).join('.');
     if (key === '' || /[*?[]/.test(key)) return;
     sysctls[key] = value;
     lines[key] = i + 1;
   });
+  // a .conf named on the command line is a sysctl file only if it reads as one; else it is read as YAML
+  if (other && !inSysctlFolder) return undefined;
   return { file, line: 1, object: { apiVersion: SYSCTL_FILE_KIND, kind: SYSCTL_FILE_KIND, metadata: { name: path.basename(file) }, sysctls, lines } };
+}
+
+/** A named path's real path, or the path itself when it has none (a pipe's /dev/fd/63 links to pipe:[...]). */
+function realOrSelf(p: string): string {
+  let real: string;
+  try {
+    real = fs.realpathSync(p);
+  } catch (e) {
+    if (fs.existsSync(p)) return p;
+    throw e;
+  }
+  return fs.existsSync(real) ? real : p;
 }
 
 function isLink(p: string): boolean {

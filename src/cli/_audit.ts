@@ -1,3 +1,4 @@
+import * as path from 'path';
 import { ApiObject, App, Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import * as cni from './_audit-cni';
@@ -7,6 +8,7 @@ import {
   AuditInput, CiliumReading, ciliumProps, ciliumValuesProps, cpuCores, describeOrigin, flagValue, hasFlag, minorOf, objectId, Origin,
   ReadProblem, readKubeProxyConfig, yamlData,
 } from './_audit-facts';
+import { SYSCTL_FILE_KIND } from './_audit-read';
 import { compareTiers, ClusterSettings, TierComparison } from './_audit-tier';
 import { isPlainObject } from '../core/_boundary';
 import { formatValue } from '../core/_errors';
@@ -14,6 +16,7 @@ import { nameInputs } from '../core/_input-names';
 import { cidrContains, formatIp, parseCidr, parseIp } from '../core/_net';
 import type { DnsPlan } from '../core/_plan';
 import { AppState } from '../core/_registry';
+import { tierSettings } from '../core/_tier-table';
 import {
   ClusterProfile, ClusterProfileProps, Corefile, DnsHopVerdict, FindingSeverity, KubeProxyMode, KubernetesVersion, NodeLocalDns, PolicyLint,
   ScaleTier, SysctlTuner, TierTable, TunedKubeProxy, TuningReport,
@@ -21,7 +24,6 @@ import {
 
 export type { AuditInput } from './_audit-facts';
 export { readManifests } from './_audit-read';
-import { SYSCTL_FILE_KIND } from './_audit-read';
 
 /*
  * `cdk8s-network-tuning audit`: the library's engine over manifests it did not write, as
@@ -765,10 +767,24 @@ class ClusterAudit implements cni.AuditScope {
     }
   }
 
-  /** The node's sysctl.d files, in the order systemd-sysctl applies them: by file name, a later one wins. */
+  /**
+   * The node's sysctl.d files as systemd-sysctl takes them: one file per name, from the highest-ranked
+   * directory (/etc, then /run, /usr/local/lib, /usr/lib, /lib; a tree's own folders rank as /etc), an
+   * empty one (a link to /dev/null) masking the name; then by name, a later file winning key by key
+   * (sysctl.d(5)).
+   */
   private sysctlFiles(): AuditInput[] {
-    return this.readable.filter((i) => i.object.kind === SYSCTL_FILE_KIND)
-      .sort((a, b) => byCodePoint(a.object.metadata.name, b.object.metadata.name) || byCodePoint(a.file, b.file));
+    const rank = (file: string) => {
+      const p = file.split(path.sep).join('/');
+      return ['/run/', '/usr/local/lib/', '/usr/lib/', '/lib/'].findIndex((d) => p.includes(`${d}sysctl.d/`)) + 1;
+    };
+    const byName = new Map<string, AuditInput>();
+    for (const input of this.readable.filter((i) => i.object.kind === SYSCTL_FILE_KIND)) {
+      const name = input.object.metadata.name;
+      const kept = byName.get(name);
+      if (!kept || rank(input.file) < rank(kept.file)) byName.set(name, input);
+    }
+    return [...byName.values()].sort((a, b) => byCodePoint(a.object.metadata.name, b.object.metadata.name));
   }
 
   /**
@@ -796,7 +812,10 @@ class ClusterAudit implements cni.AuditScope {
     }
     const last = files[files.length - 1];
     this.component(chart, 'Sysctls', last, 'SYSCTL-CONFIG', { label: `${SYSCTL_FILE_KIND}/${last.object.metadata.name}`, names },
-      (s, id) => new SysctlTuner(s, id, { sysctls, allowUnknownSysctls: true, ...common }));
+      // the node's files alone: the tier's preset is what the library would add, not what the node has
+      (s, id) => new SysctlTuner(s, id, {
+        sysctls, removeSysctls: Object.keys(tierSettings(common.tier).sysctls).filter((k) => !(k in sysctls)), allowUnknownSysctls: true, ...common,
+      }));
   }
 
   /** CoreDNS's Corefile: it must parse; it is built as TunedCoreDns, its settings go to the tier comparison. */

@@ -1,3 +1,4 @@
+import type { IConstruct } from 'constructs';
 import { shownProp } from '../core/_input-names';
 import type { AppState, CrossComponentRule, RawFinding } from '../core/_registry';
 import { FindingSeverity } from '../core/report-types';
@@ -28,10 +29,16 @@ export const NAMESPACED_SYSCTLS_ON_HOST: CrossComponentRule = {
         ruleId: this.id,
         severity: FindingSeverity.WARNING,
         scope: tuner.scope,
-        message: `'${shownProp(tuner.scope, 'sysctls')}' sets ${keys.join(', ')} on the host; these are per network namespace, so pods keep their own defaults`,
+        message: `'${shownProp(tuner.scope, 'sysctls')}' sets ${keys.map((k) => shownKey(tuner.scope, k)).join(', ')} on the host; these are per network namespace, so pods keep their own defaults`,
         fix: 'add PodSysctlTuning for the workloads that need them (the host value still serves hostNetwork pods)',
       });
     }
     return out;
   },
 };
+
+/** A key as the tuner's caller named it (a node file's name and line), or the key itself. */
+function shownKey(scope: IConstruct, key: string): string {
+  const named = shownProp(scope, `sysctls[${key}]`);
+  return named === `sysctls[${key}]` ? key : `'${named}'`;
+}

@@ -1,3 +1,4 @@
+import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -701,4 +702,33 @@ test('Cilium read from its Helm values and from the agent\'s cilium-config gives
   expect(fromAgent.props.tunnelProtocol).toBeUndefined();
   expect(fromValues.names.bpfCtTcpMax).toBe('bpf.ctTcpMax');
   expect(fromAgent.names.bpfCtTcpMax).toBe('data["bpf-ct-global-tcp-max"]');
+});
+
+describe('sysctl.d as systemd-sysctl takes it (review fixes)', () => {
+  test('one file per name from the highest-ranked directory; a link to /dev/null masks the name', () => {
+    const dir = cluster({}, {
+      'node/etc/sysctl.d/99-conntrack.conf': 'net.netfilter.nf_conntrack_max = 262144\n',
+      'node/usr/lib/sysctl.d/99-conntrack.conf': 'net.netfilter.nf_conntrack_max = 4194304\n',
+      'node/usr/lib/sysctl.d/50-net.conf': 'net.core.somaxconn = 32768\n',
+    });
+    fs.symlinkSync('/dev/null', path.join(dir, 'node', 'etc', 'sysctl.d', '50-net.conf'));
+    // /etc's file wins over the vendor's (kube-proxy writes 262144 with 8 cores: no conflict); the masked name sets nothing
+    expect(audit(dir).ids).toEqual([]);
+  });
+
+  test('a .conf named on the command line that is not a sysctl file is read as YAML; a pipe is read', () => {
+    const other = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'conf-')), '10-kubeadm.conf');
+    fs.writeFileSync(other, '[Service]\nEnvironment="KUBELET_KUBECONFIG_ARGS=--kubeconfig=/etc/kubernetes/kubelet.conf"\n');
+    let out = '';
+    main(['audit', KUBEADM, other, '--format', 'json'], { stdout: (t) => { out += t; }, stderr: (t) => { out += t; } });
+    expect(JSON.parse(out).findings.map((f: any) => f.ruleId)).not.toContain('SYSCTL-CONFIG');
+    const r = execFileSync('bash', ['-c', `node -e "require('ts-node').register({ transpileOnly: true }); process.exitCode = require('./src/cli/_main').main(['audit', process.argv[1], '--format', 'json'], { stdout: (t) => process.stdout.write(t), stderr: (t) => process.stderr.write(t) })" <(cat ${KUBEADM}/kube-proxy.yaml)`],
+      { cwd: path.join(__dirname, '..', '..'), encoding: 'utf8' });
+    expect(JSON.parse(r).objects).toBeGreaterThan(1);
+  });
+
+  test('host-only namespaced keys are named by file and line; the tier preset is not the node\'s', () => {
+    const dir = cluster({}, { 'node/sysctl.d/99-net.conf': '# tuning\nnet.core.somaxconn = 32768\n' });
+    expect(audit(dir).result.findings.map((f: any) => f.message)).toEqual([expect.stringContaining("sets '99-net.conf:2 net.core.somaxconn' on the host")]);
+  });
 });
