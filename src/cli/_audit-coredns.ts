@@ -46,14 +46,14 @@ export function coreDnsProps(corefile: Corefile, root: ServerBlock, clusterDomai
   if (cache) {
     // cache [TTL] [ZONES...]: TTL 3600 when the first argument is not a number (plugin/cache/setup.go)
     props.cacheTtlSeconds = cache._args[0] !== undefined && /^\d+$/.test(cache._args[0]) ? Number(cache._args[0]) : 3600;
-    const success = whole(line(cache, 'success')?.[1]);
-    const denial = whole(line(cache, 'denial')?.[1]);
-    if (success !== undefined) props.cacheSuccessCapacity = success;
-    if (denial !== undefined) props.cacheDenialCapacity = denial;
+    // 9984 entries each when not given (plugin/cache: 256 shards of 39), not the tier's
+    props.cacheSuccessCapacity = whole(line(cache, 'success')?.[1] ?? '9984');
+    props.cacheDenialCapacity = whole(line(cache, 'denial')?.[1] ?? '9984');
     const prefetch = line(cache, 'prefetch');
     if (prefetch) {
       const duration = prefetch[2] !== undefined ? parseGoDuration(prefetch[2]) : undefined;
-      props.cachePrefetch = { amount: whole(prefetch[1] ?? '1'), ...(duration ? { duration } : {}) };
+      // prefetch AMOUNT [DURATION] [PERCENTAGE%]: CoreDNS refuses a prefetch without its amount, and so does the construct
+      props.cachePrefetch = { amount: prefetch[1] === undefined ? undefined : whole(prefetch[1]), ...(duration ? { duration } : {}) };
     }
     const stale = line(cache, 'serve_stale');
     if (stale) {

@@ -6,6 +6,7 @@ import { ADDONS_FOLDER, blockedPaths, filesUnder, install, Synthesized, synthesi
 import { isPlainObject } from '../core/_boundary';
 import { ConfigErrors } from '../core/_errors';
 import { isDnsLabel, isDnsSubdomain } from '../core/_net';
+import { STRUCTS } from '../core/_schema.generated';
 import { PrerequisiteKind } from '../core/report-types';
 
 /*
@@ -147,14 +148,25 @@ export function readInventory(file: string, outdir: string): { clusters: FleetCl
   return { clusters, ...(gitops ? { gitops } : {}), label };
 }
 
-/** The leaf key paths `defaults` sets that `own` does not (a map in both is merged key by key, as mergeValues does). */
-function defaultedPaths(defaults: Record<string, unknown>, own: Record<string, unknown>, at = ''): string[] {
+/**
+ * The key paths `defaults` sets that `own` does not, as a problem names them: a key the cluster does not
+ * set at all is the defaults' whole (its sub-keys follow it), a struct both set is walked by its schema,
+ * a map both set gives its entries (`sysctls.sysctls[net.core.somaxconn]`, as constructs name them).
+ */
+function defaultedPaths(defaults: Record<string, unknown>, own: Record<string, unknown>, struct = 'NetworkTuningProps', at = ''): string[] {
   const out: string[] = [];
   for (const [k, v] of Object.entries(defaults)) {
     const p = at ? `${at}.${k}` : k;
-    const map = isPlainObject(v) ? v as Record<string, unknown> : undefined;
-    if (!(k in own)) out.push(...(map && Object.keys(map).length > 0 ? defaultedPaths(map, {}, p) : [p]));
-    else if (map && isPlainObject(own[k])) out.push(...defaultedPaths(map, own[k] as Record<string, unknown>, p));
+    if (!(k in own)) {
+      out.push(p);
+      continue;
+    }
+    const mine = own[k];
+    if (!isPlainObject(v) || !isPlainObject(mine)) continue;
+    // the profile is checked as its own struct (readInventory splits it off)
+    const spec = at === '' && k === 'profile' ? 'struct:ClusterProfileProps' : STRUCTS[struct]?.[k]?.[0] ?? '';
+    if (spec.startsWith('struct:')) out.push(...defaultedPaths(v as Record<string, unknown>, mine as Record<string, unknown>, spec.slice('struct:'.length), p));
+    else if (spec.startsWith('map:')) out.push(...Object.keys(v as object).filter((key) => !(key in (mine as object))).map((key) => `${p}[${key}]`));
   }
   return out;
 }
@@ -516,7 +528,7 @@ function synthesizeAll(clusters: FleetCluster[], label: string, built: Synthesiz
         fromDefaults: c.fromDefaults,
         splitAddons,
         profileNames: Object.fromEntries(Object.keys(c.profile).map((p) => [p,
-          `[${label}] '${fromDefaults.has(`profile.${p}`) ? 'defaults' : `clusters[${c.index}]`}.profile.${p}'`])),
+          `[${label}] '${fromDefaults.has('profile') || fromDefaults.has(`profile.${p}`) ? 'defaults' : `clusters[${c.index}]`}.profile.${p}'`])),
       }));
       progress(`[${i + 1}/${clusters.length}] ${c.name}: ${built[built.length - 1].files.length} files`);
     } catch (e) {

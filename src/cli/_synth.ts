@@ -85,7 +85,11 @@ export function synthesizeCluster(input: ClusterInput): Synthesized {
       .filter((p) => key === undefined || p.startsWith(`${key}.`))
       .map((p) => [key === undefined ? p : p.slice(key.length + 1), `defaults.${p}`]));
     nameInputs(app, 'network/tuning', { label: input.label, ...(prefix ? { prefix } : {}), absolute: absolute() });
-    for (const [id, key] of Object.entries(COMPONENT_KEYS)) nameInputs(app, `network/tuning/${id}`, { label: input.label, prefix: `${prefix}${key}.`, absolute: absolute(key) });
+    for (const [id, key] of Object.entries(COMPONENT_KEYS)) {
+      // a component the cluster does not configure at all is the defaults' own
+      const own = defaulted.includes(key) ? 'defaults.' : prefix;
+      nameInputs(app, `network/tuning/${id}`, { label: input.label, prefix: `${own}${key}.`, absolute: absolute(key), object: `${own}${key}` });
+    }
   }
   try {
     try {

@@ -21,6 +21,11 @@ export interface InputNames {
    * property set by the inventory's defaults is `defaults.coreDns.cacheTtl`, not the cluster's key.
    */
   readonly absolute?: Record<string, string>;
+  /**
+   * What the construct is within the label, for rules that name it: one config file configures
+   * every component, `kubeProxy` in it is the one. @default - the label alone
+   */
+  readonly object?: string;
 }
 
 const BY_ROOT = new WeakMap<IConstruct, Map<string, InputNames>>();
@@ -64,7 +69,9 @@ export function nameProp(names: InputNames | undefined, prop: string): string {
  * finding reads in the caller's terms at its source, never rewritten afterwards.
  */
 export function shownPath(scope: IConstruct): string {
-  return inputNamesOf(scope)?.label ?? scope.node.path;
+  const names = inputNamesOf(scope);
+  if (!names) return scope.node.path;
+  return names.object ? `${names.label} '${names.object}'` : names.label;
 }
 
 /** A property of a construct as a rule's message names it (see shownPath). */

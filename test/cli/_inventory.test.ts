@@ -257,3 +257,15 @@ describe('synth --inventory: refs, projects and defaults', () => {
     expect(check.stderr.match(/defaults\.kubeProxy\.iptables\.minSyncPeriod/g)).toHaveLength(1);
   });
 });
+
+test('defaults are named by the schema: a component from the defaults whole, a map entry as its construct names it', () => {
+  const whole = run(['synth', '--inventory', inventory({ defaults: { kubeProxy: { iptables: { minSyncPeriod: '45s' } } }, clusters: [STAGING] }), '-o', path.join(tmp(), 'o')]);
+  expect(whole.stderr).toContain("'defaults.kubeProxy.iptables.minSyncPeriod' (45s) must be <=");
+  // both set sysctls: the cluster's own entry is the cluster's, the defaults' entry the defaults'
+  const map = run(['synth', '--inventory', inventory({
+    defaults: { sysctls: { sysctls: { 'net.ipv4.tcp_fin_timeout': 'x' } } },
+    clusters: [{ ...STAGING, sysctls: { sysctls: { 'net.core.somaxconn': '4096' } } }],
+  }), '-o', path.join(tmp(), 'o')]);
+  expect(map.status).toBe(2);
+  expect(map.stderr).toContain("'defaults.sysctls.sysctls[net.ipv4.tcp_fin_timeout]' (x)");
+});

@@ -66,6 +66,13 @@ describe('synth', () => {
     return file;
   };
 
+  test('a rule that fails names the config keys and the component by its key, not construct paths', () => {
+    const config = write('tier: medium\nprofile: { kubernetesVersion: "1.33", apiServerHost: 10.0.0.1 }\nkubeProxy: { mode: ipvs }\nnodeLocalDns: { kubeProxyMode: iptables }\n');
+    const r = run(['synth', '--config', config, '-o', path.join(tmp(), 'out')]);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain(`'nodeLocalDns.kubeProxyMode' (iptables) disagrees with the app's data plane, kube-proxy ipvs ('kubeProxy.mode' set on [config ${config} 'kubeProxy'])`);
+  });
+
   test('a config file holds any NetworkTuning property: durations, versions and resources as they are written in YAML', () => {
     const config = write([
       'tier: medium',
