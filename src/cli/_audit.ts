@@ -475,18 +475,24 @@ class ClusterAudit implements cni.AuditScope {
         this.check(profile, tier);
         break;
       } catch (e) {
+        // each line to the component its [label] names: a message can hold several components' problems
         const lines = (e as Error).message.split('\n');
-        const label = /^\[([^\]]+)\] /.exec(lines[0])?.[1];
-        const component = label !== undefined ? this.built.get(label) : undefined;
-        if (!component || this.refused.has(component.id)) throw e;
-        this.refused.add(component.id);
+        // a line without a label continues the one before it
+        let last: { label?: string; component?: { id: string; input: AuditInput; ruleId: string } } = {};
+        const owners = lines.map((l) => {
+          const label = /^\[([^\]]+)\] /.exec(l)?.[1];
+          if (label !== undefined) last = { label, component: this.built.get(label) };
+          return { line: label !== undefined ? l.slice(label.length + 3) : l, ...last };
+        });
+        if (owners.some((o) => !o.component || this.refused.has(o.component.id))) throw e;
+        for (const o of owners) this.refused.add(o.component!.id);
         // what the failed pass found is found again by the next one
         this.findings.length = before.findings;
         this.problems.length = before.problems;
         this.policies.length = before.policies;
         this.notAudited.length = before.notAudited;
-        for (const line of lines) {
-          refusals.push(this.finding(component.input, component.ruleId, FindingSeverity.ERROR, line.startsWith(`[${label}] `) ? line.slice(label!.length + 3) : line,
+        for (const o of owners) {
+          refusals.push(this.finding(o.component!.input, o.component!.ruleId, FindingSeverity.ERROR, o.line,
             'correct this field: the library refuses it, and the component misbehaves with it (see the message)'));
         }
       }
