@@ -222,7 +222,8 @@ function readGitOps(errors: ConfigErrors, raw: unknown, outdir: string): GitOps 
   return {
     engine: engine === 'flux' ? 'flux' : 'argocd',
     repoURL: str('repoURL'),
-    revision: engine === 'flux' && ref.branch === undefined ? '' : str('revision', 'main'),
+    // the branch read above (Argo CD's targetRevision); none when Flux pins a tag or a semver range
+    revision: ref.branch ?? '',
     ref,
     ...(engine === 'flux' && typeof g.secretRef === 'string' && g.secretRef !== '' ? { secretRef: g.secretRef } : {}),
     path: repoPath,

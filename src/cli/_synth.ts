@@ -146,7 +146,12 @@ function splitAddons(dir: string): void {
   const created = new Set([...docs.values()].flat().filter((d) => d?.kind === 'Namespace' && d.apiVersion === 'v1').map((d) => String(d.metadata?.name)));
   for (const [f, all] of docs) {
     const groups = new Map<string | undefined, Array<Record<string, any>>>();
-    for (const d of all) groups.set(addonGroup(d, created), [...(groups.get(addonGroup(d, created)) ?? []), d]);
+    for (const d of all) {
+      const group = addonGroup(d, created);
+      const list = groups.get(group) ?? [];
+      list.push(d);
+      groups.set(group, list);
+    }
     if (groups.size === 1 && groups.has(undefined)) continue;
     for (const [group, list] of groups) {
       if (group === undefined) continue;
